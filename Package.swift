@@ -1,0 +1,17 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// No package dependencies: the product builds on the Swift toolchain and Glibc alone.
+let package = Package(
+    name: "inbox",
+    products: [
+        .executable(name: "inbox", targets: ["inbox"]),
+    ],
+    targets: [
+        .target(name: "InboxCore"),
+        .target(name: "InboxCLI", dependencies: ["InboxCore"]),
+        .executableTarget(name: "inbox", dependencies: ["InboxCLI"]),
+        .testTarget(name: "InboxCoreTests", dependencies: ["InboxCore"]),
+        .testTarget(name: "InboxCLITests", dependencies: ["InboxCLI", "InboxCore"]),
+    ]
+)

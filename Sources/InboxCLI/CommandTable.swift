@@ -1,0 +1,45 @@
+import InboxCore
+
+/// The one place a command is registered. Dispatch, help, completions and the man page (and
+/// the tests that check them) all read this table.
+public struct CommandTable: Sendable {
+    public static let shared = CommandTable(
+        nouns: [
+            ("init", "Create a repository"),
+            ("contact", "People the business talks to: details, notes, tags, do-not-contact"),
+            ("user", "People who work the inbox, with their roles"),
+            ("config", "Repository settings"),
+            ("fsck", "Check every line and reference of the repository"),
+            ("demo", "Create a sample repository and show it"),
+            ("help", "Show help for a command"),
+        ],
+        commands: [
+            InitCommand.self,
+            ContactAddCommand.self, ContactListCommand.self, ContactShowCommand.self,
+            ContactEditCommand.self, ContactNoteCommand.self,
+            UserAddCommand.self, UserListCommand.self,
+            ConfigGetCommand.self, ConfigSetCommand.self, ConfigUnsetCommand.self, ConfigListCommand.self,
+            FsckCommand.self, DemoCommand.self, HelpCommand.self,
+        ]
+    )
+
+    let nounList: [(name: String, abstract: String)]
+    let commands: [any InboxCommand.Type]
+
+    init(nouns: [(String, String)], commands: [any InboxCommand.Type]) {
+        self.nounList = nouns.map { (name: $0.0, abstract: $0.1) }
+        self.commands = commands
+    }
+
+    public var nouns: [String] { nounList.map(\.name) }
+    public var entries: [CommandSpec] { commands.map { $0.spec } }
+
+    public func nounAbstract(_ noun: String) -> String { nounList.first { $0.name == noun }?.abstract ?? "" }
+    public func knowsNoun(_ noun: String) -> Bool { nounList.contains { $0.name == noun } }
+    public func hasVerbs(_ noun: String) -> Bool { commands.contains { $0.spec.noun == noun && $0.spec.verb != nil } }
+    public func verbs(of noun: String) -> [String] { commands.compactMap { $0.spec.noun == noun ? $0.spec.verb : nil } }
+
+    public func command(_ noun: String, _ verb: String?) -> (any InboxCommand.Type)? {
+        commands.first { $0.spec.noun == noun && $0.spec.verb == verb }
+    }
+}

@@ -1,0 +1,43 @@
+import InboxCore
+
+struct ContactListCommand: InboxCommand {
+    static let spec = CommandSpec(
+        noun: "contact", verb: "list", abstract: "List contacts, newest first",
+        options: [
+            OptionSpec("search", value: "TEXT", "match first name, last name, email, or phone digits"),
+            OptionSpec("tag", value: "TAG", completion: .repository("tags"), "only contacts with this tag (any case)"),
+            OptionSpec("dnd", value: "CHANNEL", completion: .choices(ContactChannel.all), "only contacts with do-not-contact on this channel"),
+            OptionSpec("owner", value: "USER", completion: .repository("users"), "only contacts owned by this user"),
+            OptionSpec("limit", short: "n", value: "N", "show at most N contacts"),
+            OptionSpec("after", value: "ID", completion: .repository("contacts"), "start after this contact (the last id of the previous page)"),
+        ],
+        examples: [
+            "inbox contact list --search lovelace",
+            "inbox contact list --search smith -q | inbox contact tag - --add vip",
+            "inbox contact list --limit 50 --after ct950",
+        ]
+    )
+
+    var filter: ContactFilter
+
+    static func parse(_ arguments: ParsedArguments) throws(InboxError) -> ContactListCommand {
+        try arguments.allowPositionals(0)
+        var filter = ContactFilter()
+        filter.search = arguments.value("search")
+        filter.tag = arguments.value("tag")
+        filter.dnd = try arguments.value("dnd").map { (c) throws(InboxError) in try ContactChannel.validated(c) }
+        filter.owner = arguments.value("owner")
+        filter.limit = try arguments.int("limit")
+        filter.after = arguments.value("after")
+        return ContactListCommand(filter: filter)
+    }
+
+    func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        let contacts = try context.read { (s) throws(InboxError) in try Contacts.list(filter, in: s) }
+        var out = CommandOutput()
+        out.ids = contacts.map(\.id)
+        out.records = contacts.map { .object($0.json) }
+        if !contacts.isEmpty { out.lines = [.table(ContactView.table(contacts, now: context.now))] }
+        return out
+    }
+}

@@ -1,0 +1,62 @@
+import InboxCore
+
+/// How contacts look to people: a table row in listings, a block of fields in `show`.
+enum ContactView {
+    static func table(_ contacts: [Contact], now: Timestamp) -> TextTable {
+        TextTable(
+            header: ["ID", "NAME", "PHONE", "EMAIL", "COMPANY", "TAGS", "OWNER", "ADDED"],
+            rows: contacts.map { c in
+                [c.id, c.fullName.isEmpty ? "-" : c.fullName, c.phones.first ?? "-", c.emails.first ?? "-",
+                 c.company ?? "-", c.tags.isEmpty ? "-" : c.tags.joined(separator: ","), c.owner ?? "-",
+                 c.createdAt.age(relativeTo: now)]
+            },
+            maxWidths: [1: 30, 3: 32, 4: 24, 5: 30]
+        )
+    }
+
+    static func details(_ c: Contact, notes: [ContactNote], now: Timestamp) -> [CommandOutput.Line] {
+        var fields: [(String, String)] = [
+            ("Name", c.fullName.isEmpty ? "-" : c.fullName),
+            ("First name", c.firstName), ("Last name", c.lastName),
+            ("Phones", c.phones.isEmpty ? "-" : c.phones.joined(separator: ", ")),
+            ("Emails", c.emails.isEmpty ? "-" : c.emails.joined(separator: ", ")),
+            ("Company", c.company ?? "-"), ("Owner", c.owner ?? "-"), ("Disposition", c.disposition ?? "-"),
+            ("Tags", c.tags.isEmpty ? "-" : c.tags.joined(separator: ", ")),
+            ("Do not contact", dndDescription(c.dnd)),
+        ]
+        fields += c.fields.map { ("Field " + $0.key, $0.value) }
+        fields += [("Added", c.createdAt.localDescription + " (" + c.createdAt.age(relativeTo: now) + ")"),
+                   ("Updated", c.updatedAt.localDescription)]
+        let width = fields.map { $0.0.count }.max() ?? 0
+        var lines: [CommandOutput.Line] = [.heading("\(c.id)  \(c.displayName)")]
+        lines += fields.map { .plain("  " + $0.0 + ":" + String(repeating: " ", count: width - $0.0.count + 1) + $0.1) }
+        lines.append(.plain(""))
+        lines.append(.heading("Notes (\(notes.count))"))
+        if notes.isEmpty { lines.append(.dim("  none")) }
+        for note in notes {
+            lines.append(.dim("  \(note.id)  \(note.at.localDescription)  \(note.author)"))
+            for text in note.text.split(separator: "\n", omittingEmptySubsequences: false) {
+                lines.append(.plain("    " + text))
+            }
+        }
+        return lines
+    }
+
+    static func dndDescription(_ dnd: DoNotContact) -> String {
+        if dnd.isEmpty { return dnd.inbound ? "inbound only" : "-" }
+        let channels = dnd.all ? "all channels" : dnd.channels.joined(separator: ", ")
+        return channels + (dnd.inbound ? " (inbound too)" : "")
+    }
+
+    /// A full name split the way people write it: "Ada Lovelace", "Mary Ann Smith" (first word,
+    /// then the rest) or "Lovelace, Ada".
+    static func splitName(_ full: String) -> (first: String, last: String) {
+        let name = full.trimmingWhitespace()
+        if let comma = name.firstIndex(of: ",") {
+            return (String(name[name.index(after: comma)...]).trimmingWhitespace(), String(name[..<comma]).trimmingWhitespace())
+        }
+        let words = name.split(whereSeparator: \.isWhitespace)
+        guard let first = words.first else { return ("", "") }
+        return (String(first), words.dropFirst().joined(separator: " "))
+    }
+}

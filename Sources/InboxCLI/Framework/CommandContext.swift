@@ -1,0 +1,109 @@
+import InboxCore
+
+/// Where a command's output goes. The process writes to file descriptors; tests capture text.
+public protocol OutputSink: AnyObject {
+    func write(_ text: String)
+}
+
+/// What the process gives a run: arguments aside, its environment and standard streams.
+public struct ProcessEnvironment {
+    public var variables: [String: String]
+    public var currentDirectory: String
+    public var stdout: OutputSink
+    public var stderr: OutputSink
+    public var stdoutIsTerminal: Bool
+    public var stdinIsTerminal: Bool
+    /// Reads all of standard input.
+    public var readStandardInput: () throws(InboxError) -> [UInt8]
+
+    public init(variables: [String: String], currentDirectory: String, stdout: OutputSink, stderr: OutputSink,
+                stdoutIsTerminal: Bool = false, stdinIsTerminal: Bool = false,
+                readStandardInput: @escaping () throws(InboxError) -> [UInt8]) {
+        self.variables = variables
+        self.currentDirectory = currentDirectory
+        self.stdout = stdout
+        self.stderr = stderr
+        self.stdoutIsTerminal = stdoutIsTerminal
+        self.stdinIsTerminal = stdinIsTerminal
+        self.readStandardInput = readStandardInput
+    }
+}
+
+/// Everything a command may use: the clock, the repository, the acting user, stdin.
+public final class CommandContext {
+    public let globals: GlobalOptions
+    public let environment: ProcessEnvironment
+    public let now: Timestamp
+    private var cachedRepository: Repository?
+
+    init(globals: GlobalOptions, environment: ProcessEnvironment) throws(InboxError) {
+        self.globals = globals
+        self.environment = environment
+        if let fixed = globals.now ?? environment.variables["INBOX_NOW"], !fixed.isEmpty {
+            now = try TimeExpression.resolve(fixed, now: Timestamp.systemNow())
+        } else {
+            now = Timestamp.systemNow()
+        }
+    }
+
+    public var lockTimeout: Double {
+        get throws(InboxError) {
+            guard let text = globals.lockTimeout else { return 5 }
+            guard let seconds = Double(text), seconds >= 0, seconds <= 86400 else {
+                throw InboxError.usage("--lock-timeout needs a number of seconds, not '\(text)'")
+            }
+            return seconds
+        }
+    }
+
+    /// The repository named by --repo or INBOX_REPO, else the nearest one above the working directory.
+    public func repository() throws(InboxError) -> Repository {
+        if let cachedRepository { return cachedRepository }
+        let explicit = globals.repo ?? environment.variables["INBOX_REPO"].flatMap { $0.isEmpty ? nil : $0 }
+        let repo = try Repository.discover(explicit: explicit, cwd: environment.currentDirectory, lockTimeout: lockTimeout)
+        cachedRepository = repo
+        return repo
+    }
+
+    /// A path as the user typed it, made absolute against the working directory.
+    public func absolutePath(_ path: String) -> String {
+        path.hasPrefix("/") ? path : environment.currentDirectory + "/" + path
+    }
+
+    /// The acting user: --as, INBOX_USER, config user.name, $USER.
+    public func actingUser(_ session: Session) throws(InboxError) -> String {
+        if let name = globals.actingUser ?? environment.variables["INBOX_USER"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            return try UserName.validated(name)
+        }
+        if let name = try Config.load(session).userName { return name }
+        if let name = environment.variables["USER"], let valid = try? UserName.validated(name.lowercased()) {
+            return valid
+        }
+        throw InboxError.usage("no acting user: pass --as USER, set INBOX_USER, or run 'inbox config set user.name NAME'")
+    }
+
+    /// The text of a TEXT argument: `-` reads standard input.
+    public func text(_ argument: String) throws(InboxError) -> String {
+        guard argument == "-" else { return argument }
+        let bytes = try environment.readStandardInput()
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw InboxError.badData(path: "<stdin>", line: 1, reason: "input is not valid UTF-8")
+        }
+        var trimmed = Substring(text)
+        while trimmed.last == "\n" || trimmed.last == "\r\n" { trimmed.removeLast() }
+        return String(trimmed)
+    }
+
+    /// Ids given as arguments; a lone `-` reads them from standard input, one per line.
+    public func ids(_ arguments: [String]) throws(InboxError) -> [String] {
+        guard arguments == ["-"] else {
+            if arguments.contains("-") { throw InboxError.usage("'-' reads ids from standard input and cannot be mixed with ids") }
+            return arguments
+        }
+        let bytes = try environment.readStandardInput()
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw InboxError.badData(path: "<stdin>", line: 1, reason: "input is not valid UTF-8")
+        }
+        return text.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+    }
+}

@@ -1,0 +1,91 @@
+import InboxCore
+
+/// What a command produced, in every form a caller may ask for; the renderer picks one.
+public struct CommandOutput {
+    /// For --json: one object per record.
+    public var records: [JSONValue] = []
+    /// For -q: ids, one per line.
+    public var ids: [String] = []
+    /// For people.
+    public var lines: [Line] = []
+    /// Diagnostics for stderr (never part of the data).
+    public var notices: [String] = []
+    /// Non-zero when the command finished its output but must still fail (fsck finding problems).
+    public var failure: InboxError?
+
+    public init() {}
+
+    /// A line for people, possibly styled when the stream is a terminal.
+    public enum Line {
+        case plain(String)
+        case heading(String)
+        case dim(String)
+        case table(TextTable)
+    }
+
+    /// A created or changed record: `-q` prints its id, `--json` the record, people `message`.
+    public static func record(_ id: String, _ json: JSONObject, _ message: String) -> CommandOutput {
+        var out = CommandOutput()
+        out.ids = [id]
+        out.records = [.object(json)]
+        out.lines = [.plain(message)]
+        return out
+    }
+
+    public static func text(_ lines: String...) -> CommandOutput {
+        var out = CommandOutput()
+        out.lines = lines.map(Line.plain)
+        return out
+    }
+}
+
+/// Columns aligned on the widest cell; the last column is never padded.
+public struct TextTable {
+    public var header: [String]
+    public var rows: [[String]]
+    /// Columns that may be cut to keep rows readable, with their maximum width.
+    public var maxWidths: [Int: Int]
+
+    public init(header: [String], rows: [[String]], maxWidths: [Int: Int] = [:]) {
+        self.header = header
+        self.rows = rows
+        self.maxWidths = maxWidths
+    }
+
+    func render(style: Style) -> [String] {
+        let cut = rows.map { row in row.enumerated().map { i, cell in TextTable.truncate(cell, maxWidths[i]) } }
+        var widths = header.map(\.count)
+        for row in cut {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            var out = ""
+            for (i, cell) in cells.enumerated() {
+                if i > 0 { out += "  " }
+                out += i == cells.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[i] - cell.count))
+            }
+            while out.last == " " { out.removeLast() }
+            return out
+        }
+        return [style.bold(line(header))] + cut.map(line)
+    }
+
+    static func truncate(_ text: String, _ limit: Int?) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        guard let limit, flat.count > limit else { return flat }
+        return String(flat.prefix(limit - 1)) + "…"
+    }
+}
+
+/// Terminal styling, on only when the stream is a terminal and colour is not turned off.
+public struct Style {
+    public let enabled: Bool
+
+    func wrap(_ text: String, _ code: String) -> String {
+        enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    public func bold(_ text: String) -> String { wrap(text, "1") }
+    public func dim(_ text: String) -> String { wrap(text, "2") }
+    public func red(_ text: String) -> String { wrap(text, "31") }
+}

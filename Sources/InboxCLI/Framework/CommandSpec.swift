@@ -1,0 +1,105 @@
+import InboxCore
+
+/// What completion offers for an option's value or a positional argument.
+public enum CompletionKind: Sendable, Equatable {
+    case none
+    case file
+    case directory
+    case choices([String])
+    /// Ids or names taken from the repository (`inbox __complete KIND`).
+    case repository(String)
+}
+
+/// One option, declared once: parsing, help, the man page and completions all read it.
+public struct OptionSpec: Sendable {
+    public let long: String
+    public let short: Character?
+    /// Nil for a flag; otherwise the value's name in help (`--phone NUMBER`).
+    public let valueName: String?
+    public let help: String
+    /// May be given more than once (`--phone A --phone B`).
+    public let repeatable: Bool
+    public let completion: CompletionKind
+
+    public init(_ long: String, short: Character? = nil, value: String? = nil, repeatable: Bool = false,
+                completion: CompletionKind = .none, _ help: String) {
+        self.long = long
+        self.short = short
+        self.valueName = value
+        self.help = help
+        self.repeatable = repeatable
+        self.completion = completion
+    }
+
+    public var takesValue: Bool { valueName != nil }
+
+    public var synopsis: String {
+        var s = (short.map { "-\($0), " } ?? "") + "--" + long
+        if let valueName { s += " " + valueName }
+        return s
+    }
+}
+
+/// A positional argument, for help and completions.
+public struct ArgumentSpec: Sendable {
+    public let name: String
+    public let help: String
+    public let optional: Bool
+    /// Takes several values (`ID…`).
+    public let variadic: Bool
+    public let completion: CompletionKind
+
+    public init(_ name: String, optional: Bool = false, variadic: Bool = false, completion: CompletionKind = .none, _ help: String) {
+        self.name = name
+        self.help = help
+        self.optional = optional
+        self.variadic = variadic
+        self.completion = completion
+    }
+
+    var synopsis: String {
+        let core = name + (variadic ? "…" : "")
+        return optional ? "[\(core)]" : core
+    }
+}
+
+/// A command's whole interface: `noun verb`, or a bare noun such as `init`.
+public struct CommandSpec: Sendable {
+    public let noun: String
+    public let verb: String?
+    public let abstract: String
+    public let arguments: [ArgumentSpec]
+    public let options: [OptionSpec]
+    public let discussion: String?
+    /// Example lines shown in help and the man page.
+    public let examples: [String]
+
+    public init(noun: String, verb: String? = nil, abstract: String, arguments: [ArgumentSpec] = [],
+                options: [OptionSpec] = [], discussion: String? = nil, examples: [String] = []) {
+        self.noun = noun
+        self.verb = verb
+        self.abstract = abstract
+        self.arguments = arguments
+        self.options = options
+        self.discussion = discussion
+        self.examples = examples
+    }
+
+    public var name: String { verb.map { "\(noun) \($0)" } ?? noun }
+
+    public var usage: String {
+        var parts = ["inbox", name] + arguments.map(\.synopsis)
+        if !options.isEmpty { parts.append("[options]") }
+        return parts.joined(separator: " ")
+    }
+
+    public func option(_ long: String) -> OptionSpec? { options.first { $0.long == long } }
+}
+
+/// A leaf command: parse turns arguments into a plain value, run does the work and returns
+/// what to show. Neither touches the process (argv, stdio, exit).
+public protocol InboxCommand {
+    static var spec: CommandSpec { get }
+    static func parse(_ arguments: ParsedArguments) throws(InboxError) -> Self
+    func run(_ context: CommandContext) throws(InboxError) -> CommandOutput
+}

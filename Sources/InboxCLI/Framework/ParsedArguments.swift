@@ -1,0 +1,48 @@
+import InboxCore
+
+/// A command's arguments after parsing: positionals in order and option values by long name.
+/// Accessors turn a missing or malformed value into a usage error that names the option.
+public struct ParsedArguments: Sendable {
+    public var positionals: [String] = []
+    public var values: [String: [String]] = [:]
+    public var flags: Set<String> = []
+
+    public init() {}
+
+    public func flag(_ name: String) -> Bool { flags.contains(name) }
+
+    public func value(_ name: String) -> String? { values[name]?.last }
+
+    public func list(_ name: String) -> [String] { values[name] ?? [] }
+
+    public func has(_ name: String) -> Bool { values[name] != nil || flags.contains(name) }
+
+    public func int(_ name: String, min: Int = 0) throws(InboxError) -> Int? {
+        guard let text = value(name) else { return nil }
+        guard let n = Int(text), n >= min else {
+            throw InboxError.usage("--\(name) needs a whole number\(min > 0 ? " of at least \(min)" : ""), not '\(text)'")
+        }
+        return n
+    }
+
+    /// The positional at `index`, or a usage error naming what is missing.
+    public func positional(_ index: Int, _ name: String) throws(InboxError) -> String {
+        guard index < positionals.count else { throw InboxError.usage("missing \(name)") }
+        return positionals[index]
+    }
+
+    /// Refuses positionals beyond `count`.
+    public func allowPositionals(_ count: Int) throws(InboxError) {
+        if positionals.count > count {
+            throw InboxError.usage("unexpected argument '\(positionals[count])'")
+        }
+    }
+
+    /// At most one of these options may be given.
+    public func exclusive(_ names: String...) throws(InboxError) {
+        let given = names.filter { has($0) }
+        if given.count > 1 {
+            throw InboxError.usage("--\(given[0]) and --\(given[1]) cannot be used together")
+        }
+    }
+}

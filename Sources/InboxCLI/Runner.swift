@@ -1,0 +1,97 @@
+import InboxCore
+
+/// Runs one command line. `main.swift` calls this with the real process; tests call it with
+/// captured streams. Exit status is decided here, once, from what the command returned or threw.
+public enum InboxCLI {
+    public static let version = "0.1.0"
+
+    public static func run(_ argv: [String], _ environment: ProcessEnvironment, table: CommandTable = .shared) -> Int32 {
+        switch ArgumentReader(table: table).read(argv) {
+        case .failure(let failure):
+            return report(failure.error, spec: failure.spec, noun: failure.noun, environment)
+        case .success(let (globals, invocation)):
+            switch invocation {
+            case .version:
+                environment.stdout.write("inbox \(version)\n")
+                return ExitStatus.success
+            case .help(let noun, let verb):
+                environment.stdout.write(helpText(noun: noun, verb: verb, table))
+                return ExitStatus.success
+            case .command(let type, let arguments):
+                return execute(type, arguments, globals, environment)
+            }
+        }
+    }
+
+    static func helpText(noun: String?, verb: String?, _ table: CommandTable) -> String {
+        guard let noun else { return Help.overview(table) }
+        if let verb, let type = table.command(noun, verb) { return Help.command(type.spec) }
+        return Help.noun(noun, table)
+    }
+
+    static func execute(_ type: any InboxCommand.Type, _ arguments: ParsedArguments, _ globals: GlobalOptions,
+                        _ environment: ProcessEnvironment) -> Int32 {
+        do throws(InboxError) {
+            let context = try CommandContext(globals: globals, environment: environment)
+            let command = try type.parse(arguments)
+            let output = try command.run(context)
+            render(output, globals, environment)
+            if let failure = output.failure { return report(failure, spec: nil, noun: nil, environment) }
+            return ExitStatus.success
+        } catch {
+            return report(error, spec: type.spec, noun: nil, environment)
+        }
+    }
+
+    static func render(_ output: CommandOutput, _ globals: GlobalOptions, _ environment: ProcessEnvironment) {
+        for notice in output.notices { environment.stderr.write(notice + "\n") }
+        if globals.json {
+            var text = ""
+            for record in output.records { text += JSONWriter.string(record) + "\n" }
+            environment.stdout.write(text)
+        } else if globals.quiet {
+            environment.stdout.write(output.ids.map { $0 + "\n" }.joined())
+        } else {
+            let style = Style(enabled: colorEnabled(globals, environment))
+            var text = ""
+            for line in output.lines {
+                switch line {
+                case .plain(let s): text += s + "\n"
+                case .heading(let s): text += style.bold(s) + "\n"
+                case .dim(let s): text += style.dim(s) + "\n"
+                case .table(let table): text += table.render(style: style).map { $0 + "\n" }.joined()
+                }
+            }
+            environment.stdout.write(text)
+        }
+    }
+
+    static func colorEnabled(_ globals: GlobalOptions, _ environment: ProcessEnvironment) -> Bool {
+        guard environment.stdoutIsTerminal, !globals.noColor else { return false }
+        if let noColor = environment.variables["NO_COLOR"], !noColor.isEmpty { return false }
+        return environment.variables["TERM"] != "dumb"
+    }
+
+    /// Prints an error the way its kind calls for and returns its exit status.
+    static func report(_ error: InboxError, spec: CommandSpec?, noun: String?, _ environment: ProcessEnvironment) -> Int32 {
+        var text: String
+        switch error {
+        case .badData:
+            // PATH:LINE: reason, at the start of the line, as compilers print it.
+            text = error.message + "\n"
+        case .usage:
+            text = "Error: \(error.message)\n"
+            if let spec {
+                text += "Usage: \(spec.usage)\nSee 'inbox \(spec.name) --help'.\n"
+            } else if let noun {
+                text += "Usage: inbox \(noun) VERB [arguments] [options]\nSee 'inbox help \(noun)'.\n"
+            } else {
+                text += "Usage: inbox [global options] NOUN VERB [arguments] [options]\nSee 'inbox help'.\n"
+            }
+        default:
+            text = "Error: \(error.message)\n"
+        }
+        environment.stderr.write(text)
+        return ExitStatus.of(error)
+    }
+}

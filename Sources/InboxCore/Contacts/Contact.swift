@@ -1,0 +1,124 @@
+/// A person the business talks to.
+public struct Contact: IdentifiedRecord, Sendable {
+    public var id: String
+    public var firstName: String
+    public var lastName: String
+    public var phones: [String]
+    public var emails: [String]
+    public var company: String?
+    public var owner: String?
+    public var disposition: String?
+    /// Case-insensitive, kept as first written.
+    public var tags: [String]
+    public var dnd: DoNotContact
+    /// Custom fields, sorted by key.
+    public var fields: [(key: String, value: String)]
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+
+    public init(id: String, firstName: String, lastName: String, createdAt: Timestamp) {
+        self.id = id
+        self.firstName = firstName
+        self.lastName = lastName
+        self.phones = []
+        self.emails = []
+        self.tags = []
+        self.dnd = DoNotContact()
+        self.fields = []
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
+    }
+
+    public init(fields reader: inout FieldReader) throws(JSONParseError) {
+        id = try reader.string("id")
+        firstName = try reader.string("first_name")
+        lastName = try reader.string("last_name")
+        phones = try reader.strings("phones")
+        emails = try reader.strings("emails")
+        company = try reader.optionalString("company")
+        owner = try reader.optionalString("owner")
+        disposition = try reader.optionalString("disposition")
+        tags = try reader.strings("tags")
+        dnd = try DoNotContact(reader.value("dnd"), inbound: reader.bool("dnd_inbound"))
+        fields = try reader.stringMap("fields")
+        createdAt = try reader.timestamp("created_at")
+        updatedAt = try reader.timestamp("updated_at")
+        guard Contacts.table.number(of: id) != nil else { throw JSONParseError("field \"id\" is not a contact id: \"\(id)\"") }
+    }
+
+    public var json: JSONObject {
+        JSONObject([
+            ("id", .string(id)), ("first_name", .string(firstName)), ("last_name", .string(lastName)),
+            ("phones", .strings(phones)), ("emails", .strings(emails)), ("company", .optional(company)),
+            ("owner", .optional(owner)), ("disposition", .optional(disposition)), ("tags", .strings(tags)),
+            ("dnd", dnd.json), ("dnd_inbound", .bool(dnd.inbound)),
+            ("fields", .object(JSONObject(fields.map { ($0.key, JSONValue.string($0.value)) }))),
+            ("created_at", .string(createdAt.iso)), ("updated_at", .string(updatedAt.iso)),
+        ])
+    }
+
+    public var fullName: String {
+        [firstName, lastName].filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// What people see for this contact: the name, else the first phone or email, else the id.
+    public var displayName: String {
+        let name = fullName
+        if !name.isEmpty { return name }
+        return phones.first ?? emails.first ?? id
+    }
+
+    public func hasTag(_ tag: String) -> Bool {
+        let wanted = tag.lowercased()
+        return tags.contains { $0.lowercased() == wanted }
+    }
+
+    /// Matches `contact list --search`: first name, last name, full name, email, or phone digits.
+    public func matches(search query: String) -> Bool {
+        let q = query.trimmingWhitespace().lowercased()
+        guard !q.isEmpty else { return true }
+        if firstName.lowercased().contains(q) || lastName.lowercased().contains(q) || fullName.lowercased().contains(q) {
+            return true
+        }
+        if emails.contains(where: { $0.lowercased().contains(q) }) { return true }
+        // A query made of phone characters matches on digits, so "555-0100" finds "+15550100".
+        if q.allSatisfy({ ($0.isASCII && $0.isNumber) || " +-.()".contains($0) }) {
+            let digits = PhoneNumber.digits(q)
+            if !digits.isEmpty, phones.contains(where: { PhoneNumber.digits($0).contains(digits) }) { return true }
+        }
+        return false
+    }
+}
+
+/// Do-not-contact settings: every channel, or a set of them, plus whether inbound messages
+/// and calls are blocked too.
+public struct DoNotContact: Equatable, Sendable {
+    public var all = false
+    /// Sorted channel names (meaningless when `all`).
+    public var channels: [String] = []
+    public var inbound = false
+
+    public init() {}
+
+    init(_ value: JSONValue, inbound: Bool) throws(JSONParseError) {
+        self.inbound = inbound
+        switch value {
+        case .string("all"): all = true
+        case .array(let items):
+            for item in items {
+                guard case .string(let name) = item, ContactChannel.all.contains(name) else {
+                    throw JSONParseError("field \"dnd\" must be \"all\" or a list of channels (\(ContactChannel.all.joined(separator: ", ")))")
+                }
+                channels.append(name)
+            }
+        default:
+            throw JSONParseError("field \"dnd\" must be \"all\" or a list of channels, found \(value.typeName)")
+        }
+    }
+
+    public var json: JSONValue { all ? .string("all") : .strings(channels) }
+
+    public func blocks(_ channel: String) -> Bool { all || channels.contains(channel) }
+
+    public var isEmpty: Bool { !all && channels.isEmpty }
+}

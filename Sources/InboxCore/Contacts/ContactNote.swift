@@ -1,0 +1,57 @@
+/// A note on a contact (the "Notes" section of a contact's details), kept beside its contact:
+/// `notes/0000.jsonl` holds the notes of ct1–ct999, so showing a contact reads one file.
+public struct ContactNote: IdentifiedRecord, Sendable {
+    public var id: String
+    public var contact: String
+    public var text: String
+    public var author: String
+    public var at: Timestamp
+
+    public init(id: String, contact: String, text: String, author: String, at: Timestamp) {
+        self.id = id
+        self.contact = contact
+        self.text = text
+        self.author = author
+        self.at = at
+    }
+
+    public init(fields: inout FieldReader) throws(JSONParseError) {
+        id = try fields.string("id")
+        contact = try fields.string("contact")
+        text = try fields.string("text")
+        author = try fields.string("author")
+        at = try fields.timestamp("at")
+    }
+
+    public var json: JSONObject {
+        JSONObject([
+            ("id", .string(id)), ("contact", .string(contact)), ("text", .string(text)),
+            ("author", .string(author)), ("at", .string(at.iso)),
+        ])
+    }
+}
+
+public enum ContactNotes {
+    public static let prefix = "nt"
+    static let directory = "notes"
+
+    static func file(for contactID: String) -> String? {
+        guard let n = Contacts.table.number(of: contactID) else { return nil }
+        return directory + "/" + Timestamp.pad(n / Contacts.table.perShard, 4) + ".jsonl"
+    }
+
+    public static func add(to contact: Contact, text: String, author: String, now: Timestamp, in tx: Transaction) throws(InboxError) -> ContactNote {
+        guard !text.trimmingWhitespace().isEmpty else { throw InboxError.usage("the note is empty") }
+        let number = try Sequences.next(prefix, in: tx).lowerBound
+        let note = ContactNote(id: prefix + String(number), contact: contact.id, text: text, author: author, at: now)
+        let path = file(for: contact.id)!
+        tx.stage(path, records: try tx.records(path, as: ContactNote.self) + [note])
+        return note
+    }
+
+    /// A contact's notes, newest first.
+    public static func of(_ contact: Contact, in session: Session) throws(InboxError) -> [ContactNote] {
+        guard let path = file(for: contact.id) else { return [] }
+        return try session.records(path, as: ContactNote.self).filter { $0.contact == contact.id }.reversed()
+    }
+}

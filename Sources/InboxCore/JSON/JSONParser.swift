@@ -1,0 +1,300 @@
+/// A strict JSON parser for one line of a repository file.
+///
+/// Stricter than RFC 8259 where the store needs it: duplicate keys, a byte-order mark, a carriage
+/// return, NUL and invalid UTF-8 are all errors, because Foundation's decoder accepts several of
+/// them and the store must never silently repair a line.
+public struct JSONParseError: Error, Equatable, Sendable {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+}
+
+public enum JSONParser {
+    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
+            try parse(buffer)
+        }
+    }
+
+    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+
+    public static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
+            throw JSONParseError("byte-order mark at start of line")
+        }
+        var cursor = Cursor(bytes: buffer)
+        cursor.skipSpace()
+        let value = try cursor.value(depth: 0)
+        cursor.skipSpace()
+        if cursor.index < buffer.count {
+            throw cursor.unexpected("after the end of the record")
+        }
+        return value
+    }
+}
+
+private struct Cursor {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+    static let maxDepth = 64
+
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    var atEnd: Bool { index >= bytes.count }
+    var current: UInt8 { bytes[index] }
+
+    mutating func skipSpace() {
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == 0x20 || b == 0x09 { index += 1 } else { break }
+        }
+    }
+
+    func unexpected(_ context: String) -> JSONParseError {
+        let column = index + 1
+        guard index < bytes.count else {
+            return JSONParseError("truncated record: line ends \(context)")
+        }
+        let b = bytes[index]
+        let what: String
+        switch b {
+        case 0x00: what = "NUL byte"
+        case 0x0D: what = "carriage return (CRLF line ending?)"
+        case 0x20...0x7E: what = "'\(Character(Unicode.Scalar(b)))'"
+        default: what = "byte 0x\(String(b, radix: 16, uppercase: true))"
+        }
+        return JSONParseError("column \(column): unexpected \(what) \(context)")
+    }
+
+    mutating func expect(_ byte: UInt8, _ context: String) throws(JSONParseError) {
+        guard index < bytes.count, bytes[index] == byte else { throw unexpected(context) }
+        index += 1
+    }
+
+    mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
+        guard depth < Cursor.maxDepth else { throw JSONParseError("column \(index + 1): nested too deeply") }
+        guard index < bytes.count else { throw unexpected("where a value was expected") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return .object(try object(depth: depth))
+        case UInt8(ascii: "["): return .array(try array(depth: depth))
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+        default: throw unexpected("where a value was expected")
+        }
+    }
+
+    mutating func literal(_ word: StaticString) throws(JSONParseError) {
+        let start = index
+        let count = word.utf8CodeUnitCount
+        let ok = word.withUTF8Buffer { w in
+            guard start + count <= bytes.count else { return false }
+            for i in 0..<count where bytes[start + i] != w[i] { return false }
+            return true
+        }
+        guard ok else { throw unexpected("where a value was expected") }
+        index += count
+    }
+
+    mutating func object(depth: Int) throws(JSONParseError) -> JSONObject {
+        index += 1
+        var result = JSONObject()
+        skipSpace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return result
+        }
+        var seen = Set<String>()
+        while true {
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                    throw JSONParseError("column \(index + 1): trailing comma before '}'")
+                }
+                throw unexpected("where a key was expected")
+            }
+            let keyColumn = index + 1
+            let key = try string()
+            guard seen.insert(key).inserted else {
+                throw JSONParseError("column \(keyColumn): duplicate key \"\(key)\"")
+            }
+            skipSpace()
+            try expect(UInt8(ascii: ":"), "where ':' was expected")
+            skipSpace()
+            let v = try value(depth: depth + 1)
+            result.pairs.append((key, v))
+            skipSpace()
+            guard index < bytes.count else { throw unexpected("inside an object") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return result }
+            throw unexpected("where ',' or '}' was expected")
+        }
+    }
+
+    mutating func array(depth: Int) throws(JSONParseError) -> [JSONValue] {
+        index += 1
+        var result: [JSONValue] = []
+        skipSpace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return result
+        }
+        while true {
+            skipSpace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                throw JSONParseError("column \(index + 1): trailing comma before ']'")
+            }
+            result.append(try value(depth: depth + 1))
+            skipSpace()
+            guard index < bytes.count else { throw unexpected("inside an array") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return result }
+            throw unexpected("where ',' or ']' was expected")
+        }
+    }
+
+    mutating func number() throws(JSONParseError) -> JSONValue {
+        let start = index
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count, isDigit(bytes[index]) else { throw unexpected("in a number") }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+            if index < bytes.count, isDigit(bytes[index]) {
+                throw JSONParseError("column \(index + 1): number with a leading zero")
+            }
+        } else {
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        var integral = true
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            integral = false
+            index += 1
+            guard index < bytes.count, isDigit(bytes[index]) else { throw unexpected("in a number") }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            integral = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
+            guard index < bytes.count, isDigit(bytes[index]) else { throw unexpected("in a number") }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        if integral, let n = Int64(text) { return .int(n) }
+        guard let d = Double(text), d.isFinite else {
+            throw JSONParseError("column \(start + 1): number out of range")
+        }
+        return .double(d)
+    }
+
+    func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+    mutating func string() throws(JSONParseError) -> String {
+        let startColumn = index + 1
+        index += 1
+        let contentStart = index
+        // Fast path: no escapes.
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
+                index += 1
+                guard let s = String(validating: slice, as: UTF8.self) else {
+                    throw JSONParseError("column \(startColumn): invalid UTF-8 in string")
+                }
+                return s
+            }
+            if b == UInt8(ascii: "\\") { break }
+            if b < 0x20 { throw controlCharacter(b) }
+            index += 1
+        }
+        guard index < bytes.count else { throw JSONParseError("truncated record: unterminated string at column \(startColumn)") }
+        // Slow path: escapes present.
+        var out = Array(UnsafeBufferPointer(rebasing: bytes[contentStart..<index]))
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") {
+                index += 1
+                guard let s = String(validating: out, as: UTF8.self) else {
+                    throw JSONParseError("column \(startColumn): invalid UTF-8 in string")
+                }
+                return s
+            }
+            if b < 0x20 { throw controlCharacter(b) }
+            if b != UInt8(ascii: "\\") { out.append(b); index += 1; continue }
+            index += 1
+            guard index < bytes.count else { break }
+            let e = bytes[index]
+            index += 1
+            switch e {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                let scalar = try unicodeEscape()
+                out.append(contentsOf: Array(String(Character(scalar)).utf8))
+            default:
+                index -= 1
+                throw unexpected("after '\\' in a string")
+            }
+        }
+        throw JSONParseError("truncated record: unterminated string at column \(startColumn)")
+    }
+
+    func controlCharacter(_ b: UInt8) -> JSONParseError {
+        switch b {
+        case 0x00: return JSONParseError("column \(index + 1): NUL byte in string")
+        case 0x0D: return JSONParseError("column \(index + 1): carriage return in string (CRLF line ending?)")
+        default: return JSONParseError("column \(index + 1): unescaped control character in string")
+        }
+    }
+
+    mutating func hex4() throws(JSONParseError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw JSONParseError("truncated record: incomplete \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let b = bytes[index]
+            let digit: UInt32
+            switch b {
+            case 0x30...0x39: digit = UInt32(b - 0x30)
+            case 0x41...0x46: digit = UInt32(b - 0x41 + 10)
+            case 0x61...0x66: digit = UInt32(b - 0x61 + 10)
+            default: throw unexpected("in a \\u escape")
+            }
+            v = v * 16 + digit
+            index += 1
+        }
+        return v
+    }
+
+    mutating func unicodeEscape() throws(JSONParseError) -> Unicode.Scalar {
+        let column = index - 1
+        let high = try hex4()
+        if (0xDC00...0xDFFF).contains(high) {
+            throw JSONParseError("column \(column): lone low surrogate in \\u escape")
+        }
+        if (0xD800...0xDBFF).contains(high) {
+            guard index + 2 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                throw JSONParseError("column \(column): lone high surrogate in \\u escape")
+            }
+            index += 2
+            let low = try hex4()
+            guard (0xDC00...0xDFFF).contains(low) else {
+                throw JSONParseError("column \(column): invalid surrogate pair in \\u escape")
+            }
+            let combined = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+            return Unicode.Scalar(combined)!
+        }
+        return Unicode.Scalar(high)!
+    }
+}

@@ -1,0 +1,219 @@
+/// One thing wrong with the repository, printed `PATH:LINE: reason` (or `PATH: reason`).
+public struct FsckProblem: Equatable, Sendable {
+    public var path: String
+    public var line: Int?
+    public var reason: String
+    /// True when `fsck --repair` can rebuild what is wrong from the source records.
+    public var derivable: Bool
+
+    public var description: String {
+        path + (line.map { ":\($0)" } ?? "") + ": " + reason
+    }
+}
+
+/// Checks every line of every file, every reference between records, and every derived file
+/// against its sources; reports every problem, not just the first.
+public enum Fsck {
+    public struct Report: Sendable {
+        public var problems: [FsckProblem] = []
+        public var filesChecked = 0
+        public var recordsChecked = 0
+        public var repaired: [String] = []
+    }
+
+    public static func check(_ session: Session) throws(InboxError) -> Report {
+        var checker = Checker(session: session)
+        try checker.run()
+        return checker.report
+    }
+
+    /// Rebuilds what is derivable (the address index, id counters), when the sources are sound.
+    public static func repair(_ tx: Transaction) throws(InboxError) -> Report {
+        var report = try check(tx)
+        // Rebuilding from sources that are themselves broken would bake the damage in.
+        guard report.problems.contains(where: \.derivable), !report.problems.contains(where: { !$0.derivable }) else {
+            return report
+        }
+        let contacts = try Contacts.table.all(in: tx)
+        let derived = AddressIndex.derived(from: contacts)
+        let present = Set(try tx.list(AddressIndex.directory).map { AddressIndex.directory + "/" + $0 })
+        for file in present.union(derived.keys).sorted() {
+            let want = derived[file] ?? []
+            if try tx.records(file, as: AddressEntry.self) != want {
+                tx.stage(file, records: want as [AddressEntry])
+                report.repaired.append("rebuilt \(tx.displayPath(file))")
+            }
+        }
+        let maxContact = contacts.compactMap { Contacts.table.number(of: $0.id) }.max() ?? 0
+        if maxContact > (try Sequences.last(Contacts.table.prefix, in: tx)) {
+            try Sequences.raise(Contacts.table.prefix, to: maxContact, in: tx)
+            report.repaired.append("raised the contact id counter to \(maxContact)")
+        }
+        var maxNote = 0
+        for file in try tx.list(ContactNotes.directory) {
+            for note in try tx.records(ContactNotes.directory + "/" + file, as: ContactNote.self) {
+                maxNote = max(maxNote, Int(note.id.dropFirst(ContactNotes.prefix.count)) ?? 0)
+            }
+        }
+        if maxNote > (try Sequences.last(ContactNotes.prefix, in: tx)) {
+            try Sequences.raise(ContactNotes.prefix, to: maxNote, in: tx)
+            report.repaired.append("raised the note id counter to \(maxNote)")
+        }
+        report.problems = try check(tx).problems
+        return report
+    }
+}
+
+private struct Checker {
+    let session: Session
+    var report = Fsck.Report()
+
+    init(session: Session) { self.session = session }
+
+    mutating func problem(_ relative: String, _ line: Int?, _ reason: String, derivable: Bool = false) {
+        report.problems.append(FsckProblem(path: session.displayPath(relative), line: line, reason: reason, derivable: derivable))
+    }
+
+    /// Parses a file, noting each bad line; gives the good records with their line numbers.
+    mutating func load<R: StoredRecord>(_ relative: String, as type: R.Type) throws(InboxError) -> [(record: R, line: Int)] {
+        guard let bytes = try session.bytes(relative) else { return [] }
+        report.filesChecked += 1
+        var problems: [(Int, String)] = []
+        var records: [(record: R, line: Int)] = []
+        try JSONLines.decodeNumbered(bytes, path: relative, as: type, onProblem: { (line, reason) throws(InboxError) in
+            problems.append((line, reason))
+        }) { record, line in records.append((record, line)) }
+        for (line, reason) in problems { problem(relative, line, reason) }
+        report.recordsChecked += records.count
+        return records
+    }
+
+    static let topLevel: Set<String> = ["config.jsonl", "sequences.jsonl", "users.jsonl", "lock", "journal",
+                                        "contacts", "notes", "index", "hooks", "attachments"]
+
+    mutating func run() throws(InboxError) {
+        for name in try session.list("") where !Checker.topLevel.contains(name) {
+            problem(name, nil, "unexpected file in the repository")
+        }
+        let config = try load(Config.file, as: ConfigEntry.self)
+        checkSorted(Config.file, config.map { ($0.record.key, $0.line) }, what: "setting")
+        let users = try load(Users.file, as: User.self)
+        checkSorted(Users.file, users.map { ($0.record.name, $0.line) }, what: "user")
+        let userNames = Set(users.map(\.record.name))
+        let sequences = try load(Sequences.file, as: SequenceRecord.self)
+        checkSorted(Sequences.file, sequences.map { ($0.record.prefix, $0.line) }, what: "counter")
+        let lastIssued = Dictionary(sequences.map { ($0.record.prefix, Int($0.record.last)) }, uniquingKeysWith: max)
+
+        let contacts = try checkContacts(lastIssued: lastIssued[Contacts.table.prefix] ?? 0, users: userNames)
+        try checkNotes(contacts: Set(contacts.map(\.id)), lastIssued: lastIssued[ContactNotes.prefix] ?? 0)
+        try checkAddressIndex(contacts)
+    }
+
+    mutating func checkSorted(_ file: String, _ keys: [(String, Int)], what: String) {
+        var seen: [String: Int] = [:]
+        var previous: String?
+        for (key, line) in keys {
+            if let first = seen[key] {
+                problem(file, line, "duplicate \(what) \"\(key)\" (also on line \(first))")
+            } else if let previous, key < previous {
+                problem(file, line, "\(what) \"\(key)\" is out of order (files are sorted so they diff cleanly)")
+            }
+            seen[key] = seen[key] ?? line
+            previous = key
+        }
+    }
+
+    mutating func shardFiles(_ directory: String) throws(InboxError) -> [String] {
+        var files: [String] = []
+        for name in try session.list(directory) {
+            let stem = name.hasSuffix(".jsonl") ? String(name.dropLast(6)) : ""
+            if stem.count == 4, stem.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                files.append(directory + "/" + name)
+            } else {
+                problem(directory + "/" + name, nil, "unexpected file (shards are named NNNN.jsonl)")
+            }
+        }
+        return files
+    }
+
+    mutating func checkContacts(lastIssued: Int, users: Set<String>) throws(InboxError) -> [Contact] {
+        let table = Contacts.table
+        var all: [Contact] = []
+        var seen: [String: String] = [:]
+        for file in try shardFiles(table.directory) {
+            var previous = 0
+            for (contact, line) in try load(file, as: Contact.self) {
+                let n = table.number(of: contact.id) ?? 0
+                if let other = seen[contact.id] {
+                    problem(file, line, "duplicate contact id \(contact.id) (also in \(other))")
+                    continue
+                }
+                seen[contact.id] = "\(file):\(line)"
+                if table.shardFile(for: n) != file {
+                    problem(file, line, "contact \(contact.id) belongs in \(table.shardFile(for: n))")
+                }
+                if n <= previous { problem(file, line, "contact \(contact.id) is out of order (ids ascend)") }
+                previous = n
+                if n > lastIssued {
+                    problem(file, line, "contact \(contact.id) is above the last id issued (\(table.prefix)\(lastIssued) in \(Sequences.file)); a new contact would reuse it", derivable: true)
+                }
+                if let owner = contact.owner, !users.isEmpty, !users.contains(owner) {
+                    problem(file, line, "contact \(contact.id) is owned by '\(owner)', who is not a user")
+                }
+                var tags = Set<String>()
+                for tag in contact.tags where !tags.insert(tag.lowercased()).inserted {
+                    problem(file, line, "contact \(contact.id) has tag '\(tag)' twice (tags ignore case)")
+                }
+                all.append(contact)
+            }
+        }
+        return all
+    }
+
+    mutating func checkNotes(contacts: Set<String>, lastIssued: Int) throws(InboxError) {
+        var seen = Set<String>()
+        for file in try shardFiles(ContactNotes.directory) {
+            for (note, line) in try load(file, as: ContactNote.self) {
+                if !seen.insert(note.id).inserted { problem(file, line, "duplicate note id \(note.id)") }
+                if !contacts.contains(note.contact) {
+                    problem(file, line, "note \(note.id) refers to contact \(note.contact), which does not exist")
+                } else if ContactNotes.file(for: note.contact) != file {
+                    problem(file, line, "note \(note.id) belongs in \(ContactNotes.file(for: note.contact)!)")
+                }
+                let n = Int(note.id.dropFirst(ContactNotes.prefix.count)) ?? 0
+                if !note.id.hasPrefix(ContactNotes.prefix) || n <= 0 {
+                    problem(file, line, "\"\(note.id)\" is not a note id")
+                } else if n > lastIssued {
+                    problem(file, line, "note \(note.id) is above the last id issued (\(ContactNotes.prefix)\(lastIssued))", derivable: true)
+                }
+            }
+        }
+    }
+
+    mutating func checkAddressIndex(_ contacts: [Contact]) throws(InboxError) {
+        let derived = AddressIndex.derived(from: contacts)
+        var present = Set<String>()
+        for name in try session.list(AddressIndex.directory) {
+            let file = AddressIndex.directory + "/" + name
+            present.insert(file)
+            let entries = try load(file, as: AddressEntry.self)
+            let want = derived[file] ?? []
+            let wanted = Set(want.map { "\($0.address) \($0.contact)" })
+            let have = Set(entries.map { "\($0.record.address) \($0.record.contact)" })
+            for (entry, line) in entries where !wanted.contains("\(entry.address) \(entry.contact)") {
+                problem(file, line, "stale index entry: \(entry.contact) has no address \(entry.address) (inbox fsck --repair rebuilds the index)", derivable: true)
+            }
+            for entry in want where !have.contains("\(entry.address) \(entry.contact)") {
+                problem(file, nil, "index lacks \(entry.address) → \(entry.contact) (inbox fsck --repair rebuilds the index)", derivable: true)
+            }
+            if wanted == have, entries.map(\.record) != want {
+                problem(file, nil, "index entries are out of order (inbox fsck --repair rebuilds the index)", derivable: true)
+            }
+        }
+        for file in derived.keys.sorted() where !present.contains(file) {
+            for entry in derived[file]! {
+                problem(file, nil, "index lacks \(entry.address) → \(entry.contact) (inbox fsck --repair rebuilds the index)", derivable: true)
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+/// A record kept one per line in a repository file.
+public protocol StoredRecord {
+    init(fields: inout FieldReader) throws(JSONParseError)
+    var json: JSONObject { get }
+}
+
+/// Splits and parses JSON-lines files strictly; every error names the file and line.
+public enum JSONLines {
+    /// What to do with a bad line: the store stops at the first (`PATH:LINE: reason`, exit 65);
+    /// fsck writes each one down and reads on.
+    public typealias ProblemHandler = (_ line: Int, _ reason: String) throws(InboxError) -> Void
+
+    /// Calls `body` with each good line (without its `\n`) and its 1-based number.
+    public static func forEachLine(
+        _ bytes: [UInt8], path: String,
+        onProblem: ProblemHandler? = nil,
+        _ body: (UnsafeBufferPointer<UInt8>, Int) throws(InboxError) -> Void
+    ) throws(InboxError) {
+        func report(_ line: Int, _ reason: String) throws(InboxError) {
+            guard let onProblem else { throw InboxError.badData(path: path, line: line, reason: reason) }
+            try onProblem(line, reason)
+        }
+        try bytes.withUnsafeBufferPointer { (buffer) throws(InboxError) in
+            var start = 0
+            var line = 1
+            while start < buffer.count {
+                var end = start
+                while end < buffer.count, buffer[end] != 0x0A { end += 1 }
+                let content = UnsafeBufferPointer(rebasing: buffer[start..<end])
+                if end == buffer.count {
+                    try report(line, "no newline at end of file (truncated write?)")
+                } else if content.isEmpty {
+                    try report(line, "empty line")
+                } else if content[content.count - 1] == 0x0D {
+                    try report(line, "carriage return at end of line (CRLF line endings)")
+                } else {
+                    try body(content, line)
+                }
+                start = end + 1
+                line += 1
+            }
+        }
+    }
+
+    public static func decode<R: StoredRecord>(
+        _ bytes: [UInt8], path: String, as type: R.Type = R.self, onProblem: ProblemHandler? = nil
+    ) throws(InboxError) -> [R] {
+        var records: [R] = []
+        try decodeNumbered(bytes, path: path, as: type, onProblem: onProblem) { record, _ in records.append(record) }
+        return records
+    }
+
+    /// Like `decode`, giving each record with its line number.
+    public static func decodeNumbered<R: StoredRecord>(
+        _ bytes: [UInt8], path: String, as type: R.Type = R.self, onProblem: ProblemHandler? = nil,
+        _ body: (R, Int) -> Void
+    ) throws(InboxError) {
+        func report(_ line: Int, _ reason: String) throws(InboxError) {
+            guard let onProblem else { throw InboxError.badData(path: path, line: line, reason: reason) }
+            try onProblem(line, reason)
+        }
+        try forEachLine(bytes, path: path, onProblem: onProblem) { (content, line) throws(InboxError) in
+            do throws(JSONParseError) {
+                var fields = try FieldReader(JSONParser.parse(content))
+                let record = try R(fields: &fields)
+                try fields.finish()
+                body(record, line)
+            } catch {
+                try report(line, error.reason)
+            }
+        }
+    }
+
+    public static func encode<R: StoredRecord>(_ records: [R]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(records.count * 200)
+        for record in records {
+            JSONWriter.write(.object(record.json), into: &out)
+            out.append(0x0A)
+        }
+        return out
+    }
+}

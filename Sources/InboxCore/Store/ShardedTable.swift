@@ -1,0 +1,126 @@
+/// A record with a sequential id such as `ct42`: a fixed prefix and a number that is handed out
+/// once and never reused.
+public protocol IdentifiedRecord: StoredRecord {
+    var id: String { get }
+}
+
+/// Records of one kind spread over files of `perShard` ids each (`contacts/0000.jsonl` holds
+/// ct1–ct999, `0001.jsonl` ct1000–ct1999, …), sorted by id inside a file. A change rewrites only
+/// the shards it touches, so its cost follows what it changes, not the size of the repository.
+public struct ShardedTable<R: IdentifiedRecord>: Sendable {
+    public let directory: String
+    public let prefix: String
+    /// What one record is called in messages ("contact").
+    public let noun: String
+    public let perShard: Int
+
+    public init(directory: String, prefix: String, noun: String, perShard: Int = 1000) {
+        self.directory = directory
+        self.prefix = prefix
+        self.noun = noun
+        self.perShard = perShard
+    }
+
+    public func number(of id: String) -> Int? {
+        guard id.hasPrefix(prefix) else { return nil }
+        let digits = id.dropFirst(prefix.count)
+        guard let first = digits.first, first != "0", digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(digits)
+    }
+
+    public func id(_ number: Int) -> String { prefix + String(number) }
+
+    public func shardFile(for number: Int) -> String {
+        directory + "/" + Timestamp.pad(number / perShard, 4) + ".jsonl"
+    }
+
+    /// Shard files present, oldest ids first.
+    public func shardFiles(in session: Session) throws(InboxError) -> [String] {
+        try session.list(directory).filter { $0.hasSuffix(".jsonl") }.map { directory + "/" + $0 }
+    }
+
+    public func records(inShard file: String, _ session: Session) throws(InboxError) -> [R] {
+        try session.records(file)
+    }
+
+    public func get(_ id: String, in session: Session) throws(InboxError) -> R? {
+        guard let n = number(of: id) else { return nil }
+        return try session.records(shardFile(for: n), as: R.self).first { $0.id == id }
+    }
+
+    public func all(in session: Session) throws(InboxError) -> [R] {
+        var out: [R] = []
+        for file in try shardFiles(in: session) { out += try session.records(file, as: R.self) }
+        return out
+    }
+
+    /// Calls `body` with records newest (highest id) first, starting below id number `below`,
+    /// until it returns false. Reads only the shards it reaches, so `--limit 50` reads one file.
+    public func forEachNewestFirst(in session: Session, below: Int = Int.max, _ body: (R) throws(InboxError) -> Bool) throws(InboxError) {
+        for file in try shardFiles(in: session).reversed() {
+            let name = file.dropFirst(directory.count + 1).dropLast(".jsonl".count)
+            if let shard = Int(name), shard * perShard >= below { continue }
+            for record in try session.records(file, as: R.self).reversed() where (number(of: record.id) ?? 0) < below {
+                guard try body(record) else { return }
+            }
+        }
+    }
+
+    /// Adds or replaces records, rewriting each shard they fall in once.
+    public func put(_ changed: [R], in tx: Transaction) throws(InboxError) {
+        var byShard: [String: [R]] = [:]
+        for record in changed {
+            guard let n = number(of: record.id) else { continue }
+            byShard[shardFile(for: n), default: []].append(record)
+        }
+        for (file, updates) in byShard {
+            var records = try tx.records(file, as: R.self)
+            var position: [String: Int] = [:]
+            for (i, r) in records.enumerated() { position[r.id] = i }
+            var appended = false
+            for record in updates {
+                if let i = position[record.id] {
+                    records[i] = record
+                } else {
+                    position[record.id] = records.count
+                    records.append(record)
+                    appended = true
+                }
+            }
+            if appended { records.sort { (number(of: $0.id) ?? 0) < (number(of: $1.id) ?? 0) } }
+            tx.stage(file, records: records)
+        }
+    }
+
+    public func put(_ record: R, in tx: Transaction) throws(InboxError) {
+        try put([record], in: tx)
+    }
+
+    /// Finds a record by id or by an unambiguous prefix of one: exit 66 when nothing matches,
+    /// 64 listing the candidates when several do.
+    public func resolve(_ input: String, in session: Session) throws(InboxError) -> R {
+        let text = input.trimmingWhitespace().lowercased()
+        if let record = try get(text, in: session) { return record }
+        let last = try Sequences.last(prefix, in: session)
+        // Ids that begin with what was typed, at most 11 (enough to show ten and say there are more).
+        var candidates: [Int] = []
+        let digits = text.dropFirst(prefix.count)
+        if prefix.hasPrefix(text) {
+            candidates = last > 0 ? Array((1...last).prefix(11)) : []
+        } else if text.hasPrefix(prefix), let d = Int(digits), d > 0, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            var low = d * 10, width = 10
+            while low <= last && candidates.count < 11 {
+                candidates += (low...min(low + width - 1, last)).prefix(11 - candidates.count)
+                low *= 10
+                width *= 10
+            }
+        }
+        var found: [R] = []
+        for n in candidates {
+            if let record = try get(id(n), in: session) { found.append(record) }
+        }
+        if found.count == 1 { return found[0] }
+        if found.count > 1 { throw InboxError.ambiguousID(input: input, candidates: found.map(\.id)) }
+        throw InboxError.notFound("no \(noun) '\(input)'")
+    }
+}

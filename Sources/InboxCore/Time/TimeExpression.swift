@@ -1,0 +1,190 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns what a person types for a time into a moment, or refuses: anything unclear is a usage
+/// error, never a guess.
+///
+/// Accepted: `now`; ISO-8601 `2026-11-23`, `2026-11-23T09:00`, `2026-11-23 09:00:30`, with an
+/// optional `Z` or `±HH:MM` zone (local time when absent); relative `+30m`, `+2h`, `+3d`, `+1w`;
+/// `today 17:00`, `tomorrow 9:00`; weekday names `mon 9:00` (the next such day, a week ahead when
+/// today is that day and the time has passed). A local time that a DST change skips or repeats
+/// is refused with a request for an explicit zone.
+public enum TimeExpression {
+    public static func resolve(_ input: String, now: Timestamp) throws(InboxError) -> Timestamp {
+        let text = input.trimmingWhitespace().lowercased()
+        guard !text.isEmpty else { throw unclear(input, "it is empty") }
+        if text == "now" { return now }
+        if text.hasPrefix("+") { return try relative(input, String(text.dropFirst()), now: now) }
+        let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        if let first = words.first, let dayOffset = try dayWord(first, input: input, now: now) {
+            guard words.count == 2 else {
+                throw unclear(input, "give a time of day after '\(first)', for example '\(first) 9:00'")
+            }
+            let (hour, minute) = try clock(words[1], input: input)
+            let today = now.localParts
+            var (year, month, day) = (Int(today.tm_year) + 1900, Int(today.tm_mon) + 1, Int(today.tm_mday))
+            (year, month, day) = addDays(dayOffset, year: year, month: month, day: day)
+            var moment = try local(year, month, day, hour, minute, 0, input: input)
+            // A weekday that is today but whose time has passed means next week.
+            if weekdays.contains(first) || weekdayAliases[first] != nil, dayOffset == 0, moment <= now {
+                (year, month, day) = addDays(7, year: year, month: month, day: day)
+                moment = try local(year, month, day, hour, minute, 0, input: input)
+            }
+            return moment
+        }
+        return try iso(input, text.uppercased())
+    }
+
+    static let weekdays = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+    static let weekdayAliases: [String: Int] = [
+        "sunday": 0, "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6,
+        "tues": 2, "wednes": 3, "thur": 4, "thurs": 4,
+    ]
+
+    /// Days from today for `today`, `tomorrow` and weekday names; nil when `word` is none of them.
+    static func dayWord(_ word: String, input: String, now: Timestamp) throws(InboxError) -> Int? {
+        if word == "today" { return 0 }
+        if word == "tomorrow" { return 1 }
+        guard let target = weekdays.firstIndex(of: word) ?? weekdayAliases[word] else { return nil }
+        let current = Int(now.localParts.tm_wday)
+        return (target - current + 7) % 7
+    }
+
+    static func clock(_ word: String, input: String) throws(InboxError) -> (Int, Int) {
+        var text = word
+        var pm: Bool? = nil
+        if text.hasSuffix("am") { pm = false; text.removeLast(2) } else if text.hasSuffix("pm") { pm = true; text.removeLast(2) }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let hourValue = Int(parts[0]), parts[0].count <= 2,
+              parts.count == 1 || parts[1].count == 2, let minute = parts.count == 2 ? Int(parts[1]) : 0,
+              (0...59).contains(minute)
+        else { throw unclear(input, "'\(word)' is not a time of day (use 24-hour HH:MM, or 9am / 5:30pm)") }
+        var hour = hourValue
+        if let pm {
+            guard (1...12).contains(hour) else { throw unclear(input, "'\(word)' is not a 12-hour time") }
+            hour = hour % 12 + (pm ? 12 : 0)
+        } else if parts.count == 1 {
+            throw unclear(input, "'\(word)' could be a day or an hour; write it as \(word):00")
+        }
+        guard (0...23).contains(hour) else { throw unclear(input, "'\(word)' is not a time of day") }
+        return (hour, minute)
+    }
+
+    static func relative(_ input: String, _ body: String, now: Timestamp) throws(InboxError) -> Timestamp {
+        guard let unit = body.last, let amount = Int64(body.dropLast()), amount >= 0, amount < 100_000 else {
+            throw unclear(input, "relative times look like +30m, +2h, +3d or +1w")
+        }
+        let scale: Int64
+        switch unit {
+        case "m": scale = 60
+        case "h": scale = 3600
+        case "d": scale = 86400
+        case "w": scale = 7 * 86400
+        default: throw unclear(input, "unknown unit '\(unit)' (use m, h, d or w)")
+        }
+        if unit == "d" || unit == "w" {
+            // Days are calendar days: +1d at 9:00 is 9:00 tomorrow, even across a DST change.
+            let p = now.localParts
+            let (y, m, d) = addDays(Int(amount * (unit == "w" ? 7 : 1)), year: Int(p.tm_year) + 1900, month: Int(p.tm_mon) + 1, day: Int(p.tm_mday))
+            return try local(y, m, d, Int(p.tm_hour), Int(p.tm_min), Int(p.tm_sec), input: input)
+        }
+        return now.adding(seconds: amount * scale)
+    }
+
+    static func iso(_ input: String, _ text: String) throws(InboxError) -> Timestamp {
+        let b = Array(text.utf8)
+        func num(_ start: Int, _ count: Int) -> Int? {
+            guard start + count <= b.count else { return nil }
+            return Timestamp.digits(b, start, count)
+        }
+        guard b.count >= 10, b[4] == 0x2D, b[7] == 0x2D, let year = num(0, 4), let month = num(5, 2), let day = num(8, 2) else {
+            throw unclear(input, "use ISO-8601 (2026-11-23T09:00), now, +30m, today 17:00, tomorrow 9:00 or a weekday like 'mon 9:00'")
+        }
+        var hour = 0, minute = 0, second = 0
+        var index = 10
+        if index < b.count {
+            guard b[index] == 0x54 || b[index] == 0x20, let h = num(index + 1, 2), index + 3 < b.count, b[index + 3] == 0x3A,
+                  let m = num(index + 4, 2) else {
+                throw unclear(input, "expected a time as THH:MM after the date")
+            }
+            hour = h; minute = m
+            index += 6
+            if index < b.count, b[index] == 0x3A {
+                guard let s = num(index + 1, 2) else { throw unclear(input, "expected seconds after ':'") }
+                second = s
+                index += 3
+            }
+        }
+        var offset: Int? = nil
+        if index < b.count {
+            let rest = String(decoding: b[index...], as: UTF8.self)
+            if rest == "Z" {
+                offset = 0
+            } else if (b[index] == 0x2B || b[index] == 0x2D), let h = num(index + 1, 2) {
+                var m = 0
+                if b.count == index + 6, b[index + 3] == 0x3A, let mm = num(index + 4, 2) { m = mm }
+                else if b.count == index + 5, let mm = num(index + 3, 2) { m = mm }
+                else if b.count != index + 3 { throw unclear(input, "zone offsets look like Z, +02:00 or -0500") }
+                guard h <= 14, m < 60 else { throw unclear(input, "zone offset out of range") }
+                offset = (h * 3600 + m * 60) * (b[index] == 0x2D ? -1 : 1)
+            } else {
+                throw unclear(input, "unexpected '\(rest)' after the time")
+            }
+        }
+        if let offset {
+            guard let utc = Timestamp.utc(year: year, month: month, day: day, hour: hour, minute: minute, second: second) else {
+                throw unclear(input, "no such date or time")
+            }
+            return utc.adding(seconds: Int64(-offset))
+        }
+        return try local(year, month, day, hour, minute, second, input: input)
+    }
+
+    /// A local wall-clock time, refusing times a DST change skips or repeats.
+    static func local(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int, input: String) throws(InboxError) -> Timestamp {
+        guard let asUTC = Timestamp.utc(year: year, month: month, day: day, hour: hour, minute: minute, second: second) else {
+            throw unclear(input, "no such date or time")
+        }
+        // The zone's offsets in effect around that day; a wall-clock time maps through one of them.
+        var offsets = Set<Int64>()
+        for probe in [asUTC.seconds - 86400, asUTC.seconds, asUTC.seconds + 86400] {
+            offsets.insert(Int64(Timestamp(seconds: probe).localParts.tm_gmtoff))
+        }
+        var matches = Set<Int64>()
+        for offset in offsets {
+            let candidate = Timestamp(seconds: asUTC.seconds - offset)
+            let p = candidate.localParts
+            if Int(p.tm_year) + 1900 == year, Int(p.tm_mon) + 1 == month, Int(p.tm_mday) == day,
+               Int(p.tm_hour) == hour, Int(p.tm_min) == minute, Int(p.tm_sec) == second {
+                matches.insert(candidate.seconds)
+            }
+        }
+        switch matches.count {
+        case 1: return Timestamp(seconds: matches.first!)
+        case 0: throw unclear(input, "that local time does not exist (skipped by a daylight-saving change); give a zone, e.g. Z or -05:00")
+        default: throw unclear(input, "that local time happens twice (daylight-saving change); give a zone, e.g. Z or -05:00")
+        }
+    }
+
+    static func addDays(_ n: Int, year: Int, month: Int, day: Int) -> (Int, Int, Int) {
+        let noon = Timestamp.utc(year: year, month: month, day: day, hour: 12, minute: 0, second: 0)!
+        var t = time_t(noon.seconds + Int64(n) * 86400)
+        var p = tm()
+        gmtime_r(&t, &p)
+        return (Int(p.tm_year) + 1900, Int(p.tm_mon) + 1, Int(p.tm_mday))
+    }
+
+    static func unclear(_ input: String, _ why: String) -> InboxError {
+        .usage("unclear time '\(input)': \(why)")
+    }
+}
+
+extension String {
+    public func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while let c = s.first, c.isWhitespace { s.removeFirst() }
+        while let c = s.last, c.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,76 @@
+// The only file that touches the process: argv, environment, standard streams, exit status.
+#if canImport(Glibc)
+import Glibc
+#endif
+import InboxCLI
+import InboxCore
+
+/// Writes straight to a file descriptor. A reader that went away (`inbox … | head`) is not an
+/// error: the rest of the output is dropped quietly.
+final class FileDescriptorSink: OutputSink {
+    let fd: Int32
+    var closed = false
+
+    init(_ fd: Int32) { self.fd = fd }
+
+    func write(_ text: String) {
+        guard !closed else { return }
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                closed = true
+                return
+            }
+            offset += n
+        }
+        bytes.removeAll()
+    }
+}
+
+func readStandardInput() throws(InboxError) -> [UInt8] {
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw InboxError.io(path: "<stdin>", operation: "read", errno: errno)
+        }
+        if n == 0 { return bytes }
+        bytes.append(contentsOf: chunk[0..<n])
+    }
+}
+
+func processVariables() -> [String: String] {
+    var variables: [String: String] = [:]
+    var entry = environ
+    while let pointer = entry.pointee {
+        let pair = String(cString: pointer)
+        if let eq = pair.firstIndex(of: "=") {
+            variables[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+        }
+        entry += 1
+    }
+    return variables
+}
+
+func currentDirectory() -> String {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    guard getcwd(&buffer, buffer.count) != nil else { return "." }
+    return String(cString: buffer)
+}
+
+signal(SIGPIPE, SIG_IGN)
+let environment = ProcessEnvironment(
+    variables: processVariables(),
+    currentDirectory: currentDirectory(),
+    stdout: FileDescriptorSink(1),
+    stderr: FileDescriptorSink(2),
+    stdoutIsTerminal: isatty(1) == 1,
+    stdinIsTerminal: isatty(0) == 1,
+    readStandardInput: readStandardInput
+)
+exit(InboxCLI.run(Array(CommandLine.arguments.dropFirst()), environment))
