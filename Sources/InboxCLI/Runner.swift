@@ -72,6 +72,11 @@ public enum InboxCLI {
         return environment.variables["TERM"] != "dumb"
     }
 
+    /// Prints an error raised outside a command (by the process itself) and returns its status.
+    public static func report(_ error: InboxError, _ environment: ProcessEnvironment) -> Int32 {
+        report(error, spec: nil, noun: nil, environment)
+    }
+
     /// Prints an error the way its kind calls for and returns its exit status.
     static func report(_ error: InboxError, spec: CommandSpec?, noun: String?, _ environment: ProcessEnvironment) -> Int32 {
         var text: String

@@ -10,23 +10,25 @@ import InboxCore
 final class FileDescriptorSink: OutputSink {
     let fd: Int32
     var closed = false
+    /// Set when a write failed for a reason other than the reader going away (a full disk).
+    var failure: Int32?
 
     init(_ fd: Int32) { self.fd = fd }
 
     func write(_ text: String) {
         guard !closed else { return }
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
+                if errno != EPIPE { failure = errno }
                 closed = true
                 return
             }
             offset += n
         }
-        bytes.removeAll()
     }
 }
 
@@ -64,13 +66,19 @@ func currentDirectory() -> String {
 }
 
 signal(SIGPIPE, SIG_IGN)
+let standardOutput = FileDescriptorSink(1)
 let environment = ProcessEnvironment(
     variables: processVariables(),
     currentDirectory: currentDirectory(),
-    stdout: FileDescriptorSink(1),
+    stdout: standardOutput,
     stderr: FileDescriptorSink(2),
     stdoutIsTerminal: isatty(1) == 1,
     stdinIsTerminal: isatty(0) == 1,
+    accountName: getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) },
     readStandardInput: readStandardInput
 )
-exit(InboxCLI.run(Array(CommandLine.arguments.dropFirst()), environment))
+var status = InboxCLI.run(Array(CommandLine.arguments.dropFirst()), environment)
+if let code = standardOutput.failure, status == 0 {
+    status = InboxCLI.report(.io(path: "<stdout>", operation: "write", errno: code), environment)
+}
+exit(status)

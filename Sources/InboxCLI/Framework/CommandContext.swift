@@ -13,11 +13,13 @@ public struct ProcessEnvironment {
     public var stderr: OutputSink
     public var stdoutIsTerminal: Bool
     public var stdinIsTerminal: Bool
+    /// The login name of the process's user, when the system knows one.
+    public var accountName: String?
     /// Reads all of standard input.
     public var readStandardInput: () throws(InboxError) -> [UInt8]
 
     public init(variables: [String: String], currentDirectory: String, stdout: OutputSink, stderr: OutputSink,
-                stdoutIsTerminal: Bool = false, stdinIsTerminal: Bool = false,
+                stdoutIsTerminal: Bool = false, stdinIsTerminal: Bool = false, accountName: String? = nil,
                 readStandardInput: @escaping () throws(InboxError) -> [UInt8]) {
         self.variables = variables
         self.currentDirectory = currentDirectory
@@ -25,6 +27,7 @@ public struct ProcessEnvironment {
         self.stderr = stderr
         self.stdoutIsTerminal = stdoutIsTerminal
         self.stdinIsTerminal = stdinIsTerminal
+        self.accountName = accountName
         self.readStandardInput = readStandardInput
     }
 }
@@ -76,8 +79,9 @@ public final class CommandContext {
             return try UserName.validated(name)
         }
         if let name = try Config.load(session).userName { return name }
-        if let name = environment.variables["USER"], let valid = try? UserName.validated(name.lowercased()) {
-            return valid
+        // Cron jobs often run without USER; LOGNAME and the account name stand in for it.
+        for name in [environment.variables["USER"], environment.variables["LOGNAME"], environment.accountName] {
+            if let name, let valid = try? UserName.validated(name.lowercased()) { return valid }
         }
         throw InboxError.usage("no acting user: pass --as USER, set INBOX_USER, or run 'inbox config set user.name NAME'")
     }

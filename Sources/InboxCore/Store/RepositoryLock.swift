@@ -37,7 +37,7 @@ public final class RepositoryLock {
             var request = timespec(tv_sec: Int(step), tv_nsec: Int((step - Double(Int(step))) * 1e9))
             nanosleep(&request, nil)
             waited += step
-            pause = min(pause * 2, 0.05)
+            pause = min(pause * 2, 0.01)
         }
         return RepositoryLock(fd: fd)
     }

@@ -1,0 +1,96 @@
+import Foundation
+import XCTest
+
+/// Reads the system calls of a real write under strace: each file written must be a temp file
+/// created with O_EXCL, fsynced before it is renamed over its target, and the directory fsynced
+/// after the rename.
+final class DurabilityTraceTests: XCTestCase {
+    func strace() throws -> String {
+        for dir in ["/usr/bin", "/bin", "/usr/local/bin"] where FileManager.default.isExecutableFile(atPath: dir + "/strace") {
+            return dir + "/strace"
+        }
+        if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("strace is required in CI (.ci/run installs it)") }
+        throw XCTSkip("strace is not installed")
+    }
+
+    struct Call {
+        let name: String
+        let text: String
+    }
+
+    func trace(_ arguments: [String], in repo: TempDirectory) throws -> [Call] {
+        let log = repo.file("trace.log")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try strace())
+        process.arguments = ["-f", "-y", "-o", log, "-e", "trace=openat,fsync,fdatasync,rename,renameat,renameat2,unlink,write", "--", Inbox.binary] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
+        process.environment = Inbox.baseEnvironment()
+        let result = Inbox.capture(process, stdin: nil)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        return text.split(separator: "\n").compactMap { line in
+            // "1234  fsync(3</tmp/x/.inbox/contacts/.0000.jsonl.tmp.1234.1>) = 0"
+            var body = Substring(line)
+            if let space = body.firstIndex(of: " "), body[..<space].allSatisfy(\.isNumber) { body = body[space...].drop { $0 == " " } }
+            guard let paren = body.firstIndex(of: "(") else { return nil }
+            return Call(name: String(body[..<paren]), text: String(body))
+        }
+    }
+
+    func testContactAddFsyncsEachTempFileBeforeItsRenameAndTheDirectoryAfter() throws {
+        let repo = makeRepository()
+        let calls = try trace(["contact", "add", "Ada Lovelace", "--phone", "+1 555 0100", "--email", "ada@example.com"], in: repo)
+        let store = repo.file(".inbox")
+        let renames = calls.enumerated().filter { $0.element.name.hasPrefix("rename") && $0.element.text.contains(store) }
+        // Four files change (counter, contact shard, two index shards) plus the journal itself.
+        XCTAssertEqual(renames.count, 5, calls.map(\.text).joined(separator: "\n"))
+        var checkedTargets: [String] = []
+        for (index, rename) in renames {
+            let paths = quotedPaths(rename.text)
+            XCTAssertEqual(paths.count, 2, rename.text)
+            guard paths.count == 2 else { continue }
+            let (temp, target) = (paths[0], paths[1])
+            XCTAssertTrue(temp.contains(".tmp."), "renamed from a temp file: \(rename.text)")
+            XCTAssertEqual(parent(temp), parent(target), "temp file in the same directory")
+            // The temp file was created exclusively, then fsynced, before this rename.
+            let before = calls[..<index]
+            XCTAssertTrue(before.contains { $0.name == "openat" && $0.text.contains("\"\(temp)\"") && $0.text.contains("O_EXCL") },
+                          "created with O_EXCL: \(temp)")
+            XCTAssertTrue(before.contains { $0.name == "fsync" && $0.text.contains("<\(temp)>") }, "fsync before rename: \(temp)")
+            // Its directory is fsynced after it.
+            let after = calls[(index + 1)...]
+            XCTAssertTrue(after.contains { $0.name == "fsync" && $0.text.contains("<\(parent(target))>") },
+                          "directory fsync after rename of \(target)")
+            checkedTargets.append(target)
+        }
+        XCTAssertTrue(checkedTargets.contains(store + "/contacts/0000.jsonl"))
+        XCTAssertTrue(checkedTargets.contains(store + "/journal"), "a four-file change goes through the journal")
+        // No file of the store is opened for writing in place, nor truncated.
+        let inPlace = calls.filter { $0.name == "openat" && $0.text.contains(store) && ($0.text.contains("O_TRUNC") ||
+            ($0.text.contains("O_WRONLY") || $0.text.contains("O_RDWR")) && !$0.text.contains(".tmp.") && !$0.text.contains("/lock\"")) }
+        XCTAssertEqual(inPlace.map(\.text), [])
+        // The journal is the last thing removed, once every rename is durable.
+        let journalUnlink = calls.lastIndex { $0.name == "unlink" && $0.text.contains(store + "/journal") }
+        XCTAssertNotNil(journalUnlink)
+        XCTAssertGreaterThan(journalUnlink ?? 0, renames.last!.offset)
+    }
+
+    func testReadOnlyCommandsNeverWrite() throws {
+        let repo = makeRepository()
+        inbox("contact", "add", "Ada", "--email", "ada@example.com", in: repo)
+        for command in [["contact", "list"], ["contact", "show", "ct1"], ["fsck"], ["config", "list"], ["user", "list"]] {
+            let calls = try trace(command, in: repo)
+            let writes = calls.filter {
+                ($0.name.hasPrefix("rename") || $0.name == "unlink" || $0.name.hasPrefix("fsync")) ||
+                ($0.name == "openat" && ($0.text.contains("O_WRONLY") || $0.text.contains("O_RDWR") || $0.text.contains("O_CREAT")))
+            }
+            XCTAssertEqual(writes.map(\.text), [], "inbox \(command.joined(separator: " ")) wrote")
+        }
+    }
+
+    func quotedPaths(_ text: String) -> [String] {
+        text.split(separator: "\"", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+    }
+
+    func parent(_ path: String) -> String { (path as NSString).deletingLastPathComponent }
+}
