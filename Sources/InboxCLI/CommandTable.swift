@@ -12,6 +12,7 @@ public struct CommandTable: Sendable {
             ("fsck", "Check every line and reference of the repository"),
             ("demo", "Create a sample repository and show it"),
             ("help", "Show help for a command"),
+            ("__manpage", "Print the inbox(1) man page generated from this table"),
         ],
         commands: [
             InitCommand.self,
@@ -19,7 +20,7 @@ public struct CommandTable: Sendable {
             ContactEditCommand.self, ContactNoteCommand.self,
             UserAddCommand.self, UserListCommand.self,
             ConfigGetCommand.self, ConfigSetCommand.self, ConfigUnsetCommand.self, ConfigListCommand.self,
-            FsckCommand.self, DemoCommand.self, HelpCommand.self,
+            FsckCommand.self, DemoCommand.self, HelpCommand.self, ManPageCommand.self,
         ]
     )
 
@@ -33,6 +34,9 @@ public struct CommandTable: Sendable {
 
     public var nouns: [String] { nounList.map(\.name) }
     public var entries: [CommandSpec] { commands.map { $0.spec } }
+    /// The commands people see in help and the man page.
+    public var visibleEntries: [CommandSpec] { entries.filter { !$0.hidden } }
+    public var visibleNouns: [String] { nouns.filter { noun in visibleEntries.contains { $0.noun == noun } } }
 
     public func nounAbstract(_ noun: String) -> String { nounList.first { $0.name == noun }?.abstract ?? "" }
     public func knowsNoun(_ noun: String) -> Bool { nounList.contains { $0.name == noun } }

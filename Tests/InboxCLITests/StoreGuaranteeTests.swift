@@ -39,20 +39,19 @@ final class StoreGuaranteeTests: XCTestCase {
         let repo = makeRepository()
         let writer = "i=0; while [ $i -lt 200 ]; do i=$((i+1)); inbox --lock-timeout 60 contact add \"Writer $W number $i\" -q >/dev/null || exit 1; done"
         let group = DispatchGroup()
-        var statuses = [Int32](repeating: -1, count: 4)
-        let lock = NSLock()
+        let statuses = Statuses()
         for w in 0..<4 {
             group.enter()
             DispatchQueue.global().async {
                 var env = Inbox.baseEnvironment()
                 env["W"] = String(w)
                 let result = Inbox.shell(writer, in: repo.path, environment: env)
-                lock.lock(); statuses[w] = result.status; lock.unlock()
+                statuses.set(w, result.status)
                 group.leave()
             }
         }
         group.wait()
-        XCTAssertEqual(statuses, [0, 0, 0, 0])
+        XCTAssertEqual(statuses.values, [0, 0, 0, 0])
         let ids = inbox("contact", "list", "-q", in: repo).lines
         XCTAssertEqual(ids.count, 800)
         XCTAssertEqual(Set(ids), Set((1...800).map { "ct\($0)" }))
@@ -169,6 +168,14 @@ final class StoreGuaranteeTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("symlink"), result.stderr)
         XCTAssertEqual(readBytes(target), before)
     }
+}
+
+/// Exit statuses written from several queues.
+final class Statuses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage = [Int32](repeating: -1, count: 4)
+    func set(_ i: Int, _ status: Int32) { lock.lock(); storage[i] = status; lock.unlock() }
+    var values: [Int32] { lock.lock(); defer { lock.unlock() }; return storage }
 }
 
 /// A small seeded generator, so a failing kill schedule can be replayed (INBOX_TEST_SEED).

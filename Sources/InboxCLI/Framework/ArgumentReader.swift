@@ -67,7 +67,7 @@ public struct ArgumentReader {
             return helpTopic(topic, globals)
         }
         guard table.knowsNoun(nounName) else {
-            return .failure(Failure(error: .usage(unknownCommand(nounName, among: table.nouns)), spec: nil, noun: nil))
+            return .failure(Failure(error: .usage(unknownCommand(nounName, among: table.visibleNouns)), spec: nil, noun: nil))
         }
         var spec: CommandSpec
         var type: any InboxCommand.Type
@@ -113,7 +113,7 @@ public struct ArgumentReader {
     private func helpTopic(_ words: [String], _ globals: GlobalOptions) -> Result<(GlobalOptions, Invocation), Failure> {
         guard let first = words.first else { return .success((globals, .help(noun: nil, verb: nil))) }
         guard table.knowsNoun(first) else {
-            return .failure(Failure(error: .usage(unknownCommand(first, among: table.nouns)), spec: nil, noun: nil))
+            return .failure(Failure(error: .usage(unknownCommand(first, among: table.visibleNouns)), spec: nil, noun: nil))
         }
         if words.count > 1, table.hasVerbs(first) {
             guard table.command(first, words[1]) != nil else {

@@ -73,9 +73,12 @@ public struct CommandSpec: Sendable {
     public let discussion: String?
     /// Example lines shown in help and the man page.
     public let examples: [String]
+    /// Plumbing for tools (completion, man page generation): left out of help and the man page.
+    public let hidden: Bool
 
     public init(noun: String, verb: String? = nil, abstract: String, arguments: [ArgumentSpec] = [],
-                options: [OptionSpec] = [], discussion: String? = nil, examples: [String] = []) {
+                options: [OptionSpec] = [], discussion: String? = nil, examples: [String] = [], hidden: Bool = false) {
+        self.hidden = hidden
         self.noun = noun
         self.verb = verb
         self.abstract = abstract

@@ -12,9 +12,9 @@ enum Help {
         Commands:
 
         """
-        let width = table.entries.map { $0.name.count }.max() ?? 0
-        for noun in table.nouns {
-            for spec in table.entries.filter({ $0.noun == noun }) {
+        let width = table.visibleEntries.map { $0.name.count }.max() ?? 0
+        for noun in table.visibleNouns {
+            for spec in table.visibleEntries.filter({ $0.noun == noun }) {
                 out += "  " + pad(spec.name, width) + "  " + spec.abstract + "\n"
             }
         }

@@ -76,17 +76,22 @@ enum Inbox {
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try? input.fileHandleForWriting.close()
         // Read both pipes while the process runs so neither can fill up and block it.
-        var outData = Data(), errData = Data()
+        let outData = Collected()
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        errData = err.fileHandleForReading.readDataToEndOfFile()
+        DispatchQueue.global().async { outData.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
         return InboxResult(status: process.terminationStatus,
-                           stdout: String(decoding: outData, as: UTF8.self),
+                           stdout: String(decoding: outData.data, as: UTF8.self),
                            stderr: String(decoding: errData, as: UTF8.self))
     }
+}
+
+/// Bytes read on another queue; the DispatchGroup orders the write before the read.
+final class Collected: @unchecked Sendable {
+    var data = Data()
 }
 
 /// A fresh temporary directory, removed when the test ends.
@@ -142,6 +147,6 @@ extension XCTestCase {
             XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]), file: file, line: line)
         }
         let sequences = #"{"prefix":"ct","last":\#(count)}"# + "\n"
-        FileManager.default.createFile(atPath: repo.file(".inbox/sequences.jsonl"), contents: Data(sequences.utf8), attributes: [.posixPermissions: 0o600])
+        XCTAssertTrue(FileManager.default.createFile(atPath: repo.file(".inbox/sequences.jsonl"), contents: Data(sequences.utf8), attributes: [.posixPermissions: 0o600]))
     }
 }

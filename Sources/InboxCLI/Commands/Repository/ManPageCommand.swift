@@ -1,0 +1,128 @@
+import InboxCore
+
+/// `inbox __manpage`: prints `man/inbox.1`, generated from the command table so the page can
+/// never miss a command or option. A test checks the committed page against this output.
+struct ManPageCommand: InboxCommand {
+    static let spec = CommandSpec(noun: "__manpage", abstract: "Print the inbox(1) man page (mdoc) generated from the command table", hidden: true)
+
+    static func parse(_ arguments: ParsedArguments) throws(InboxError) -> ManPageCommand {
+        try arguments.allowPositionals(0)
+        return ManPageCommand()
+    }
+
+    func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        var out = CommandOutput()
+        out.lines = [.plain(ManPage.render(.shared))]
+        return out
+    }
+}
+
+enum ManPage {
+    static func render(_ table: CommandTable) -> String {
+        var page: [String] = [
+            ".Dd November 21, 2026", ".Dt INBOX 1", ".Os", ".Sh NAME", ".Nm inbox",
+            ".Nd a customer-conversation inbox in a directory of JSON-lines files",
+            ".Sh SYNOPSIS", ".Nm", ".Op Ar global-options", ".Ar noun", ".Op Ar verb", ".Op Ar arguments", ".Op Ar options",
+            ".Sh DESCRIPTION",
+            text("inbox keeps a small business's contacts and customer conversations in a repository: a directory holding .inbox/, made of JSON-lines files that diff and merge cleanly under git. Every change is atomic and durable; see inbox-repository(5) for the layout and its guarantees."),
+            ".Pp",
+            text("Commands find their repository the way git does: --repo DIR or INBOX_REPO, else the nearest directory above the working directory that holds .inbox/. Global options may come before the noun or after the verb. Where a command takes ids, a lone - reads them from standard input, one per line; where it takes a text, - reads the text from standard input. An id may be shortened to any unambiguous prefix."),
+            ".Pp",
+            text("Output for people is aligned columns in the local time zone, coloured only on a terminal without NO_COLOR or TERM=dumb. --json prints JSON Lines with UTC timestamps; -q prints ids alone. Data goes to standard output, diagnostics to standard error."),
+            ".Sh GLOBAL OPTIONS",
+        ]
+        page += optionList(GlobalOptions.specs)
+        page.append(".Sh COMMANDS")
+        for spec in table.visibleEntries {
+            page.append(".Ss " + escape(spec.usage))
+            page.append(text(spec.abstract.hasSuffix(".") ? spec.abstract : spec.abstract + "."))
+            if let discussion = spec.discussion { page.append(text(discussion)) }
+            if !spec.arguments.isEmpty || !spec.options.isEmpty {
+                page.append(".Bl -tag -width Ds")
+                for argument in spec.arguments { page += [".It Ar " + argument.name, text(argument.help)] }
+                page += optionItems(spec.options)
+                page.append(".El")
+            }
+            for example in spec.examples { page.append(".Dl " + escape(example)) }
+        }
+        page += [
+            ".Sh TIME FORMS",
+            text("Options that take a time accept ISO-8601 (2026-11-23T09:00, 2026-11-23 09:00:30, 2026-11-23; with Z or an offset such as -05:00, otherwise local time), now, relative times +30m, +2h, +3d, +1w (days are calendar days), today 17:00, tomorrow 9:00, tomorrow 5pm, and weekday names such as mon 9:00 (the next such day). A local time that a daylight-saving change skips or repeats, and anything else unclear, is refused with exit status 64 rather than guessed."),
+            ".Sh JSON OUTPUT",
+            text("With --json every record is one line. Contact fields: id, first_name, last_name, phones, emails, company, owner, disposition, tags, dnd (a list of channels, or \"all\"), dnd_inbound, fields, created_at, updated_at; contact show adds notes. Note: id, contact, text, author, at. User: name, display_name, email, role, created_at. Setting: key, value, default. Problem (fsck): path, line, reason, repairable. Fields may be added; none are renamed."),
+            ".Sh ENVIRONMENT", ".Bl -tag -width Ds",
+            ".It Ev INBOX_REPO", text("The repository, as --repo."),
+            ".It Ev INBOX_USER", text("The acting user, as --as. Otherwise the setting user.name, then USER, then LOGNAME."),
+            ".It Ev INBOX_NOW", text("A fixed clock, as --now: the same commands with the same clock give byte-identical repositories."),
+            ".It Ev NO_COLOR", text("Set and non-empty: never colour the output."),
+            ".It Ev TZ", text("The time zone for display and for times given without a zone."),
+            ".El",
+            ".Sh FILES", ".Bl -tag -width Ds",
+            ".It Pa .inbox/", text("The repository; see inbox-repository(5)."),
+            ".It Pa .inbox/lock", text("The lock every writer holds; never deleted."),
+            ".El",
+            ".Sh EXIT STATUS", ".Bl -tag -width Ds",
+        ]
+        for (code, meaning) in ExitStatus.table { page += [".It \(code)", text(meaning)] }
+        page += [
+            ".El",
+            ".Sh EXAMPLES",
+            text("A first session:"),
+            ".Bd -literal -offset indent",
+            "inbox init",
+            "inbox config set sms.from \"+1 555 0199\"",
+            "inbox contact add \"Ada Lovelace\" --phone \"+1 555 0100\" --email ada@example.com",
+            "inbox contact list --search lovelace",
+            "inbox contact note ct1 \"Prefers email\"",
+            "inbox --json contact list | jq -r .id",
+            ".Ed",
+            text("Fixtures in CI: run the same script with a fixed clock and the repository is the same byte for byte:"),
+            ".Dl INBOX_NOW=2026-01-01T09:00Z sh make-fixture.sh",
+            ".Sh SEE ALSO",
+            ".Xr inbox-repository 5",
+        ]
+        return page.joined(separator: "\n")
+    }
+
+    static func optionList(_ options: [OptionSpec]) -> [String] {
+        [".Bl -tag -width Ds"] + optionItems(options) + [".El"]
+    }
+
+    static func optionItems(_ options: [OptionSpec]) -> [String] {
+        options.flatMap { option -> [String] in
+            var item = ".It " + (option.short.map { "Fl \($0) , " } ?? "") + "Fl -" + option.long
+            if let value = option.valueName { item += " Ar " + value }
+            return [item, text(option.help + (option.repeatable ? " (repeatable)" : ""))]
+        }
+    }
+
+    /// A paragraph of running text, safe for mdoc: one sentence per line, as mdoc expects.
+    static func text(_ s: String) -> String {
+        var lines: [String] = []
+        var current = ""
+        let characters = Array(escape(s))
+        for (i, c) in characters.enumerated() {
+            let endsSentence = (c == " ") && i > 0 && ".?!".contains(characters[i - 1])
+            if endsSentence && !current.hasSuffix("e.g.") && !current.hasSuffix("i.e.") {
+                lines.append(current)
+                current = ""
+            } else {
+                current.append(c)
+            }
+        }
+        lines.append(current)
+        return lines.map { $0.hasPrefix(".") || $0.hasPrefix("'") ? "\\&" + $0 : $0 }.joined(separator: "\n")
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingAll("\\", with: "\\e")
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}
