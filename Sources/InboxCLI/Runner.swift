@@ -68,8 +68,8 @@ public enum InboxCLI {
 
     static func colorEnabled(_ globals: GlobalOptions, _ environment: ProcessEnvironment) -> Bool {
         guard environment.stdoutIsTerminal, !globals.noColor else { return false }
-        if let noColor = environment.variables["NO_COLOR"], !noColor.isEmpty { return false }
-        return environment.variables["TERM"] != "dumb"
+        if let noColor = environment.variable("NO_COLOR"), !noColor.isEmpty { return false }
+        return environment.variable("TERM") != "dumb"
     }
 
     /// Prints an error raised outside a command (by the process itself) and returns its status.

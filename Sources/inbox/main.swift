@@ -46,19 +46,6 @@ func readStandardInput() throws(InboxError) -> [UInt8] {
     }
 }
 
-func processVariables() -> [String: String] {
-    var variables: [String: String] = [:]
-    var entry = environ
-    while let pointer = entry.pointee {
-        let pair = String(cString: pointer)
-        if let eq = pair.firstIndex(of: "=") {
-            variables[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
-        }
-        entry += 1
-    }
-    return variables
-}
-
 func currentDirectory() -> String {
     var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
     guard getcwd(&buffer, buffer.count) != nil else { return "." }
@@ -68,13 +55,13 @@ func currentDirectory() -> String {
 signal(SIGPIPE, SIG_IGN)
 let standardOutput = FileDescriptorSink(1)
 let environment = ProcessEnvironment(
-    variables: processVariables(),
+    variable: { name in getenv(name).map { String(cString: $0) } },
     currentDirectory: currentDirectory(),
     stdout: standardOutput,
     stderr: FileDescriptorSink(2),
     stdoutIsTerminal: isatty(1) == 1,
     stdinIsTerminal: isatty(0) == 1,
-    accountName: getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) },
+    accountName: { getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } },
     readStandardInput: readStandardInput
 )
 var status = InboxCLI.run(Array(CommandLine.arguments.dropFirst()), environment)

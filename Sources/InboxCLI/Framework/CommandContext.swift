@@ -7,21 +7,24 @@ public protocol OutputSink: AnyObject {
 
 /// What the process gives a run: arguments aside, its environment and standard streams.
 public struct ProcessEnvironment {
-    public var variables: [String: String]
+    /// Looks up one environment variable (the process reads them with getenv, on demand:
+    /// copying the whole environment into a dictionary costs a sixth of start-up).
+    public var variable: (String) -> String?
     public var currentDirectory: String
     public var stdout: OutputSink
     public var stderr: OutputSink
     public var stdoutIsTerminal: Bool
     public var stdinIsTerminal: Bool
-    /// The login name of the process's user, when the system knows one.
-    public var accountName: String?
+    /// The login name of the process's user, when the system knows one. Asked only when
+    /// needed: the lookup goes through NSS, which costs more than a whole listing.
+    public var accountName: () -> String?
     /// Reads all of standard input.
     public var readStandardInput: () throws(InboxError) -> [UInt8]
 
-    public init(variables: [String: String], currentDirectory: String, stdout: OutputSink, stderr: OutputSink,
-                stdoutIsTerminal: Bool = false, stdinIsTerminal: Bool = false, accountName: String? = nil,
+    public init(variable: @escaping (String) -> String?, currentDirectory: String, stdout: OutputSink, stderr: OutputSink,
+                stdoutIsTerminal: Bool = false, stdinIsTerminal: Bool = false, accountName: @escaping () -> String? = { nil },
                 readStandardInput: @escaping () throws(InboxError) -> [UInt8]) {
-        self.variables = variables
+        self.variable = variable
         self.currentDirectory = currentDirectory
         self.stdout = stdout
         self.stderr = stderr
@@ -42,7 +45,7 @@ public final class CommandContext {
     init(globals: GlobalOptions, environment: ProcessEnvironment) throws(InboxError) {
         self.globals = globals
         self.environment = environment
-        if let fixed = globals.now ?? environment.variables["INBOX_NOW"], !fixed.isEmpty {
+        if let fixed = globals.now ?? environment.variable("INBOX_NOW"), !fixed.isEmpty {
             now = try TimeExpression.resolve(fixed, now: Timestamp.systemNow())
         } else {
             now = Timestamp.systemNow()
@@ -62,7 +65,7 @@ public final class CommandContext {
     /// The repository named by --repo or INBOX_REPO, else the nearest one above the working directory.
     public func repository() throws(InboxError) -> Repository {
         if let cachedRepository { return cachedRepository }
-        let explicit = globals.repo ?? environment.variables["INBOX_REPO"].flatMap { $0.isEmpty ? nil : $0 }
+        let explicit = globals.repo ?? environment.variable("INBOX_REPO").flatMap { $0.isEmpty ? nil : $0 }
         let repo = try Repository.discover(explicit: explicit, cwd: environment.currentDirectory, lockTimeout: lockTimeout)
         cachedRepository = repo
         return repo
@@ -75,14 +78,15 @@ public final class CommandContext {
 
     /// The acting user: --as, INBOX_USER, config user.name, $USER.
     public func actingUser(_ session: Session) throws(InboxError) -> String {
-        if let name = globals.actingUser ?? environment.variables["INBOX_USER"].flatMap({ $0.isEmpty ? nil : $0 }) {
+        if let name = globals.actingUser ?? environment.variable("INBOX_USER").flatMap({ $0.isEmpty ? nil : $0 }) {
             return try UserName.validated(name)
         }
         if let name = try Config.load(session).userName { return name }
         // Cron jobs often run without USER; LOGNAME and the account name stand in for it.
-        for name in [environment.variables["USER"], environment.variables["LOGNAME"], environment.accountName] {
+        for name in [environment.variable("USER"), environment.variable("LOGNAME")] {
             if let name, let valid = try? UserName.validated(name.lowercased()) { return valid }
         }
+        if let name = environment.accountName(), let valid = try? UserName.validated(name.lowercased()) { return valid }
         throw InboxError.usage("no acting user: pass --as USER, set INBOX_USER, or run 'inbox config set user.name NAME'")
     }
 
