@@ -27,23 +27,39 @@ public enum FileSystem {
             throw fail(path, "open")
         }
         defer { close(fd) }
+        return try readAll(fd, path)
+    }
+
+    /// Reads a file the user named outside the repository (an attachment): symlinks there are
+    /// the user's own and are followed.
+    public static func readOutside(_ path: String) throws(InboxError) -> [UInt8]? {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT { return nil }
+            throw fail(path, "stat")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw InboxError.usage("'\(path)' is not a regular file") }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw fail(path, "open") }
+        defer { close(fd) }
+        return try readAll(fd, path)
+    }
+
+    private static func readAll(_ fd: Int32, _ path: String) throws(InboxError) -> [UInt8] {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw fail(path, "stat") }
         var bytes: [UInt8] = []
-        var capacity = Int(info.st_size) + 1
-        bytes.reserveCapacity(capacity)
-        var chunk = [UInt8](repeating: 0, count: max(capacity, 65536))
+        bytes.reserveCapacity(Int(info.st_size))
+        var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw fail(path, "read")
             }
-            if n == 0 { break }
+            if n == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<n])
-            capacity = 65536
         }
-        return bytes
     }
 
     public static func exists(_ path: String) -> Bool {

@@ -101,8 +101,21 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
     public func resolve(_ input: String, in session: Session) throws(InboxError) -> R {
         let text = input.trimmingWhitespace().lowercased()
         if let record = try get(text, in: session) { return record }
-        let last = try Sequences.last(prefix, in: session)
-        // Ids that begin with what was typed, at most 11 (enough to show ten and say there are more).
+        let candidates = IDPrefix.candidates(text, prefix: prefix, last: try Sequences.last(prefix, in: session))
+        var found: [R] = []
+        for n in candidates {
+            if let record = try get(id(n), in: session) { found.append(record) }
+        }
+        if found.count == 1 { return found[0] }
+        if found.count > 1 { throw InboxError.ambiguousID(input: input, candidates: found.map(\.id)) }
+        throw InboxError.notFound("no \(noun) '\(input)'")
+    }
+}
+
+/// Ids that begin with what was typed, for prefix resolution: at most 11, enough to show ten
+/// and say there are more. Ids are sequential, so the candidates follow from the last one issued.
+public enum IDPrefix {
+    public static func candidates(_ text: String, prefix: String, last: Int) -> [Int] {
         var candidates: [Int] = []
         let digits = text.dropFirst(prefix.count)
         if prefix.hasPrefix(text) {
@@ -115,12 +128,6 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
                 width *= 10
             }
         }
-        var found: [R] = []
-        for n in candidates {
-            if let record = try get(id(n), in: session) { found.append(record) }
-        }
-        if found.count == 1 { return found[0] }
-        if found.count > 1 { throw InboxError.ambiguousID(input: input, candidates: found.map(\.id)) }
-        throw InboxError.notFound("no \(noun) '\(input)'")
+        return candidates
     }
 }

@@ -1,0 +1,149 @@
+/// Which conversations a contact has, so receiving a message or listing one contact's threads
+/// reads one small file: `index/contact-conversations/NNNN.jsonl` (1000 contact ids a file).
+struct ContactConversation: StoredRecord, Equatable {
+    var contact: String
+    var conversation: String
+
+    init(contact: String, conversation: String) {
+        self.contact = contact
+        self.conversation = conversation
+    }
+
+    init(fields: inout FieldReader) throws(JSONParseError) {
+        contact = try fields.string("contact")
+        conversation = try fields.string("conversation")
+    }
+
+    var json: JSONObject { JSONObject([("contact", .string(contact)), ("conversation", .string(conversation))]) }
+}
+
+/// Which conversations `conversation list` shows, and in what order.
+public struct ConversationFilter: Sendable {
+    public enum Ownership: Sendable, Equatable { case all, mine, unassigned, assignee(String) }
+    public enum StatusFilter: String, Sendable { case open, closed, all }
+
+    public var ownership = Ownership.all
+    public var status = StatusFilter.open
+    public var category: Conversation.Category?
+    public var channel: Channel?
+    public var contact: String?
+    public var tag: String?
+    public var search: String?
+    public var since: Timestamp?
+    public var until: Timestamp?
+    public var newestFirst = true
+    public var limit: Int?
+    public var after: String?
+
+    public init() {}
+}
+
+public enum Conversations {
+    public static let table = ShardedTable<Conversation>(directory: "conversations", prefix: "cv", noun: "conversation")
+    static let contactIndexDirectory = "index/contact-conversations"
+
+    public static func resolve(_ input: String, in session: Session) throws(InboxError) -> Conversation {
+        try table.resolve(input, in: session)
+    }
+
+    static func contactIndexFile(_ contact: String) -> String {
+        contactIndexDirectory + "/" + Timestamp.pad((Contacts.table.number(of: contact) ?? 0) / Contacts.table.perShard, 4) + ".jsonl"
+    }
+
+    /// A contact's conversations, oldest first.
+    public static func of(contact: String, in session: Session) throws(InboxError) -> [Conversation] {
+        var out: [Conversation] = []
+        for entry in try session.records(contactIndexFile(contact), as: ContactConversation.self) where entry.contact == contact {
+            if let conversation = try table.get(entry.conversation, in: session) { out.append(conversation) }
+        }
+        return out
+    }
+
+    public static func create(contact: Contact, channel: Channel, subject: String?, now: Timestamp, in tx: Transaction) throws(InboxError) -> Conversation {
+        let number = try Sequences.next(table.prefix, in: tx).lowerBound
+        let conversation = Conversation(id: table.id(number), contact: contact.id, channel: channel,
+                                        subject: subject.flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0.trimmingWhitespace() }, createdAt: now)
+        try table.put(conversation, in: tx)
+        let path = contactIndexFile(contact.id)
+        var entries = try tx.records(path, as: ContactConversation.self)
+        entries.append(ContactConversation(contact: contact.id, conversation: conversation.id))
+        entries.sort { (Contacts.table.number(of: $0.contact) ?? 0, table.number(of: $0.conversation) ?? 0) < (Contacts.table.number(of: $1.contact) ?? 0, table.number(of: $1.conversation) ?? 0) }
+        tx.stage(path, records: entries)
+        return conversation
+    }
+
+    /// The conversation a message to or from this contact on this channel belongs in: the open
+    /// one, else the latest, else none.
+    public static func current(contact: String, channel: Channel, in session: Session) throws(InboxError) -> Conversation? {
+        let threads = try of(contact: contact, in: session).filter { $0.channel == channel }
+        return threads.last { $0.status == .open } ?? threads.last
+    }
+
+    public static func assign(_ ids: [String], to user: String?, now: Timestamp, in tx: Transaction) throws(InboxError) -> [Conversation] {
+        if let user { try Users.requireKnown(user, in: tx) }
+        var changed: [Conversation] = []
+        for id in ids {
+            var conversation = try resolve(id, in: tx)
+            guard conversation.assignee != user else { changed.append(conversation); continue }
+            conversation.assignee = user
+            conversation.updatedAt = now
+            try table.put(conversation, in: tx)
+            changed.append(conversation)
+        }
+        return changed
+    }
+
+    public static func reopen(_ conversation: inout Conversation, now: Timestamp) {
+        conversation.status = .open
+        conversation.closedAt = nil
+        conversation.updatedAt = now
+    }
+
+    /// Filters, sorts by last activity and pages (`after` is the last id of the previous page).
+    public static func list(_ filter: ConversationFilter, actor: String, in session: Session) throws(InboxError) -> [Conversation] {
+        var contactID: String?
+        if let contact = filter.contact { contactID = try Contacts.resolve(contact, in: session).id }
+        let candidates = contactID != nil ? try of(contact: contactID!, in: session) : try table.all(in: session)
+        var matches: [Conversation] = []
+        for conversation in candidates where try admits(conversation, filter, actor: actor, session) {
+            matches.append(conversation)
+        }
+        let key = { (c: Conversation) in (c.activityAt.seconds, table.number(of: c.id) ?? 0) }
+        matches.sort { filter.newestFirst ? key($0) > key($1) : key($0) < key($1) }
+        if let after = filter.after {
+            let cursor = try resolve(after, in: session)
+            let mark = key(cursor)
+            matches = matches.filter { filter.newestFirst ? key($0) < mark : key($0) > mark }
+        }
+        if let limit = filter.limit { matches = Array(matches.prefix(limit)) }
+        return matches
+    }
+
+    static func admits(_ c: Conversation, _ filter: ConversationFilter, actor: String, _ session: Session) throws(InboxError) -> Bool {
+        switch filter.status {
+        case .open where c.status != .open, .closed where c.status != .closed: return false
+        default: break
+        }
+        switch filter.ownership {
+        case .all: break
+        case .mine where c.assignee != actor: return false
+        case .unassigned where c.assignee != nil: return false
+        case .assignee(let user) where c.assignee != user: return false
+        default: break
+        }
+        if let category = filter.category, c.category(for: actor) != category { return false }
+        if let channel = filter.channel, c.channel != channel { return false }
+        if let since = filter.since, c.activityAt < since { return false }
+        if let until = filter.until, c.activityAt > until { return false }
+        if filter.tag != nil || filter.search != nil {
+            let contact = try Contacts.table.get(c.contact, in: session)
+            if let tag = filter.tag, contact?.hasTag(tag) != true { return false }
+            if let search = filter.search {
+                let q = search.lowercased()
+                let inThread = (c.subject?.lowercased().contains(q) ?? false) || (c.preview?.lowercased().contains(q) ?? false)
+                if !inThread && contact?.matches(search: search) != true { return false }
+            }
+        }
+        return true
+    }
+}
