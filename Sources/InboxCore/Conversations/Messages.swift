@@ -107,3 +107,41 @@ public enum Messages {
         }
     }
 }
+
+/// Which messages `message list` shows.
+public struct MessageFilter: Sendable {
+    public var conversation: String?
+    public var contact: String?
+    public var state: Message.State?
+    public var pinned = false
+    public var limit: Int?
+
+    public init() {}
+}
+
+extension Messages {
+    /// Messages oldest first: one conversation's thread, a contact's, or the whole repository's.
+    public static func list(_ filter: MessageFilter, in session: Session) throws(InboxError) -> [Message] {
+        var messages: [Message]
+        if let id = filter.conversation {
+            messages = try of(try Conversations.resolve(id, in: session).id, in: session)
+        } else if let id = filter.contact {
+            let contact = try Contacts.resolve(id, in: session)
+            messages = []
+            for conversation in try Conversations.of(contact: contact.id, in: session) {
+                messages += try of(conversation.id, in: session)
+            }
+        } else {
+            messages = []
+            for name in try session.list(directory) where name.hasSuffix(".jsonl") {
+                messages += try session.records(directory + "/" + name, as: Message.self)
+            }
+        }
+        messages = messages.filter { m in
+            (filter.state == nil || m.state == filter.state) && (!filter.pinned || m.pin != nil)
+        }
+        messages.sort { ($0.at.seconds, number(of: $0.id) ?? 0) < ($1.at.seconds, number(of: $1.id) ?? 0) }
+        if let limit = filter.limit { messages = Array(messages.suffix(limit)) }
+        return messages
+    }
+}

@@ -1,0 +1,25 @@
+import InboxCore
+
+struct ConversationOpenCommand: InboxCommand {
+    static let spec = CommandSpec(
+        noun: "conversation", verb: "open", abstract: "Print a conversation's thread and mark it read by you",
+        arguments: [ArgumentSpec("ID", completion: .repository("conversations"), "conversation id or an unambiguous prefix")],
+        discussion: "Messages, notes and auto-responses are grouped by date with their states and read receipts. Opening records a receipt for you on every message from the contact and clears the unread marker; 'show' prints the same without recording anything.",
+        examples: ["inbox conversation open cv1"]
+    )
+
+    var id: String
+
+    static func parse(_ arguments: ParsedArguments) throws(InboxError) -> ConversationOpenCommand {
+        try arguments.allowPositionals(1)
+        return ConversationOpenCommand(id: try arguments.positional(0, "conversation ID"))
+    }
+
+    func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        let (conversation, messages, contact, actor) = try context.write { (tx, actor) throws(InboxError) in
+            let (conversation, messages) = try Conversations.open(id, by: actor, now: context.now, in: tx)
+            return (conversation, messages, try Contacts.table.get(conversation.contact, in: tx), actor)
+        }
+        return ConversationThreadOutput.make(conversation, messages, contact, actor: actor, now: context.now)
+    }
+}

@@ -1,0 +1,38 @@
+import InboxCore
+
+struct ConversationShowCommand: InboxCommand {
+    static let spec = CommandSpec(
+        noun: "conversation", verb: "show", abstract: "Print a conversation's thread without marking it read",
+        arguments: [ArgumentSpec("ID", completion: .repository("conversations"), "conversation id or an unambiguous prefix")],
+        examples: ["inbox conversation show cv1", "inbox --json conversation show cv1 | jq .messages"]
+    )
+
+    var id: String
+
+    static func parse(_ arguments: ParsedArguments) throws(InboxError) -> ConversationShowCommand {
+        try arguments.allowPositionals(1)
+        return ConversationShowCommand(id: try arguments.positional(0, "conversation ID"))
+    }
+
+    func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        let (conversation, messages, contact, actor) = try context.read { (s) throws(InboxError) in
+            let conversation = try Conversations.resolve(id, in: s)
+            return (conversation, try Messages.of(conversation.id, in: s), try Contacts.table.get(conversation.contact, in: s), try context.actingUser(s))
+        }
+        return ConversationThreadOutput.make(conversation, messages, contact, actor: actor, now: context.now)
+    }
+}
+
+/// What `show` and `open` print: the conversation, then its thread in time order.
+enum ConversationThreadOutput {
+    static func make(_ conversation: Conversation, _ messages: [Message], _ contact: Contact?, actor: String, now: Timestamp) -> CommandOutput {
+        let ordered = messages.sorted { ($0.at.seconds, Messages.number(of: $0.id) ?? 0) < ($1.at.seconds, Messages.number(of: $1.id) ?? 0) }
+        var json = conversation.json(for: actor)
+        json.append("messages", .array(ordered.map { .object($0.json) }))
+        var out = CommandOutput()
+        out.ids = [conversation.id]
+        out.records = [.object(json)]
+        out.lines = ConversationView.header(conversation, contact: contact, actor: actor) + ConversationView.thread(ordered, contact: contact, now: now)
+        return out
+    }
+}

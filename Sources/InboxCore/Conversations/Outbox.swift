@@ -1,0 +1,200 @@
+/// What `message send` (and `schedule`, `close --message`) asks for.
+public struct OutboundRequest: Sendable {
+    public var conversation: String?
+    public var contact: String?
+    public var channel: Channel?
+    public var text: String?
+    public var template: String?
+    /// Files to attach: the path to read and the name to show.
+    public var attachments: [String] = []
+    public var from: String?
+    public var cc: [String] = []
+    public var note = false
+    public var signature = true
+    public var scheduledAt: Timestamp?
+
+    public init() {}
+}
+
+/// The rules every outbound message passes, when it is written and again when it is delivered.
+public enum SendRules {
+    public static let whatsappWindow: Int64 = 24 * 3600
+
+    /// Nil when the message may go out; otherwise why not (exit 1 / state `blocked`).
+    public static func refusal(channel: Channel, contact: Contact, conversation: Conversation, usesTemplate: Bool, now: Timestamp) -> String? {
+        let dndName = channel.rawValue
+        if contact.dnd.blocks(dndName) {
+            let scope = contact.dnd.all ? "all channels" : dndName
+            return "\(contact.id) \(contact.displayName) has do-not-contact on \(scope); nothing was sent (inbox contact dnd \(contact.id) --off \(contact.dnd.all ? "all" : dndName) lifts it)"
+        }
+        if channel == .whatsapp && !usesTemplate {
+            guard let last = conversation.lastInboundAt else {
+                return "WhatsApp allows free text only within 24 hours of the contact's last message, and \(contact.id) has not written on WhatsApp; send a template with --template NAME"
+            }
+            if now.seconds - last.seconds > whatsappWindow {
+                return "WhatsApp allows free text only within 24 hours of the contact's last message (\(last.age(relativeTo: now))); send a template with --template NAME"
+            }
+        }
+        return nil
+    }
+}
+
+public enum Outbox {
+    /// Checks the rules and records the message, inside the caller's transaction: a note as
+    /// written, a scheduled send as `scheduled`, anything else as `sending` (or `sent` at once
+    /// when there is no delivery hook). Delivery happens after the commit, in `deliver`.
+    public static func prepare(_ request: OutboundRequest, actor: String, now: Timestamp, hookInstalled: Bool,
+                               in tx: Transaction) throws(InboxError) -> (Message, Conversation) {
+        var (conversation, contact) = try target(request, now: now, in: tx)
+        guard conversation.status == .open || request.note else {
+            throw InboxError.refused("\(conversation.id) is closed; reopen it first (inbox conversation reopen \(conversation.id)) or send with --contact and --channel to start a new one")
+        }
+        let config = try Config.load(tx)
+        var text: String
+        if let name = request.template {
+            let template = try Templates.find(name, in: tx)
+            if let only = template.channel, only != conversation.channel {
+                throw InboxError.refused("template '\(name)' is for \(only.rawValue), not \(conversation.channel.rawValue)")
+            }
+            text = template.text
+        } else {
+            text = request.text ?? ""
+        }
+        text = try Placeholders.fill(text, contact: contact, user: actor)
+        if request.signature && !request.note, let signature = config.signature, !signature.isEmpty {
+            text += "\n\n" + signature
+        }
+        guard !text.trimmingWhitespace().isEmpty || !request.attachments.isEmpty else {
+            throw InboxError.usage("the message is empty")
+        }
+        var message = Message(id: try Messages.nextID(in: tx), conversation: conversation, direction: .outbound,
+                              kind: request.note ? .note : .message, text: text, at: now)
+        message.author = actor
+        message.template = request.template
+        if !request.note {
+            if let refusal = SendRules.refusal(channel: conversation.channel, contact: contact, conversation: conversation,
+                                               usesTemplate: request.template != nil, now: request.scheduledAt ?? now) {
+                throw InboxError.refused(refusal)
+            }
+            (message.from, message.to) = try addresses(conversation.channel, contact: contact, from: request.from, config: config)
+            guard request.cc.isEmpty || conversation.channel == .email else {
+                throw InboxError.usage("--cc is for email; \(conversation.id) is \(conversation.channel.rawValue)")
+            }
+            message.cc = try request.cc.map { (address) throws(InboxError) in try EmailAddress.normalize(address) }
+        }
+        for path in request.attachments {
+            let name = String(path.split(separator: "/").last ?? Substring(path))
+            message.attachments.append(try Attachments.add(path: path, displayName: name, channel: conversation.channel, in: tx))
+        }
+        if request.note {
+            message.state = nil
+        } else if let when = request.scheduledAt {
+            guard when > now else { throw InboxError.usage("the time to send (\(when.localDescription)) has passed") }
+            message.state = .scheduled
+            message.scheduledAt = when
+        } else {
+            message.state = hookInstalled ? .sending : .sent
+            message.attempts = hookInstalled ? 1 : 0
+        }
+        if message.state != .scheduled { record(message, in: &conversation, now: now) }
+        try Messages.save([message], in: tx)
+        try Conversations.table.put(conversation, in: tx)
+        return (message, conversation)
+    }
+
+    /// The conversation the request names, or the contact's current one on that channel, or a
+    /// new one.
+    static func target(_ request: OutboundRequest, now: Timestamp, in tx: Transaction) throws(InboxError) -> (Conversation, Contact) {
+        if let id = request.conversation {
+            let conversation = try Conversations.resolve(id, in: tx)
+            guard let contact = try Contacts.table.get(conversation.contact, in: tx) else {
+                throw InboxError.notFound("conversation \(conversation.id) refers to contact \(conversation.contact), which does not exist")
+            }
+            return (conversation, contact)
+        }
+        guard let contactID = request.contact, let channel = request.channel else {
+            throw InboxError.usage("give a conversation, or --contact and --channel")
+        }
+        let contact = try Contacts.resolve(contactID, in: tx)
+        let current = try Conversations.current(contact: contact.id, channel: channel, in: tx)
+        if let current, current.status == .open { return (current, contact) }
+        var conversation = try Conversations.create(contact: contact, channel: channel, subject: nil, now: now, in: tx)
+        // The WhatsApp window belongs to the contact: a new thread keeps the last message's time.
+        conversation.lastInboundAt = current?.lastInboundAt
+        return (conversation, contact)
+    }
+
+    /// From and To for the channel: SMS needs a From number; phone channels need the contact's
+    /// number, email their address.
+    static func addresses(_ channel: Channel, contact: Contact, from: String?, config: Config) throws(InboxError) -> (String?, String?) {
+        switch channel {
+        case .sms, .whatsapp, .imessage:
+            guard let phone = contact.phones.first else {
+                throw InboxError.refused("\(contact.id) \(contact.displayName) has no phone number for \(channel.rawValue) (inbox contact edit \(contact.id) --add-phone NUMBER)")
+            }
+            var sender: String? = nil
+            if channel == .sms {
+                if let from { sender = try PhoneNumber.normalize(from, countryCode: config.countryCode) }
+                else { sender = config.smsFrom.first }
+                guard sender != nil else {
+                    throw InboxError.refused("SMS needs a From number: pass --from NUMBER or run 'inbox config set sms.from NUMBER'")
+                }
+            }
+            return (sender, phone)
+        case .email:
+            guard let email = contact.emails.first else {
+                throw InboxError.refused("\(contact.id) \(contact.displayName) has no email address (inbox contact edit \(contact.id) --add-email ADDRESS)")
+            }
+            return (nil, email)
+        case .instagram, .telegram, .webchat:
+            return (nil, nil)
+        }
+    }
+
+    /// Updates a conversation's summary for a message that is now part of its thread.
+    public static func record(_ message: Message, in conversation: inout Conversation, now: Timestamp) {
+        conversation.messageCount += 1
+        conversation.lastMessageAt = message.at
+        conversation.lastDirection = message.direction.rawValue
+        conversation.preview = Conversations.preview(message)
+        conversation.updatedAt = now
+        if message.direction == .outbound && message.kind == .message && !message.auto {
+            if conversation.firstResponseAt == nil { conversation.firstResponseAt = message.at }
+            conversation.missed = false
+        }
+    }
+
+    /// Runs the delivery hook for a message recorded as `sending`, outside the lock, and
+    /// records the outcome. A failure is recorded as `failed` and reported as exit 69.
+    public static func deliver(_ message: Message, repository: Repository, now: Timestamp) throws(InboxError) -> Message {
+        guard message.state == .sending else { return message }
+        let outcome = DeliveryHook.deliver(message, repository: repository)
+        let updated = try repository.write { (tx) throws(InboxError) -> Message in
+            guard var current = try Messages.get(message.id, in: tx) else { return message }
+            switch outcome {
+            case .noHook, .sent:
+                current.state = .sent
+                current.error = nil
+                if case .sent(let providerID) = outcome { current.providerID = providerID }
+            case .failed(let reason):
+                current.state = .failed
+                current.error = reason
+            }
+            try Messages.save([current], in: tx)
+            return current
+        }
+        if case .failed(let reason) = outcome {
+            throw InboxError.deliveryFailed("\(message.id) was not delivered: \(reason); it is recorded as failed")
+        }
+        return updated
+    }
+}
+
+extension Conversations {
+    /// The start of a message as a listing shows it.
+    static func preview(_ message: Message) -> String {
+        let flat = message.text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let text = flat.isEmpty ? message.attachments.map { "[\($0.kind.rawValue)] \($0.name)" }.joined(separator: " ") : flat
+        return text.count > 120 ? String(text.prefix(119)) + "…" : text
+    }
+}

@@ -1,0 +1,89 @@
+/// Opening, closing and read receipts.
+extension Conversations {
+    /// Records that `user` has read the conversation: a receipt on every inbound message they
+    /// had not seen, and the unread marker cleared. Returns the messages, oldest first.
+    public static func open(_ id: String, by user: String, now: Timestamp, in tx: Transaction) throws(InboxError) -> (Conversation, [Message]) {
+        var conversation = try resolve(id, in: tx)
+        var messages = try Messages.of(conversation.id, in: tx)
+        var changed: [Message] = []
+        for i in messages.indices where messages[i].direction == .inbound && !messages[i].seenBy.contains(where: { $0.by == user }) {
+            messages[i].seenBy.append(Receipt(by: user, at: now))
+            changed.append(messages[i])
+        }
+        if !changed.isEmpty { try Messages.save(changed, in: tx) }
+        if conversation.unread {
+            conversation.unread = false
+            try table.put(conversation, in: tx)
+        }
+        return (conversation, messages)
+    }
+
+    /// Closes a conversation, after an optional closing message to the contact, and notes the
+    /// closing in the contact's history. Returns the closing message for delivery after commit.
+    public static func close(_ id: String, message text: String?, by user: String, now: Timestamp, hookInstalled: Bool,
+                             in tx: Transaction) throws(InboxError) -> (Conversation, Message?) {
+        var conversation = try resolve(id, in: tx)
+        guard conversation.status == .open else {
+            throw InboxError.refused("\(conversation.id) is already closed")
+        }
+        var closing: Message?
+        if let text {
+            var request = OutboundRequest()
+            request.conversation = conversation.id
+            request.text = text
+            (closing, conversation) = try Outbox.prepare(request, actor: user, now: now, hookInstalled: hookInstalled, in: tx)
+        }
+        conversation.status = .closed
+        conversation.closedAt = now
+        conversation.unread = false
+        conversation.updatedAt = now
+        try table.put(conversation, in: tx)
+        if let contact = try Contacts.table.get(conversation.contact, in: tx) {
+            let subject = conversation.subject.map { " \"\($0)\"" } ?? ""
+            _ = try ContactNotes.add(to: contact, text: "Closed conversation \(conversation.id) (\(conversation.channel.rawValue))\(subject) by \(user)",
+                                     author: user, now: now, in: tx)
+        }
+        return (conversation, closing)
+    }
+
+    public static func reopen(_ id: String, now: Timestamp, in tx: Transaction) throws(InboxError) -> Conversation {
+        var conversation = try resolve(id, in: tx)
+        guard conversation.status == .closed else { throw InboxError.refused("\(conversation.id) is already open") }
+        reopen(&conversation, now: now)
+        try table.put(conversation, in: tx)
+        return conversation
+    }
+}
+
+extension Messages {
+    /// A read receipt a channel reported (`message seen ID --by WHO`).
+    public static func markSeen(_ id: String, by who: String, at: Timestamp, in tx: Transaction) throws(InboxError) -> Message {
+        var message = try resolve(id, in: tx)
+        guard !message.seenBy.contains(where: { $0.by == who }) else { return message }
+        message.seenBy.append(Receipt(by: who, at: at))
+        try save([message], in: tx)
+        return message
+    }
+
+    public static func pin(_ id: String, by user: String, assignee: String?, done: Bool, now: Timestamp, in tx: Transaction) throws(InboxError) -> Message {
+        var message = try resolve(id, in: tx)
+        if let assignee { try Users.requireKnown(assignee, in: tx) }
+        if done {
+            guard var pin = message.pin else { throw InboxError.refused("\(message.id) is not pinned") }
+            pin.done = true
+            message.pin = pin
+        } else {
+            message.pin = Pin(by: user, at: now, assignee: assignee ?? message.pin?.assignee, done: false)
+        }
+        try save([message], in: tx)
+        return message
+    }
+
+    public static func unpin(_ id: String, in tx: Transaction) throws(InboxError) -> Message {
+        var message = try resolve(id, in: tx)
+        guard message.pin != nil else { throw InboxError.refused("\(message.id) is not pinned") }
+        message.pin = nil
+        try save([message], in: tx)
+        return message
+    }
+}
