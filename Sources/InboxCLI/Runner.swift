@@ -31,10 +31,14 @@ public enum InboxCLI {
 
     static func execute(_ type: any InboxCommand.Type, _ arguments: ParsedArguments, _ globals: GlobalOptions,
                         _ environment: ProcessEnvironment) -> Int32 {
+        var context: CommandContext?
+        defer {
+            for warning in context?.repositoryWarnings ?? [] { environment.stderr.write("warning: \(warning)\n") }
+        }
         do throws(InboxError) {
-            let context = try CommandContext(globals: globals, environment: environment)
+            context = try CommandContext(globals: globals, environment: environment)
             let command = try type.parse(arguments)
-            let output = try command.run(context)
+            let output = try command.run(context!)
             render(output, globals, environment)
             if let failure = output.failure { return report(failure, spec: nil, noun: nil, environment) }
             return ExitStatus.success

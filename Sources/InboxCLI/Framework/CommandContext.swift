@@ -71,6 +71,9 @@ public final class CommandContext {
         return repo
     }
 
+    /// Problems the store met after a change was already saved, for stderr.
+    var repositoryWarnings: [String] { cachedRepository?.warnings ?? [] }
+
     /// A path as the user typed it, made absolute against the working directory.
     public func absolutePath(_ path: String) -> String {
         path.hasPrefix("/") ? path : environment.currentDirectory + "/" + path

@@ -79,7 +79,7 @@ public enum Contacts {
         contact.fields = try CustomFields.apply(draft.fields, removing: [], to: [])
         if !allowDuplicate { try AddressIndex.refuseDuplicates(of: contact, in: tx) }
         try AddressIndex.update(from: nil, to: contact, in: tx)
-        try table.put(contact, in: tx)
+        try table.insert(contact, in: tx)
         return contact
     }
 

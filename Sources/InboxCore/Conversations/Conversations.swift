@@ -63,7 +63,7 @@ public enum Conversations {
         let number = try Sequences.next(table.prefix, in: tx).lowerBound
         let conversation = Conversation(id: table.id(number), contact: contact.id, channel: channel,
                                         subject: subject.flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0.trimmingWhitespace() }, createdAt: now)
-        try table.put(conversation, in: tx)
+        try table.insert(conversation, in: tx)
         let path = contactIndexFile(contact.id)
         var entries = try tx.records(path, as: ContactConversation.self)
         entries.append(ContactConversation(contact: contact.id, conversation: conversation.id))

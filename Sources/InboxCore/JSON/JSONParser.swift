@@ -107,7 +107,9 @@ private struct Cursor {
             index += 1
             return result
         }
-        var seen = Set<String>()
+        // Keys are compared byte for byte: RFC 8259 keys that differ only in Unicode
+        // normalization are different keys, though Swift's String == calls them equal.
+        var seen = Set<[UInt8]>()
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -118,7 +120,7 @@ private struct Cursor {
             }
             let keyColumn = index + 1
             let key = try string()
-            guard seen.insert(key).inserted else {
+            guard seen.insert(Array(key.utf8)).inserted else {
                 throw JSONParseError("column \(keyColumn): duplicate key \"\(key)\"")
             }
             skipSpace()

@@ -18,11 +18,8 @@ public enum JSONWriter {
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .int(let n): out.append(contentsOf: String(n).utf8)
         case .double(let d):
-            if d == d.rounded(), abs(d) < 1e15 {
-                out.append(contentsOf: String(Int64(d)).utf8)
-            } else {
-                out.append(contentsOf: "\(d)".utf8)
-            }
+            // Swift prints 3.0 as "3.0", so a double reads back as a double; JSON has no NaN.
+            out.append(contentsOf: (d.isFinite ? "\(d)" : "null").utf8)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))

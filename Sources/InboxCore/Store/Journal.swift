@@ -104,10 +104,19 @@ enum Journal {
     }
 
     /// Writes `files` (paths relative to `.inbox`) durably and all-or-nothing.
-    static func commit(_ files: [(path: String, content: [UInt8])], in repo: Repository) throws(InboxError) {
-        guard !files.isEmpty else { return }
+    ///
+    /// Throws only while nothing has changed. Once the change is decided (the journal, or the
+    /// only file, renamed into place) it stands: readers see it and the next writer finishes
+    /// it, so a failure after that point comes back as a warning, not an error a script would
+    /// answer by running the command again.
+    static func commit(_ files: [(path: String, content: [UInt8])], in repo: Repository) throws(InboxError) -> [String] {
+        guard !files.isEmpty else { return [] }
         var written: [Entry] = []
         let journalTemp = "." + name + ".tmp.\(getpid())"
+        func takeBack() {
+            for entry in written { try? FileSystem.remove(repo.path(entry.temp)) }
+            try? FileSystem.remove(repo.path(journalTemp))
+        }
         do throws(InboxError) {
             for (serial, file) in files.enumerated() {
                 guard isSafe(file.path) else {
@@ -125,26 +134,41 @@ enum Journal {
                 written.append(entry)
             }
             if written.count > 1 {
+                // The temp files must be durable in their directories before a journal names them.
+                for dir in Set(written.map { parent(of: repo.path($0.temp)) }).sorted() { try FileSystem.syncDirectory(dir) }
                 try FileSystem.writeNew(repo.path(journalTemp), JSONLines.encode(written), mode: 0o600)
                 try FileSystem.rename(repo.path(journalTemp), repo.path(name))
-                try FileSystem.syncDirectory(repo.storePath)
+            } else {
+                try FileSystem.rename(repo.path(written[0].temp), repo.path(written[0].target))
             }
         } catch {
-            // Not decided yet: the targets are untouched; take the temp files back.
-            for entry in written { try? FileSystem.remove(repo.path(entry.temp)) }
-            try? FileSystem.remove(repo.path(journalTemp))
+            takeBack()
             throw error
         }
-        // Decided. A failure from here on is finished by the next writer's recovery.
-        var directories = Set<String>()
-        for entry in written {
-            try FileSystem.rename(repo.path(entry.temp), repo.path(entry.target))
-            directories.insert(parent(of: repo.path(entry.target)))
+
+        // Decided.
+        var problems: [String] = []
+        func attempt(_ step: () throws(InboxError) -> Void) -> Bool {
+            do throws(InboxError) { try step(); return true } catch { problems.append(error.message); return false }
         }
-        for dir in directories.sorted() { try FileSystem.syncDirectory(dir) }
-        if written.count > 1 {
-            try FileSystem.remove(repo.path(name))
-            try FileSystem.syncDirectory(repo.storePath)
+        if written.count == 1 {
+            _ = attempt { () throws(InboxError) in try FileSystem.syncDirectory(parent(of: repo.path(written[0].target))) }
+        } else {
+            var finished = attempt { () throws(InboxError) in try FileSystem.syncDirectory(repo.storePath) }
+            for entry in written {
+                finished = attempt { () throws(InboxError) in try FileSystem.rename(repo.path(entry.temp), repo.path(entry.target)) } && finished
+            }
+            for dir in Set(written.map { parent(of: repo.path($0.target)) }).sorted() {
+                finished = attempt { () throws(InboxError) in try FileSystem.syncDirectory(dir) } && finished
+            }
+            // The journal goes only once every rename is durable; until then recovery needs it.
+            if finished {
+                _ = attempt { () throws(InboxError) in
+                    try FileSystem.remove(repo.path(name))
+                    try FileSystem.syncDirectory(repo.storePath)
+                }
+            }
         }
+        return problems.map { "the change was saved, but finishing the write failed (\($0)); the next inbox command completes it" }
     }
 }

@@ -4,12 +4,14 @@ import Glibc
 
 /// A repository: the directory that holds `.inbox/`. All reads go through a `Snapshot` taken
 /// under the shared lock, all changes through a `Transaction` under the exclusive lock.
-public final class Repository: Sendable {
+public final class Repository {
     /// The directory holding `.inbox`, as the user gave or we found it (used in messages).
     public let root: String
     /// `root/.inbox`.
     public let storePath: String
     public let lockTimeout: Double
+    /// Problems that arose after a change was already saved (see `Journal.commit`).
+    public private(set) var warnings: [String] = []
 
     public static let storeName = ".inbox"
     public static let formatVersion: Int64 = 1
@@ -65,6 +67,9 @@ public final class Repository: Sendable {
     }
 
     /// Creates `dir/.inbox`. Returns false when a repository is already there (nothing touched).
+    ///
+    /// The repository is built whole in `dir/.inbox.tmp.PID` and renamed into place, so a crash
+    /// or a full disk leaves either no repository or a complete one.
     public static func initialize(at dir: String, lockTimeout: Double) throws(InboxError) -> (Repository, created: Bool) {
         let repo = Repository(root: dir, lockTimeout: lockTimeout)
         if FileSystem.exists(repo.storePath) {
@@ -73,17 +78,41 @@ public final class Repository: Sendable {
         }
         if !FileSystem.isDirectory(dir) {
             try FileSystem.makeDirectory(dir)
+            try FileSystem.syncDirectory(Journal.parent(of: dir.hasPrefix("/") ? dir : "./" + dir))
         }
-        try FileSystem.makeDirectory(repo.storePath)
-        for sub in directories { try FileSystem.makeDirectory(repo.path(sub)) }
-        try FileSystem.writeNew(repo.lockPath, [], mode: 0o600)
-        for sub in directories.reversed() { try FileSystem.syncDirectory(repo.path(sub)) }
-        try FileSystem.syncDirectory(repo.storePath)
+        let building = (dir == "/" ? "" : dir) + "/" + storeName + ".tmp.\(getpid())"
+        var anotherInitWon = false
+        do throws(InboxError) {
+            try FileSystem.makeDirectory(building)
+            for sub in directories { try FileSystem.makeDirectory(building + "/" + sub) }
+            try FileSystem.writeNew(building + "/lock", [], mode: 0o600)
+            try FileSystem.writeNew(building + "/" + Config.file, ConfigStore.initialFile(), mode: 0o600)
+            for sub in directories.reversed() { try FileSystem.syncDirectory(building + "/" + sub) }
+            try FileSystem.syncDirectory(building)
+            if rename(building, repo.storePath) != 0 {
+                // A concurrent init that finished first stands; anything else is an error.
+                guard errno == EEXIST || errno == ENOTEMPTY else { throw InboxError.io(path: repo.storePath, operation: "rename", errno: errno) }
+                anotherInitWon = true
+            }
+        } catch {
+            removeTree(building)
+            throw error
+        }
+        if anotherInitWon {
+            removeTree(building)
+            return (repo, false)
+        }
         try FileSystem.syncDirectory(dir)
-        try repo.write { tx throws(InboxError) in
-            tx.stage("config.jsonl", ConfigStore.initialFile())
-        }
         return (repo, true)
+    }
+
+    /// Removes a half-built repository directory (only ever one this process made).
+    private static func removeTree(_ path: String) {
+        for name in (try? FileSystem.list(path)) ?? [] {
+            let child = path + "/" + name
+            if FileSystem.isDirectory(child) && !FileSystem.isSymlink(child) { removeTree(child) } else { unlink(child) }
+        }
+        rmdir(path)
     }
 
     // MARK: Reading and writing
@@ -105,16 +134,7 @@ public final class Repository: Sendable {
         try Journal.recover(in: self)
         let tx = Transaction(repository: self)
         let result = try body(tx)
-        try Journal.commit(tx.stagedFiles(), in: self)
+        warnings += try Journal.commit(tx.stagedFiles(), in: self)
         return result
-    }
-
-    /// Like `write`, but for work that must hold the lock without committing through a
-    /// transaction at the end (for example a long flush that commits in steps).
-    public func withExclusiveLock<T>(_ body: () throws(InboxError) -> T) throws(InboxError) -> T {
-        let lock = try RepositoryLock.acquire(lockPath, mode: .exclusive, timeout: lockTimeout)
-        defer { withExtendedLifetime(lock) {} }
-        try Journal.recover(in: self)
-        return try body()
     }
 }

@@ -18,7 +18,7 @@ public final class RepositoryLock {
         let fd = open(path, flags, 0o600)
         guard fd >= 0 else { throw FileSystem.fail(path, "open lock") }
         let operation = (mode == .exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB
-        var waited = 0.0
+        let deadline = monotonicSeconds() + timeout
         var pause = 0.001
         while flock(fd, operation) != 0 {
             let code = errno
@@ -27,19 +27,25 @@ public final class RepositoryLock {
                 close(fd)
                 throw FileSystem.fail(path, "flock", code)
             }
-            if waited >= timeout {
+            let left = deadline - monotonicSeconds()
+            if left <= 0 {
                 close(fd)
                 throw InboxError.busy("the repository is busy (another inbox command holds \(path)); try again, or raise --lock-timeout")
             }
             // Back off gently: short waits keep parallel writers fast, longer ones keep a
             // blocked cron job from spinning.
-            let step = min(pause, max(timeout - waited, 0.0005))
+            let step = min(pause, max(left, 0.0005))
             var request = timespec(tv_sec: Int(step), tv_nsec: Int((step - Double(Int(step))) * 1e9))
             nanosleep(&request, nil)
-            waited += step
             pause = min(pause * 2, 0.01)
         }
         return RepositoryLock(fd: fd)
+    }
+
+    private static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     /// Tries once, without waiting; nil when someone else holds it.

@@ -96,6 +96,15 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
         try put([record], in: tx)
     }
 
+    /// Adds a record under a newly issued id. An id already on disk means the counter fell
+    /// behind the data (a hand edit, a restored file): refuse rather than overwrite a record.
+    public func insert(_ record: R, in tx: Transaction) throws(InboxError) {
+        if try get(record.id, in: tx) != nil {
+            throw InboxError.dataProblems("\(tx.displayPath(Sequences.file)): the \(noun) counter is behind the data: \(record.id) already exists (run 'inbox fsck --repair')")
+        }
+        try put([record], in: tx)
+    }
+
     /// Finds a record by id or by an unambiguous prefix of one: exit 66 when nothing matches,
     /// 64 listing the candidates when several do.
     public func resolve(_ input: String, in session: Session) throws(InboxError) -> R {

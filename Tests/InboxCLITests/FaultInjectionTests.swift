@@ -1,0 +1,92 @@
+import Foundation
+import XCTest
+
+/// DESIGN §5: an error at any file-system call of a write gives exit 74 naming the file and
+/// leaves the repository as it was, or, once the change is saved, exit 0 with a warning; never
+/// a half-made change, and never one a retry would repeat. strace injects the errors, one call
+/// at a time, at every call that touches the repository.
+final class FaultInjectionTests: XCTestCase {
+    func strace() throws -> String {
+        for dir in ["/usr/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: dir + "/strace") { return dir + "/strace" }
+        if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("strace is required in CI (.ci/run installs it)") }
+        throw XCTSkip("strace is not installed")
+    }
+
+    /// The repository's files and their bytes, leaving out temp files (the next writer removes them).
+    func snapshot(_ repo: TempDirectory) -> [String: Data] {
+        var files: [String: Data] = [:]
+        let root = repo.file(".inbox")
+        for path in (try? FileManager.default.subpathsOfDirectory(atPath: root)) ?? [] where !path.contains(".tmp.") {
+            if let data = readBytes(root + "/" + path) { files[path] = data }
+        }
+        return files
+    }
+
+    /// 1-based positions, among all calls of `syscall` in one run, of those that touch the repository.
+    func positions(of syscall: String, in arguments: [String], repo: TempDirectory) throws -> [Int] {
+        let probe = TempDirectory()
+        try FileManager.default.removeItem(atPath: probe.path)
+        try FileManager.default.copyItem(atPath: repo.path, toPath: probe.path)
+        let log = probe.file("calls.log")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try strace())
+        process.arguments = ["-f", "-y", "-o", log, "-e", "trace=\(syscall)", "--", Inbox.binary] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: probe.path)
+        process.environment = Inbox.baseEnvironment()
+        XCTAssertEqual(Inbox.capture(process, stdin: nil).status, 0)
+        let calls = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").filter { $0.contains(syscall + "(") }
+        return calls.enumerated().filter { $0.element.contains(probe.path + "/.inbox") }.map { $0.offset + 1 }
+    }
+
+    func testAnErrorAtAnyFileSystemCallOfAWriteLeavesAllOrNothing() throws {
+        let tracer = try strace()
+        let faults: [(syscall: String, errno: String)] = [
+            ("openat", "ENOSPC"), ("write", "ENOSPC"), ("fsync", "EIO"), ("rename", "EIO"),
+            ("unlink", "EIO"), ("mkdir", "EACCES"), ("getdents64", "EIO"), ("read", "EIO"), ("flock", "EIO"),
+        ]
+        let command = ["contact", "add", "Ada Lovelace", "--phone", "+1 555 0100", "--email", "ada@example.com"]
+        let base = makeRepository()
+        inbox("contact", "add", "Grace Hopper", "--email", "grace@example.com", in: base)
+        var injected = 0, refused = 0, savedWithWarning = 0
+        for fault in faults {
+            for position in try positions(of: fault.syscall, in: command, repo: base) {
+                let repo = TempDirectory()
+                try FileManager.default.removeItem(atPath: repo.path)
+                try FileManager.default.copyItem(atPath: base.path, toPath: repo.path)
+                let before = snapshot(repo)
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: tracer)
+                process.arguments = ["-f", "-o", "/dev/null", "-e", "trace=\(fault.syscall)",
+                                     "-e", "inject=\(fault.syscall):error=\(fault.errno):when=\(position)", "--", Inbox.binary] + command
+                process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
+                process.environment = Inbox.baseEnvironment()
+                let result = Inbox.capture(process, stdin: nil)
+                let label = "\(fault.syscall) #\(position) \(fault.errno)"
+                injected += 1
+                let names = inbox("--json", "contact", "list", in: repo).jsonLines().compactMap { $0["first_name"] as? String }
+                switch result.status {
+                case 74:
+                    refused += 1
+                    XCTAssertTrue(result.stderr.contains(".inbox"), "\(label): the error names the file: \(result.stderr)")
+                    XCTAssertEqual(snapshot(repo), before, "\(label): exit 74 but the repository changed")
+                    XCTAssertEqual(names, ["Grace"], label)
+                case 0:
+                    if result.stderr.contains("warning:") { savedWithWarning += 1 }
+                    XCTAssertEqual(Set(names), ["Ada", "Grace"], "\(label): exit 0 but the contact is missing")
+                default:
+                    XCTFail("\(label): exit \(result.status): \(result.stderr)")
+                }
+                // Whatever happened, the next writer finds a sound repository and overwrites nothing.
+                inbox("contact", "add", "Alan Turing", in: repo)
+                let after = inbox("--json", "contact", "list", in: repo).jsonLines().compactMap { $0["first_name"] as? String }
+                XCTAssertEqual(Set(after), Set(names + ["Alan"]), label)
+                XCTAssertEqual(after.count, names.count + 1, label)
+                let fsck = Inbox.run(["fsck"], in: repo.path)
+                XCTAssertEqual(fsck.status, 0, "\(label): \(fsck.stdout)")
+            }
+        }
+        print("fault injection: \(injected) faults, \(refused) refused with exit 74 and nothing changed, \(savedWithWarning) saved with a warning, the rest absorbed")
+        XCTAssertGreaterThan(injected, 30)
+        XCTAssertGreaterThan(refused, 10)
+    }
+}
