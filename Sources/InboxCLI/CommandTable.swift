@@ -6,7 +6,10 @@ public struct CommandTable: Sendable {
     public static let shared = CommandTable(
         nouns: [
             ("init", "Create a repository"),
+            ("conversation", "Threads with contacts: list, open, assign, close"),
+            ("message", "Send, receive and track messages and notes"),
             ("contact", "People the business talks to: details, notes, tags, do-not-contact"),
+            ("template", "Saved message texts with placeholders"),
             ("user", "People who work the inbox, with their roles"),
             ("config", "Repository settings"),
             ("fsck", "Check every line and reference of the repository"),
@@ -16,8 +19,14 @@ public struct CommandTable: Sendable {
         ],
         commands: [
             InitCommand.self,
+            ConversationListCommand.self, ConversationOpenCommand.self, ConversationCloseCommand.self,
+            ConversationAssignCommand.self, ConversationCreateCommand.self, ConversationShowCommand.self,
+            ConversationReopenCommand.self,
+            MessageSendCommand.self, MessageReceiveCommand.self, MessageListCommand.self, MessageShowCommand.self,
+            MessageSeenCommand.self, MessagePinCommand.self, MessageUnpinCommand.self,
             ContactAddCommand.self, ContactListCommand.self, ContactShowCommand.self,
-            ContactEditCommand.self, ContactNoteCommand.self,
+            ContactEditCommand.self, ContactNoteCommand.self, ContactDndCommand.self,
+            TemplateAddCommand.self, TemplateListCommand.self,
             UserAddCommand.self, UserListCommand.self,
             ConfigGetCommand.self, ConfigSetCommand.self, ConfigUnsetCommand.self, ConfigListCommand.self,
             FsckCommand.self, DemoCommand.self, HelpCommand.self, ManPageCommand.self,

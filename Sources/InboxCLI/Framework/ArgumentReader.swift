@@ -207,6 +207,12 @@ public struct ArgumentReader {
                 return .failure(.usage("--\(option.long) given more than once"))
             }
             parsed.values[option.long, default: []].append(value)
+            if option.variadic {
+                while index < argv.count, !argv[index].hasPrefix("-") {
+                    parsed.values[option.long, default: []].append(argv[index])
+                    index += 1
+                }
+            }
         }
         return .success(())
     }

@@ -19,15 +19,18 @@ public struct OptionSpec: Sendable {
     public let help: String
     /// May be given more than once (`--phone A --phone B`).
     public let repeatable: Bool
+    /// Takes every following word up to the next option (`--on sms email`); implies repeatable.
+    public let variadic: Bool
     public let completion: CompletionKind
 
-    public init(_ long: String, short: Character? = nil, value: String? = nil, repeatable: Bool = false,
+    public init(_ long: String, short: Character? = nil, value: String? = nil, repeatable: Bool = false, variadic: Bool = false,
                 completion: CompletionKind = .none, _ help: String) {
+        self.variadic = variadic
         self.long = long
         self.short = short
         self.valueName = value
         self.help = help
-        self.repeatable = repeatable
+        self.repeatable = repeatable || variadic
         self.completion = completion
     }
 
@@ -35,7 +38,7 @@ public struct OptionSpec: Sendable {
 
     public var synopsis: String {
         var s = (short.map { "-\($0), " } ?? "") + "--" + long
-        if let valueName { s += " " + valueName }
+        if let valueName { s += " " + valueName + (variadic ? "…" : "") }
         return s
     }
 }

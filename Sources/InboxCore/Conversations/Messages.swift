@@ -2,7 +2,7 @@
 /// (cv1–cv99 in 0000), so opening or replying to a conversation reads and rewrites one file of
 /// a bounded size however many messages the repository holds. `index/messages/NNNN.jsonl`
 /// maps each message id to its conversation (1000 ids a file), for commands given a message id.
-struct MessageLocation: StoredRecord {
+struct MessageLocation: StoredRecord, Equatable {
     var message: String
     var conversation: String
 

@@ -154,12 +154,15 @@ public enum Outbox {
     /// Updates a conversation's summary for a message that is now part of its thread.
     public static func record(_ message: Message, in conversation: inout Conversation, now: Timestamp) {
         conversation.messageCount += 1
-        conversation.lastMessageAt = message.at
-        conversation.lastDirection = message.direction.rawValue
-        conversation.preview = Conversations.preview(message)
+        // An import or a late webhook may bring an older message: the latest stays the latest.
+        if conversation.lastMessageAt.map({ message.at >= $0 }) ?? true {
+            conversation.lastMessageAt = message.at
+            conversation.lastDirection = message.direction.rawValue
+            conversation.preview = Conversations.preview(message)
+        }
         conversation.updatedAt = now
         if message.direction == .outbound && message.kind == .message && !message.auto {
-            if conversation.firstResponseAt == nil { conversation.firstResponseAt = message.at }
+            if conversation.firstResponseAt.map({ message.at < $0 }) ?? true { conversation.firstResponseAt = message.at }
             conversation.missed = false
         }
     }

@@ -52,7 +52,7 @@ public enum Receiving {
                               kind: .message, text: request.text, at: at)
         message.from = contact.phones.first ?? contact.emails.first
         Outbox.record(message, in: &conversation, now: now)
-        if conversation.firstInboundAt == nil { conversation.firstInboundAt = at }
+        if conversation.firstInboundAt.map({ at < $0 }) ?? true { conversation.firstInboundAt = at }
         conversation.lastInboundAt = max(conversation.lastInboundAt ?? at, at)
         if !silenced { conversation.unread = true }
 

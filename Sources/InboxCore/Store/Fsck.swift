@@ -59,12 +59,13 @@ public enum Fsck {
             try Sequences.raise(ContactNotes.prefix, to: maxNote, in: tx)
             report.repaired.append("raised the note id counter to \(maxNote)")
         }
+        try repairConversations(tx, &report)
         report.problems = try check(tx).problems
         return report
     }
 }
 
-private struct Checker {
+struct Checker {
     let session: Session
     var report = Fsck.Report()
 
@@ -88,8 +89,8 @@ private struct Checker {
         return records
     }
 
-    static let topLevel: Set<String> = ["config.jsonl", "sequences.jsonl", "users.jsonl", "lock", "journal",
-                                        "contacts", "notes", "index", "hooks", "attachments"]
+    static let topLevel: Set<String> = ["config.jsonl", "sequences.jsonl", "users.jsonl", "templates.jsonl", "lock", "journal",
+                                        "contacts", "notes", "conversations", "messages", "index", "hooks", "attachments"]
 
     mutating func run() throws(InboxError) {
         for name in try session.list("") where !Checker.topLevel.contains(name) {
@@ -110,6 +111,9 @@ private struct Checker {
         try checkNotes(contacts: Set(contacts.map(\.id)), lastIssued: lastIssued[ContactNotes.prefix] ?? 0)
         // An index checked against contacts that did not all parse would only echo those lines.
         if contactsSound { try checkAddressIndex(contacts) }
+        let templates = try load(Templates.file, as: Template.self)
+        checkSorted(Templates.file, templates.map { ($0.record.name, $0.line) }, what: "template")
+        try checkConversations(contacts: Set(contacts.map(\.id)), users: userNames, lastIssued: lastIssued)
     }
 
     mutating func checkSorted(_ file: String, _ keys: [(String, Int)], what: String) {

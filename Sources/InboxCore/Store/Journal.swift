@@ -96,6 +96,14 @@ enum Journal {
         return String(path[..<slash])
     }
 
+    /// Creates `directory` and any missing parents below `root`, each made durable in its parent.
+    static func makeDirectories(_ directory: String, within root: String) throws(InboxError) {
+        guard directory.count > root.count, !FileSystem.isDirectory(directory) else { return }
+        try makeDirectories(parent(of: directory), within: root)
+        try FileSystem.makeDirectory(directory)
+        try FileSystem.syncDirectory(parent(of: directory))
+    }
+
     private static func tempPath(for target: String, serial: Int) -> String {
         let slash = target.lastIndex(of: "/")
         let directory = slash.map { String(target[...$0]) } ?? ""
@@ -125,10 +133,7 @@ enum Journal {
                 let entry = Entry(target: file.path, temp: tempPath(for: file.path, serial: serial))
                 let targetPath = repo.path(entry.target)
                 let directory = parent(of: targetPath)
-                if !FileSystem.isDirectory(directory) {
-                    try FileSystem.makeDirectory(directory)
-                    try FileSystem.syncDirectory(parent(of: directory))
-                }
+                try makeDirectories(directory, within: repo.storePath)
                 let mode = FileSystem.mode(targetPath) ?? 0o600
                 try FileSystem.writeNew(repo.path(entry.temp), file.content, mode: mode)
                 written.append(entry)

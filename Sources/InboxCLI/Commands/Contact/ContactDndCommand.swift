@@ -1,0 +1,60 @@
+import InboxCore
+
+struct ContactDndCommand: InboxCommand {
+    static let spec = CommandSpec(
+        noun: "contact", verb: "dnd", abstract: "Turn do-not-contact on or off for channels",
+        arguments: [ArgumentSpec("ID", variadic: true, completion: .repository("contacts"), "contact ids; - reads them from standard input")],
+        options: [
+            OptionSpec("on", value: "CHANNEL", variadic: true, completion: .choices(ContactChannel.all + ["all"]),
+                       "block these channels (sms, email, calls, whatsapp, …) or all"),
+            OptionSpec("off", value: "CHANNEL", variadic: true, completion: .choices(ContactChannel.all + ["all"]), "lift these channels, or all"),
+            OptionSpec("inbound", "with --on, also block inbound messages and calls; with --off, stop blocking them"),
+            OptionSpec("dry-run", "show what would change and write nothing"),
+        ],
+        discussion: "Sending on a blocked channel is refused with exit 1 and says why.",
+        examples: ["inbox contact dnd ct1 --on sms", "inbox contact dnd ct1 --on all --inbound", "inbox contact dnd ct1 --off sms email"]
+    )
+
+    var ids: [String]
+    var change: DoNotContactChange
+    var dryRun: Bool
+
+    static func parse(_ arguments: ParsedArguments) throws(InboxError) -> ContactDndCommand {
+        _ = try arguments.positional(0, "contact ID")
+        try arguments.exclusive("on", "off")
+        var change = DoNotContactChange()
+        func channels(_ name: String) throws(InboxError) -> [String] {
+            var out: [String] = []
+            for value in arguments.list(name) {
+                for part in value.split(separator: ",") {
+                    out.append(part == "all" ? "all" : try ContactChannel.validated(String(part)))
+                }
+            }
+            return out
+        }
+        change.on = try channels("on")
+        change.off = try channels("off")
+        change.inbound = arguments.flag("inbound")
+        guard !change.on.isEmpty || !change.off.isEmpty || change.inbound else {
+            throw InboxError.usage("give --on CHANNEL… or --off CHANNEL… (channels: \(ContactChannel.all.joined(separator: ", ")), or all)")
+        }
+        return ContactDndCommand(ids: arguments.positionals, change: change, dryRun: arguments.flag("dry-run"))
+    }
+
+    func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        let ids = try context.ids(self.ids)
+        let result: (changed: [Contact], unchanged: [Contact])
+        if dryRun {
+            result = try context.read { (s) throws(InboxError) in try Contacts.previewDoNotContact(ids, change, in: s) }
+        } else {
+            result = try context.write { (tx, _) throws(InboxError) in try Contacts.setDoNotContact(ids, change, now: context.now, in: tx) }
+        }
+        var out = CommandOutput()
+        out.ids = result.changed.map(\.id)
+        out.records = result.changed.map { .object($0.json) }
+        out.lines = result.changed.map { .plain("\($0.id) \($0.displayName): do-not-contact \(ContactView.dndDescription($0.dnd))") }
+        let verb = dryRun ? "would change" : "changed"
+        out.notices = ["\(result.changed.count) \(verb), \(result.unchanged.count) already so"]
+        return out
+    }
+}

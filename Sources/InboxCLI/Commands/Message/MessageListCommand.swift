@@ -1,0 +1,87 @@
+import InboxCore
+
+struct MessageListCommand: InboxCommand {
+    static let spec = CommandSpec(
+        noun: "message", verb: "list", abstract: "List messages oldest first: a thread, a contact's, or all",
+        options: [
+            OptionSpec("conversation", value: "ID", completion: .repository("conversations"), "one conversation's thread"),
+            OptionSpec("contact", value: "ID", completion: .repository("contacts"), "every conversation of this contact"),
+            OptionSpec("state", value: "STATE", completion: .choices(Message.State.allCases.map(\.rawValue)), "only outbound messages in this state"),
+            OptionSpec("pinned", "only pinned messages (the to-do panel)"),
+            OptionSpec("limit", short: "n", value: "N", "only the last N"),
+        ],
+        examples: ["inbox message list --conversation cv1", "inbox message list --pinned", "inbox message list --state failed -q"]
+    )
+
+    var filter: MessageFilter
+
+    static func parse(_ arguments: ParsedArguments) throws(InboxError) -> MessageListCommand {
+        try arguments.allowPositionals(0)
+        try arguments.exclusive("conversation", "contact")
+        var filter = MessageFilter()
+        filter.conversation = arguments.value("conversation")
+        filter.contact = arguments.value("contact")
+        if let state = arguments.value("state") {
+            guard let s = Message.State(rawValue: state) else {
+                throw InboxError.usage("--state must be one of \(Message.State.allCases.map(\.rawValue).joined(separator: ", ")), not '\(state)'")
+            }
+            filter.state = s
+        }
+        filter.pinned = arguments.flag("pinned")
+        filter.limit = try arguments.int("limit")
+        return MessageListCommand(filter: filter)
+    }
+
+    func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        let messages = try context.read { (s) throws(InboxError) in try Messages.list(filter, in: s) }
+        var out = CommandOutput()
+        out.ids = messages.map(\.id)
+        out.records = messages.map { .object($0.json) }
+        if !messages.isEmpty { out.lines = [.table(MessageView.table(messages, now: context.now))] }
+        return out
+    }
+}
+
+enum MessageView {
+    static func table(_ messages: [Message], now: Timestamp) -> TextTable {
+        TextTable(
+            header: ["ID", "CONVERSATION", "WHEN", "DIR", "KIND", "STATE", "BY", "TEXT", "PIN"],
+            rows: messages.map { m in
+                let when = m.state == .scheduled ? (m.scheduledAt ?? m.at) : m.at
+                return [m.id, m.conversation, when.localDescription, m.direction == .inbound ? "←" : "→", m.kind.rawValue,
+                        m.state?.rawValue ?? "-", m.direction == .inbound ? m.contact : (m.auto ? "auto" : m.author ?? "-"), m.text,
+                        m.pin.map { ($0.done ? "done" : "to-do") + ($0.assignee.map { " @\($0)" } ?? "") } ?? "-"]
+            },
+            maxWidths: [7: 50]
+        )
+    }
+
+    static func details(_ m: Message, now: Timestamp) -> [CommandOutput.Line] {
+        var fields: [(String, String)] = [
+            ("Conversation", m.conversation), ("Contact", m.contact), ("Channel", m.channel.rawValue),
+            ("Direction", m.direction == .inbound ? "in (from the contact)" : "out"), ("Kind", m.kind.rawValue + (m.auto ? " (auto-response)" : "")),
+            ("State", m.state?.rawValue ?? "-"), ("At", m.at.localDescription),
+        ]
+        if let when = m.scheduledAt { fields.append(("Scheduled", when.localDescription + " (" + when.age(relativeTo: now) + ")")) }
+        if let author = m.author { fields.append(("By", author)) }
+        if let from = m.from { fields.append(("From", from)) }
+        if let to = m.to { fields.append(("To", to)) }
+        if !m.cc.isEmpty { fields.append(("Cc", m.cc.joined(separator: ", "))) }
+        if let template = m.template { fields.append(("Template", template)) }
+        for a in m.attachments { fields.append(("Attachment", "\(a.name) (\(a.kind.rawValue), \(a.size) bytes) \(a.path)")) }
+        if let pin = m.pin { fields.append(("Pinned", "by \(pin.by) \(pin.at.age(relativeTo: now))" + (pin.assignee.map { ", for \($0)" } ?? "") + (pin.done ? ", done" : ", to do"))) }
+        if m.attempts > 0 { fields.append(("Attempts", String(m.attempts))) }
+        if let error = m.error { fields.append(("Error", error)) }
+        if let provider = m.providerID { fields.append(("Provider id", provider)) }
+        let width = fields.map { $0.0.count }.max() ?? 0
+        var lines: [CommandOutput.Line] = [.heading(m.id)]
+        lines += fields.map { .plain("  " + $0.0 + ":" + String(repeating: " ", count: width - $0.0.count + 1) + $0.1) }
+        lines.append(.plain(""))
+        lines += m.text.split(separator: "\n", omittingEmptySubsequences: false).map { .plain("  " + $0) }
+        lines.append(.plain(""))
+        lines.append(.heading("Seen by (\(m.seenBy.count))"))
+        if m.seenBy.isEmpty { lines.append(.dim("  nobody yet")) }
+        for receipt in m.seenBy { lines.append(.plain("  \(receipt.by)  \(receipt.at.localDescription)")) }
+        return lines
+    }
+}

@@ -1,0 +1,51 @@
+import InboxCore
+
+struct MessageReceiveCommand: InboxCommand {
+    static let spec = CommandSpec(
+        noun: "message", verb: "receive", abstract: "Record a message from a contact (for webhooks and imports)",
+        arguments: [ArgumentSpec("TEXT", "the message; - reads it from standard input")],
+        options: [
+            OptionSpec("contact", value: "ID", completion: .repository("contacts"), "the contact who wrote"),
+            OptionSpec("from", value: "ADDRESS", "their phone number or email address: matched to a contact, or a new contact is made"),
+            OptionSpec("channel", value: "CHANNEL", completion: .choices(Channel.allCases.map(\.rawValue)), "the channel it came on (required)"),
+            OptionSpec("at", value: "TIME", "when it arrived (default: now)"),
+        ],
+        discussion: "The message goes to the contact's open conversation on that channel, else their latest one (reopened), else a new one. While availability is off the conversation is filed as missed and the auto-response is queued for the next flush. An SMS of STOP, STOPALL, UNSUBSCRIBE, CANCEL, END or QUIT sets do-not-contact for SMS. A contact with inbound do-not-contact has the message recorded without raising a new or unread conversation.",
+        examples: ["inbox message receive --contact ct1 --channel sms \"Hi, can you send the form?\"",
+                   "inbox message receive --from \"+1 555 0177\" --channel sms - < body.txt"]
+    )
+
+    var contact: String?
+    var from: String?
+    var channel: Channel
+    var text: String
+    var at: String?
+
+    static func parse(_ arguments: ParsedArguments) throws(InboxError) -> MessageReceiveCommand {
+        try arguments.allowPositionals(1)
+        try arguments.exclusive("contact", "from")
+        guard arguments.has("contact") || arguments.has("from") else { throw InboxError.usage("give --contact ID or --from ADDRESS") }
+        guard let channel = arguments.value("channel") else { throw InboxError.usage("missing --channel CHANNEL") }
+        return MessageReceiveCommand(contact: arguments.value("contact"), from: arguments.value("from"),
+                                     channel: try ConversationView.channel(channel), text: try arguments.positional(0, "message TEXT"),
+                                     at: arguments.value("at"))
+    }
+
+    func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        var request = InboundRequest(channel: channel, text: try context.text(text))
+        request.contact = contact
+        request.from = from
+        request.at = try at.map { (t) throws(InboxError) in try TimeExpression.resolve(t, now: context.now) }
+        guard !request.text.trimmingWhitespace().isEmpty else { throw InboxError.usage("the message is empty") }
+        let reception = try context.repository().write { (tx) throws(InboxError) in
+            try Receiving.receive(request, now: context.now, in: tx)
+        }
+        var out = CommandOutput.record(reception.message.id, reception.message.json,
+                                       "Received \(reception.message.id) from \(reception.contact.displayName) in \(reception.conversation.id)")
+        if reception.createdContact { out.notices.append("New contact \(reception.contact.id) for \(reception.contact.displayName)") }
+        if reception.reopened { out.notices.append("Reopened \(reception.conversation.id)") }
+        if reception.optedOut { out.notices.append("\(reception.contact.id) opted out: do-not-contact is now on for SMS") }
+        if let reply = reception.autoResponse { out.notices.append("Availability is off: \(reception.conversation.id) is missed; auto-response \(reply.id) is queued") }
+        return out
+    }
+}

@@ -1,0 +1,86 @@
+import InboxCore
+
+struct MessageSendCommand: InboxCommand {
+    static let spec = CommandSpec(
+        noun: "message", verb: "send", abstract: "Send a message, or write an internal note, in a conversation",
+        arguments: [
+            ArgumentSpec("CONVERSATION", optional: true, completion: .repository("open-conversations"), "the conversation (or give --contact and --channel)"),
+            ArgumentSpec("TEXT", optional: true, "the message; - reads it from standard input (may be left out with --template)"),
+        ],
+        options: [
+            OptionSpec("contact", value: "ID", completion: .repository("contacts"), "send to this contact (with --channel): their open conversation, or a new one"),
+            OptionSpec("channel", value: "CHANNEL", completion: .choices(Channel.allCases.map(\.rawValue)), "the channel, with --contact"),
+            OptionSpec("attach", value: "FILE", repeatable: true, completion: .file, "attach a file (repeatable); refused where the channel cannot carry it"),
+            OptionSpec("template", value: "NAME", completion: .repository("templates"), "send a saved template (required on WhatsApp after 24 hours)"),
+            OptionSpec("from", value: "NUMBER", "the SMS From number (default: config sms.from)"),
+            OptionSpec("cc", value: "ADDRESS", repeatable: true, "copy to this address (email only; repeatable)"),
+            OptionSpec("note", "an internal note: recorded in the thread, never delivered"),
+            OptionSpec("no-signature", "leave out the configured signature"),
+            OptionSpec("at", value: "TIME", "send later instead (see TIME FORMS); the cron flush delivers it"),
+        ],
+        discussion: "Placeholders {first_name}, {last_name}, {full_name}, {company}, {email}, {phone} and {user} are filled in; an unknown one is exit 64. Do-not-contact on the channel, and WhatsApp free text more than 24 hours after the contact's last message, are refused with exit 1 and nothing is written. With a delivery hook (.inbox/hooks/deliver) the message is marked sending, the hook runs, then it is marked sent (or failed, exit 69); without one it is recorded as sent.",
+        examples: ["inbox message send cv1 \"Hi {first_name}, the form is on its way by email\"",
+                   "inbox message send --contact ct1 --channel email \"Your form\" --attach form.pdf",
+                   "inbox message send cv1 --note \"Called, left voicemail\""]
+    )
+
+    var request: OutboundRequest
+    var textArgument: String?
+    var attachments: [String]
+    var at: String?
+
+    static func parse(_ arguments: ParsedArguments) throws(InboxError) -> MessageSendCommand {
+        var request = OutboundRequest()
+        var positionals = arguments.positionals
+        if let contact = arguments.value("contact") {
+            guard let channel = arguments.value("channel") else { throw InboxError.usage("--contact needs --channel") }
+            request.contact = contact
+            request.channel = try ConversationView.channel(channel)
+        } else {
+            if arguments.has("channel") { throw InboxError.usage("--channel goes with --contact; a conversation already has its channel") }
+            guard !positionals.isEmpty else { throw InboxError.usage("missing CONVERSATION (or --contact and --channel)") }
+            request.conversation = positionals.removeFirst()
+        }
+        guard positionals.count <= 1 else { throw InboxError.usage("unexpected argument '\(positionals[1])' (quote the message text)") }
+        request.template = arguments.value("template")
+        if positionals.isEmpty && request.template == nil && arguments.list("attach").isEmpty {
+            throw InboxError.usage("missing message TEXT (or --template NAME)")
+        }
+        request.from = arguments.value("from")
+        request.cc = arguments.list("cc")
+        request.note = arguments.flag("note")
+        request.signature = !arguments.flag("no-signature")
+        if request.note && (request.template != nil || !request.cc.isEmpty || request.from != nil || arguments.has("at")) {
+            throw InboxError.usage("a --note is never delivered, so it takes no --template, --cc, --from or --at")
+        }
+        return MessageSendCommand(request: request, textArgument: positionals.first, attachments: arguments.list("attach"), at: arguments.value("at"))
+    }
+
+    func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        var request = self.request
+        if let textArgument { request.text = try context.text(textArgument) }
+        request.scheduledAt = try at.map { (t) throws(InboxError) in try TimeExpression.resolve(t, now: context.now) }
+        return try MessageSending.send(request, attachments: attachments, context)
+    }
+}
+
+/// Shared by `send` and `schedule`: write under the lock, deliver after it, report.
+enum MessageSending {
+    static func send(_ request: OutboundRequest, attachments: [String], _ context: CommandContext) throws(InboxError) -> CommandOutput {
+        var request = request
+        request.attachments = attachments.map(context.absolutePath)
+        let repository = try context.repository()
+        let hook = DeliveryHook.isInstalled(repository)
+        let (prepared, conversation) = try context.write { (tx, actor) throws(InboxError) in
+            try Outbox.prepare(request, actor: actor, now: context.now, hookInstalled: hook, in: tx)
+        }
+        let message = try Outbox.deliver(prepared, repository: repository, now: context.now)
+        let what: String
+        switch (message.kind, message.state) {
+        case (.note, _): what = "Added note \(message.id) to \(conversation.id)"
+        case (_, .scheduled?): what = "Scheduled \(message.id) in \(conversation.id) for \(message.scheduledAt!.localDescription) (\(message.scheduledAt!.age(relativeTo: context.now)))"
+        default: what = "Sent \(message.id) in \(conversation.id) by \(conversation.channel.rawValue)" + (message.to.map { " to \($0)" } ?? "")
+        }
+        return .record(message.id, message.json, what)
+    }
+}

@@ -1,0 +1,63 @@
+/// `contact dnd`: turning do-not-contact on or off for channels (or all), for one contact or
+/// many, in one change.
+public struct DoNotContactChange: Sendable {
+    public var on: [String] = []
+    public var off: [String] = []
+    /// With `on`: block inbound too. With `off`: stop blocking inbound.
+    public var inbound = false
+
+    public init() {}
+
+    /// Applies the change; false when the contact already was so.
+    func apply(to dnd: inout DoNotContact) -> Bool {
+        let before = dnd
+        if off.contains("all") {
+            dnd = DoNotContact()
+        } else if !off.isEmpty {
+            if dnd.all {
+                dnd.all = false
+                dnd.channels = ContactChannel.all
+            }
+            dnd.channels.removeAll { off.contains($0) }
+        }
+        if !off.isEmpty && inbound { dnd.inbound = false }
+        if on.contains("all") {
+            dnd.all = true
+            dnd.channels = []
+        } else if !dnd.all {
+            dnd.channels = Array(Set(dnd.channels + on)).sorted()
+            if Set(dnd.channels) == Set(ContactChannel.all) { dnd.all = true; dnd.channels = [] }
+        }
+        if !on.isEmpty && inbound { dnd.inbound = true }
+        if off.isEmpty && on.isEmpty && inbound { dnd.inbound = true }
+        return dnd != before
+    }
+}
+
+extension Contacts {
+    /// What the change would do to each contact named (each counted once), without writing.
+    public static func previewDoNotContact(_ ids: [String], _ change: DoNotContactChange, now: Timestamp? = nil,
+                                           in session: Session) throws(InboxError) -> (changed: [Contact], unchanged: [Contact]) {
+        var changed: [Contact] = [], unchanged: [Contact] = []
+        var seen = Set<String>()
+        for id in ids {
+            var contact = try resolve(id, in: session)
+            guard seen.insert(contact.id).inserted else { continue }
+            if change.apply(to: &contact.dnd) {
+                if let now { contact.updatedAt = now }
+                changed.append(contact)
+            } else {
+                unchanged.append(contact)
+            }
+        }
+        return (changed, unchanged)
+    }
+
+    /// Changes do-not-contact for every contact named, rewriting each shard once.
+    public static func setDoNotContact(_ ids: [String], _ change: DoNotContactChange, now: Timestamp,
+                                       in tx: Transaction) throws(InboxError) -> (changed: [Contact], unchanged: [Contact]) {
+        let result = try previewDoNotContact(ids, change, now: now, in: tx)
+        try table.put(result.changed, in: tx)
+        return result
+    }
+}

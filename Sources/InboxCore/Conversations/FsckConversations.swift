@@ -1,0 +1,137 @@
+/// fsck for conversations and messages: every line, every reference, and the derived files
+/// (message index, contact-conversation index, conversation summaries) against their sources.
+extension Checker {
+    mutating func checkConversations(contacts: Set<String>, users: Set<String>, lastIssued: [String: Int]) throws(InboxError) {
+        let table = Conversations.table
+        var conversations: [String: Conversation] = [:]
+        for file in try shardFiles(table.directory) {
+            var previous = 0
+            for (c, line) in try load(file, as: Conversation.self) {
+                let n = table.number(of: c.id) ?? 0
+                if conversations[c.id] != nil { problem(file, line, "duplicate conversation id \(c.id)"); continue }
+                conversations[c.id] = c
+                if table.shardFile(for: n) != file { problem(file, line, "conversation \(c.id) belongs in \(table.shardFile(for: n))") }
+                if n <= previous { problem(file, line, "conversation \(c.id) is out of order (ids ascend)") }
+                previous = n
+                if n > lastIssued[table.prefix] ?? 0 { problem(file, line, "conversation \(c.id) is above the last id issued", derivable: true) }
+                if !contacts.contains(c.contact) { problem(file, line, "conversation \(c.id) refers to contact \(c.contact), which does not exist") }
+                if let a = c.assignee, !users.isEmpty, !users.contains(a) { problem(file, line, "conversation \(c.id) is assigned to '\(a)', who is not a user") }
+            }
+        }
+        var messages: [String: Message] = [:]
+        var threads: [String: [Message]] = [:]
+        for file in try shardFiles(Messages.directory) {
+            for (m, line) in try load(file, as: Message.self) {
+                if messages[m.id] != nil { problem(file, line, "duplicate message id \(m.id)"); continue }
+                messages[m.id] = m
+                guard let c = conversations[m.conversation] else {
+                    problem(file, line, "message \(m.id) refers to conversation \(m.conversation), which does not exist")
+                    continue
+                }
+                threads[c.id, default: []].append(m)
+                if Messages.file(forConversation: c.id) != file { problem(file, line, "message \(m.id) belongs in \(Messages.file(forConversation: c.id))") }
+                if m.contact != c.contact || m.channel != c.channel {
+                    problem(file, line, "message \(m.id) says contact \(m.contact) on \(m.channel.rawValue); its conversation \(c.id) is \(c.contact) on \(c.channel.rawValue)")
+                }
+                if (Messages.number(of: m.id) ?? 0) > lastIssued[Messages.prefix] ?? 0 { problem(file, line, "message \(m.id) is above the last id issued", derivable: true) }
+                if (m.direction == .outbound && m.kind == .message) != (m.state != nil) {
+                    problem(file, line, "message \(m.id): only outbound messages have a state")
+                }
+                for a in m.attachments {
+                    guard let bytes = try session.bytes(a.path) else { problem(file, line, "message \(m.id): attachment \(a.path) is missing"); continue }
+                    if SHA256.hex(bytes) != a.sha256 { problem(a.path, nil, "content does not match its SHA-256 name (used by \(m.id))") }
+                }
+            }
+        }
+        try checkMessageIndex(messages)
+        try checkContactConversationIndex(conversations)
+        for (id, c) in conversations.sorted(by: { $0.key < $1.key }) {
+            let derived = ConversationSummary.derive(c, from: threads[id] ?? [])
+            for difference in ConversationSummary.differences(c, derived) {
+                problem(Conversations.table.shardFile(for: Conversations.table.number(of: id) ?? 0), nil,
+                        "conversation \(id): \(difference) (inbox fsck --repair rebuilds summaries)", derivable: true)
+            }
+        }
+    }
+
+    mutating func checkMessageIndex(_ messages: [String: Message]) throws(InboxError) {
+        var indexed = Set<String>()
+        for file in try shardFiles(Messages.indexDirectory) {
+            for (entry, line) in try load(file, as: MessageLocation.self) {
+                indexed.insert(entry.message)
+                if messages[entry.message]?.conversation != entry.conversation {
+                    problem(file, line, "stale index entry: \(entry.message) is not in \(entry.conversation) (inbox fsck --repair rebuilds the index)", derivable: true)
+                } else if Messages.indexFile(forMessage: Messages.number(of: entry.message) ?? 0) != file {
+                    problem(file, line, "index entry for \(entry.message) is in the wrong file", derivable: true)
+                }
+            }
+        }
+        for id in messages.keys.sorted() where !indexed.contains(id) {
+            problem(Messages.indexFile(forMessage: Messages.number(of: id) ?? 0), nil, "index lacks message \(id) (inbox fsck --repair rebuilds the index)", derivable: true)
+        }
+    }
+
+    mutating func checkContactConversationIndex(_ conversations: [String: Conversation]) throws(InboxError) {
+        var indexed = Set<String>()
+        for file in try shardFiles(Conversations.contactIndexDirectory) {
+            for (entry, line) in try load(file, as: ContactConversation.self) {
+                indexed.insert(entry.conversation)
+                if conversations[entry.conversation]?.contact != entry.contact || Conversations.contactIndexFile(entry.contact) != file {
+                    problem(file, line, "stale index entry: \(entry.conversation) is not \(entry.contact)'s (inbox fsck --repair rebuilds the index)", derivable: true)
+                }
+            }
+        }
+        for id in conversations.keys.sorted() where !indexed.contains(id) {
+            problem(Conversations.contactIndexFile(conversations[id]!.contact), nil, "index lacks conversation \(id) (inbox fsck --repair rebuilds the index)", derivable: true)
+        }
+    }
+}
+
+extension Fsck {
+    /// Rebuilds the message index, the contact-conversation index and every summary.
+    static func repairConversations(_ tx: Transaction, _ report: inout Report) throws(InboxError) {
+        let conversations = try Conversations.table.all(in: tx)
+        var messages: [Message] = []
+        for name in try tx.list(Messages.directory) where name.hasSuffix(".jsonl") {
+            messages += try tx.records(Messages.directory + "/" + name, as: Message.self)
+        }
+        var locations: [String: [MessageLocation]] = [:]
+        for m in messages {
+            locations[Messages.indexFile(forMessage: Messages.number(of: m.id) ?? 0), default: []].append(MessageLocation(message: m.id, conversation: m.conversation))
+        }
+        try rewrite(Messages.indexDirectory, locations, sortedBy: { (Messages.number(of: $0.message) ?? 0) < (Messages.number(of: $1.message) ?? 0) }, tx, &report)
+        var byContact: [String: [ContactConversation]] = [:]
+        for c in conversations { byContact[Conversations.contactIndexFile(c.contact), default: []].append(ContactConversation(contact: c.contact, conversation: c.id)) }
+        let order = { (e: ContactConversation) in (Contacts.table.number(of: e.contact) ?? 0, Conversations.table.number(of: e.conversation) ?? 0) }
+        try rewrite(Conversations.contactIndexDirectory, byContact, sortedBy: { order($0) < order($1) }, tx, &report)
+        let threads = Dictionary(grouping: messages, by: \.conversation)
+        var rebuilt: [Conversation] = []
+        for c in conversations {
+            let derived = ConversationSummary.derive(c, from: threads[c.id] ?? [])
+            if !ConversationSummary.differences(c, derived).isEmpty { rebuilt.append(derived) }
+        }
+        if !rebuilt.isEmpty {
+            try Conversations.table.put(rebuilt, in: tx)
+            report.repaired.append("rebuilt the summaries of \(rebuilt.count) conversation\(rebuilt.count == 1 ? "" : "s")")
+        }
+        for (prefix, numbers) in [(Conversations.table.prefix, conversations.compactMap { Conversations.table.number(of: $0.id) }),
+                                  (Messages.prefix, messages.compactMap { Messages.number(of: $0.id) })] {
+            if let top = numbers.max(), top > (try Sequences.last(prefix, in: tx)) {
+                try Sequences.raise(prefix, to: top, in: tx)
+                report.repaired.append("raised the \(prefix) id counter to \(top)")
+            }
+        }
+    }
+
+    private static func rewrite<R: StoredRecord & Equatable>(_ directory: String, _ wanted: [String: [R]], sortedBy order: (R, R) -> Bool,
+                                                             _ tx: Transaction, _ report: inout Report) throws(InboxError) {
+        let present = Set(try tx.list(directory).map { directory + "/" + $0 })
+        for file in present.union(wanted.keys).sorted() {
+            let want = (wanted[file] ?? []).sorted(by: order)
+            if try tx.records(file, as: R.self) != want {
+                tx.stage(file, records: want)
+                report.repaired.append("rebuilt \(tx.displayPath(file))")
+            }
+        }
+    }
+}
