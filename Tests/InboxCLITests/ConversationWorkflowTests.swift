@@ -182,6 +182,50 @@ final class ConversationWorkflowTests: XCTestCase {
         inbox("message", "seen", "ms404", "--by", "ct1", in: repo, expect: 66)
     }
 
+    func testSendRunsTheDeliveryHookWithTheMessageMarkedSendingWhileItRuns() throws {
+        let repo = repositoryWithAda()
+        inbox("message", "receive", "--contact", "ct1", "--channel", "sms", "Hi", in: repo)
+        let hook = repo.file(".inbox/hooks/deliver")
+        try FileManager.default.createDirectory(atPath: repo.file(".inbox/hooks"), withIntermediateDirectories: true)
+        // The hook saves its input and the message's state as a reader sees it mid-delivery.
+        let script = """
+            #!/bin/sh
+            cat > "$INBOX_REPO/input-$INBOX_MESSAGE_ID.json"
+            inbox --json message show "$INBOX_MESSAGE_ID" > "$INBOX_REPO/during-$INBOX_MESSAGE_ID.json"
+            [ -e "$INBOX_REPO/fail" ] && exit 3
+            echo "provider-$INBOX_MESSAGE_ID"
+            """
+        try script.write(toFile: hook, atomically: false, encoding: .utf8)
+        chmod(hook, 0o755)
+        var env = Inbox.baseEnvironment()
+        env["PATH"] = URL(fileURLWithPath: Inbox.binary).deletingLastPathComponent().path + ":" + (env["PATH"] ?? "")
+        let sent = (inbox("--json", "message", "send", "cv1", "Hello", in: repo, environment: env).jsonLines().first ?? [:])
+        XCTAssertEqual(sent["state"] as? String, "sent")
+        XCTAssertEqual(sent["provider_id"] as? String, "provider-ms2")
+        let input = try JSONSerialization.jsonObject(with: readBytes(repo.file("input-ms2.json"))!) as? [String: Any]
+        XCTAssertEqual(input?["id"] as? String, "ms2")
+        XCTAssertEqual(input?["text"] as? String, "Hello")
+        let during = try JSONSerialization.jsonObject(with: readBytes(repo.file("during-ms2.json"))!) as? [String: Any]
+        XCTAssertEqual(during?["state"] as? String, "sending", "marked sending, durably, before the hook ran")
+
+        FileManager.default.createFile(atPath: repo.file("fail"), contents: Data())
+        let failed = inbox("message", "send", "cv1", "Again", in: repo, expect: 69, environment: env)
+        XCTAssertTrue(failed.stderr.contains("ms3"), failed.stderr)
+        let message = (inbox("--json", "message", "show", "ms3", in: repo).jsonLines().first ?? [:])
+        XCTAssertEqual(message["state"] as? String, "failed")
+        XCTAssertEqual(message["error"] as? String, "delivery hook exited 3")
+    }
+
+    func testInboundDoNotContactRecordsTheMessageWithoutRaisingAConversation() {
+        let repo = repositoryWithAda()
+        inbox("contact", "dnd", "ct1", "--on", "sms", "--inbound", in: repo)
+        inbox("message", "receive", "--contact", "ct1", "--channel", "sms", "Let me in", in: repo)
+        XCTAssertEqual(inbox("message", "list", "--contact", "ct1", "-q", in: repo).lines, ["ms1"], "recorded")
+        XCTAssertEqual(inbox("conversation", "list", "-q", in: repo).lines, [], "no new open conversation")
+        XCTAssertEqual(conversation("cv1", repo)["unread"] as? Bool, false)
+        inbox("fsck", in: repo)
+    }
+
     func testTenThousandConversationsListNewestFirstAndPageWithoutRepeats() throws {
         let repo = makeRepository()
         inbox("contact", "add", "Ada Lovelace", in: repo)

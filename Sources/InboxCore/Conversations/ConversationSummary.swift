@@ -13,9 +13,10 @@ public enum ConversationSummary {
         var c = conversation
         let thread = messages.filter(inThread).sorted { ($0.at.seconds, Messages.number(of: $0.id) ?? 0) < ($1.at.seconds, Messages.number(of: $1.id) ?? 0) }
         c.messageCount = Int64(thread.count)
-        c.lastMessageAt = thread.last?.at
-        c.lastDirection = thread.last?.direction.rawValue
-        c.preview = thread.last.map(Conversations.preview)
+        let last = thread.last { $0.kind == .message }
+        c.lastMessageAt = last?.at
+        c.lastDirection = last?.direction.rawValue
+        c.preview = last.map(Conversations.preview)
         let inbound = thread.filter { $0.direction == .inbound }
         c.firstInboundAt = inbound.first?.at
         c.lastInboundAt = inbound.last?.at ?? conversation.lastInboundAt

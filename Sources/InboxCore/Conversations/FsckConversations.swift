@@ -44,6 +44,10 @@ extension Checker {
             }
         }
         try checkMessageIndex(messages)
+        let scheduled = try load(ScheduledIndex.file, as: ScheduledEntry.self)
+        if scheduled.map(\.record) != ScheduledIndex.derived(from: Array(messages.values)) {
+            problem(ScheduledIndex.file, nil, "the scheduled-send index does not match the scheduled messages (inbox fsck --repair rebuilds it)", derivable: true)
+        }
         try checkContactConversationIndex(conversations)
         for (id, c) in conversations.sorted(by: { $0.key < $1.key }) {
             let derived = ConversationSummary.derive(c, from: threads[id] ?? [])
@@ -104,6 +108,11 @@ extension Fsck {
         for c in conversations { byContact[Conversations.contactIndexFile(c.contact), default: []].append(ContactConversation(contact: c.contact, conversation: c.id)) }
         let order = { (e: ContactConversation) in (Contacts.table.number(of: e.contact) ?? 0, Conversations.table.number(of: e.conversation) ?? 0) }
         try rewrite(Conversations.contactIndexDirectory, byContact, sortedBy: { order($0) < order($1) }, tx, &report)
+        let scheduled = ScheduledIndex.derived(from: messages)
+        if try ScheduledIndex.all(tx) != scheduled {
+            tx.stage(ScheduledIndex.file, records: scheduled)
+            report.repaired.append("rebuilt \(tx.displayPath(ScheduledIndex.file))")
+        }
         let threads = Dictionary(grouping: messages, by: \.conversation)
         var rebuilt: [Conversation] = []
         for c in conversations {

@@ -94,6 +94,7 @@ public enum Messages {
             tx.stage(path, records: records)
             try addLocations(newLocations, in: tx)
         }
+        try ScheduledIndex.update(messages, in: tx)
     }
 
     private static func addLocations(_ locations: [MessageLocation], in tx: Transaction) throws(InboxError) {

@@ -155,7 +155,8 @@ public enum Outbox {
     public static func record(_ message: Message, in conversation: inout Conversation, now: Timestamp) {
         conversation.messageCount += 1
         // An import or a late webhook may bring an older message: the latest stays the latest.
-        if conversation.lastMessageAt.map({ message.at >= $0 }) ?? true {
+        // Internal notes are not activity with the contact: they do not move the conversation.
+        if message.kind == .message, conversation.lastMessageAt.map({ message.at >= $0 }) ?? true {
             conversation.lastMessageAt = message.at
             conversation.lastDirection = message.direction.rawValue
             conversation.preview = Conversations.preview(message)

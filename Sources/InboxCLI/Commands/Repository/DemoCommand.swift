@@ -43,14 +43,46 @@ struct DemoCommand: InboxCommand {
                 }
             }
         }
-        let contacts = try repo.read { (s) throws(InboxError) in try Contacts.list(ContactFilter(), in: s) }
+        try repo.write { (tx) throws(InboxError) in try DemoCommand.addConversations(start: start, in: tx) }
+        let (contacts, conversations, names) = try repo.read { (s) throws(InboxError) in
+            let conversations = try Conversations.list(ConversationFilter(), actor: "alice", in: s)
+            return (try Contacts.list(ContactFilter(), in: s), conversations, try ConversationView.contacts(of: conversations, in: s))
+        }
         var out = CommandOutput()
-        out.ids = contacts.map(\.id)
-        out.records = contacts.map { .object($0.json) }
-        out.lines = [.plain("Created a sample repository in \(repo.storePath) with \(contacts.count) contacts and 2 users."), .plain("")]
+        out.ids = conversations.map(\.id)
+        out.records = conversations.map { .object($0.json(for: "alice")) }
+        out.lines = [.plain("Created a sample repository in \(repo.storePath): \(contacts.count) contacts, \(conversations.count) open conversations, 2 users."), .plain("")]
         out.lines.append(.table(ContactView.table(contacts, now: context.now)))
-        out.lines += [.plain(""), .plain("Try: cd \(directory) && inbox contact list --search lovelace && inbox contact show ct1")]
+        out.lines.append(.plain(""))
+        out.lines.append(.table(ConversationView.table(conversations, contacts: names, actor: "alice", now: context.now)))
+        out.lines += [.plain(""), .plain("Try: cd \(directory) && inbox conversation list --category new && inbox conversation open cv1 && inbox message list --state scheduled")]
         return out
+    }
+
+    /// A morning's inbox: customers writing in, replies, a note, an assignment, a send-later.
+    static func addConversations(start: Timestamp, in tx: Transaction) throws(InboxError) {
+        func receive(_ contact: String, _ channel: Channel, _ text: String, minutes: Int64) throws(InboxError) {
+            var request = InboundRequest(channel: channel, text: text)
+            request.contact = contact
+            _ = try Receiving.receive(request, now: start.adding(seconds: 86400 * 4 + minutes * 60), in: tx)
+        }
+        func send(_ conversation: String, _ text: String, minutes: Int64, note: Bool = false, later: Int64? = nil) throws(InboxError) {
+            var request = OutboundRequest()
+            request.conversation = conversation
+            request.text = text
+            request.note = note
+            let now = start.adding(seconds: 86400 * 4 + minutes * 60)
+            request.scheduledAt = later.map { now.adding(seconds: $0) }
+            _ = try Outbox.prepare(request, actor: "alice", now: now, hookInstalled: false, in: tx)
+        }
+        try receive("ct1", .sms, "Hi, can you send the form?", minutes: 0)
+        try receive("ct3", .email, "Quarterly figures attached. Anything else you need?", minutes: 12)
+        try receive("ct5", .whatsapp, "Is my return filed yet?", minutes: 30)
+        _ = try Conversations.assign(["cv2"], to: "alice", now: start.adding(seconds: 86400 * 4 + 15 * 60), in: tx)
+        try send("cv2", "Thanks {first_name}, that is everything for this quarter.", minutes: 20)
+        try send("cv2", "Remind Grace about the Q4 estimate", minutes: 21, note: true)
+        try send("cv2", "Reminder: the Q4 estimate is due Friday.", minutes: 22, later: 3 * 86400)
+        _ = try Conversations.assign(["cv3"], to: "bob", now: start.adding(seconds: 86400 * 4 + 35 * 60), in: tx)
     }
 
     static let people: [(name: String, phone: String, email: String, company: String, tags: [String], note: String?)] = [
