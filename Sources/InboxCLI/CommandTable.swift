@@ -13,6 +13,7 @@ public struct CommandTable: Sendable {
             ("user", "People who work the inbox, with their roles"),
             ("config", "Repository settings"),
             ("fsck", "Check every line and reference of the repository"),
+            ("date", "Show what a time expression means"),
             ("demo", "Create a sample repository and show it"),
             ("help", "Show help for a command"),
             ("__manpage", "Print the inbox(1) man page generated from this table"),
@@ -23,13 +24,14 @@ public struct CommandTable: Sendable {
             ConversationAssignCommand.self, ConversationCreateCommand.self, ConversationShowCommand.self,
             ConversationReopenCommand.self,
             MessageSendCommand.self, MessageReceiveCommand.self, MessageListCommand.self, MessageShowCommand.self,
+            MessageScheduleCommand.self, MessageEditCommand.self, MessageCancelCommand.self, MessageFlushCommand.self,
             MessageSeenCommand.self, MessagePinCommand.self, MessageUnpinCommand.self,
             ContactAddCommand.self, ContactListCommand.self, ContactShowCommand.self,
             ContactEditCommand.self, ContactNoteCommand.self, ContactDndCommand.self,
             TemplateAddCommand.self, TemplateListCommand.self,
             UserAddCommand.self, UserListCommand.self,
             ConfigGetCommand.self, ConfigSetCommand.self, ConfigUnsetCommand.self, ConfigListCommand.self,
-            FsckCommand.self, DemoCommand.self, HelpCommand.self, ManPageCommand.self,
+            FsckCommand.self, DemoCommand.self, DateCommand.self, HelpCommand.self, ManPageCommand.self,
         ]
     )
 

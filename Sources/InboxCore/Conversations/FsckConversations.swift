@@ -44,9 +44,9 @@ extension Checker {
             }
         }
         try checkMessageIndex(messages)
-        let scheduled = try load(ScheduledIndex.file, as: ScheduledEntry.self)
-        if scheduled.map(\.record) != ScheduledIndex.derived(from: Array(messages.values)) {
-            problem(ScheduledIndex.file, nil, "the scheduled-send index does not match the scheduled messages (inbox fsck --repair rebuilds it)", derivable: true)
+        let queue = try load(DeliveryQueue.file, as: QueueEntry.self)
+        if queue.map(\.record) != DeliveryQueue.derived(from: Array(messages.values)) {
+            problem(DeliveryQueue.file, nil, "the delivery queue does not match the messages waiting to be sent (inbox fsck --repair rebuilds it)", derivable: true)
         }
         try checkContactConversationIndex(conversations)
         for (id, c) in conversations.sorted(by: { $0.key < $1.key }) {
@@ -108,10 +108,10 @@ extension Fsck {
         for c in conversations { byContact[Conversations.contactIndexFile(c.contact), default: []].append(ContactConversation(contact: c.contact, conversation: c.id)) }
         let order = { (e: ContactConversation) in (Contacts.table.number(of: e.contact) ?? 0, Conversations.table.number(of: e.conversation) ?? 0) }
         try rewrite(Conversations.contactIndexDirectory, byContact, sortedBy: { order($0) < order($1) }, tx, &report)
-        let scheduled = ScheduledIndex.derived(from: messages)
-        if try ScheduledIndex.all(tx) != scheduled {
-            tx.stage(ScheduledIndex.file, records: scheduled)
-            report.repaired.append("rebuilt \(tx.displayPath(ScheduledIndex.file))")
+        let queue = DeliveryQueue.derived(from: messages)
+        if try DeliveryQueue.all(tx) != queue {
+            tx.stage(DeliveryQueue.file, records: queue)
+            report.repaired.append("rebuilt \(tx.displayPath(DeliveryQueue.file))")
         }
         let threads = Dictionary(grouping: messages, by: \.conversation)
         var rebuilt: [Conversation] = []

@@ -29,6 +29,9 @@ public struct Message: IdentifiedRecord, Sendable {
     public var seenBy: [Receipt]
     public var pin: Pin?
     public var attempts: Int64
+    /// While `sending`: the process delivering it ("pid:start-time"), so a flush can tell a
+    /// delivery in progress from one a dead process left behind.
+    public var sendingBy: String?
     public var error: String?
     public var providerID: String?
 
@@ -76,6 +79,7 @@ public struct Message: IdentifiedRecord, Sendable {
         seenBy = try Receipt.list(f.value("seen_by"))
         pin = try Pin(f.value("pin"))
         attempts = try f.int("attempts")
+        sendingBy = try f.optionalString("sending_by")
         error = try f.optionalString("error")
         providerID = try f.optionalString("provider_id")
         guard Messages.number(of: id) != nil else { throw JSONParseError("field \"id\" is not a message id: \"\(id)\"") }
@@ -90,7 +94,7 @@ public struct Message: IdentifiedRecord, Sendable {
             ("to", .optional(to)), ("cc", .strings(cc)), ("template", .optional(template)), ("auto", .bool(auto)),
             ("attachments", .array(attachments.map { .object($0.json) })),
             ("seen_by", .array(seenBy.map { .object($0.json) })), ("pin", pin.map { .object($0.json) } ?? .null),
-            ("attempts", .int(attempts)), ("error", .optional(error)), ("provider_id", .optional(providerID)),
+            ("attempts", .int(attempts)), ("sending_by", .optional(sendingBy)), ("error", .optional(error)), ("provider_id", .optional(providerID)),
         ])
     }
 

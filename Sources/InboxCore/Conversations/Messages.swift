@@ -94,7 +94,7 @@ public enum Messages {
             tx.stage(path, records: records)
             try addLocations(newLocations, in: tx)
         }
-        try ScheduledIndex.update(messages, in: tx)
+        try DeliveryQueue.update(messages, in: tx)
     }
 
     private static func addLocations(_ locations: [MessageLocation], in tx: Transaction) throws(InboxError) {
@@ -115,6 +115,8 @@ public struct MessageFilter: Sendable {
     public var contact: String?
     public var state: Message.State?
     public var pinned = false
+    /// Pending sends only, soonest first (from the delivery queue).
+    public var scheduled = false
     public var limit: Int?
 
     public init() {}
@@ -123,6 +125,7 @@ public struct MessageFilter: Sendable {
 extension Messages {
     /// Messages oldest first: one conversation's thread, a contact's, or the whole repository's.
     public static func list(_ filter: MessageFilter, in session: Session) throws(InboxError) -> [Message] {
+        if filter.scheduled { return try scheduled(filter, in: session) }
         var messages: [Message]
         if let id = filter.conversation {
             messages = try of(try Conversations.resolve(id, in: session).id, in: session)
@@ -144,5 +147,23 @@ extension Messages {
         messages.sort { ($0.at.seconds, number(of: $0.id) ?? 0) < ($1.at.seconds, number(of: $1.id) ?? 0) }
         if let limit = filter.limit { messages = Array(messages.suffix(limit)) }
         return messages
+    }
+}
+
+extension Messages {
+    /// Pending sends, soonest first, for the whole repository or one conversation or contact.
+    static func scheduled(_ filter: MessageFilter, in session: Session) throws(InboxError) -> [Message] {
+        let conversation = try filter.conversation.map { (id) throws(InboxError) in try Conversations.resolve(id, in: session).id }
+        let contact = try filter.contact.map { (id) throws(InboxError) in try Contacts.resolve(id, in: session).id }
+        var out: [Message] = []
+        for entry in try DeliveryQueue.all(session) where entry.state == .scheduled {
+            if let conversation, entry.conversation != conversation { continue }
+            guard let message = try get(entry.message, in: session) else { continue }
+            if let contact, message.contact != contact { continue }
+            if filter.pinned && message.pin == nil { continue }
+            out.append(message)
+            if let limit = filter.limit, out.count >= limit { break }
+        }
+        return out
     }
 }

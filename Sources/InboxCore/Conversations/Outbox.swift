@@ -95,6 +95,7 @@ public enum Outbox {
         } else {
             message.state = hookInstalled ? .sending : .sent
             message.attempts = hookInstalled ? 1 : 0
+            if hookInstalled { message.sendingBy = ProcessIdentity.current() }
         }
         if message.state != .scheduled { record(message, in: &conversation, now: now) }
         try Messages.save([message], in: tx)
@@ -175,15 +176,7 @@ public enum Outbox {
         let outcome = DeliveryHook.deliver(message, repository: repository)
         let updated = try repository.write { (tx) throws(InboxError) -> Message in
             guard var current = try Messages.get(message.id, in: tx) else { return message }
-            switch outcome {
-            case .noHook, .sent:
-                current.state = .sent
-                current.error = nil
-                if case .sent(let providerID) = outcome { current.providerID = providerID }
-            case .failed(let reason):
-                current.state = .failed
-                current.error = reason
-            }
+            apply(outcome, to: &current)
             try Messages.save([current], in: tx)
             return current
         }
@@ -191,6 +184,22 @@ public enum Outbox {
             throw InboxError.deliveryFailed("\(message.id) was not delivered: \(reason); it is recorded as failed")
         }
         return updated
+    }
+}
+
+extension Outbox {
+    /// Records what the delivery hook said about a message that was `sending`.
+    static func apply(_ outcome: DeliveryHook.Outcome, to message: inout Message) {
+        message.sendingBy = nil
+        switch outcome {
+        case .noHook, .sent:
+            message.state = .sent
+            message.error = nil
+            if case .sent(let providerID) = outcome { message.providerID = providerID }
+        case .failed(let reason):
+            message.state = .failed
+            message.error = reason
+        }
     }
 }
 

@@ -89,7 +89,7 @@ struct Checker {
         return records
     }
 
-    static let topLevel: Set<String> = ["config.jsonl", "sequences.jsonl", "users.jsonl", "templates.jsonl", "lock", "journal",
+    static let topLevel: Set<String> = ["config.jsonl", "sequences.jsonl", "users.jsonl", "templates.jsonl", "lock", "flush.lock", "journal",
                                         "contacts", "notes", "conversations", "messages", "index", "hooks", "attachments"]
 
     mutating func run() throws(InboxError) {

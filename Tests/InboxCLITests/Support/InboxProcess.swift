@@ -22,13 +22,17 @@ struct InboxResult {
 }
 
 enum Inbox {
-    /// The binary under test: INBOX_BIN, else the debug build beside this package.
-    static var binary: String {
+    /// The binary under test: INBOX_BIN, else the `inbox` built beside this test bundle (debug
+    /// or release, whichever `swift test` built).
+    static let binary: String = {
         if let path = ProcessInfo.processInfo.environment["INBOX_BIN"] { return path }
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("inbox").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
         return root.appendingPathComponent(".build/debug/inbox").path
-    }
+    }()
 
     /// The environment every test starts from: no user settings leak in, and the clock is fixed.
     static func baseEnvironment(now: String = "2026-11-21T10:00:00Z") -> [String: String] {

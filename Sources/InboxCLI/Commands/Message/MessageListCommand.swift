@@ -8,9 +8,10 @@ struct MessageListCommand: InboxCommand {
             OptionSpec("contact", value: "ID", completion: .repository("contacts"), "every conversation of this contact"),
             OptionSpec("state", value: "STATE", completion: .choices(Message.State.allCases.map(\.rawValue)), "only outbound messages in this state"),
             OptionSpec("pinned", "only pinned messages (the to-do panel)"),
+            OptionSpec("scheduled", "only pending scheduled sends, soonest first"),
             OptionSpec("limit", short: "n", value: "N", "only the last N"),
         ],
-        examples: ["inbox message list --conversation cv1", "inbox message list --pinned", "inbox message list --state failed -q"]
+        examples: ["inbox message list --conversation cv1", "inbox message list --scheduled", "inbox message list --pinned", "inbox message list --state failed -q"]
     )
 
     var filter: MessageFilter
@@ -28,6 +29,8 @@ struct MessageListCommand: InboxCommand {
             filter.state = s
         }
         filter.pinned = arguments.flag("pinned")
+        filter.scheduled = arguments.flag("scheduled")
+        try arguments.exclusive("scheduled", "state")
         filter.limit = try arguments.int("limit")
         return MessageListCommand(filter: filter)
     }

@@ -17,6 +17,7 @@ struct MessageSendCommand: InboxCommand {
             OptionSpec("note", "an internal note: recorded in the thread, never delivered"),
             OptionSpec("no-signature", "leave out the configured signature"),
             OptionSpec("at", value: "TIME", "send later instead (see TIME FORMS); the cron flush delivers it"),
+            OptionSpec("retry", value: "ID", completion: .repository("messages"), "send a failed or in-doubt message again, on purpose, under the same id"),
         ],
         discussion: "Placeholders {first_name}, {last_name}, {full_name}, {company}, {email}, {phone} and {user} are filled in; an unknown one is exit 64. Do-not-contact on the channel, and WhatsApp free text more than 24 hours after the contact's last message, are refused with exit 1 and nothing is written. With a delivery hook (.inbox/hooks/deliver) the message is marked sending, the hook runs, then it is marked sent (or failed, exit 69); without one it is recorded as sent.",
         examples: ["inbox message send cv1 \"Hi {first_name}, the form is on its way by email\"",
@@ -28,8 +29,16 @@ struct MessageSendCommand: InboxCommand {
     var textArgument: String?
     var attachments: [String]
     var at: String?
+    var retry: String?
 
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> MessageSendCommand {
+        if let retry = arguments.value("retry") {
+            let others = ["contact", "channel", "attach", "template", "from", "cc", "note", "no-signature", "at"].filter(arguments.has)
+            guard others.isEmpty, arguments.positionals.isEmpty else {
+                throw InboxError.usage("--retry ID takes nothing else: the message is sent again as it was")
+            }
+            return MessageSendCommand(request: OutboundRequest(), textArgument: nil, attachments: [], at: nil, retry: retry)
+        }
         var request = OutboundRequest()
         var positionals = arguments.positionals
         if let contact = arguments.value("contact") {
@@ -53,10 +62,12 @@ struct MessageSendCommand: InboxCommand {
         if request.note && (request.template != nil || !request.cc.isEmpty || request.from != nil || arguments.has("at")) {
             throw InboxError.usage("a --note is never delivered, so it takes no --template, --cc, --from or --at")
         }
-        return MessageSendCommand(request: request, textArgument: positionals.first, attachments: arguments.list("attach"), at: arguments.value("at"))
+        return MessageSendCommand(request: request, textArgument: positionals.first, attachments: arguments.list("attach"),
+                                  at: arguments.value("at"), retry: nil)
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        if let retry { return try MessageSending.retry(retry, context) }
         var request = self.request
         if let textArgument { request.text = try context.text(textArgument) }
         request.scheduledAt = try at.map { (t) throws(InboxError) in try TimeExpression.resolve(t, now: context.now) }
@@ -82,5 +93,15 @@ enum MessageSending {
         default: what = "Sent \(message.id) in \(conversation.id) by \(conversation.channel.rawValue)" + (message.to.map { " to \($0)" } ?? "")
         }
         return .record(message.id, message.json, what)
+    }
+
+    static func retry(_ id: String, _ context: CommandContext) throws(InboxError) -> CommandOutput {
+        let repository = try context.repository()
+        let hook = DeliveryHook.isInstalled(repository)
+        let started = try context.write { (tx, _) throws(InboxError) in
+            try Outbox.retry(id, now: context.now, hookInstalled: hook, in: tx)
+        }
+        let message = try Outbox.deliver(started, repository: repository, now: context.now)
+        return .record(message.id, message.json, "Sent \(message.id) again (attempt \(message.attempts))")
     }
 }

@@ -1,0 +1,52 @@
+import InboxCore
+
+struct MessageFlushCommand: InboxCommand {
+    static let spec = CommandSpec(
+        noun: "message", verb: "flush", abstract: "Deliver every scheduled message whose time has come (run it from cron)",
+        options: [
+            OptionSpec("dry-run", "list what would be delivered, and write and send nothing"),
+            OptionSpec("limit", short: "n", value: "N", "deliver at most N messages this run"),
+        ],
+        discussion: """
+        Each due message is checked again (do-not-contact, the WhatsApp window: blocked if they refuse it), marked sending, handed to .inbox/hooks/deliver, and marked sent or failed. Failed deliveries are retried by later flushes up to delivery.max_attempts. A message left sending by a flush that died is marked in-doubt and never resent by a flush ('inbox message send --retry ID' resends it). Only one flush runs at a time; a second one says so and exits 0. Exits 69 if a delivery failed in this run.
+        Crontab: */5 * * * * inbox --repo /srv/firm message flush
+        """,
+        examples: ["*/5 * * * * inbox --repo /srv/firm message flush", "inbox message flush --dry-run", "inbox --json message flush | jq -c ."]
+    )
+
+    var dryRun: Bool
+    var limit: Int?
+
+    static func parse(_ arguments: ParsedArguments) throws(InboxError) -> MessageFlushCommand {
+        try arguments.allowPositionals(0)
+        return MessageFlushCommand(dryRun: arguments.flag("dry-run"), limit: try arguments.int("limit", min: 1))
+    }
+
+    func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        var out = CommandOutput()
+        if dryRun {
+            let due = try context.read { (s) throws(InboxError) in try Flush.dueMessages(now: context.now, limit: limit, in: s) }
+            out.ids = due.map(\.id)
+            out.records = due.map { .object($0.json) }
+            out.lines = due.map { .plain("would send \($0.id) in \($0.conversation) (due \(($0.scheduledAt ?? $0.at).localDescription))") }
+            out.notices = ["flush --dry-run: \(due.count) due"]
+            return out
+        }
+        switch try Flush.run(try context.repository(), now: context.now, limit: limit) {
+        case .busy:
+            out.notices = ["flush: another flush is running; nothing done"]
+        case .done(let handled):
+            out.ids = handled.map(\.message.id)
+            out.records = handled.map { h in
+                .object(JSONObject([("id", .string(h.message.id)), ("conversation", .string(h.message.conversation)),
+                                    ("state", .string(h.outcome.rawValue)), ("attempts", .int(h.message.attempts)),
+                                    ("error", .optional(h.message.error))]))
+            }
+            out.lines = handled.map { .plain("\($0.message.id)  \($0.outcome.rawValue)" + ($0.message.error.map { "  \($0)" } ?? "")) }
+            func count(_ state: Message.State) -> Int { handled.filter { $0.outcome == state }.count }
+            out.notices = ["flush: \(count(.sent)) sent, \(count(.failed)) failed, \(count(.blocked)) blocked, \(count(.inDoubt)) in-doubt"]
+            if count(.failed) > 0 { out.failure = .deliveryFailed("\(count(.failed)) deliver\(count(.failed) == 1 ? "y" : "ies") failed; later flushes retry them") }
+        }
+        return out
+    }
+}

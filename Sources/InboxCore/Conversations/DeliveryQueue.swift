@@ -1,0 +1,73 @@
+/// Every message still owed a delivery, in `index/delivery-queue.jsonl`, soonest first: those
+/// scheduled, those marked sending, and failed ones (the flush retries those with attempts
+/// left under `delivery.max_attempts`). The cron flush and
+/// `message list --scheduled` read this one small file instead of every message. Kept by
+/// `Messages.save`; fsck checks it against the messages and `fsck --repair` rebuilds it.
+public struct QueueEntry: StoredRecord, Equatable, Sendable {
+    public var due: Timestamp
+    public var message: String
+    public var conversation: String
+    public var state: Message.State
+
+    public init(due: Timestamp, message: String, conversation: String, state: Message.State) {
+        self.due = due
+        self.message = message
+        self.conversation = conversation
+        self.state = state
+    }
+
+    public init(fields: inout FieldReader) throws(JSONParseError) {
+        due = try fields.timestamp("due")
+        message = try fields.string("message")
+        conversation = try fields.string("conversation")
+        let name = try fields.string("state")
+        guard let state = Message.State(rawValue: name), DeliveryQueue.queuedStates.contains(state) else {
+            throw JSONParseError("field \"state\" must be scheduled, sending or failed, not \"\(name)\"")
+        }
+        self.state = state
+    }
+
+    public var json: JSONObject {
+        JSONObject([("due", .string(due.iso)), ("message", .string(message)), ("conversation", .string(conversation)),
+                    ("state", .string(state.rawValue))])
+    }
+
+    static func order(_ a: QueueEntry, _ b: QueueEntry) -> Bool {
+        (a.due.seconds, Messages.number(of: a.message) ?? 0) < (b.due.seconds, Messages.number(of: b.message) ?? 0)
+    }
+}
+
+public enum DeliveryQueue {
+    public static let file = "index/delivery-queue.jsonl"
+    static let queuedStates: Set<Message.State> = [.scheduled, .sending, .failed]
+
+    public static func all(_ session: Session) throws(InboxError) -> [QueueEntry] {
+        try session.records(file)
+    }
+
+    /// The entry a message should have, if any.
+    static func entry(for m: Message) -> QueueEntry? {
+        guard let state = m.state, queuedStates.contains(state), m.kind == .message, m.direction == .outbound else { return nil }
+        return QueueEntry(due: m.scheduledAt ?? m.at, message: m.id, conversation: m.conversation, state: state)
+    }
+
+    static func maxAttempts(_ session: Session) throws(InboxError) -> Int64 {
+        if case .int(let n) = try Config.load(session).value(.deliveryMaxAttempts) { return n }
+        return 5
+    }
+
+    static func update(_ messages: [Message], in tx: Transaction) throws(InboxError) {
+        var entries = try all(tx)
+        let before = entries
+        let touched = Set(messages.map(\.id))
+        entries.removeAll { touched.contains($0.message) }
+        entries += messages.compactMap(entry(for:))
+        entries.sort(by: QueueEntry.order)
+        if entries != before { tx.stage(file, records: entries) }
+    }
+
+    /// The queue as the messages say it should be.
+    static func derived(from messages: [Message]) -> [QueueEntry] {
+        messages.compactMap(entry(for:)).sorted(by: QueueEntry.order)
+    }
+}

@@ -1,0 +1,179 @@
+/// The cron job: deliver every scheduled message whose time has come (DESIGN §3).
+///
+/// Exactly once, as far as a machine can promise it: one flush at a time (`.inbox/flush.lock`);
+/// each message is marked `sending`, durably, before its hook runs and `sent` after; a
+/// `sending` message whose process is gone is marked `in-doubt` and never resent by a flush;
+/// do-not-contact and the WhatsApp window are checked again at delivery (`blocked`); failures
+/// are retried by later flushes until `delivery.max_attempts`.
+public enum Flush {
+    public struct Handled: Sendable {
+        public var message: Message
+        /// What happened in this flush: the message's new state.
+        public var outcome: Message.State
+    }
+
+    public enum Result: Sendable {
+        /// Another flush holds the lock; nothing was done.
+        case busy
+        case done([Handled])
+    }
+
+    static let lockName = "flush.lock"
+
+    public static func run(_ repository: Repository, now: Timestamp, limit: Int?) throws(InboxError) -> Result {
+        guard let lock = try RepositoryLock.tryAcquire(repository.path(lockName)) else { return .busy }
+        defer { withExtendedLifetime(lock) {} }
+        let hook = DeliveryHook.isInstalled(repository)
+        var handled: [Handled] = []
+        let due = try repository.write { (tx) throws(InboxError) -> [String] in
+            handled += try markAbandoned(now: now, in: tx)
+            return try dueMessages(now: now, limit: limit, in: tx).map(\.id)
+        }
+        guard hook else {
+            // No hook: each message is recorded as sent; one change for the whole batch.
+            handled += try repository.write { (tx) throws(InboxError) -> [Handled] in
+                var out: [Handled] = []
+                for id in due {
+                    if let result = try start(id, now: now, hookInstalled: false, in: tx) { out.append(result) }
+                }
+                return out
+            }
+            return .done(handled)
+        }
+        // With a hook: one change per message, which also records the previous message's outcome.
+        var previous: (Message, DeliveryHook.Outcome)?
+        for id in due + [nil as String?] {
+            let started = try repository.write { (tx) throws(InboxError) -> Handled? in
+                if let (message, outcome) = previous { handled.append(try finish(message, outcome, in: tx)) }
+                guard let id else { return nil }
+                return try start(id, now: now, hookInstalled: true, in: tx)
+            }
+            previous = nil
+            guard let started else { continue }
+            guard started.outcome == .sending else { handled.append(started); continue }
+            previous = (started.message, DeliveryHook.deliver(started.message, repository: repository))
+        }
+        return .done(handled)
+    }
+
+    /// What a flush would deliver now, soonest first (for --dry-run and listings).
+    public static func dueMessages(now: Timestamp, limit: Int?, in session: Session) throws(InboxError) -> [Message] {
+        let maxAttempts = try DeliveryQueue.maxAttempts(session)
+        var out: [Message] = []
+        for entry in try DeliveryQueue.all(session) where entry.due <= now {
+            guard entry.state == .scheduled || entry.state == .failed else { continue }
+            guard let message = try Messages.get(entry.message, in: session) else { continue }
+            if message.state == .failed && message.attempts >= maxAttempts { continue }
+            out.append(message)
+            if let limit, out.count >= limit { break }
+        }
+        return out
+    }
+
+    /// `sending` messages whose process is gone: they may or may not have reached the
+    /// provider, so they become `in-doubt` and are never resent without `send --retry`.
+    static func markAbandoned(now: Timestamp, in tx: Transaction) throws(InboxError) -> [Handled] {
+        var out: [Handled] = []
+        for entry in try DeliveryQueue.all(tx) where entry.state == .sending {
+            guard var message = try Messages.get(entry.message, in: tx), message.state == .sending else { continue }
+            if let owner = message.sendingBy, ProcessIdentity.isAlive(owner) { continue }
+            message.state = .inDoubt
+            message.sendingBy = nil
+            message.error = "delivery was interrupted; it may or may not have been sent (inbox message send --retry \(message.id) sends it again)"
+            try Messages.save([message], in: tx)
+            out.append(Handled(message: message, outcome: .inDoubt))
+        }
+        return out
+    }
+
+    /// Re-checks the rules and marks a due message `sending` (or `sent` without a hook, or
+    /// `blocked`). Nil when it is no longer due (cancelled or edited since).
+    static func start(_ id: String, now: Timestamp, hookInstalled: Bool, in tx: Transaction) throws(InboxError) -> Handled? {
+        guard var message = try Messages.get(id, in: tx), message.state == .scheduled || message.state == .failed else { return nil }
+        guard var conversation = try Conversations.table.get(message.conversation, in: tx),
+              let contact = try Contacts.table.get(message.contact, in: tx) else {
+            throw InboxError.dataProblems("\(message.id) refers to a conversation or contact that does not exist (run inbox fsck)")
+        }
+        let firstAttempt = message.state == .scheduled
+        if let refusal = SendRules.refusal(channel: message.channel, contact: contact, conversation: conversation,
+                                           usesTemplate: message.template != nil, now: now) {
+            message.state = .blocked
+            message.error = refusal
+            try Messages.save([message], in: tx)
+            return Handled(message: message, outcome: .blocked)
+        }
+        message.attempts += 1
+        if firstAttempt {
+            // It joins the thread now, as a message sent now.
+            message.at = now
+            Outbox.record(message, in: &conversation, now: now)
+            try Conversations.table.put(conversation, in: tx)
+        }
+        if hookInstalled {
+            message.state = .sending
+            message.sendingBy = ProcessIdentity.current()
+        } else {
+            message.state = .sent
+            message.error = nil
+        }
+        try Messages.save([message], in: tx)
+        return Handled(message: message, outcome: message.state!)
+    }
+
+    static func finish(_ message: Message, _ outcome: DeliveryHook.Outcome, in tx: Transaction) throws(InboxError) -> Handled {
+        var current = try Messages.get(message.id, in: tx) ?? message
+        Outbox.apply(outcome, to: &current)
+        try Messages.save([current], in: tx)
+        return Handled(message: current, outcome: current.state!)
+    }
+}
+
+extension Outbox {
+    /// `message send --retry ID`: a failed or in-doubt message, sent again on purpose, with the
+    /// same id so the provider can drop a duplicate.
+    public static func retry(_ id: String, now: Timestamp, hookInstalled: Bool, in tx: Transaction) throws(InboxError) -> Message {
+        var message = try Messages.resolve(id, in: tx)
+        guard message.state == .failed || message.state == .inDoubt else {
+            throw InboxError.refused("\(message.id) is \(message.state?.rawValue ?? "not an outbound message"); only failed or in-doubt messages are retried")
+        }
+        message.state = .failed  // let the flush's rules decide, as for any retry
+        try Messages.save([message], in: tx)
+        guard let started = try Flush.start(message.id, now: now, hookInstalled: hookInstalled, in: tx) else { return message }
+        if started.outcome == .blocked { throw InboxError.refused(started.message.error ?? "blocked") }
+        return started.message
+    }
+
+    /// `message edit`: new text and/or time, only while still scheduled.
+    public static func edit(_ id: String, text: String?, at: Timestamp?, actor: String, signature: Bool, now: Timestamp,
+                            in tx: Transaction) throws(InboxError) -> Message {
+        var message = try Messages.resolve(id, in: tx)
+        try requireScheduled(message, "edited")
+        if let text {
+            guard let contact = try Contacts.table.get(message.contact, in: tx) else { throw InboxError.notFound("no contact \(message.contact)") }
+            var filled = try Placeholders.fill(text, contact: contact, user: actor)
+            if signature, let sig = try Config.load(tx).signature, !sig.isEmpty { filled += "\n\n" + sig }
+            message.text = filled
+        }
+        if let at {
+            guard at > now else { throw InboxError.usage("the time to send (\(at.localDescription)) has passed") }
+            message.scheduledAt = at
+        }
+        try Messages.save([message], in: tx)
+        return message
+    }
+
+    public static func cancel(_ id: String, in tx: Transaction) throws(InboxError) -> Message {
+        var message = try Messages.resolve(id, in: tx)
+        try requireScheduled(message, "cancelled")
+        message.state = .cancelled
+        try Messages.save([message], in: tx)
+        return message
+    }
+
+    static func requireScheduled(_ message: Message, _ verb: String) throws(InboxError) {
+        guard message.state == .scheduled else {
+            let state = message.state?.rawValue ?? (message.kind == .note ? "a note" : "an inbound message")
+            throw InboxError.refused("\(message.id) is \(state); only a scheduled message can be \(verb)")
+        }
+    }
+}
