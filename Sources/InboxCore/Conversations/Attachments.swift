@@ -36,6 +36,12 @@ public enum Attachments {
         guard Attachments.channel(channel, carries: kind) else {
             throw InboxError.refused("\(channel.rawValue) cannot carry \(kind.rawValue) attachments like \(displayName)")
         }
+        return try store(path: path, displayName: displayName, in: tx)
+    }
+
+    /// Copies a file into the repository by content (once, however often it is used).
+    static func store(path: String, displayName: String, in tx: Transaction) throws(InboxError) -> Attachment {
+        let kind = kind(ofFileNamed: displayName)
         guard let bytes = try FileSystem.readOutside(path) else { throw InboxError.notFound("no file '\(path)' to attach") }
         guard bytes.count <= maxSize else { throw InboxError.refused("\(displayName) is larger than \(maxSize / 1024 / 1024) MiB") }
         let sha = SHA256.hex(bytes)

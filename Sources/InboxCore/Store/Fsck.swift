@@ -90,7 +90,7 @@ struct Checker {
     }
 
     static let topLevel: Set<String> = ["config.jsonl", "sequences.jsonl", "users.jsonl", "templates.jsonl", "lock", "flush.lock", "journal",
-                                        "contacts", "notes", "conversations", "messages", "index", "hooks", "attachments"]
+                                        "contacts", "notes", "conversations", "messages", "tasks", "log", "index", "hooks", "attachments"]
 
     mutating func run() throws(InboxError) {
         for name in try session.list("") where !Checker.topLevel.contains(name) {
@@ -114,6 +114,7 @@ struct Checker {
         let templates = try load(Templates.file, as: Template.self)
         checkSorted(Templates.file, templates.map { ($0.record.name, $0.line) }, what: "template")
         try checkConversations(contacts: Set(contacts.map(\.id)), users: userNames, lastIssued: lastIssued)
+        try checkTasksAndLog(contacts: Set(contacts.map(\.id)), users: userNames, lastIssued: lastIssued)
     }
 
     mutating func checkSorted(_ file: String, _ keys: [(String, Int)], what: String) {

@@ -4,7 +4,7 @@ struct ConversationOpenCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "conversation", verb: "open", abstract: "Print a conversation's thread and mark it read by you",
         arguments: [ArgumentSpec("ID", completion: .repository("conversations"), "conversation id or an unambiguous prefix")],
-        discussion: "Messages, notes and auto-responses are grouped by date with their states and read receipts. Opening records a receipt for you on every message from the contact and clears the unread marker; 'show' prints the same without recording anything.",
+        discussion: "Messages, notes, auto-responses and the contact's calls and log entries are grouped by date with their states and read receipts. Opening records a receipt for you on every message from the contact and clears the unread marker; 'show' prints the same without recording anything.",
         examples: ["inbox conversation open cv1"]
     )
 
@@ -16,10 +16,11 @@ struct ConversationOpenCommand: InboxCommand {
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
-        let (conversation, messages, contact, actor) = try context.write { (tx, actor) throws(InboxError) in
+        let (conversation, messages, log, contact, actor) = try context.write { (tx, actor) throws(InboxError) in
             let (conversation, messages) = try Conversations.open(id, by: actor, now: context.now, in: tx)
-            return (conversation, messages, try Contacts.table.get(conversation.contact, in: tx), actor)
+            return (conversation, messages, try CommunicationLog.of(conversation.contact, in: tx),
+                    try Contacts.table.get(conversation.contact, in: tx), actor)
         }
-        return ConversationThreadOutput.make(conversation, messages, contact, actor: actor, now: context.now)
+        return ConversationThreadOutput.make(conversation, messages, log, contact, actor: actor, now: context.now)
     }
 }

@@ -22,36 +22,21 @@ enum ConversationView {
         return [.heading("\(c.id)  \(who)" + (c.subject.map { " — \($0)" } ?? "")), .dim("  " + facts.joined(separator: " · "))]
     }
 
-    /// The thread, grouped by local date, with states and read receipts.
-    static func thread(_ messages: [Message], contact: Contact?, now: Timestamp) -> [CommandOutput.Line] {
+    /// Anything that happened with a contact, in time order, grouped by local date.
+    static func timeline(_ items: [TimelineItem], contact: Contact?, now: Timestamp) -> [CommandOutput.Line] {
         var lines: [CommandOutput.Line] = []
         var day = ""
-        for m in messages {
-            let when = m.state == .scheduled ? (m.scheduledAt ?? m.at) : m.at
-            let local = when.localDescription
+        for item in items.sorted(by: { $0.sortKey < $1.sortKey }) {
+            let local = item.at.localDescription
             let date = String(local.prefix(10))
             if date != day {
                 day = date
                 lines.append(.plain(""))
                 lines.append(.heading("── \(date) ──"))
             }
-            let time = String(local.suffix(5))
-            let who: String
-            switch (m.direction, m.kind) {
-            case (.inbound, _): who = "← " + (contact?.displayName ?? m.contact)
-            case (.outbound, .note): who = "✎ note by " + (m.author ?? "?")
-            case (.outbound, .message): who = "→ " + (m.auto ? "auto-response" : (m.author ?? "?"))
-            }
-            var status: [String] = []
-            if let state = m.state { status.append(state == .scheduled ? "scheduled for \(when.localDescription)" : state.rawValue) }
-            if !m.seenBy.isEmpty { status.append("seen by " + m.seenBy.map { "\($0.by) \($0.at.age(relativeTo: now))" }.joined(separator: ", ")) }
-            if let pin = m.pin { status.append("pinned" + (pin.assignee.map { " for \($0)" } ?? "") + (pin.done ? ", done" : "")) }
-            lines.append(.plain("  \(time)  \(m.id)  \(who)" + (status.isEmpty ? "" : "  [\(status.joined(separator: "; "))]")))
-            for text in m.text.split(separator: "\n", omittingEmptySubsequences: false) { lines.append(.plain("      " + text)) }
-            for a in m.attachments { lines.append(.dim("      [\(a.kind.rawValue)] \(a.name) (\(a.size) bytes)")) }
-            if let error = m.error { lines.append(.dim("      error: \(error)")) }
+            lines += item.lines(time: String(local.suffix(5)), contact: contact, now: now)
         }
-        if messages.isEmpty { lines.append(.dim("  no messages yet")) }
+        if items.isEmpty { lines.append(.dim("  nothing yet")) }
         return lines
     }
 

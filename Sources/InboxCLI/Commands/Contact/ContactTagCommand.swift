@@ -1,0 +1,64 @@
+import InboxCore
+
+struct ContactTagCommand: InboxCommand {
+    static let spec = CommandSpec(
+        noun: "contact", verb: "tag", abstract: "Add and remove tags on many contacts at once",
+        arguments: [ArgumentSpec("ID", optional: true, variadic: true, completion: .repository("contacts"),
+                                 "contact ids; - reads them from standard input; or select with --where-tag/--search")],
+        options: [
+            OptionSpec("add", value: "TAG", variadic: true, completion: .repository("tags"), "tags to add"),
+            OptionSpec("remove", value: "TAG", variadic: true, completion: .repository("tags"), "tags to remove (any case)"),
+            OptionSpec("where-tag", value: "TAG", completion: .repository("tags"), "select contacts that have this tag"),
+            OptionSpec("search", value: "TEXT", "select contacts matching TEXT, as contact list --search"),
+            OptionSpec("owner", value: "USER", completion: .repository("users"), "select contacts owned by USER"),
+            OptionSpec("dry-run", "show what would change and write nothing"),
+        ],
+        discussion: "The whole set changes under one lock, each file rewritten once. The summary on stderr says how many changed and how many already were so.",
+        examples: ["inbox contact list --search smith -q | inbox contact tag - --add vip",
+                   "inbox contact tag --where-tag prospect --add client --remove prospect", "inbox contact tag ct1 ct2 --add tax-2026 --dry-run"]
+    )
+
+    var ids: [String]
+    var filter: ContactFilter?
+    var change: TagChange
+    var dryRun: Bool
+
+    static func parse(_ arguments: ParsedArguments) throws(InboxError) -> ContactTagCommand {
+        var change = TagChange()
+        change.add = try arguments.list("add").map { (t) throws(InboxError) in try Tags.validated(t) }
+        change.remove = try arguments.list("remove").map { (t) throws(InboxError) in try Tags.validated(t) }
+        guard !change.add.isEmpty || !change.remove.isEmpty else { throw InboxError.usage("give --add TAG… or --remove TAG…") }
+        var filter: ContactFilter?
+        if arguments.has("where-tag") || arguments.has("search") || arguments.has("owner") {
+            guard arguments.positionals.isEmpty else { throw InboxError.usage("give contact ids or a selection (--where-tag, --search, --owner), not both") }
+            var f = ContactFilter()
+            f.tag = arguments.value("where-tag")
+            f.search = arguments.value("search")
+            f.owner = arguments.value("owner")
+            filter = f
+        } else if arguments.positionals.isEmpty {
+            throw InboxError.usage("give contact ids, - to read them from standard input, or --where-tag/--search/--owner")
+        }
+        return ContactTagCommand(ids: arguments.positionals, filter: filter, change: change, dryRun: arguments.flag("dry-run"))
+    }
+
+    func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        let given = filter == nil ? try context.ids(ids) : []
+        func select(_ session: Session) throws(InboxError) -> [String] {
+            guard let filter else { return given }
+            return try Contacts.list(filter, in: session).map(\.id)
+        }
+        let result: (changed: [Contact], unchanged: [Contact])
+        if dryRun {
+            result = try context.read { (s) throws(InboxError) in try Contacts.previewTags(try select(s), change, in: s) }
+        } else {
+            result = try context.write { (tx, _) throws(InboxError) in try Contacts.tag(try select(tx), change, now: context.now, in: tx) }
+        }
+        var out = CommandOutput()
+        out.ids = result.changed.map(\.id)
+        out.records = result.changed.map { .object($0.json) }
+        out.lines = result.changed.map { .plain("\($0.id) \($0.displayName): \($0.tags.isEmpty ? "no tags" : $0.tags.joined(separator: ", "))") }
+        out.notices = ["\(result.changed.count) \(dryRun ? "would change" : "changed"), \(result.unchanged.count) already so"]
+        return out
+    }
+}

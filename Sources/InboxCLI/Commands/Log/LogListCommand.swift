@@ -1,0 +1,51 @@
+import InboxCore
+
+struct LogListCommand: InboxCommand {
+    static let spec = CommandSpec(
+        noun: "log", verb: "list", abstract: "List log entries, newest first",
+        options: [
+            OptionSpec("contact", value: "ID", completion: .repository("contacts"), "only this contact's"),
+            OptionSpec("kind", value: "KIND", completion: .choices(LogEntry.Kind.allCases.map(\.rawValue)), "only this kind"),
+            OptionSpec("since", value: "TIME", "at or after TIME"),
+            OptionSpec("until", value: "TIME", "at or before TIME"),
+            OptionSpec("limit", short: "n", value: "N", "at most N"),
+        ],
+        examples: ["inbox log list --kind call --since 2026-11-01", "inbox log list --contact ct1"]
+    )
+
+    var filter: LogFilter
+    var since: String?
+    var until: String?
+
+    static func parse(_ arguments: ParsedArguments) throws(InboxError) -> LogListCommand {
+        try arguments.allowPositionals(0)
+        var filter = LogFilter()
+        filter.contact = arguments.value("contact")
+        if let k = arguments.value("kind") {
+            guard let kind = LogEntry.Kind(rawValue: k) else { throw InboxError.usage("--kind must be call, meeting, email, note or other, not '\(k)'") }
+            filter.kind = kind
+        }
+        filter.limit = try arguments.int("limit")
+        return LogListCommand(filter: filter, since: arguments.value("since"), until: arguments.value("until"))
+    }
+
+    func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        var filter = self.filter
+        filter.since = try since.map { (t) throws(InboxError) in try TimeExpression.resolve(t, now: context.now) }
+        filter.until = try until.map { (t) throws(InboxError) in try TimeExpression.resolve(t, now: context.now) }
+        let entries = try context.read { (s) throws(InboxError) in try CommunicationLog.list(filter, in: s) }
+        var out = CommandOutput()
+        out.ids = entries.map(\.id)
+        out.records = entries.map { .object($0.json) }
+        if !entries.isEmpty {
+            out.lines = [.table(TextTable(
+                header: ["ID", "CONTACT", "WHEN", "KIND", "DIR", "OUTCOME", "LENGTH", "BY", "TEXT"],
+                rows: entries.map { e in
+                    [e.id, e.contact, e.at.localDescription, e.kind.rawValue, e.direction?.rawValue ?? "-", e.outcome?.rawValue ?? "-",
+                     e.durationSeconds.map(DurationText.format) ?? "-", e.author, e.text]
+                },
+                maxWidths: [8: 50]))]
+        }
+        return out
+    }
+}

@@ -1,0 +1,51 @@
+import InboxCore
+
+struct TaskListCommand: InboxCommand {
+    static let spec = CommandSpec(
+        noun: "task", verb: "list", abstract: "List client tasks by due date",
+        options: [
+            OptionSpec("state", value: "STATE", completion: .choices(ClientTask.State.allCases.map(\.rawValue) + ["all"]),
+                       "outstanding, read, answered, done or all (default: all but done)"),
+            OptionSpec("contact", value: "ID", completion: .repository("contacts"), "only this client's"),
+            OptionSpec("assignee", value: "USER", completion: .repository("users"), "only those this user follows up"),
+            OptionSpec("overdue", "only those past their due time and not done"),
+            OptionSpec("limit", short: "n", value: "N", "at most N"),
+        ],
+        examples: ["inbox task list --overdue", "inbox task list --contact ct1 --state all"]
+    )
+
+    var filter: TaskFilter
+
+    static func parse(_ arguments: ParsedArguments) throws(InboxError) -> TaskListCommand {
+        try arguments.allowPositionals(0)
+        var filter = TaskFilter()
+        if let s = arguments.value("state") {
+            if s == "all" { filter.states = Set(ClientTask.State.allCases) } else {
+                guard let state = ClientTask.State(rawValue: s) else { throw InboxError.usage("--state must be outstanding, read, answered, done or all, not '\(s)'") }
+                filter.states = [state]
+            }
+        }
+        filter.contact = arguments.value("contact")
+        filter.assignee = arguments.value("assignee")
+        filter.overdue = arguments.flag("overdue")
+        filter.limit = try arguments.int("limit")
+        return TaskListCommand(filter: filter)
+    }
+
+    func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        let tasks = try context.read { (s) throws(InboxError) in try Tasks.list(filter, now: context.now, in: s) }
+        var out = CommandOutput()
+        out.ids = tasks.map(\.id)
+        out.records = tasks.map { .object($0.json) }
+        if !tasks.isEmpty {
+            out.lines = [.table(TextTable(
+                header: ["ID", "CONTACT", "KIND", "STATE", "DUE", "ASSIGNEE", "TEXT"],
+                rows: tasks.map { t in
+                    [t.id, t.contact, t.kind.rawValue, t.state.rawValue,
+                     t.due.map { $0.localDescription + (t.isOverdue(at: context.now) ? " (overdue)" : "") } ?? "-", t.assignee ?? "-", t.text]
+                },
+                maxWidths: [6: 50]))]
+        }
+        return out
+    }
+}

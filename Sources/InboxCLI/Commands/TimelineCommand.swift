@@ -1,0 +1,42 @@
+import InboxCore
+
+struct TimelineCommand: InboxCommand {
+    static let spec = CommandSpec(
+        noun: "timeline", abstract: "Everything with one contact, grouped by date: messages, calls, notes, tasks, log entries",
+        arguments: [ArgumentSpec("CONTACT", completion: .repository("contacts"), "contact id or an unambiguous prefix")],
+        examples: ["inbox timeline ct1"]
+    )
+
+    var contact: String
+
+    static func parse(_ arguments: ParsedArguments) throws(InboxError) -> TimelineCommand {
+        try arguments.allowPositionals(1)
+        return TimelineCommand(contact: try arguments.positional(0, "CONTACT"))
+    }
+
+    func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        let (contact, items) = try context.read { (s) throws(InboxError) -> (Contact, [TimelineItem]) in
+            let contact = try Contacts.resolve(self.contact, in: s)
+            var items: [TimelineItem] = []
+            for conversation in try Conversations.of(contact: contact.id, in: s) {
+                items += try Messages.of(conversation.id, in: s).map(TimelineItem.message)
+            }
+            items += try CommunicationLog.of(contact.id, in: s).map(TimelineItem.log)
+            items += try ContactNotes.of(contact, in: s).map(TimelineItem.contactNote)
+            items += try Tasks.of(contact: contact.id, in: s).map(TimelineItem.task)
+            return (contact, items.sorted { $0.sortKey < $1.sortKey })
+        }
+        var out = CommandOutput()
+        out.ids = items.map(\.id)
+        out.records = items.map { item in
+            switch item {
+            case .message(let m): return .object(JSONObject([("type", .string("message"))] + m.json.pairs))
+            case .log(let e): return .object(JSONObject([("type", .string("log"))] + e.json.pairs))
+            case .contactNote(let n): return .object(JSONObject([("type", .string("note"))] + n.json.pairs))
+            case .task(let t): return .object(JSONObject([("type", .string("task"))] + t.json.pairs))
+            }
+        }
+        out.lines = [.heading("\(contact.id)  \(contact.displayName)")] + ConversationView.timeline(items, contact: contact, now: context.now)
+        return out
+    }
+}

@@ -1,0 +1,42 @@
+/// `contact tag`: adding and removing tags on many contacts in one change. Tags compare
+/// without case and keep the spelling they were first written with.
+public struct TagChange: Sendable {
+    public var add: [String] = []
+    public var remove: [String] = []
+
+    public init() {}
+
+    func apply(to tags: [String]) -> [String] {
+        Tags.merge(Tags.removing(tags, remove), adding: add)
+    }
+}
+
+extension Contacts {
+    /// What the change does to each contact named (each once), without writing.
+    public static func previewTags(_ ids: [String], _ change: TagChange, now: Timestamp? = nil,
+                                   in session: Session) throws(InboxError) -> (changed: [Contact], unchanged: [Contact]) {
+        var changed: [Contact] = [], unchanged: [Contact] = []
+        var seen = Set<String>()
+        for id in ids {
+            var contact = try resolve(id, in: session)
+            guard seen.insert(contact.id).inserted else { continue }
+            let tags = change.apply(to: contact.tags)
+            if tags == contact.tags {
+                unchanged.append(contact)
+            } else {
+                contact.tags = tags
+                if let now { contact.updatedAt = now }
+                changed.append(contact)
+            }
+        }
+        return (changed, unchanged)
+    }
+
+    /// Tags every contact named under one lock, rewriting each shard once.
+    public static func tag(_ ids: [String], _ change: TagChange, now: Timestamp,
+                           in tx: Transaction) throws(InboxError) -> (changed: [Contact], unchanged: [Contact]) {
+        let result = try previewTags(ids, change, now: now, in: tx)
+        try table.put(result.changed, in: tx)
+        return result
+    }
+}

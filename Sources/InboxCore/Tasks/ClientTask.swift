@@ -1,0 +1,138 @@
+/// Something asked of a client (the "client tasks" of a firm's portal): a question to answer,
+/// a document to upload, one to read, a scheduling link, or a notice.
+public struct ClientTask: IdentifiedRecord, Sendable {
+    public enum Kind: String, CaseIterable, Sendable {
+        case question
+        case documentRequest = "document-request"
+        case document
+        case schedulingLink = "scheduling-link"
+        case notice
+    }
+    public enum State: String, CaseIterable, Sendable { case outstanding, read, answered, done }
+
+    public var id: String
+    public var contact: String
+    public var kind: Kind
+    public var state: State
+    public var text: String
+    public var due: Timestamp?
+    public var assignee: String?
+    public var answer: String?
+    public var attachments: [Attachment]
+    public var author: String
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+
+    public init(id: String, contact: String, kind: Kind, text: String, author: String, createdAt: Timestamp) {
+        self.id = id
+        self.contact = contact
+        self.kind = kind
+        self.state = .outstanding
+        self.text = text
+        self.attachments = []
+        self.author = author
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
+    }
+
+    public init(fields f: inout FieldReader) throws(JSONParseError) {
+        id = try f.string("id")
+        contact = try f.string("contact")
+        guard let kind = Kind(rawValue: try f.string("kind")) else { throw JSONParseError("field \"kind\": unknown task kind") }
+        self.kind = kind
+        guard let state = State(rawValue: try f.string("state")) else { throw JSONParseError("field \"state\" must be outstanding, read, answered or done") }
+        self.state = state
+        text = try f.string("text")
+        due = try f.optionalTimestamp("due")
+        assignee = try f.optionalString("assignee")
+        answer = try f.optionalString("answer")
+        attachments = try Attachment.list(f.value("attachments"))
+        author = try f.string("author")
+        createdAt = try f.timestamp("created_at")
+        updatedAt = try f.timestamp("updated_at")
+        guard Tasks.table.number(of: id) != nil else { throw JSONParseError("field \"id\" is not a task id: \"\(id)\"") }
+    }
+
+    public var json: JSONObject {
+        JSONObject([
+            ("id", .string(id)), ("contact", .string(contact)), ("kind", .string(kind.rawValue)), ("state", .string(state.rawValue)),
+            ("text", .string(text)), ("due", .optional(due?.iso)), ("assignee", .optional(assignee)), ("answer", .optional(answer)),
+            ("attachments", .array(attachments.map { .object($0.json) })), ("author", .string(author)),
+            ("created_at", .string(createdAt.iso)), ("updated_at", .string(updatedAt.iso)),
+        ])
+    }
+
+    public func isOverdue(at now: Timestamp) -> Bool {
+        state != .done && due.map { $0 < now } ?? false
+    }
+}
+
+public struct TaskFilter: Sendable {
+    /// Nil: every state but done.
+    public var states: Set<ClientTask.State>?
+    public var contact: String?
+    public var assignee: String?
+    public var overdue = false
+    public var limit: Int?
+
+    public init() {}
+}
+
+public enum Tasks {
+    public static let table = ShardedTable<ClientTask>(directory: "tasks", prefix: "tk", noun: "task")
+
+    public static func create(contact id: String, kind: ClientTask.Kind, text: String, due: Timestamp?, assignee: String?,
+                              attachments: [String], author: String, now: Timestamp, in tx: Transaction) throws(InboxError) -> ClientTask {
+        let contact = try Contacts.resolve(id, in: tx)
+        guard !text.trimmingWhitespace().isEmpty else { throw InboxError.usage("the task text is empty") }
+        if let assignee { try Users.requireKnown(assignee, in: tx) }
+        let number = try Sequences.next(table.prefix, in: tx).lowerBound
+        var task = ClientTask(id: table.id(number), contact: contact.id, kind: kind, text: text, author: author, createdAt: now)
+        task.due = due
+        task.assignee = assignee
+        for path in attachments {
+            let name = String(path.split(separator: "/").last ?? Substring(path))
+            task.attachments.append(try Attachments.store(path: path, displayName: name, in: tx))
+        }
+        try table.insert(task, in: tx)
+        return task
+    }
+
+    public static func update(_ id: String, state: ClientTask.State?, answer: String?, due: Timestamp??, assignee: String??,
+                              now: Timestamp, in tx: Transaction) throws(InboxError) -> ClientTask {
+        var task = try table.resolve(id, in: tx)
+        if let state { task.state = state }
+        if let answer {
+            task.answer = answer
+            if state == nil && task.state != .done { task.state = .answered }
+        }
+        if let due { task.due = due }
+        if let assignee {
+            if let user = assignee { try Users.requireKnown(user, in: tx) }
+            task.assignee = assignee
+        }
+        task.updatedAt = now
+        try table.put(task, in: tx)
+        return task
+    }
+
+    /// Tasks by due date (undated last), then id.
+    public static func list(_ filter: TaskFilter, now: Timestamp, in session: Session) throws(InboxError) -> [ClientTask] {
+        let contact = try filter.contact.map { (id) throws(InboxError) in try Contacts.resolve(id, in: session).id }
+        var out = try table.all(in: session).filter { t in
+            (filter.states.map { $0.contains(t.state) } ?? (t.state != .done))
+                && (contact == nil || t.contact == contact) && (filter.assignee == nil || t.assignee == filter.assignee)
+                && (!filter.overdue || t.isOverdue(at: now))
+        }
+        out.sort { ($0.due?.seconds ?? Int64.max, table.number(of: $0.id) ?? 0) < ($1.due?.seconds ?? Int64.max, table.number(of: $1.id) ?? 0) }
+        if let limit = filter.limit { out = Array(out.prefix(limit)) }
+        return out
+    }
+
+    public static func of(contact: String, in session: Session) throws(InboxError) -> [ClientTask] {
+        var filter = TaskFilter()
+        filter.states = Set(ClientTask.State.allCases)
+        filter.contact = contact
+        return try list(filter, now: Timestamp(seconds: 0), in: session)
+    }
+}

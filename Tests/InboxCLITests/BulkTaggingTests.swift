@@ -1,0 +1,60 @@
+import Foundation
+import XCTest
+
+final class BulkTaggingTests: XCTestCase {
+    func testTaggingTenThousandContactsFromStdinIsOneRewriteAndTagsEveryOne() throws {
+        let repo = makeRepository()
+        seedContacts(repo, count: 10_000)
+        let ids = (1...10_000).map { "ct\($0)" }.joined(separator: "\n") + "\n"
+        let shards = try FileManager.default.contentsOfDirectory(atPath: repo.file(".inbox/contacts")).count
+        XCTAssertEqual(shards, 11)
+
+        var strace = ""
+        for dir in ["/usr/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: dir + "/strace") { strace = dir + "/strace" }
+        let log = repo.file("trace.log")
+        let process = Process()
+        if strace.isEmpty {
+            if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("strace is required in CI") }
+            process.executableURL = URL(fileURLWithPath: Inbox.binary)
+            process.arguments = ["contact", "tag", "-", "--add", "VIP"]
+        } else {
+            process.executableURL = URL(fileURLWithPath: strace)
+            process.arguments = ["-f", "-o", log, "-e", "trace=rename,renameat,renameat2", "--", Inbox.binary, "contact", "tag", "-", "--add", "VIP"]
+        }
+        process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
+        process.environment = Inbox.baseEnvironment()
+        let result = Inbox.capture(process, stdin: ids)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("10000 changed, 0 already so"), result.stderr)
+        if !strace.isEmpty {
+            let renames = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").filter { $0.contains("rename") && $0.contains(".inbox") }
+            // One change: each of the 11 shard files replaced once, plus the journal that made it all-or-nothing.
+            XCTAssertEqual(renames.count, shards + 1, renames.joined(separator: "\n"))
+            XCTAssertEqual(renames.filter { $0.contains("/journal\"") }.count, 1)
+        }
+        XCTAssertEqual(inbox("contact", "list", "--tag", "vip", "-q", in: repo).lines.count, 10_000)
+        // Again: nothing to change, nothing written; tags keep their first spelling.
+        let again = inbox("contact", "tag", "-", "--add", "vip", in: repo, stdin: ids)
+        XCTAssertTrue(again.stderr.contains("0 changed, 10000 already so"), again.stderr)
+        XCTAssertEqual((inbox("--json", "contact", "show", "ct5", in: repo).jsonLines().first?["tags"] as? [String]), ["VIP"])
+        inbox("fsck", in: repo)
+    }
+
+    func testSelectionsDryRunAndRemoval() {
+        let repo = makeRepository()
+        inbox("contact", "add", "Ada Smith", "--tag", "prospect", in: repo)
+        inbox("contact", "add", "Bob Smith", in: repo)
+        inbox("contact", "add", "Carol Jones", "--tag", "Prospect", in: repo)
+        let dry = inbox("contact", "tag", "--where-tag", "prospect", "--add", "client", "--remove", "prospect", "--dry-run", in: repo)
+        XCTAssertTrue(dry.stderr.contains("2 would change"), dry.stderr)
+        XCTAssertEqual(inbox("contact", "list", "--tag", "client", "-q", in: repo).lines, [], "a dry run writes nothing")
+        inbox("contact", "tag", "--where-tag", "prospect", "--add", "client", "--remove", "prospect", in: repo)
+        XCTAssertEqual(inbox("contact", "list", "--tag", "client", "-q", in: repo).lines, ["ct3", "ct1"])
+        XCTAssertEqual(inbox("contact", "list", "--tag", "prospect", "-q", in: repo).lines, [])
+        let piped = Inbox.shell("inbox contact list --search smith -q | inbox contact tag - --add vip", in: repo.path)
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertEqual(inbox("contact", "list", "--tag", "vip", "-q", in: repo).lines, ["ct2", "ct1"])
+        inbox("contact", "tag", "ct9", "--add", "x", in: repo, expect: 66)
+        inbox("contact", "tag", "ct1", in: repo, expect: 64)
+    }
+}
