@@ -1,0 +1,59 @@
+import InboxCore
+
+struct ReportCommand: InboxCommand {
+    static let spec = CommandSpec(
+        noun: "report", abstract: "Conversations per day, first-response times, resolution rate, broken reply-time goals",
+        options: [
+            OptionSpec("since", value: "TIME", "conversations started at or after TIME"),
+            OptionSpec("until", value: "TIME", "conversations started at or before TIME"),
+            OptionSpec("assignee", value: "USER", completion: .repository("users"), "only conversations assigned to USER"),
+        ],
+        discussion: "A first reply is checked against goal.new (default 2h), or goal.missed (4h) when the conversation got the auto-response; later replies in an assigned conversation against goal.yours (the same day). Messages still waiting count as broken once their goal has passed. --json gives every figure, durations in seconds.",
+        examples: ["inbox report --since 2026-11-01 --until 2026-11-30", "inbox --json report --assignee alice | jq .first_response"]
+    )
+
+    var since: String?
+    var until: String?
+    var assignee: String?
+
+    static func parse(_ arguments: ParsedArguments) throws(InboxError) -> ReportCommand {
+        try arguments.allowPositionals(0)
+        return ReportCommand(since: arguments.value("since"), until: arguments.value("until"), assignee: arguments.value("assignee"))
+    }
+
+    func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        let from = try since.map { (t) throws(InboxError) in try TimeExpression.resolve(t, now: context.now) }
+        let to = try until.map { (t) throws(InboxError) in try TimeExpression.resolve(t, now: context.now) }
+        let r = try context.read { (s) throws(InboxError) in try Reporting.report(since: from, until: to, assignee: assignee, now: context.now, in: s) }
+        func seconds(_ v: Int64?) -> JSONValue { v.map { .int($0) } ?? .null }
+        func goal(_ g: InboxReport.Goal) -> JSONValue {
+            .object(JSONObject([("goal_seconds", seconds(g.seconds)), ("end_of_day", .bool(g.seconds == nil)),
+                                ("checked", .int(Int64(g.checked))), ("broken", .int(Int64(g.broken)))]))
+        }
+        var out = CommandOutput()
+        out.records = [.object(JSONObject([
+            ("since", .optional(r.since?.iso)), ("until", .optional(r.until?.iso)), ("assignee", .optional(assignee)),
+            ("conversations", .int(Int64(r.conversations))),
+            ("per_day", .array(r.perDay.map { .object(JSONObject([("date", .string($0.date)), ("conversations", .int(Int64($0.count)))])) })),
+            ("first_response", .object(JSONObject([("count", .int(Int64(r.responseTimes.count))), ("average_seconds", seconds(r.averageResponse)),
+                                                    ("median_seconds", seconds(r.medianResponse))]))),
+            ("resolution", .object(JSONObject([("closed", .int(Int64(r.closed))), ("total", .int(Int64(r.conversations))),
+                                               ("rate", r.resolutionRate.map { .double($0) } ?? .null)]))),
+            ("goals", .object(JSONObject([("new", goal(r.newGoal)), ("missed", goal(r.missedGoal)), ("yours", goal(r.yoursGoal))]))),
+        ]))]
+        func duration(_ v: Int64?) -> String { v.map(DurationText.format) ?? "-" }
+        func goalText(_ g: InboxReport.Goal) -> String {
+            "\(g.broken) of \(g.checked) broke it (goal \(g.seconds.map(DurationText.format) ?? "same day"))"
+        }
+        out.lines = [.heading("Conversations: \(r.conversations)")]
+        out.lines += r.perDay.map { .plain("  \($0.date)  \($0.count)") }
+        out.lines += [
+            .plain("First response: average \(duration(r.averageResponse)), median \(duration(r.medianResponse)) (\(r.responseTimes.count) answered)"),
+            .plain("Resolution: \(r.closed) of \(r.conversations) closed" + (r.resolutionRate.map { " (\(Int(($0 * 100).rounded()))%)" } ?? "")),
+            .plain("New within goal: " + goalText(r.newGoal)),
+            .plain("Missed within goal: " + goalText(r.missedGoal)),
+            .plain("Yours within goal: " + goalText(r.yoursGoal)),
+        ]
+        return out
+    }
+}
