@@ -49,11 +49,11 @@ public enum InboxCLI {
 
     static func render(_ output: CommandOutput, _ globals: GlobalOptions, _ environment: ProcessEnvironment) {
         for notice in output.notices { environment.stderr.write(notice + "\n") }
-        if globals.json {
+        if output.forcedForm == .json || (globals.json && output.forcedForm == nil) {
             var text = ""
             for record in output.records { text += JSONWriter.string(record) + "\n" }
             environment.stdout.write(text)
-        } else if globals.quiet {
+        } else if globals.quiet && output.forcedForm == nil {
             environment.stdout.write(output.ids.map { $0 + "\n" }.joined())
         } else {
             let style = Style(enabled: colorEnabled(globals, environment))
@@ -64,6 +64,7 @@ public enum InboxCLI {
                 case .heading(let s): text += style.bold(s) + "\n"
                 case .dim(let s): text += style.dim(s) + "\n"
                 case .table(let table): text += table.render(style: style).map { $0 + "\n" }.joined()
+                case .raw(let s): text += s
                 }
             }
             environment.stdout.write(text)

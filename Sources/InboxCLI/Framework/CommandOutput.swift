@@ -12,6 +12,10 @@ public struct CommandOutput {
     public var notices: [String] = []
     /// Non-zero when the command finished its output but must still fail (fsck finding problems).
     public var failure: InboxError?
+    /// Set by commands whose output has one form whatever --json or -q say (export).
+    public var forcedForm: Form?
+
+    public enum Form { case json, text }
 
     public init() {}
 
@@ -21,6 +25,8 @@ public struct CommandOutput {
         case heading(String)
         case dim(String)
         case table(TextTable)
+        /// Printed exactly as it is, with no newline added (CSV with its own line ends).
+        case raw(String)
     }
 
     /// A created or changed record: `-q` prints its id, `--json` the record, people `message`.

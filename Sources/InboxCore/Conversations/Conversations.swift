@@ -64,12 +64,18 @@ public enum Conversations {
         let conversation = Conversation(id: table.id(number), contact: contact.id, channel: channel,
                                         subject: subject.flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0.trimmingWhitespace() }, createdAt: now)
         try table.insert(conversation, in: tx)
-        let path = contactIndexFile(contact.id)
-        var entries = try tx.records(path, as: ContactConversation.self)
-        entries.append(ContactConversation(contact: contact.id, conversation: conversation.id))
-        entries.sort { (Contacts.table.number(of: $0.contact) ?? 0, table.number(of: $0.conversation) ?? 0) < (Contacts.table.number(of: $1.contact) ?? 0, table.number(of: $1.conversation) ?? 0) }
-        tx.stage(path, records: entries)
+        try index(conversation, in: tx)
         return conversation
+    }
+
+    /// Records a new conversation in its contact's list.
+    static func index(_ conversation: Conversation, in tx: Transaction) throws(InboxError) {
+        let path = contactIndexFile(conversation.contact)
+        var entries = try tx.records(path, as: ContactConversation.self)
+        entries.append(ContactConversation(contact: conversation.contact, conversation: conversation.id))
+        let order = { (e: ContactConversation) in (Contacts.table.number(of: e.contact) ?? 0, table.number(of: e.conversation) ?? 0) }
+        entries.sort { order($0) < order($1) }
+        tx.stage(path, records: entries)
     }
 
     /// The conversation a message to or from this contact on this channel belongs in: the open

@@ -125,11 +125,3 @@ enum ManPage {
         s.replacingAll("\\", with: "\\e")
     }
 }
-
-extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        for c in self { if c == target { out += replacement } else { out.append(c) } }
-        return out
-    }
-}
