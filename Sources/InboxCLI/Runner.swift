@@ -5,7 +5,9 @@ import InboxCore
 public enum InboxCLI {
     public static let version = "0.1.0"
 
-    public static func run(_ argv: [String], _ environment: ProcessEnvironment, table: CommandTable = .shared) -> Int32 {
+    /// `repository`, when given, is used instead of finding one (the lines of a batch share it).
+    public static func run(_ argv: [String], _ environment: ProcessEnvironment, table: CommandTable = .shared,
+                           repository: Repository? = nil) -> Int32 {
         switch ArgumentReader(table: table).read(argv) {
         case .failure(let failure):
             return report(failure.error, spec: failure.spec, noun: failure.noun, environment)
@@ -18,7 +20,7 @@ public enum InboxCLI {
                 environment.stdout.write(helpText(noun: noun, verb: verb, table))
                 return ExitStatus.success
             case .command(let type, let arguments):
-                return execute(type, arguments, globals, environment)
+                return execute(type, arguments, globals, environment, repository: repository)
             }
         }
     }
@@ -30,13 +32,13 @@ public enum InboxCLI {
     }
 
     static func execute(_ type: any InboxCommand.Type, _ arguments: ParsedArguments, _ globals: GlobalOptions,
-                        _ environment: ProcessEnvironment) -> Int32 {
+                        _ environment: ProcessEnvironment, repository: Repository?) -> Int32 {
         var context: CommandContext?
         defer {
             for warning in context?.repositoryWarnings ?? [] { environment.stderr.write("warning: \(warning)\n") }
         }
         do throws(InboxError) {
-            context = try CommandContext(globals: globals, environment: environment)
+            context = try CommandContext(globals: globals, environment: environment, repository: repository)
             let command = try type.parse(arguments)
             let output = try command.run(context!)
             render(output, globals, environment)

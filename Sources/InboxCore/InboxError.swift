@@ -21,11 +21,14 @@ public enum InboxError: Error, Equatable, Sendable {
     case io(path: String, operation: String, errno: Int32)
     /// The repository lock was not obtained in time.
     case busy(String)
+    /// A command run inside another (a batch line) failed with this status; it has already
+    /// printed why.
+    case commandFailed(status: Int32, String)
 
     public var message: String {
         switch self {
         case .usage(let m), .refused(let m), .noRepository(let m), .notFound(let m), .dataProblems(let m),
-             .deliveryFailed(let m), .busy(let m):
+             .deliveryFailed(let m), .busy(let m), .commandFailed(_, let m):
             return m
         case .ambiguousID(let input, let candidates):
             let shown = candidates.prefix(10).joined(separator: ", ")

@@ -2,7 +2,7 @@ import InboxCore
 
 extension CommandContext {
     /// Reads the repository under the shared lock.
-    func read<T>(_ body: (Snapshot) throws(InboxError) -> T) throws(InboxError) -> T {
+    func read<T>(_ body: (Session) throws(InboxError) -> T) throws(InboxError) -> T {
         try repository().read(body)
     }
 

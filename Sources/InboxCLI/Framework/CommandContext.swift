@@ -42,9 +42,10 @@ public final class CommandContext {
     public let now: Timestamp
     private var cachedRepository: Repository?
 
-    init(globals: GlobalOptions, environment: ProcessEnvironment) throws(InboxError) {
+    init(globals: GlobalOptions, environment: ProcessEnvironment, repository: Repository? = nil) throws(InboxError) {
         self.globals = globals
         self.environment = environment
+        self.cachedRepository = repository
         if let fixed = globals.now ?? environment.variable("INBOX_NOW"), !fixed.isEmpty {
             now = try TimeExpression.resolve(fixed, now: Timestamp.systemNow())
         } else {

@@ -20,6 +20,7 @@ public enum ExitStatus {
         case .deliveryFailed: return deliveryFailed
         case .io: return ioError
         case .busy: return busy
+        case .commandFailed(let status, _): return status
         }
     }
 

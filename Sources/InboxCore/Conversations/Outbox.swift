@@ -12,6 +12,9 @@ public struct OutboundRequest: Sendable {
     public var note = false
     public var signature = true
     public var scheduledAt: Timestamp?
+    /// Queue for the next flush instead of delivering now (inside a batch, where the hook
+    /// cannot run before the batch commits).
+    public var queueForFlush = false
 
     public init() {}
 }
@@ -88,6 +91,9 @@ public enum Outbox {
         }
         if request.note {
             message.state = nil
+        } else if request.queueForFlush && hookInstalled {
+            message.state = .scheduled
+            message.scheduledAt = now
         } else if let when = request.scheduledAt {
             guard when > now else { throw InboxError.usage("the time to send (\(when.localDescription)) has passed") }
             message.state = .scheduled

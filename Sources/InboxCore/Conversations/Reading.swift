@@ -31,6 +31,7 @@ extension Conversations {
             var request = OutboundRequest()
             request.conversation = conversation.id
             request.text = text
+            request.queueForFlush = tx.repository.isBatching
             (closing, conversation) = try Outbox.prepare(request, actor: user, now: now, hookInstalled: hookInstalled, in: tx)
         }
         conversation.status = .closed

@@ -117,9 +117,14 @@ public final class Repository {
 
     // MARK: Reading and writing
 
+    /// The transaction of a `batch` in progress: every read and write inside it joins it.
+    private var batchTransaction: Transaction?
+    public var isBatching: Bool { batchTransaction != nil }
+
     /// Runs `body` against a consistent view: the shared lock keeps writers out, and a journal
     /// left by a writer that died mid-commit is read as if it had been applied (readers never write).
-    public func read<T>(_ body: (Snapshot) throws(InboxError) -> T) throws(InboxError) -> T {
+    public func read<T>(_ body: (Session) throws(InboxError) -> T) throws(InboxError) -> T {
+        if let batchTransaction { return try body(batchTransaction) }
         let lock = try RepositoryLock.acquire(lockPath, mode: .shared, timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
         let overlay = try Journal.pending(in: self)
@@ -129,6 +134,7 @@ public final class Repository {
     /// Runs `body` under the exclusive lock and commits what it staged, all or nothing.
     @discardableResult
     public func write<T>(_ body: (Transaction) throws(InboxError) -> T) throws(InboxError) -> T {
+        if let batchTransaction { return try body(batchTransaction) }
         let lock = try RepositoryLock.acquire(lockPath, mode: .exclusive, timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
         try Journal.recover(in: self)
@@ -136,5 +142,15 @@ public final class Repository {
         let result = try body(tx)
         warnings += try Journal.commit(tx.stagedFiles(), in: self)
         return result
+    }
+
+    /// Runs many commands as one change: one lock, one commit at the end, nothing written if
+    /// `body` throws. Reads and writes inside it see everything staged so far.
+    public func batch<T>(_ body: (Transaction) throws(InboxError) -> T) throws(InboxError) -> T {
+        try write { (tx) throws(InboxError) -> T in
+            batchTransaction = tx
+            defer { batchTransaction = nil }
+            return try body(tx)
+        }
     }
 }

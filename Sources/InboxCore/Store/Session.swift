@@ -2,7 +2,7 @@
 /// once per command and cached.
 public class Session {
     public let repository: Repository
-    private var parsed: [String: Any] = [:]
+    fileprivate var parsed: [String: Any] = [:]
 
     init(repository: Repository) { self.repository = repository }
 
@@ -88,6 +88,19 @@ public final class Transaction: Session {
     }
 
     public var hasChanges: Bool { !staged.isEmpty }
+
+    /// What has been staged so far, to go back to if a later step fails (batch --keep-going).
+    public struct Savepoint {
+        fileprivate let staged: [String: () -> [UInt8]]
+        fileprivate let parsed: [String: Any]
+    }
+
+    public func savepoint() -> Savepoint { Savepoint(staged: staged, parsed: parsed) }
+
+    public func rollback(to savepoint: Savepoint) {
+        staged = savepoint.staged
+        parsed = savepoint.parsed
+    }
 
     public override func bytes(_ relative: String) throws(InboxError) -> [UInt8]? {
         if let content = staged[relative] { return content() }

@@ -81,6 +81,7 @@ enum MessageSending {
         var request = request
         request.attachments = attachments.map(context.absolutePath)
         let repository = try context.repository()
+        request.queueForFlush = repository.isBatching
         let hook = DeliveryHook.isInstalled(repository)
         let (prepared, conversation) = try context.write { (tx, actor) throws(InboxError) in
             try Outbox.prepare(request, actor: actor, now: context.now, hookInstalled: hook, in: tx)
@@ -89,6 +90,8 @@ enum MessageSending {
         let what: String
         switch (message.kind, message.state) {
         case (.note, _): what = "Added note \(message.id) to \(conversation.id)"
+        case (_, .scheduled?) where request.queueForFlush && message.scheduledAt == context.now:
+            what = "Queued \(message.id) in \(conversation.id) for the next flush (delivery waits until the batch is written)"
         case (_, .scheduled?): what = "Scheduled \(message.id) in \(conversation.id) for \(message.scheduledAt!.localDescription) (\(message.scheduledAt!.age(relativeTo: context.now)))"
         default: what = "Sent \(message.id) in \(conversation.id) by \(conversation.channel.rawValue)" + (message.to.map { " to \($0)" } ?? "")
         }
@@ -98,6 +101,7 @@ enum MessageSending {
     static func retry(_ id: String, _ context: CommandContext) throws(InboxError) -> CommandOutput {
         let repository = try context.repository()
         let hook = DeliveryHook.isInstalled(repository)
+        if hook && repository.isBatching { throw InboxError.refused("send --retry runs the delivery hook at once, so it cannot run inside a batch") }
         let started = try context.write { (tx, _) throws(InboxError) in
             try Outbox.retry(id, now: context.now, hookInstalled: hook, in: tx)
         }
