@@ -25,6 +25,8 @@ public struct CommandTable: Sendable {
             ("demo", "Create a sample repository and show it"),
             ("help", "Show help for a command"),
             ("__manpage", "Print the inbox(1) man page generated from this table"),
+            ("__completion", "Print a shell completion script generated from this table"),
+            ("__complete", "Print completion candidates from the repository"),
         ],
         commands: [
             InitCommand.self,
@@ -42,7 +44,7 @@ public struct CommandTable: Sendable {
             ExportCommand.self, ImportCommand.self, BatchCommand.self, FixtureCommand.self,
             UserAddCommand.self, UserListCommand.self,
             ConfigGetCommand.self, ConfigSetCommand.self, ConfigUnsetCommand.self, ConfigListCommand.self,
-            FsckCommand.self, DemoCommand.self, DateCommand.self, HelpCommand.self, ManPageCommand.self,
+            FsckCommand.self, DemoCommand.self, DateCommand.self, HelpCommand.self, ManPageCommand.self, CompletionCommand.self, CompleteCommand.self,
         ]
     )
 
