@@ -9,24 +9,17 @@ final class BulkTaggingTests: XCTestCase {
         let shards = try FileManager.default.contentsOfDirectory(atPath: repo.file(".inbox/contacts")).count
         XCTAssertEqual(shards, 11)
 
-        var strace = ""
-        for dir in ["/usr/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: dir + "/strace") { strace = dir + "/strace" }
+        let strace = try requiredTool("strace")
         let log = repo.file("trace.log")
         let process = Process()
-        if strace.isEmpty {
-            if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("strace is required in CI") }
-            process.executableURL = URL(fileURLWithPath: Inbox.binary)
-            process.arguments = ["contact", "tag", "-", "--add", "VIP"]
-        } else {
-            process.executableURL = URL(fileURLWithPath: strace)
-            process.arguments = ["-f", "-o", log, "-e", "trace=rename,renameat,renameat2", "--", Inbox.binary, "contact", "tag", "-", "--add", "VIP"]
-        }
+        process.executableURL = URL(fileURLWithPath: strace)
+        process.arguments = ["-f", "-o", log, "-e", "trace=rename,renameat,renameat2", "--", Inbox.binary, "contact", "tag", "-", "--add", "VIP"]
         process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
         process.environment = Inbox.baseEnvironment()
         let result = Inbox.capture(process, stdin: ids)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("10000 changed, 0 already so"), result.stderr)
-        if !strace.isEmpty {
+        do {
             let renames = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").filter { $0.contains("rename") && $0.contains(".inbox") }
             // One change: each of the 11 shard files replaced once, plus the journal that made it all-or-nothing.
             XCTAssertEqual(renames.count, shards + 1, renames.joined(separator: "\n"))

@@ -10,12 +10,6 @@ final class CompletionTests: XCTestCase {
 
     func file(_ relative: String) -> String { (try? String(contentsOfFile: root + "/" + relative, encoding: .utf8)) ?? "" }
 
-    func tool(_ name: String) throws -> String {
-        for dir in ["/usr/bin", "/bin", "/usr/local/bin"] where FileManager.default.isExecutableFile(atPath: dir + "/" + name) { return dir + "/" + name }
-        if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("\(name) is required in CI (.ci/run installs it)") }
-        throw XCTSkip("\(name) is not installed")
-    }
-
     func testCommittedScriptsMatchTheCommandTable() {
         let dir = TempDirectory()
         for (shell, path) in [("bash", "Completions/inbox.bash"), ("zsh", "Completions/_inbox"), ("fish", "Completions/inbox.fish")] {
@@ -74,7 +68,7 @@ final class CompletionTests: XCTestCase {
     }
 
     func testBashCompletesNounsAndOpenConversationIds() throws {
-        let bash = try tool("bash")
+        let bash = try requiredTool("bash")
         let repo = repositoryWithConversations()
         let script = """
             source '\(root)/Completions/inbox.bash'
@@ -90,7 +84,7 @@ final class CompletionTests: XCTestCase {
     }
 
     func testFishListsTheMessageVerbs() throws {
-        let fish = try tool("fish")
+        let fish = try requiredTool("fish")
         let repo = repositoryWithConversations()
         let result = shell(fish, ["-c", "source '\(root)/Completions/inbox.fish'; complete -C 'inbox message '"], in: repo)
         XCTAssertEqual(result.stderr, "")
@@ -101,7 +95,7 @@ final class CompletionTests: XCTestCase {
     }
 
     func testZshLoadsTheCompletionThroughCompinit() throws {
-        let zsh = try tool("zsh")
+        let zsh = try requiredTool("zsh")
         let repo = repositoryWithConversations()
         let script = "fpath=('\(root)/Completions' $fpath); autoload -U compinit; compinit -u -d '\(repo.file("zcompdump"))'; autoload -U +X _inbox && print loaded; (( $+_comps[inbox] )) && print registered"
         let result = shell(zsh, ["-f", "-c", script], in: repo)
@@ -110,7 +104,7 @@ final class CompletionTests: XCTestCase {
     }
 
     func testShellcheckPassesOnTheBashScript() throws {
-        let shellcheck = try tool("shellcheck")
+        let shellcheck = try requiredTool("shellcheck")
         let repo = makeRepository()
         let result = shell(shellcheck, [root + "/Completions/inbox.bash"], in: repo)
         XCTAssertEqual(result.status, 0, result.stdout)

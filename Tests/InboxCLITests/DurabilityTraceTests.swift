@@ -5,14 +5,6 @@ import XCTest
 /// created with O_EXCL, fsynced before it is renamed over its target, and the directory fsynced
 /// after the rename.
 final class DurabilityTraceTests: XCTestCase {
-    func strace() throws -> String {
-        for dir in ["/usr/bin", "/bin", "/usr/local/bin"] where FileManager.default.isExecutableFile(atPath: dir + "/strace") {
-            return dir + "/strace"
-        }
-        if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("strace is required in CI (.ci/run installs it)") }
-        throw XCTSkip("strace is not installed")
-    }
-
     struct Call {
         let name: String
         let text: String
@@ -21,7 +13,7 @@ final class DurabilityTraceTests: XCTestCase {
     func trace(_ arguments: [String], in repo: TempDirectory) throws -> [Call] {
         let log = repo.file("trace.log")
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try strace())
+        process.executableURL = URL(fileURLWithPath: try requiredTool("strace"))
         process.arguments = ["-f", "-y", "-o", log, "-e", "trace=openat,fsync,fdatasync,rename,renameat,renameat2,unlink,write", "--", Inbox.binary] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
         process.environment = Inbox.baseEnvironment()

@@ -6,12 +6,6 @@ import XCTest
 /// a half-made change, and never one a retry would repeat. strace injects the errors, one call
 /// at a time, at every call that touches the repository.
 final class FaultInjectionTests: XCTestCase {
-    func strace() throws -> String {
-        for dir in ["/usr/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: dir + "/strace") { return dir + "/strace" }
-        if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("strace is required in CI (.ci/run installs it)") }
-        throw XCTSkip("strace is not installed")
-    }
-
     /// The repository's files and their bytes, leaving out temp files (the next writer removes them).
     func snapshot(_ repo: TempDirectory) -> [String: Data] {
         var files: [String: Data] = [:]
@@ -29,7 +23,7 @@ final class FaultInjectionTests: XCTestCase {
         try FileManager.default.copyItem(atPath: repo.path, toPath: probe.path)
         let log = probe.file("calls.log")
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try strace())
+        process.executableURL = URL(fileURLWithPath: try requiredTool("strace"))
         process.arguments = ["-f", "-y", "-o", log, "-e", "trace=\(syscall)", "--", Inbox.binary] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: probe.path)
         process.environment = Inbox.baseEnvironment()
@@ -39,7 +33,7 @@ final class FaultInjectionTests: XCTestCase {
     }
 
     func testAnErrorAtAnyFileSystemCallOfAWriteLeavesAllOrNothing() throws {
-        let tracer = try strace()
+        let tracer = try requiredTool("strace")
         let faults: [(syscall: String, errno: String)] = [
             ("openat", "ENOSPC"), ("write", "ENOSPC"), ("fsync", "EIO"), ("rename", "EIO"),
             ("unlink", "EIO"), ("mkdir", "EACCES"), ("getdents64", "EIO"), ("read", "EIO"), ("flock", "EIO"),

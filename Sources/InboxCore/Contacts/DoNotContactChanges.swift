@@ -35,15 +35,16 @@ public struct DoNotContactChange: Sendable {
 }
 
 extension Contacts {
-    /// What the change would do to each contact named (each counted once), without writing.
-    public static func previewDoNotContact(_ ids: [String], _ change: DoNotContactChange, now: Timestamp? = nil,
-                                           in session: Session) throws(InboxError) -> (changed: [Contact], unchanged: [Contact]) {
+    /// Applies `change` to each contact named (each once), without writing: those it changed
+    /// (stamped `now`, when given) and those that already were so. Bulk tag and dnd share it.
+    static func preview(_ ids: [String], now: Timestamp?, in session: Session,
+                        _ change: (inout Contact) -> Bool) throws(InboxError) -> (changed: [Contact], unchanged: [Contact]) {
         var changed: [Contact] = [], unchanged: [Contact] = []
         var seen = Set<String>()
         for id in ids {
             var contact = try resolve(id, in: session)
             guard seen.insert(contact.id).inserted else { continue }
-            if change.apply(to: &contact.dnd) {
+            if change(&contact) {
                 if let now { contact.updatedAt = now }
                 changed.append(contact)
             } else {
@@ -51,6 +52,11 @@ extension Contacts {
             }
         }
         return (changed, unchanged)
+    }
+
+    public static func previewDoNotContact(_ ids: [String], _ change: DoNotContactChange, now: Timestamp? = nil,
+                                           in session: Session) throws(InboxError) -> (changed: [Contact], unchanged: [Contact]) {
+        try preview(ids, now: now, in: session) { change.apply(to: &$0.dnd) }
     }
 
     /// Changes do-not-contact for every contact named, rewriting each shard once.

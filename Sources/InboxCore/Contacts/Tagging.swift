@@ -12,24 +12,13 @@ public struct TagChange: Sendable {
 }
 
 extension Contacts {
-    /// What the change does to each contact named (each once), without writing.
     public static func previewTags(_ ids: [String], _ change: TagChange, now: Timestamp? = nil,
                                    in session: Session) throws(InboxError) -> (changed: [Contact], unchanged: [Contact]) {
-        var changed: [Contact] = [], unchanged: [Contact] = []
-        var seen = Set<String>()
-        for id in ids {
-            var contact = try resolve(id, in: session)
-            guard seen.insert(contact.id).inserted else { continue }
+        try preview(ids, now: now, in: session) { contact in
             let tags = change.apply(to: contact.tags)
-            if tags == contact.tags {
-                unchanged.append(contact)
-            } else {
-                contact.tags = tags
-                if let now { contact.updatedAt = now }
-                changed.append(contact)
-            }
+            defer { contact.tags = tags }
+            return tags != contact.tags
         }
-        return (changed, unchanged)
     }
 
     /// Tags every contact named under one lock, rewriting each shard once.

@@ -154,3 +154,15 @@ extension XCTestCase {
         XCTAssertTrue(FileManager.default.createFile(atPath: repo.file(".inbox/sequences.jsonl"), contents: Data(sequences.utf8), attributes: [.posixPermissions: 0o600]))
     }
 }
+
+extension XCTestCase {
+    /// The path of a tool the test drives (strace, fish, …): skipped where it is missing, except
+    /// in CI, where .ci/run installs it and its absence is a failure.
+    func requiredTool(_ name: String) throws -> String {
+        for dir in ["/usr/bin", "/bin", "/usr/local/bin"] where FileManager.default.isExecutableFile(atPath: dir + "/" + name) {
+            return dir + "/" + name
+        }
+        if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("\(name) is required in CI (.ci/run installs it)") }
+        throw XCTSkip("\(name) is not installed")
+    }
+}
