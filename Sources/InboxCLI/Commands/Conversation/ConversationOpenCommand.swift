@@ -16,7 +16,9 @@ struct ConversationOpenCommand: InboxCommand {
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
-        let (conversation, messages, log, contact, actor) = try context.write { (tx, actor) throws(InboxError) in
+        // Opening records a read receipt, a change any user may make, viewers included.
+        let (conversation, messages, log, contact, actor) = try context.repository().write { (tx) throws(InboxError) in
+            let actor = try context.actingUser(tx)
             let (conversation, messages) = try Conversations.open(id, by: actor, now: context.now, in: tx)
             return (conversation, messages, try CommunicationLog.of(conversation.contact, in: tx),
                     try Contacts.table.get(conversation.contact, in: tx), actor)
