@@ -36,7 +36,7 @@ _inbox_options() {
         "contact list") echo "--search --tag --dnd --owner -n --limit --after" ;;
         "contact edit") echo "--name --first-name --last-name --phone --add-phone --remove-phone --email --add-email --remove-email --company --owner --disposition --field --remove-field --allow-duplicate" ;;
         "contact tag") echo "--add --remove --where-tag --search --owner --dry-run" ;;
-        "contact dnd") echo "--on --off --inbound --dry-run" ;;
+        "contact dnd") echo "--on --off --inbound --where-tag --search --owner --dry-run" ;;
         "template add") echo "--channel" ;;
         "task create") echo "--contact --kind --due --assign --attach" ;;
         "task list") echo "--state --contact --assignee --overdue -n --limit" ;;
@@ -91,6 +91,8 @@ _inbox_value() {
         "contact tag --owner") echo "repo:users" ;;
         "contact dnd --on") echo "words:sms email whatsapp instagram telegram webchat imessage calls all" ;;
         "contact dnd --off") echo "words:sms email whatsapp instagram telegram webchat imessage calls all" ;;
+        "contact dnd --where-tag") echo "repo:tags" ;;
+        "contact dnd --owner") echo "repo:users" ;;
         "template add --channel") echo "words:sms email whatsapp instagram telegram webchat imessage" ;;
         "task create --contact") echo "repo:contacts" ;;
         "task create --kind") echo "words:question document-request document scheduling-link notice" ;;

@@ -51,3 +51,25 @@ final class BulkTaggingTests: XCTestCase {
         inbox("contact", "tag", "ct1", in: repo, expect: 64)
     }
 }
+
+final class BulkDoNotContactTests: XCTestCase {
+    func testDndSelectsByFilterAndCountsWhatChanged() {
+        let repo = makeRepository()
+        inbox("contact", "add", "Ada Smith", "--tag", "late-payer", in: repo)
+        inbox("contact", "add", "Bob Smith", "--tag", "late-payer", in: repo)
+        inbox("contact", "add", "Carol Jones", in: repo)
+        inbox("contact", "dnd", "ct1", "--on", "sms", in: repo)
+        let dry = inbox("contact", "dnd", "--where-tag", "LATE-PAYER", "--on", "sms", "email", "--dry-run", in: repo)
+        XCTAssertTrue(dry.stderr.contains("2 would change, 0 already so"), dry.stderr)
+        XCTAssertEqual(inbox("contact", "list", "--dnd", "email", "-q", in: repo).lines, [])
+        let done = inbox("contact", "dnd", "--where-tag", "late-payer", "--on", "sms", in: repo)
+        XCTAssertTrue(done.stderr.contains("1 changed, 1 already so"), done.stderr)
+        XCTAssertEqual(inbox("contact", "list", "--dnd", "sms", "-q", in: repo).lines, ["ct2", "ct1"])
+        let piped = Inbox.shell("inbox contact list -q | inbox contact dnd - --on all --inbound", in: repo.path)
+        XCTAssertTrue(piped.stderr.contains("3 changed"), piped.stderr)
+        XCTAssertEqual((inbox("--json", "contact", "show", "ct3", in: repo).jsonLines().first?["dnd"] as? String), "all")
+        inbox("contact", "dnd", "--off", "all", "--search", "jones", in: repo)
+        XCTAssertEqual((inbox("--json", "contact", "show", "ct3", in: repo).jsonLines().first?["dnd"] as? [String]), [])
+        inbox("contact", "dnd", "ct1", "--on", "carrier-pigeon", in: repo, expect: 64)
+    }
+}

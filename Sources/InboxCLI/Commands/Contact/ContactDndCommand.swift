@@ -3,24 +3,29 @@ import InboxCore
 struct ContactDndCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "contact", verb: "dnd", abstract: "Turn do-not-contact on or off for channels",
-        arguments: [ArgumentSpec("ID", variadic: true, completion: .repository("contacts"), "contact ids; - reads them from standard input")],
+        arguments: [ArgumentSpec("ID", optional: true, variadic: true, completion: .repository("contacts"),
+                                 "contact ids; - reads them from standard input; or select with --where-tag/--search/--owner")],
         options: [
             OptionSpec("on", value: "CHANNEL", variadic: true, completion: .choices(ContactChannel.all + ["all"]),
                        "block these channels (sms, email, calls, whatsapp, …) or all"),
             OptionSpec("off", value: "CHANNEL", variadic: true, completion: .choices(ContactChannel.all + ["all"]), "lift these channels, or all"),
             OptionSpec("inbound", "with --on, also block inbound messages and calls; with --off, stop blocking them"),
+            OptionSpec("where-tag", value: "TAG", completion: .repository("tags"), "select contacts that have this tag"),
+            OptionSpec("search", value: "TEXT", "select contacts matching TEXT, as contact list --search"),
+            OptionSpec("owner", value: "USER", completion: .repository("users"), "select contacts owned by USER"),
             OptionSpec("dry-run", "show what would change and write nothing"),
         ],
-        discussion: "Sending on a blocked channel is refused with exit 1 and says why.",
+        discussion: "Sending on a blocked channel is refused with exit 1 and says why. The whole set changes under one lock, each file rewritten once; the summary on stderr says how many changed and how many already were so.",
         examples: ["inbox contact dnd ct1 --on sms", "inbox contact dnd ct1 --on all --inbound", "inbox contact dnd ct1 --off sms email"]
     )
 
     var ids: [String]
+    var selection: ContactFilter?
     var change: DoNotContactChange
     var dryRun: Bool
 
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> ContactDndCommand {
-        _ = try arguments.positional(0, "contact ID")
+        let selection = try ContactSelection.parse(arguments)
         try arguments.exclusive("on", "off")
         var change = DoNotContactChange()
         func channels(_ name: String) throws(InboxError) -> [String] {
@@ -38,16 +43,20 @@ struct ContactDndCommand: InboxCommand {
         guard !change.on.isEmpty || !change.off.isEmpty || change.inbound else {
             throw InboxError.usage("give --on CHANNEL… or --off CHANNEL… (channels: \(ContactChannel.all.joined(separator: ", ")), or all)")
         }
-        return ContactDndCommand(ids: arguments.positionals, change: change, dryRun: arguments.flag("dry-run"))
+        return ContactDndCommand(ids: arguments.positionals, selection: selection, change: change, dryRun: arguments.flag("dry-run"))
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
-        let ids = try context.ids(self.ids)
+        let given = selection == nil ? try context.ids(ids) : []
         let result: (changed: [Contact], unchanged: [Contact])
         if dryRun {
-            result = try context.read { (s) throws(InboxError) in try Contacts.previewDoNotContact(ids, change, in: s) }
+            result = try context.read { (s) throws(InboxError) in
+                try Contacts.previewDoNotContact(try ContactSelection.ids(given, selection, in: s), change, in: s)
+            }
         } else {
-            result = try context.write { (tx, _) throws(InboxError) in try Contacts.setDoNotContact(ids, change, now: context.now, in: tx) }
+            result = try context.write { (tx, _) throws(InboxError) in
+                try Contacts.setDoNotContact(try ContactSelection.ids(given, selection, in: tx), change, now: context.now, in: tx)
+            }
         }
         var out = CommandOutput()
         out.ids = result.changed.map(\.id)

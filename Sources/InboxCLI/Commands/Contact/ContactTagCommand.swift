@@ -28,31 +28,21 @@ struct ContactTagCommand: InboxCommand {
         change.add = try arguments.list("add").map { (t) throws(InboxError) in try Tags.validated(t) }
         change.remove = try arguments.list("remove").map { (t) throws(InboxError) in try Tags.validated(t) }
         guard !change.add.isEmpty || !change.remove.isEmpty else { throw InboxError.usage("give --add TAG… or --remove TAG…") }
-        var filter: ContactFilter?
-        if arguments.has("where-tag") || arguments.has("search") || arguments.has("owner") {
-            guard arguments.positionals.isEmpty else { throw InboxError.usage("give contact ids or a selection (--where-tag, --search, --owner), not both") }
-            var f = ContactFilter()
-            f.tag = arguments.value("where-tag")
-            f.search = arguments.value("search")
-            f.owner = arguments.value("owner")
-            filter = f
-        } else if arguments.positionals.isEmpty {
-            throw InboxError.usage("give contact ids, - to read them from standard input, or --where-tag/--search/--owner")
-        }
-        return ContactTagCommand(ids: arguments.positionals, filter: filter, change: change, dryRun: arguments.flag("dry-run"))
+        return ContactTagCommand(ids: arguments.positionals, filter: try ContactSelection.parse(arguments), change: change,
+                                 dryRun: arguments.flag("dry-run"))
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
         let given = filter == nil ? try context.ids(ids) : []
-        func select(_ session: Session) throws(InboxError) -> [String] {
-            guard let filter else { return given }
-            return try Contacts.list(filter, in: session).map(\.id)
-        }
         let result: (changed: [Contact], unchanged: [Contact])
         if dryRun {
-            result = try context.read { (s) throws(InboxError) in try Contacts.previewTags(try select(s), change, in: s) }
+            result = try context.read { (s) throws(InboxError) in
+                try Contacts.previewTags(try ContactSelection.ids(given, filter, in: s), change, in: s)
+            }
         } else {
-            result = try context.write { (tx, _) throws(InboxError) in try Contacts.tag(try select(tx), change, now: context.now, in: tx) }
+            result = try context.write { (tx, _) throws(InboxError) in
+                try Contacts.tag(try ContactSelection.ids(given, filter, in: tx), change, now: context.now, in: tx)
+            }
         }
         var out = CommandOutput()
         out.ids = result.changed.map(\.id)
