@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import InboxCore
 
 /// The workflows of the reference articles, driven through the binary.
 final class ConversationWorkflowTests: XCTestCase {
@@ -232,7 +233,7 @@ final class ConversationWorkflowTests: XCTestCase {
         // Write 10,000 conversations straight into the shard files, with activity times in a
         // shuffled order so that id order and activity order differ.
         let count = 10_000
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededRandom(seed: 42)
         var minutes = Array(0..<count)
         for i in stride(from: count - 1, to: 0, by: -1) { minutes.swapAt(i, Int(generator.next() % UInt64(i + 1))) }
         var shards: [Int: String] = [:]

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import InboxCore
 
 /// The store's promises (DESIGN §1), checked against the real binary and real files.
 final class StoreGuaranteeTests: XCTestCase {
@@ -63,7 +64,7 @@ final class StoreGuaranteeTests: XCTestCase {
     func testKillingAWriterAtRandomMomentsNeverCorruptsOrLosesAnAcknowledgedWrite() throws {
         let repo = makeRepository()
         seedContacts(repo, count: 1500)  // two shards, so an add rewrites a sizeable file
-        var generator = SplitMix64(seed: UInt64(ProcessInfo.processInfo.environment["INBOX_TEST_SEED"] ?? "") ?? 20261121)
+        var generator = SeededRandom(seed: UInt64(ProcessInfo.processInfo.environment["INBOX_TEST_SEED"] ?? "") ?? 20261121)
         let rounds = Int(ProcessInfo.processInfo.environment["INBOX_KILL_ROUNDS"] ?? "") ?? 100
         // Calibrate: kill anywhere from launch to half again as long as an add takes here.
         let started = Date()
@@ -176,17 +177,4 @@ final class Statuses: @unchecked Sendable {
     private var storage = [Int32](repeating: -1, count: 4)
     func set(_ i: Int, _ status: Int32) { lock.lock(); storage[i] = status; lock.unlock() }
     var values: [Int32] { lock.lock(); defer { lock.unlock() }; return storage }
-}
-
-/// A small seeded generator, so a failing kill schedule can be replayed (INBOX_TEST_SEED).
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

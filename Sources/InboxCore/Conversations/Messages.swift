@@ -26,12 +26,7 @@ public enum Messages {
     static let conversationsPerShard = 100
     static let idsPerIndexFile = 1000
 
-    public static func number(of id: String) -> Int? {
-        guard id.hasPrefix(prefix) else { return nil }
-        let digits = id.dropFirst(prefix.count)
-        guard let first = digits.first, first != "0", digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int(digits)
-    }
+    public static func number(of id: String) -> Int? { IDPrefix.number(of: id, prefix: prefix) }
 
     static func file(forConversation id: String) -> String {
         let n = Conversations.table.number(of: id) ?? 0

@@ -122,10 +122,12 @@ public enum CommunicationLog {
         return entry
     }
 
+    static func order(_ e: LogEntry) -> (Int64, Int) { (e.at.seconds, IDPrefix.number(of: e.id, prefix: prefix) ?? 0) }
+
     /// A contact's entries, oldest first.
     public static func of(_ contact: String, in session: Session) throws(InboxError) -> [LogEntry] {
         try session.records(file(for: contact), as: LogEntry.self).filter { $0.contact == contact }
-            .sorted { ($0.at.seconds, Int($0.id.dropFirst(prefix.count)) ?? 0) < ($1.at.seconds, Int($1.id.dropFirst(prefix.count)) ?? 0) }
+            .sorted { order($0) < order($1) }
     }
 
     /// Entries newest first.
@@ -142,7 +144,7 @@ public enum CommunicationLog {
         entries = entries.filter { e in
             (filter.kind == nil || e.kind == filter.kind) && (filter.since.map { e.at >= $0 } ?? true) && (filter.until.map { e.at <= $0 } ?? true)
         }
-        entries.sort { ($0.at.seconds, Int($0.id.dropFirst(prefix.count)) ?? 0) > ($1.at.seconds, Int($1.id.dropFirst(prefix.count)) ?? 0) }
+        entries.sort { order($0) > order($1) }
         if let limit = filter.limit { entries = Array(entries.prefix(limit)) }
         return entries
     }

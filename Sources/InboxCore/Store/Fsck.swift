@@ -52,7 +52,7 @@ public enum Fsck {
         var maxNote = 0
         for file in try tx.list(ContactNotes.directory) {
             for note in try tx.records(ContactNotes.directory + "/" + file, as: ContactNote.self) {
-                maxNote = max(maxNote, Int(note.id.dropFirst(ContactNotes.prefix.count)) ?? 0)
+                maxNote = max(maxNote, IDPrefix.number(of: note.id, prefix: ContactNotes.prefix) ?? 0)
             }
         }
         if maxNote > (try Sequences.last(ContactNotes.prefix, in: tx)) {
@@ -188,8 +188,8 @@ struct Checker {
                 } else if ContactNotes.file(for: note.contact) != file {
                     problem(file, line, "note \(note.id) belongs in \(ContactNotes.file(for: note.contact)!)")
                 }
-                let n = Int(note.id.dropFirst(ContactNotes.prefix.count)) ?? 0
-                if !note.id.hasPrefix(ContactNotes.prefix) || n <= 0 {
+                let n = IDPrefix.number(of: note.id, prefix: ContactNotes.prefix) ?? 0
+                if n <= 0 {
                     problem(file, line, "\"\(note.id)\" is not a note id")
                 } else if n > lastIssued {
                     problem(file, line, "note \(note.id) is above the last id issued (\(ContactNotes.prefix)\(lastIssued))", derivable: true)

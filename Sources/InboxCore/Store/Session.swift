@@ -13,7 +13,24 @@ public class Session {
 
     /// The names in `.inbox/RELATIVE`, leaving out hidden names (temp files start with a dot).
     public func list(_ relative: String) throws(InboxError) -> [String] {
+        try storedNames(relative)
+    }
+
+    /// The names on disk, whatever a subclass adds to them.
+    final func storedNames(_ relative: String) throws(InboxError) -> [String] {
         try FileSystem.list(repository.path(relative)).filter { !$0.hasPrefix(".") }
+    }
+
+    /// The names in `relative`, plus those of `pending` files (paths relative to `.inbox`) that
+    /// would appear there: a journal's temp files for a reader, staged files for a writer.
+    func list<Paths: Sequence>(_ relative: String, adding pending: Paths) throws(InboxError) -> [String] where Paths.Element == String {
+        var names = Set(try storedNames(relative))
+        let prefix = relative + "/"
+        for target in pending where target.hasPrefix(prefix) {
+            let name = String(target.dropFirst(prefix.count))
+            if !name.contains("/") { names.insert(name) }
+        }
+        return names.sorted()
     }
 
     /// The records of one file, parsed strictly; an absent file has none.
@@ -60,13 +77,7 @@ public final class Snapshot: Session {
     }
 
     public override func list(_ relative: String) throws(InboxError) -> [String] {
-        var names = Set(try super.list(relative))
-        let prefix = relative + "/"
-        for target in overlay.keys where target.hasPrefix(prefix) {
-            let name = String(target.dropFirst(prefix.count))
-            if !name.contains("/") { names.insert(name) }
-        }
-        return names.sorted()
+        try super.list(relative, adding: overlay.keys)
     }
 }
 
@@ -108,13 +119,7 @@ public final class Transaction: Session {
     }
 
     public override func list(_ relative: String) throws(InboxError) -> [String] {
-        var names = Set(try super.list(relative))
-        let prefix = relative + "/"
-        for target in staged.keys where target.hasPrefix(prefix) {
-            let name = String(target.dropFirst(prefix.count))
-            if !name.contains("/") { names.insert(name) }
-        }
-        return names.sorted()
+        try super.list(relative, adding: staged.keys)
     }
 
     func stagedFiles() -> [(path: String, content: [UInt8])] {

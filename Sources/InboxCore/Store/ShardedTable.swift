@@ -21,12 +21,7 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
         self.perShard = perShard
     }
 
-    public func number(of id: String) -> Int? {
-        guard id.hasPrefix(prefix) else { return nil }
-        let digits = id.dropFirst(prefix.count)
-        guard let first = digits.first, first != "0", digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int(digits)
-    }
+    public func number(of id: String) -> Int? { IDPrefix.number(of: id, prefix: prefix) }
 
     public func id(_ number: Int) -> String { prefix + String(number) }
 
@@ -124,6 +119,14 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
 /// Ids that begin with what was typed, for prefix resolution: at most 11, enough to show ten
 /// and say there are more. Ids are sequential, so the candidates follow from the last one issued.
 public enum IDPrefix {
+    /// The number of an id such as `ct42` (no leading zeros), or nil when it is not one.
+    public static func number(of id: String, prefix: String) -> Int? {
+        guard id.hasPrefix(prefix) else { return nil }
+        let digits = id.dropFirst(prefix.count)
+        guard let first = digits.first, first != "0", digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(digits)
+    }
+
     public static func candidates(_ text: String, prefix: String, last: Int) -> [Int] {
         var candidates: [Int] = []
         let digits = text.dropFirst(prefix.count)

@@ -22,7 +22,7 @@ extension Checker {
                 if !seen.insert(entry.id).inserted { problem(file, line, "duplicate log id \(entry.id)") }
                 if !contacts.contains(entry.contact) { problem(file, line, "log entry \(entry.id) refers to contact \(entry.contact), which does not exist") }
                 else if CommunicationLog.file(for: entry.contact) != file { problem(file, line, "log entry \(entry.id) belongs in \(CommunicationLog.file(for: entry.contact))") }
-                if (Int(entry.id.dropFirst(CommunicationLog.prefix.count)) ?? 0) > lastIssued[CommunicationLog.prefix] ?? 0 {
+                if (IDPrefix.number(of: entry.id, prefix: CommunicationLog.prefix) ?? 0) > lastIssued[CommunicationLog.prefix] ?? 0 {
                     problem(file, line, "log entry \(entry.id) is above the last id issued", derivable: true)
                 }
                 if let r = entry.recording, try session.bytes(r.path) == nil { problem(file, line, "log entry \(entry.id): recording \(r.path) is missing") }

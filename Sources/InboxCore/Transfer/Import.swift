@@ -123,7 +123,7 @@ public enum Import {
         for (prefix, ids) in [(Contacts.table.prefix, batch.contacts.map(\.id)), (ContactNotes.prefix, batch.notes.map(\.id)),
                               (Conversations.table.prefix, batch.conversations.map(\.id)), (Messages.prefix, batch.messages.map(\.id)),
                               (Tasks.table.prefix, batch.tasks.map(\.id)), (CommunicationLog.prefix, batch.log.map(\.id))] {
-            if let top = ids.compactMap({ Int($0.dropFirst(prefix.count)) }).max() { try Sequences.raise(prefix, to: top, in: tx) }
+            if let top = ids.compactMap({ IDPrefix.number(of: $0, prefix: prefix) }).max() { try Sequences.raise(prefix, to: top, in: tx) }
         }
     }
 
@@ -131,7 +131,7 @@ public enum Import {
         var byFile: [String: [R]] = [:]
         for r in records { byFile[file(r), default: []].append(r) }
         for (path, added) in byFile {
-            let all = (try tx.records(path, as: R.self) + added).sorted { (Int($0.id.dropFirst(prefix.count)) ?? 0) < (Int($1.id.dropFirst(prefix.count)) ?? 0) }
+            let all = (try tx.records(path, as: R.self) + added).sorted { (IDPrefix.number(of: $0.id, prefix: prefix) ?? 0) < (IDPrefix.number(of: $1.id, prefix: prefix) ?? 0) }
             tx.stage(path, records: all)
         }
     }
