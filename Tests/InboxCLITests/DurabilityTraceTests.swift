@@ -2,19 +2,30 @@ import Foundation
 import XCTest
 
 /// Reads the system calls of a real write under strace: each file written must be a temp file
-/// created with O_EXCL, fsynced before it is renamed over its target, and the directory fsynced
-/// after the rename.
+/// in `.inbox/tmp/` created with O_EXCL, fsynced before it is renamed over its target, and the
+/// directory fsynced after the rename.
 final class DurabilityTraceTests: XCTestCase {
     struct Call {
         let name: String
         let text: String
+        /// The paths the call names, made whole: `openat(5</r/.inbox/tmp>, "x", …)` names
+        /// `/r/.inbox/tmp/x` (strace -y prints the path behind each descriptor).
+        var paths: [String] {
+            let pattern = try! NSRegularExpression(pattern: #"(?:(?:\d+<([^>]*)>|AT_FDCWD), )?"([^"]*)""#)
+            let range = NSRange(text.startIndex..., in: text)
+            return pattern.matches(in: text, range: range).map { match in
+                let name = String(text[Range(match.range(at: 2), in: text)!])
+                guard let dirRange = Range(match.range(at: 1), in: text), !name.hasPrefix("/") else { return name }
+                return text[dirRange] + "/" + name
+            }
+        }
     }
 
     func trace(_ arguments: [String], in repo: TempDirectory) throws -> [Call] {
         let log = repo.file("trace.log")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try requiredTool("strace"))
-        process.arguments = ["-f", "-y", "-o", log, "-e", "trace=openat,fsync,fdatasync,rename,renameat,renameat2,unlink,write", "--", Inbox.binary] + arguments
+        process.arguments = ["-f", "-y", "-o", log, "-e", "trace=openat,fsync,fdatasync,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,write", "--", Inbox.binary] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
         process.environment = Inbox.baseEnvironment()
         let result = Inbox.capture(process, stdin: nil)
@@ -38,15 +49,15 @@ final class DurabilityTraceTests: XCTestCase {
         XCTAssertEqual(renames.count, 5, calls.map(\.text).joined(separator: "\n"))
         var checkedTargets: [String] = []
         for (index, rename) in renames {
-            let paths = quotedPaths(rename.text)
+            let paths = rename.paths
             XCTAssertEqual(paths.count, 2, rename.text)
             guard paths.count == 2 else { continue }
             let (temp, target) = (paths[0], paths[1])
             XCTAssertTrue(temp.contains(".tmp."), "renamed from a temp file: \(rename.text)")
-            XCTAssertEqual(parent(temp), parent(target), "temp file in the same directory")
+            XCTAssertEqual(parent(temp), store + "/tmp", "temp files are written in .inbox/tmp")
             // The temp file was created exclusively, then fsynced, before this rename.
             let before = calls[..<index]
-            XCTAssertTrue(before.contains { $0.name == "openat" && $0.text.contains("\"\(temp)\"") && $0.text.contains("O_EXCL") },
+            XCTAssertTrue(before.contains { $0.name == "openat" && $0.paths.first == temp && $0.text.contains("O_EXCL") },
                           "created with O_EXCL: \(temp)")
             XCTAssertTrue(before.contains { $0.name == "fsync" && $0.text.contains("<\(temp)>") }, "fsync before rename: \(temp)")
             // Its directory is fsynced after it.
@@ -59,10 +70,10 @@ final class DurabilityTraceTests: XCTestCase {
         XCTAssertTrue(checkedTargets.contains(store + "/journal"), "a four-file change goes through the journal")
         // No file of the store is opened for writing in place, nor truncated.
         let inPlace = calls.filter { $0.name == "openat" && $0.text.contains(store) && ($0.text.contains("O_TRUNC") ||
-            ($0.text.contains("O_WRONLY") || $0.text.contains("O_RDWR")) && !$0.text.contains(".tmp.") && !$0.text.contains("/lock\"")) }
+            ($0.text.contains("O_WRONLY") || $0.text.contains("O_RDWR")) && !($0.paths.first ?? "").hasPrefix(store + "/tmp/")) }
         XCTAssertEqual(inPlace.map(\.text), [])
         // The journal is the last thing removed, once every rename is durable.
-        let journalUnlink = calls.lastIndex { $0.name == "unlink" && $0.text.contains(store + "/journal") }
+        let journalUnlink = calls.lastIndex { $0.name.hasPrefix("unlink") && $0.paths.first == store + "/journal" }
         XCTAssertNotNil(journalUnlink)
         XCTAssertGreaterThan(journalUnlink ?? 0, renames.last!.offset)
     }
@@ -73,15 +84,11 @@ final class DurabilityTraceTests: XCTestCase {
         for command in [["contact", "list"], ["contact", "show", "ct1"], ["fsck"], ["config", "list"], ["user", "list"]] {
             let calls = try trace(command, in: repo)
             let writes = calls.filter {
-                ($0.name.hasPrefix("rename") || $0.name == "unlink" || $0.name.hasPrefix("fsync")) ||
+                ($0.name.hasPrefix("rename") || $0.name.hasPrefix("unlink") || $0.name.hasPrefix("mkdir") || $0.name.hasPrefix("fsync")) ||
                 ($0.name == "openat" && ($0.text.contains("O_WRONLY") || $0.text.contains("O_RDWR") || $0.text.contains("O_CREAT")))
             }
             XCTAssertEqual(writes.map(\.text), [], "inbox \(command.joined(separator: " ")) wrote")
         }
-    }
-
-    func quotedPaths(_ text: String) -> [String] {
-        text.split(separator: "\"", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
     }
 
     func parent(_ path: String) -> String { (path as NSString).deletingLastPathComponent }

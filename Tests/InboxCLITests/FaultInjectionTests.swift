@@ -35,8 +35,8 @@ final class FaultInjectionTests: XCTestCase {
     func testAnErrorAtAnyFileSystemCallOfAWriteLeavesAllOrNothing() throws {
         let tracer = try requiredTool("strace")
         let faults: [(syscall: String, errno: String)] = [
-            ("openat", "ENOSPC"), ("write", "ENOSPC"), ("fsync", "EIO"), ("rename", "EIO"),
-            ("unlink", "EIO"), ("mkdir", "EACCES"), ("getdents64", "EIO"), ("read", "EIO"), ("flock", "EIO"),
+            ("openat", "ENOSPC"), ("write", "ENOSPC"), ("fsync", "EIO"), ("renameat", "EIO"), ("unlinkat", "EIO"),
+            ("mkdirat", "EACCES"), ("getdents64", "EIO"), ("read", "EIO"), ("flock", "EIO"), ("newfstatat", "EACCES"),
         ]
         let command = ["contact", "add", "Ada Lovelace", "--phone", "+1 555 0100", "--email", "ada@example.com"]
         let base = makeRepository()

@@ -119,7 +119,7 @@ final class StoreGuaranteeTests: XCTestCase {
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
         // --no-fork: flock execs sleep itself, so one process holds the lock and one kill ends it.
-        holder.arguments = ["--no-fork", repo.file(".inbox/lock"), "sleep", "30"]
+        holder.arguments = ["--no-fork", repo.file(".inbox"), "sleep", "30"]
         try holder.run()
         usleep(300_000)
         let start = Date()

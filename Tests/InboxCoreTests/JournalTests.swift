@@ -19,16 +19,21 @@ final class JournalTests: XCTestCase {
         FileManager.default.contents(atPath: repo.path(relative)).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    func makeTempDirectory() {
+        try? FileManager.default.createDirectory(atPath: repo.path("tmp"), withIntermediateDirectories: true)
+    }
+
     func write(_ relative: String, _ text: String) {
         XCTAssertTrue(FileManager.default.createFile(atPath: repo.path(relative), contents: Data(text.utf8)))
     }
 
     func testADecidedCommitIsSeenByReadersAndFinishedByTheNextWriter() throws {
         // A writer died after making its journal durable, before renaming anything.
-        write(".users.jsonl.tmp.99.0", "new-users\n")
-        write("contacts/.0000.jsonl.tmp.99.1", "new-contacts\n")
-        write("journal", #"{"replace":"users.jsonl","with":".users.jsonl.tmp.99.0"}"# + "\n" +
-              #"{"replace":"contacts/0000.jsonl","with":"contacts/.0000.jsonl.tmp.99.1"}"# + "\n")
+        makeTempDirectory()
+        write("tmp/users.jsonl.tmp.99.0", "new-users\n")
+        write("tmp/0000.jsonl.tmp.99.1", "new-contacts\n")
+        write("journal", #"{"replace":"users.jsonl","with":"tmp/users.jsonl.tmp.99.0"}"# + "\n" +
+              #"{"replace":"contacts/0000.jsonl","with":"tmp/0000.jsonl.tmp.99.1"}"# + "\n")
         let seen = try repo.read { (s) throws(InboxError) in
             (try s.bytes("users.jsonl"), try s.bytes("contacts/0000.jsonl"), try s.list("contacts"))
         }
@@ -41,29 +46,43 @@ final class JournalTests: XCTestCase {
         XCTAssertEqual(file("users.jsonl"), "new-users\n")
         XCTAssertEqual(file("contacts/0000.jsonl"), "new-contacts\n")
         XCTAssertNil(file("journal"))
-        XCTAssertNil(file(".users.jsonl.tmp.99.0"))
+        XCTAssertNil(file("tmp/users.jsonl.tmp.99.0"))
     }
 
-    func testAPartlyAppliedCommitIsFinished() throws {
-        // Died after the first rename: one temp file already moved into place.
-        write("users.jsonl", "new-users\n")
+    func testAJournalWrittenByTheEarlierLayoutIsStillFinished() throws {
+        // Before tmp/, temp files sat beside their targets; a journal left by that build is
+        // finished all the same.
+        write(".users.jsonl.tmp.99.0", "new-users\n")
         write("contacts/.0000.jsonl.tmp.99.1", "new-contacts\n")
         write("journal", #"{"replace":"users.jsonl","with":".users.jsonl.tmp.99.0"}"# + "\n" +
               #"{"replace":"contacts/0000.jsonl","with":"contacts/.0000.jsonl.tmp.99.1"}"# + "\n")
         try repo.write { (_) throws(InboxError) in }
         XCTAssertEqual(file("users.jsonl"), "new-users\n")
         XCTAssertEqual(file("contacts/0000.jsonl"), "new-contacts\n")
+        XCTAssertNil(file("journal"))
+    }
+
+    func testAPartlyAppliedCommitIsFinished() throws {
+        // Died after the first rename: one temp file already moved into place.
+        makeTempDirectory()
+        write("users.jsonl", "new-users\n")
+        write("tmp/0000.jsonl.tmp.99.1", "new-contacts\n")
+        write("journal", #"{"replace":"users.jsonl","with":"tmp/users.jsonl.tmp.99.0"}"# + "\n" +
+              #"{"replace":"contacts/0000.jsonl","with":"tmp/0000.jsonl.tmp.99.1"}"# + "\n")
+        try repo.write { (_) throws(InboxError) in }
+        XCTAssertEqual(file("users.jsonl"), "new-users\n")
+        XCTAssertEqual(file("contacts/0000.jsonl"), "new-contacts\n")
     }
 
     func testTempFilesWithoutAJournalWereNeverDecidedAndAreDiscarded() throws {
-        write(".users.jsonl.tmp.99.0", "half-written")
-        write("contacts/.0000.jsonl.tmp.99.1", "new-contacts\n")
+        makeTempDirectory()
+        write("tmp/users.jsonl.tmp.99.0", "half-written")
+        write("tmp/0000.jsonl.tmp.99.1", "new-contacts\n")
         let seen = try repo.read { (s) throws(InboxError) in try s.bytes("users.jsonl") }
         XCTAssertEqual(seen.map { String(decoding: $0, as: UTF8.self) }, "old-users\n")
         try repo.write { (_) throws(InboxError) in }
         XCTAssertEqual(file("users.jsonl"), "old-users\n")
-        XCTAssertNil(file(".users.jsonl.tmp.99.0"))
-        XCTAssertNil(file("contacts/.0000.jsonl.tmp.99.1"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: repo.path("tmp")), [])
         XCTAssertNil(file("contacts/0000.jsonl"))
     }
 
@@ -77,7 +96,7 @@ final class JournalTests: XCTestCase {
 
     func testAFailedCommitLeavesEveryTargetAsItWas() throws {
         // Occupy the name the second temp file will take, so its O_EXCL create fails midway.
-        let blocker = repo.path(".users.jsonl.tmp.\(getpid()).1")
+        let blocker = repo.path("tmp/users.jsonl.tmp.\(getpid()).1")
         XCTAssertThrowsError(try repo.write { (tx) throws(InboxError) in
             try? FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
             tx.stage("contacts/0000.jsonl", Array("changed\n".utf8))
@@ -89,7 +108,8 @@ final class JournalTests: XCTestCase {
         try FileManager.default.removeItem(atPath: blocker)
         XCTAssertEqual(file("users.jsonl"), "old-users\n")
         XCTAssertNil(file("contacts/0000.jsonl"))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: repo.path("contacts")), [], "the first temp file was taken back")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: repo.path("contacts")), [])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: repo.path("tmp")), [], "the first temp file was taken back")
         XCTAssertNil(file("journal"))
     }
 }

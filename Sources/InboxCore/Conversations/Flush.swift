@@ -21,7 +21,7 @@ public enum Flush {
     static let lockName = "flush.lock"
 
     public static func run(_ repository: Repository, now: Timestamp, limit: Int?) throws(InboxError) -> Result {
-        guard let lock = try RepositoryLock.tryAcquire(repository.path(lockName)) else { return .busy }
+        guard let lock = try RepositoryLock.tryAcquire(lockName, in: repository.store) else { return .busy }
         defer { withExtendedLifetime(lock) {} }
         let hook = DeliveryHook.isInstalled(repository)
         var handled: [Handled] = []

@@ -45,7 +45,7 @@ public enum FileSystem {
         return try readAll(fd, path)
     }
 
-    private static func readAll(_ fd: Int32, _ path: String) throws(InboxError) -> [UInt8] {
+    static func readAll(_ fd: Int32, _ path: String) throws(InboxError) -> [UInt8] {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw fail(path, "stat") }
         var bytes: [UInt8] = []

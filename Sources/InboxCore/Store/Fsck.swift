@@ -89,13 +89,8 @@ struct Checker {
         return records
     }
 
-    static let topLevel: Set<String> = ["config.jsonl", "sequences.jsonl", "users.jsonl", "templates.jsonl", "lock", "flush.lock", "journal",
-                                        "contacts", "notes", "conversations", "messages", "tasks", "log", "index", "hooks", "attachments"]
-
     mutating func run() throws(InboxError) {
-        for name in try session.list("") where !Checker.topLevel.contains(name) {
-            problem(name, nil, "unexpected file in the repository")
-        }
+        guard try checkLayout() else { return }
         let config = try load(Config.file, as: ConfigEntry.self)
         checkSorted(Config.file, config.map { ($0.record.key, $0.line) }, what: "setting")
         let users = try load(Users.file, as: User.self)

@@ -4,14 +4,16 @@ import Glibc
 
 /// Makes a change to several files all-or-nothing.
 ///
-/// Each new file is written to a temp file beside its target and fsynced. For a change to more
-/// than one file, `.inbox/journal` then records which temp replaces which target; once the
-/// journal is durable the change has happened. The renames follow, each directory is fsynced,
-/// and the journal is removed. A writer that finds a journal finishes those renames; a reader
-/// reads the temp files in place of their targets. Without a journal, temp files are leftovers
-/// of a writer that died before deciding, and the next writer removes them.
+/// Each new file is written to `.inbox/tmp/` and fsynced. For a change to more than one file,
+/// `.inbox/journal` then records which temp file replaces which target; once the journal is
+/// durable the change has happened. The renames follow, each directory is fsynced, and the
+/// journal is removed. A writer that finds a journal finishes those renames; a reader reads the
+/// temp files in place of their targets. Without a journal, files in `tmp/` are leftovers of a
+/// writer that died before deciding, and the next writer removes them: one `readdir`, whatever
+/// the size of the repository.
 enum Journal {
     static let name = "journal"
+    static let tempDirectory = "tmp"
 
     struct Entry: StoredRecord {
         var target: String
@@ -25,7 +27,7 @@ enum Journal {
         init(fields: inout FieldReader) throws(JSONParseError) {
             target = try fields.string("replace")
             temp = try fields.string("with")
-            guard Journal.isSafe(target), Journal.isSafe(temp) else {
+            guard StoreDirectory.isInside(target), StoreDirectory.isInside(temp) else {
                 throw JSONParseError("journal names a path outside the repository")
             }
         }
@@ -33,82 +35,50 @@ enum Journal {
         var json: JSONObject { JSONObject([("replace", .string(target)), ("with", .string(temp))]) }
     }
 
-    /// Paths in the journal are relative, without `..`: a tampered journal cannot rename
-    /// anything outside `.inbox`.
-    static func isSafe(_ relative: String) -> Bool {
-        !relative.isEmpty && !relative.hasPrefix("/") && !relative.split(separator: "/").contains("..")
+    static func entries(in store: StoreDirectory) throws(InboxError) -> [Entry]? {
+        guard let data = try store.read(name) else { return nil }
+        return try JSONLines.decode(data, path: store.display(name))
     }
 
-    static func entries(in repo: Repository) throws(InboxError) -> [Entry]? {
-        let path = repo.path(name)
-        guard let data = try FileSystem.read(path) else { return nil }
-        return try JSONLines.decode(data, path: path)
-    }
-
-    /// For readers: target → temp of a decided but unfinished commit.
-    static func pending(in repo: Repository) throws(InboxError) -> [String: String] {
-        guard let entries = try entries(in: repo) else { return [:] }
+    /// For readers: target → temp of a decided but unfinished commit. An entry whose temp file
+    /// cannot be reached inside `.inbox` is left out: no writer can finish it (each stops with
+    /// exit 74 naming the path), and fsck reports it.
+    static func pending(in store: StoreDirectory) throws(InboxError) -> [String: String] {
+        guard let entries = try entries(in: store) else { return [:] }
         var overlay: [String: String] = [:]
-        for entry in entries where FileSystem.exists(repo.path(entry.temp)) {
+        for entry in entries where (try? store.exists(entry.temp)) == true {
             overlay[entry.target] = entry.temp
         }
         return overlay
     }
 
     /// For writers, under the exclusive lock: finish a decided commit, drop undecided leftovers.
-    static func recover(in repo: Repository) throws(InboxError) {
-        if let entries = try entries(in: repo) {
+    static func recover(in store: StoreDirectory) throws(InboxError) {
+        if let entries = try entries(in: store) {
             var directories = Set<String>()
-            for entry in entries where FileSystem.exists(repo.path(entry.temp)) {
-                try FileSystem.rename(repo.path(entry.temp), repo.path(entry.target))
-                directories.insert(parent(of: repo.path(entry.target)))
+            for entry in entries where try store.exists(entry.temp) {
+                try store.rename(entry.temp, entry.target)
+                directories.insert(StoreDirectory.parent(of: entry.target))
             }
-            for dir in directories.sorted() { try FileSystem.syncDirectory(dir) }
-            try FileSystem.remove(repo.path(name))
-            try FileSystem.syncDirectory(repo.storePath)
+            for dir in directories.sorted() { try store.sync(dir) }
+            try store.remove(name)
+            try store.sync("")
         }
-        try removeStaleTemps(in: repo)
+        try removeStaleTemps(in: store)
     }
 
-    static func isTemp(_ name: String) -> Bool {
-        name.hasPrefix(".") && name.contains(".tmp.")
-    }
-
-    private static func removeStaleTemps(in repo: Repository) throws(InboxError) {
-        var directories = [repo.storePath]
-        var index = 0
-        while index < directories.count {
-            let dir = directories[index]
-            index += 1
-            for name in try FileSystem.list(dir) {
-                let path = dir + "/" + name
-                if isTemp(name) {
-                    try FileSystem.remove(path)
-                } else if !name.hasPrefix("."), FileSystem.isDirectory(path), !FileSystem.isSymlink(path) {
-                    directories.append(path)
-                }
-            }
+    /// Empties `tmp/` of the files a dead writer left. Anything else found there (a directory,
+    /// a symlink) is not ours to delete: writers step around it and fsck reports it.
+    private static func removeStaleTemps(in store: StoreDirectory) throws(InboxError) {
+        for entry in try store.entries(tempDirectory) where entry.kind == .file {
+            try store.remove(tempDirectory + "/" + entry.name)
         }
     }
 
-    static func parent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return String(path[..<slash])
-    }
-
-    /// Creates `directory` and any missing parents below `root`, each made durable in its parent.
-    static func makeDirectories(_ directory: String, within root: String) throws(InboxError) {
-        guard directory.count > root.count, !FileSystem.isDirectory(directory) else { return }
-        try makeDirectories(parent(of: directory), within: root)
-        try FileSystem.makeDirectory(directory)
-        try FileSystem.syncDirectory(parent(of: directory))
-    }
-
-    private static func tempPath(for target: String, serial: Int) -> String {
-        let slash = target.lastIndex(of: "/")
-        let directory = slash.map { String(target[...$0]) } ?? ""
-        let base = slash.map { String(target[target.index(after: $0)...]) } ?? target
-        return directory + "." + base + ".tmp.\(getpid()).\(serial)"
+    /// The name of a temp file in `tmp/` (the target's base name keeps a trace readable).
+    static func tempPath(for target: String, serial: Int) -> String {
+        let base = target.split(separator: "/").last.map(String.init) ?? target
+        return tempDirectory + "/" + base + ".tmp.\(getpid()).\(serial)"
     }
 
     /// Writes `files` (paths relative to `.inbox`) durably and all-or-nothing.
@@ -117,34 +87,33 @@ enum Journal {
     /// only file, renamed into place) it stands: readers see it and the next writer finishes
     /// it, so a failure after that point comes back as a warning, not an error a script would
     /// answer by running the command again.
-    static func commit(_ files: [(path: String, content: [UInt8])], in repo: Repository) throws(InboxError) -> [String] {
+    static func commit(_ files: [(path: String, content: [UInt8])], in store: StoreDirectory) throws(InboxError) -> [String] {
         guard !files.isEmpty else { return [] }
         var written: [Entry] = []
-        let journalTemp = "." + name + ".tmp.\(getpid())"
+        let journalTemp = tempDirectory + "/" + name + ".tmp.\(getpid())"
         func takeBack() {
-            for entry in written { try? FileSystem.remove(repo.path(entry.temp)) }
-            try? FileSystem.remove(repo.path(journalTemp))
+            for entry in written { try? store.remove(entry.temp) }
+            try? store.remove(journalTemp)
         }
         do throws(InboxError) {
             for (serial, file) in files.enumerated() {
-                guard isSafe(file.path) else {
-                    throw InboxError.io(path: repo.path(file.path), operation: "write (path outside the repository)", errno: EINVAL)
+                guard StoreDirectory.isInside(file.path) else {
+                    throw InboxError.io(path: store.display(file.path), operation: "write (path outside the repository)", errno: EINVAL)
                 }
                 let entry = Entry(target: file.path, temp: tempPath(for: file.path, serial: serial))
-                let targetPath = repo.path(entry.target)
-                let directory = parent(of: targetPath)
-                try makeDirectories(directory, within: repo.storePath)
-                let mode = FileSystem.mode(targetPath) ?? 0o600
-                try FileSystem.writeNew(repo.path(entry.temp), file.content, mode: mode)
+                // The target's directory must exist, and be a real directory, before we decide.
+                _ = try store.directory(StoreDirectory.parent(of: entry.target), create: true)
+                let mode = try store.mode(entry.target) ?? 0o600
+                try store.writeNew(entry.temp, file.content, mode: mode)
                 written.append(entry)
             }
             if written.count > 1 {
-                // The temp files must be durable in their directories before a journal names them.
-                for dir in Set(written.map { parent(of: repo.path($0.temp)) }).sorted() { try FileSystem.syncDirectory(dir) }
-                try FileSystem.writeNew(repo.path(journalTemp), JSONLines.encode(written), mode: 0o600)
-                try FileSystem.rename(repo.path(journalTemp), repo.path(name))
+                // The temp files must be durable in their directory before a journal names them.
+                try store.sync(tempDirectory)
+                try store.writeNew(journalTemp, JSONLines.encode(written), mode: 0o600)
+                try store.rename(journalTemp, name)
             } else {
-                try FileSystem.rename(repo.path(written[0].temp), repo.path(written[0].target))
+                try store.rename(written[0].temp, written[0].target)
             }
         } catch {
             takeBack()
@@ -157,20 +126,20 @@ enum Journal {
             do throws(InboxError) { try step(); return true } catch { problems.append(error.message); return false }
         }
         if written.count == 1 {
-            _ = attempt { () throws(InboxError) in try FileSystem.syncDirectory(parent(of: repo.path(written[0].target))) }
+            _ = attempt { () throws(InboxError) in try store.sync(StoreDirectory.parent(of: written[0].target)) }
         } else {
-            var finished = attempt { () throws(InboxError) in try FileSystem.syncDirectory(repo.storePath) }
+            var finished = attempt { () throws(InboxError) in try store.sync("") }
             for entry in written {
-                finished = attempt { () throws(InboxError) in try FileSystem.rename(repo.path(entry.temp), repo.path(entry.target)) } && finished
+                finished = attempt { () throws(InboxError) in try store.rename(entry.temp, entry.target) } && finished
             }
-            for dir in Set(written.map { parent(of: repo.path($0.target)) }).sorted() {
-                finished = attempt { () throws(InboxError) in try FileSystem.syncDirectory(dir) } && finished
+            for dir in Set(written.map { StoreDirectory.parent(of: $0.target) }).sorted() {
+                finished = attempt { () throws(InboxError) in try store.sync(dir) } && finished
             }
             // The journal goes only once every rename is durable; until then recovery needs it.
             if finished {
                 _ = attempt { () throws(InboxError) in
-                    try FileSystem.remove(repo.path(name))
-                    try FileSystem.syncDirectory(repo.storePath)
+                    try store.remove(name)
+                    try store.sync("")
                 }
             }
         }

@@ -10,6 +10,8 @@ public final class Repository {
     /// `root/.inbox`.
     public let storePath: String
     public let lockTimeout: Double
+    /// `.inbox`, opened without following a symlink; every file access goes through it.
+    public let store: StoreDirectory
     /// Problems that arose after a change was already saved (see `Journal.commit`).
     public private(set) var warnings: [String] = []
 
@@ -18,14 +20,20 @@ public final class Repository {
     /// Directories created by `init`, one per kind of sharded record.
     static let directories = ["contacts", "notes", "index", "index/addresses"]
 
-    init(root: String, lockTimeout: Double) {
+    /// Opens the repository at `root`; `.inbox` must be a real directory, not a symlink.
+    init(root: String, lockTimeout: Double) throws(InboxError) {
         self.root = root
-        self.storePath = root == "/" ? "/.inbox" : root + "/" + Repository.storeName
+        self.storePath = Repository.storePath(of: root)
         self.lockTimeout = lockTimeout
+        self.store = try StoreDirectory(path: storePath)
     }
 
+    static func storePath(of root: String) -> String {
+        root == "/" ? "/.inbox" : root + "/" + Repository.storeName
+    }
+
+    /// The full path of `.inbox/RELATIVE`, for messages and for the delivery hook's path.
     public func path(_ relative: String) -> String { storePath + "/" + relative }
-    var lockPath: String { path("lock") }
 
     // MARK: Finding and creating
 
@@ -41,12 +49,12 @@ public final class Repository {
             guard FileSystem.isDirectory(dir + "/" + storeName) else {
                 throw InboxError.noRepository("no inbox repository at \(explicit) (run 'inbox init \(explicit)' to create one)")
             }
-            return try checked(Repository(root: dir, lockTimeout: lockTimeout))
+            return try Repository(root: dir, lockTimeout: lockTimeout)
         }
         var dir = cwd
         while true {
             if FileSystem.isDirectory(dir + (dir == "/" ? "" : "/") + storeName) {
-                return try checked(Repository(root: dir, lockTimeout: lockTimeout))
+                return try Repository(root: dir, lockTimeout: lockTimeout)
             }
             if dir == "/" || dir.isEmpty { break }
             if let slash = dir.lastIndex(of: "/") {
@@ -58,40 +66,31 @@ public final class Repository {
         throw InboxError.noRepository("not inside an inbox repository (or any parent up to /); run 'inbox init' to create one, or pass --repo DIR")
     }
 
-    private static func checked(_ repo: Repository) throws(InboxError) -> Repository {
-        // A symlinked .inbox could redirect every write; we only follow what we created.
-        if FileSystem.isSymlink(repo.storePath) {
-            throw InboxError.io(path: repo.storePath, operation: "open (refusing to follow a symlink)", errno: ELOOP)
-        }
-        return repo
-    }
-
     /// Creates `dir/.inbox`. Returns false when a repository is already there (nothing touched).
     ///
     /// The repository is built whole in `dir/.inbox.tmp.PID` and renamed into place, so a crash
     /// or a full disk leaves either no repository or a complete one.
     public static func initialize(at dir: String, lockTimeout: Double) throws(InboxError) -> (Repository, created: Bool) {
-        let repo = Repository(root: dir, lockTimeout: lockTimeout)
-        if FileSystem.exists(repo.storePath) {
-            _ = try checked(repo)
-            return (repo, false)
+        let storePath = Repository.storePath(of: dir)
+        if FileSystem.exists(storePath) {
+            // Opening it refuses a symlinked .inbox: we only follow what we created.
+            return (try Repository(root: dir, lockTimeout: lockTimeout), false)
         }
         if !FileSystem.isDirectory(dir) {
             try FileSystem.makeDirectory(dir)
-            try FileSystem.syncDirectory(Journal.parent(of: dir.hasPrefix("/") ? dir : "./" + dir))
+            try FileSystem.syncDirectory(parentDirectory(of: dir))
         }
         let building = (dir == "/" ? "" : dir) + "/" + storeName + ".tmp.\(getpid())"
         var anotherInitWon = false
         do throws(InboxError) {
             try FileSystem.makeDirectory(building)
             for sub in directories { try FileSystem.makeDirectory(building + "/" + sub) }
-            try FileSystem.writeNew(building + "/lock", [], mode: 0o600)
             try FileSystem.writeNew(building + "/" + Config.file, ConfigStore.initialFile(), mode: 0o600)
             for sub in directories.reversed() { try FileSystem.syncDirectory(building + "/" + sub) }
             try FileSystem.syncDirectory(building)
-            if rename(building, repo.storePath) != 0 {
+            if rename(building, storePath) != 0 {
                 // A concurrent init that finished first stands; anything else is an error.
-                guard errno == EEXIST || errno == ENOTEMPTY else { throw InboxError.io(path: repo.storePath, operation: "rename", errno: errno) }
+                guard errno == EEXIST || errno == ENOTEMPTY else { throw InboxError.io(path: storePath, operation: "rename", errno: errno) }
                 anotherInitWon = true
             }
         } catch {
@@ -100,10 +99,16 @@ public final class Repository {
         }
         if anotherInitWon {
             removeTree(building)
-            return (repo, false)
+            return (try Repository(root: dir, lockTimeout: lockTimeout), false)
         }
         try FileSystem.syncDirectory(dir)
-        return (repo, true)
+        return (try Repository(root: dir, lockTimeout: lockTimeout), true)
+    }
+
+    /// The directory that holds `path` ("/" for "/x", "." for "x").
+    static func parentDirectory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// Removes a half-built repository directory (only ever one this process made).
@@ -125,9 +130,9 @@ public final class Repository {
     /// left by a writer that died mid-commit is read as if it had been applied (readers never write).
     public func read<T>(_ body: (Session) throws(InboxError) -> T) throws(InboxError) -> T {
         if let batchTransaction { return try body(batchTransaction) }
-        let lock = try RepositoryLock.acquire(lockPath, mode: .shared, timeout: lockTimeout)
+        let lock = try RepositoryLock.acquire(store, mode: .shared, timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
-        let overlay = try Journal.pending(in: self)
+        let overlay = try Journal.pending(in: store)
         return try body(Snapshot(repository: self, overlay: overlay))
     }
 
@@ -135,12 +140,12 @@ public final class Repository {
     @discardableResult
     public func write<T>(_ body: (Transaction) throws(InboxError) -> T) throws(InboxError) -> T {
         if let batchTransaction { return try body(batchTransaction) }
-        let lock = try RepositoryLock.acquire(lockPath, mode: .exclusive, timeout: lockTimeout)
+        let lock = try RepositoryLock.acquire(store, mode: .exclusive, timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
-        try Journal.recover(in: self)
+        try Journal.recover(in: store)
         let tx = Transaction(repository: self)
         let result = try body(tx)
-        warnings += try Journal.commit(tx.stagedFiles(), in: self)
+        warnings += try Journal.commit(tx.stagedFiles(), in: store)
         return result
     }
 

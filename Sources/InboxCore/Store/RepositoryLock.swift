@@ -2,8 +2,13 @@
 import Glibc
 #endif
 
-/// `flock` on `.inbox/lock`, a file that is never renamed or deleted, so the lock always refers
-/// to the same inode. The kernel drops it when the process dies, so `kill -9` leaves no stale lock.
+/// `flock` on the `.inbox` directory itself: readers share it, writers take it exclusively.
+///
+/// A lock file can be deleted from under its holder (`git clean`, `git stash -u`), after which a
+/// second writer would lock a new file and both would write at once. The directory cannot be
+/// removed while it holds the repository, and a lock on it needs no file at all, so readers
+/// work in a repository with nothing to lock but its directory. The kernel drops the lock when
+/// the process dies, so `kill -9` leaves no stale lock.
 public final class RepositoryLock {
     public enum Mode { case shared, exclusive }
 
@@ -12,11 +17,11 @@ public final class RepositoryLock {
     private init(fd: Int32) { self.fd = fd }
 
     /// Waits up to `timeout` seconds for the lock; `busy` (exit 75) after that.
-    public static func acquire(_ path: String, mode: Mode, timeout: Double) throws(InboxError) -> RepositoryLock {
-        // Readers open read-only so that a read never creates or modifies anything.
-        let flags = (mode == .exclusive ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW
-        let fd = open(path, flags, 0o600)
-        guard fd >= 0 else { throw FileSystem.fail(path, "open lock") }
+    static func acquire(_ store: StoreDirectory, mode: Mode, timeout: Double) throws(InboxError) -> RepositoryLock {
+        // A second open of the same directory: flock belongs to the open file description, so
+        // this lock is independent of the descriptor the store reads through.
+        let fd = openat(store.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystem.fail(store.path, "open for locking") }
         let operation = (mode == .exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB
         let deadline = monotonicSeconds() + timeout
         var pause = 0.001
@@ -25,12 +30,12 @@ public final class RepositoryLock {
             if code == EINTR { continue }
             guard code == EWOULDBLOCK else {
                 close(fd)
-                throw FileSystem.fail(path, "flock", code)
+                throw FileSystem.fail(store.path, "flock", code)
             }
             let left = deadline - monotonicSeconds()
             if left <= 0 {
                 close(fd)
-                throw InboxError.busy("the repository is busy (another inbox command holds \(path)); try again, or raise --lock-timeout")
+                throw InboxError.busy("the repository is busy (another inbox command holds the lock on \(store.path)); try again, or raise --lock-timeout")
             }
             // Back off gently: short waits keep parallel writers fast, longer ones keep a
             // blocked cron job from spinning.
@@ -48,16 +53,30 @@ public final class RepositoryLock {
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
-    /// Tries once, without waiting; nil when someone else holds it.
-    public static func tryAcquire(_ path: String) throws(InboxError) -> RepositoryLock? {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw FileSystem.fail(path, "open lock") }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+    /// Tries once, without waiting, to lock the file `name` in `.inbox` (the flush lock); nil
+    /// when someone else holds it.
+    static func tryAcquire(_ name: String, in store: StoreDirectory) throws(InboxError) -> RepositoryLock? {
+        // A lock file deleted and re-created between our open and our flock would leave us
+        // holding a lock nobody else sees: lock, then check the name still leads to our file.
+        for _ in 0..<8 {
+            let fd = openat(store.fd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard fd >= 0 else { throw FileSystem.fail(store.display(name), "open lock") }
+            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                close(fd)
+                return nil
+            }
+            var held = stat(), named = stat()
+            if fstat(fd, &held) == 0, fstatat(store.fd, name, &named, AT_SYMLINK_NOFOLLOW) == 0,
+               held.st_dev == named.st_dev, held.st_ino == named.st_ino {
+                return RepositoryLock(fd: fd)
+            }
             close(fd)
-            return nil
         }
-        return RepositoryLock(fd: fd)
+        throw InboxError.busy("\(store.display(name)) keeps being replaced; is another program deleting it?")
     }
+
+    /// The descriptor of a held file lock, for writing who holds it.
+    var descriptor: Int32 { fd }
 
     deinit {
         flock(fd, LOCK_UN)

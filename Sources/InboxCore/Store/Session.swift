@@ -8,7 +8,7 @@ public class Session {
 
     /// The bytes of `.inbox/RELATIVE`, or nil when the file does not exist.
     public func bytes(_ relative: String) throws(InboxError) -> [UInt8]? {
-        try FileSystem.read(repository.path(relative))
+        try repository.store.read(relative)
     }
 
     /// The names in `.inbox/RELATIVE`, leaving out hidden names (temp files start with a dot).
@@ -18,7 +18,7 @@ public class Session {
 
     /// The names on disk, whatever a subclass adds to them.
     final func storedNames(_ relative: String) throws(InboxError) -> [String] {
-        try FileSystem.list(repository.path(relative)).filter { !$0.hasPrefix(".") }
+        try repository.store.list(relative).filter { !$0.hasPrefix(".") }
     }
 
     /// The names in `relative`, plus those of `pending` files (paths relative to `.inbox`) that
@@ -70,7 +70,7 @@ public final class Snapshot: Session {
     }
 
     public override func bytes(_ relative: String) throws(InboxError) -> [UInt8]? {
-        if let temp = overlay[relative], let data = try FileSystem.read(repository.path(temp)) {
+        if let temp = overlay[relative], let data = try repository.store.read(temp) {
             return data
         }
         return try super.bytes(relative)

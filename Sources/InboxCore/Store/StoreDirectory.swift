@@ -1,0 +1,263 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `.inbox`, opened once, and every path below it reached from that descriptor one component
+/// at a time with `O_NOFOLLOW`.
+///
+/// A repository is shared data: a clone or a hand edit can put a symlink anywhere in it
+/// (`.inbox/notes -> /elsewhere`). `O_NOFOLLOW` on a whole path guards only its last
+/// component, so every open, rename, unlink and mkdir here works relative to directory
+/// descriptors (`openat`, `renameat`, `unlinkat`, `mkdirat`) and refuses a symlink or any
+/// other non-directory on the way with exit 74 naming the path. Nothing the store does can
+/// touch a file outside `.inbox`.
+public final class StoreDirectory {
+    /// The path of `.inbox` as the user gave or we found it, for messages only.
+    public let path: String
+    /// The descriptor every relative path starts from.
+    let fd: Int32
+    /// Directories opened so far, by relative path ("" is `.inbox`).
+    private var opened: [String: Int32] = [:]
+
+    init(path: String) throws(InboxError) {
+        self.path = path
+        fd = try StoreDirectory.openDirectory(at: AT_FDCWD, path, display: path)
+        opened[""] = fd
+    }
+
+    deinit {
+        for descriptor in opened.values { close(descriptor) }
+    }
+
+    public func display(_ relative: String) -> String {
+        relative.isEmpty ? path : path + "/" + relative
+    }
+
+    /// The entries a relative path is made of; a path that could climb out or is empty is refused.
+    static func components(_ relative: String) -> [Substring]? {
+        let parts = relative.split(separator: "/", omittingEmptySubsequences: false)
+        for part in parts where part.isEmpty || part == "." || part == ".." || part.utf8.contains(0) { return nil }
+        return parts
+    }
+
+    /// True when `relative` names something inside `.inbox` (no `..`, no absolute path).
+    public static func isInside(_ relative: String) -> Bool {
+        !relative.isEmpty && components(relative) != nil
+    }
+
+    private func outside(_ relative: String) -> InboxError {
+        .io(path: display(relative), operation: "open (path leads outside the repository)", errno: EINVAL)
+    }
+
+    // MARK: Directories
+
+    private static func openDirectory(at parent: Int32, _ name: String, display: String) throws(InboxError) -> Int32 {
+        let descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == ELOOP || code == ENOTDIR, let kind = entryKind(at: parent, name) {
+                let what = kind == .symlink ? "refusing to follow a symlink" : "not a directory"
+                throw InboxError.io(path: display, operation: "open (\(what))", errno: kind == .symlink ? ELOOP : ENOTDIR)
+            }
+            throw FileSystem.fail(display, "open directory", code)
+        }
+        return descriptor
+    }
+
+    /// The descriptor of directory `relative`, opened component by component; nil when it (or
+    /// a parent) does not exist and `create` is false.
+    func directory(_ relative: String, create: Bool = false) throws(InboxError) -> Int32? {
+        if let known = opened[relative] { return known }
+        guard let parts = StoreDirectory.components(relative) else { throw outside(relative) }
+        var current = fd
+        var walked = ""
+        for part in parts {
+            walked = walked.isEmpty ? String(part) : walked + "/" + part
+            if let known = opened[walked] { current = known; continue }
+            let name = String(part)
+            if create && mkdirat(current, name, 0o700) == 0 {
+                // A new directory must be durable in its parent before anything names it.
+                guard fsync(current) == 0 else { throw FileSystem.fail(display(walked), "fsync directory") }
+            } else if create && errno != EEXIST {
+                throw FileSystem.fail(display(walked), "mkdir")
+            }
+            let next: Int32
+            do throws(InboxError) {
+                next = try StoreDirectory.openDirectory(at: current, name, display: display(walked))
+            } catch {
+                if case .io(_, _, let code) = error, code == ENOENT, !create { return nil }
+                throw error
+            }
+            opened[walked] = next
+            current = next
+        }
+        return current
+    }
+
+    /// The directory holding `relative` and the entry's name in it.
+    private func split(_ relative: String, create: Bool = false) throws(InboxError) -> (dir: Int32, name: String)? {
+        guard StoreDirectory.isInside(relative) else { throw outside(relative) }
+        let slash = relative.lastIndex(of: "/")
+        let parent = slash.map { String(relative[..<$0]) } ?? ""
+        let name = slash.map { String(relative[relative.index(after: $0)...]) } ?? relative
+        guard let dir = try directory(parent, create: create) else { return nil }
+        return (dir, name)
+    }
+
+    static func parent(of relative: String) -> String {
+        relative.lastIndex(of: "/").map { String(relative[..<$0]) } ?? ""
+    }
+
+    // MARK: Entries
+
+    public enum EntryKind: Equatable, Sendable { case file, directory, symlink, other }
+
+    static func entryKind(at dir: Int32, _ name: String) -> EntryKind? {
+        var info = stat()
+        guard fstatat(dir, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .file
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        default: return .other
+        }
+    }
+
+    /// What `relative` is, without following a symlink; nil when it does not exist.
+    public func kind(_ relative: String) throws(InboxError) -> EntryKind? {
+        if relative.isEmpty { return .directory }
+        guard let (dir, name) = try split(relative) else { return nil }
+        return StoreDirectory.entryKind(at: dir, name)
+    }
+
+    public func exists(_ relative: String) throws(InboxError) -> Bool {
+        try kind(relative) != nil
+    }
+
+    /// The permission bits of an existing file, or nil when there is none.
+    func mode(_ relative: String) throws(InboxError) -> mode_t? {
+        guard let (dir, name) = try split(relative) else { return nil }
+        var info = stat()
+        guard fstatat(dir, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return info.st_mode & 0o7777
+    }
+
+    /// Reads a whole regular file, or nil when it does not exist.
+    public func read(_ relative: String) throws(InboxError) -> [UInt8]? {
+        guard let (dir, name) = try split(relative) else { return nil }
+        // O_NONBLOCK: a FIFO planted in a clone must not hang the reader; it is refused below.
+        let descriptor = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        if descriptor < 0 {
+            let code = errno
+            if code == ENOENT { return nil }
+            if code == ELOOP { throw InboxError.io(path: display(relative), operation: "open (refusing to follow a symlink)", errno: code) }
+            throw FileSystem.fail(display(relative), "open", code)
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw FileSystem.fail(display(relative), "stat") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw InboxError.io(path: display(relative), operation: "open (not a regular file)", errno: EINVAL)
+        }
+        return try FileSystem.readAll(descriptor, display(relative))
+    }
+
+    /// Names in directory `relative` (no "." or ".."), sorted; empty when it does not exist.
+    public func list(_ relative: String) throws(InboxError) -> [String] {
+        try entries(relative).map(\.name)
+    }
+
+    /// Names and kinds in directory `relative`, sorted by name; empty when it does not exist.
+    public func entries(_ relative: String) throws(InboxError) -> [(name: String, kind: EntryKind)] {
+        guard let dir = try directory(relative) else { return [] }
+        // fdopendir takes over the descriptor it is given, so it gets a copy of ours.
+        let copy = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard copy >= 0, let stream = fdopendir(copy) else {
+            let code = errno
+            throw FileSystem.fail(display(relative), "opendir", code)
+        }
+        defer { closedir(stream) }
+        var found: [(name: String, kind: EntryKind)] = []
+        while true {
+            // readdir says "end" and "error" both with NULL; only errno tells them apart.
+            errno = 0
+            guard let entry = readdir(stream) else {
+                if errno != 0 { throw FileSystem.fail(display(relative), "readdir") }
+                break
+            }
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            guard name != "." && name != ".." else { continue }
+            let kind: EntryKind
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_REG): kind = .file
+            case Int32(DT_DIR): kind = .directory
+            case Int32(DT_LNK): kind = .symlink
+            case Int32(DT_UNKNOWN): kind = StoreDirectory.entryKind(at: dir, name) ?? .other
+            default: kind = .other
+            }
+            found.append((name, kind))
+        }
+        return found.sorted { $0.name < $1.name }
+    }
+
+    // MARK: Changes
+
+    /// Creates a file that must not exist yet, writes it completely and fsyncs it; its
+    /// directory (and parents) are created when missing.
+    func writeNew(_ relative: String, _ bytes: [UInt8], mode: mode_t) throws(InboxError) {
+        guard let (dir, name) = try split(relative, create: true) else { throw outside(relative) }
+        let descriptor = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard descriptor >= 0 else { throw FileSystem.fail(display(relative), "create") }
+        do throws(InboxError) {
+            // The creation mode is filtered by the umask; an explicit chmod keeps an existing
+            // file's mode when it is replaced.
+            guard fchmod(descriptor, mode) == 0 else { throw FileSystem.fail(display(relative), "chmod") }
+            try FileSystem.writeAll(descriptor, bytes, display(relative))
+            guard fsync(descriptor) == 0 else { throw FileSystem.fail(display(relative), "fsync") }
+        } catch {
+            close(descriptor)
+            unlinkat(dir, name, 0)
+            throw error
+        }
+        guard close(descriptor) == 0 else {
+            let code = errno
+            unlinkat(dir, name, 0)
+            throw FileSystem.fail(display(relative), "close", code)
+        }
+    }
+
+    /// Renames `from` over `to`, both inside `.inbox`; the target's directory is created
+    /// when missing.
+    func rename(_ from: String, _ to: String) throws(InboxError) {
+        guard let source = try split(from) else {
+            throw InboxError.io(path: display(from), operation: "rename", errno: ENOENT)
+        }
+        guard let target = try split(to, create: true) else { throw outside(to) }
+        guard renameat(source.dir, source.name, target.dir, target.name) == 0 else {
+            throw FileSystem.fail(display(to), "rename")
+        }
+    }
+
+    /// Removes a file; a missing one is not an error.
+    func remove(_ relative: String) throws(InboxError) {
+        guard let (dir, name) = try split(relative) else { return }
+        if unlinkat(dir, name, 0) != 0 && errno != ENOENT { throw FileSystem.fail(display(relative), "unlink") }
+    }
+
+    /// Makes a rename or unlink in directory `relative` durable.
+    func sync(_ relative: String) throws(InboxError) {
+        guard let dir = try directory(relative) else {
+            throw InboxError.io(path: display(relative), operation: "fsync directory", errno: ENOENT)
+        }
+        guard fsync(dir) == 0 else { throw FileSystem.fail(display(relative), "fsync directory") }
+    }
+
+    /// The device and inode of `.inbox`, to tell whether a lock holder and we see one directory.
+    func identity() -> (dev_t, ino_t)? {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        return (info.st_dev, info.st_ino)
+    }
+}
