@@ -15,10 +15,10 @@ public enum InboxCLI {
             switch invocation {
             case .version:
                 environment.stdout.write("inbox \(version)\n")
-                return ExitStatus.success
+                return outputChecked(ExitStatus.success, committed: false, environment)
             case .help(let noun, let verb):
                 environment.stdout.write(helpText(noun: noun, verb: verb, table))
-                return ExitStatus.success
+                return outputChecked(ExitStatus.success, committed: false, environment)
             case .command(let type, let arguments):
                 return execute(type, arguments, globals, environment, repository: repository)
             }
@@ -42,11 +42,26 @@ public enum InboxCLI {
             let command = try type.parse(arguments)
             let output = try command.run(context!)
             render(output, globals, environment)
-            if let failure = output.failure { return report(failure, spec: nil, noun: nil, environment) }
-            return ExitStatus.success
+            var status = ExitStatus.success
+            if let failure = output.failure { status = report(failure, spec: nil, noun: nil, environment) }
+            return outputChecked(status, committed: context!.committedChange, environment)
         } catch {
             return report(error, spec: type.spec, noun: nil, environment)
         }
+    }
+
+    /// Turns a failure to write standard output (a full disk) into the exit status. Exit 74
+    /// promises the repository is as it was, so once a change is saved the failure is only a
+    /// warning and the run still exits 0: retrying would make the change twice.
+    static func outputChecked(_ status: Int32, committed: Bool, _ environment: ProcessEnvironment) -> Int32 {
+        guard let code = environment.stdout.writeFailure, status == ExitStatus.success else { return status }
+        let failure = InboxError.io(path: "<stdout>", operation: "write", errno: code)
+        if committed {
+            environment.stderr.write("warning: \(failure.message); the change was saved, only its output was lost\n")
+            return status
+        }
+        environment.stderr.write("Error: \(failure.message); nothing was changed\n")
+        return ExitStatus.of(failure)
     }
 
     static func render(_ output: CommandOutput, _ globals: GlobalOptions, _ environment: ProcessEnvironment) {

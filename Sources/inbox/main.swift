@@ -11,7 +11,7 @@ final class FileDescriptorSink: OutputSink {
     let fd: Int32
     var closed = false
     /// Set when a write failed for a reason other than the reader going away (a full disk).
-    var failure: Int32?
+    var writeFailure: Int32?
 
     init(_ fd: Int32) { self.fd = fd }
 
@@ -23,7 +23,7 @@ final class FileDescriptorSink: OutputSink {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
-                if errno != EPIPE { failure = errno }
+                if errno != EPIPE { writeFailure = errno }
                 closed = true
                 return
             }
@@ -64,8 +64,5 @@ let environment = ProcessEnvironment(
     accountName: { getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } },
     readStandardInput: readStandardInput
 )
-var status = InboxCLI.run(Array(CommandLine.arguments.dropFirst()), environment)
-if let code = standardOutput.failure, status == 0 {
-    status = InboxCLI.report(.io(path: "<stdout>", operation: "write", errno: code), environment)
-}
-exit(status)
+// A failure to write standard output is judged by the runner, which knows whether a change was saved.
+exit(InboxCLI.run(Array(CommandLine.arguments.dropFirst()), environment))

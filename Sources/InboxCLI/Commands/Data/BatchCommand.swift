@@ -48,6 +48,7 @@ struct BatchCommand: InboxCommand {
                 failed.append((line.number, status))
             }
         }
+        repository.markCommitted()
         var out = CommandOutput()
         out.notices = ["batch: \(lines.count) commands, \(lines.count - failed.count) done" +
                        (failed.isEmpty ? "" : ", \(failed.count) failed and undone (lines \(failed.map { String($0.line) }.joined(separator: ", ")))")]
