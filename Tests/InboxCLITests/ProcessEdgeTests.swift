@@ -36,3 +36,31 @@ final class ProcessEdgeTests: XCTestCase {
         XCTAssertEqual(version.status, 74, version.stderr)
     }
 }
+
+extension ProcessEdgeTests {
+    /// Bytes that are not UTF-8 are refused in an argument as they are on standard input,
+    /// instead of being stored as U+FFFD.
+    func testArgumentThatIsNotUTF8IsRefusedNamingItsPosition() {
+        let repo = makeRepository()
+        let added = Inbox.shell("inbox contact add \"$(printf 'B\\377ob')\"", in: repo.path)
+        XCTAssertEqual(added.status, 64, added.stderr)
+        XCTAssertTrue(added.stderr.contains("argument 3 ('B\\xFFob') is not valid UTF-8"), added.stderr)
+        XCTAssertEqual(inbox("contact", "list", "-q", in: repo).stdout, "")
+
+        let option = Inbox.shell("inbox contact add Bob --company \"$(printf '\\300\\257')\"", in: repo.path)
+        XCTAssertEqual(option.status, 64, option.stderr)
+        XCTAssertTrue(option.stderr.contains("argument 5 ('\\xC0\\xAF') is not valid UTF-8"), option.stderr)
+        XCTAssertEqual(inbox("contact", "list", "-q", in: repo).stdout, "")
+    }
+
+    /// INBOX_USER, INBOX_NOW and INBOX_REPO are values too: not guessed at when not UTF-8.
+    func testValueVariableThatIsNotUTF8IsRefused() {
+        let repo = makeRepository()
+        for name in ["INBOX_USER", "INBOX_NOW", "INBOX_REPO"] {
+            let result = Inbox.shell("\(name)=\"$(printf 'x\\377')\" inbox contact add Bob", in: repo.path)
+            XCTAssertEqual(result.status, 64, "\(name): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("environment variable \(name) ('x\\xFF') is not valid UTF-8"), result.stderr)
+        }
+        XCTAssertEqual(inbox("contact", "list", "-q", in: repo).stdout, "")
+    }
+}
