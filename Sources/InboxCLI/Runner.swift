@@ -35,7 +35,7 @@ public enum InboxCLI {
                         _ environment: ProcessEnvironment, repository: Repository?) -> Int32 {
         var context: CommandContext?
         defer {
-            for warning in context?.repositoryWarnings ?? [] { environment.stderr.write("warning: \(warning)\n") }
+            for warning in context?.repositoryWarnings ?? [] { environment.stderr.write(TerminalText.escaped("warning: \(warning)\n")) }
         }
         do throws(InboxError) {
             context = try CommandContext(globals: globals, environment: environment, repository: repository)
@@ -65,7 +65,8 @@ public enum InboxCLI {
     }
 
     static func render(_ output: CommandOutput, _ globals: GlobalOptions, _ environment: ProcessEnvironment) {
-        for notice in output.notices { environment.stderr.write(notice + "\n") }
+        // Text for people is escaped here, once, before any styling (TerminalText).
+        for notice in output.notices { environment.stderr.write(TerminalText.escaped(notice) + "\n") }
         if output.forcedForm == .json || (globals.json && output.forcedForm == nil) {
             var text = ""
             for record in output.records { text += JSONWriter.string(record) + "\n" }
@@ -77,11 +78,12 @@ public enum InboxCLI {
             var text = ""
             for line in output.lines {
                 switch line {
-                case .plain(let s): text += s + "\n"
-                case .heading(let s): text += style.bold(s) + "\n"
-                case .dim(let s): text += style.dim(s) + "\n"
+                case .plain(let s): text += TerminalText.escaped(s) + "\n"
+                case .heading(let s): text += style.bold(TerminalText.escaped(s)) + "\n"
+                case .dim(let s): text += style.dim(TerminalText.escaped(s)) + "\n"
                 case .table(let table): text += table.render(style: style).map { $0 + "\n" }.joined()
-                case .raw(let s): text += s
+                // Data meant for a file (CSV, a completion script) stays exact unless it reaches a terminal.
+                case .raw(let s): text += environment.stdoutIsTerminal ? TerminalText.escaped(s) : s
                 }
             }
             environment.stdout.write(text)
@@ -118,7 +120,7 @@ public enum InboxCLI {
         default:
             text = "Error: \(error.message)\n"
         }
-        environment.stderr.write(text)
+        environment.stderr.write(TerminalText.escaped(text))
         return ExitStatus.of(error)
     }
 }

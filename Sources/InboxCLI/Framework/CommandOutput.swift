@@ -58,8 +58,10 @@ public struct TextTable {
         self.maxWidths = maxWidths
     }
 
+    /// Cells are escaped for the terminal (TerminalText) before they are measured and styled.
     func render(style: Style) -> [String] {
-        let cut = rows.map { row in row.enumerated().map { i, cell in TextTable.truncate(cell, maxWidths[i]) } }
+        let header = self.header.map(TerminalText.escaped)
+        let cut = rows.map { row in row.enumerated().map { i, cell in TextTable.truncate(TerminalText.escaped(cell), maxWidths[i]) } }
         var widths = header.map(\.count)
         for row in cut {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
