@@ -8,7 +8,13 @@ public enum InboxCLI {
     /// `repository`, when given, is used instead of finding one (the lines of a batch share it).
     public static func run(_ argv: [String], _ environment: ProcessEnvironment, table: CommandTable = .shared,
                            repository: Repository? = nil) -> Int32 {
-        switch ArgumentReader(table: table).read(argv) {
+        perform(ArgumentReader(table: table).read(argv), environment, table: table, repository: repository)
+    }
+
+    /// Runs a command line already read (a batch reads all its lines before running any).
+    static func perform(_ reading: Result<(GlobalOptions, Invocation), ArgumentReader.Failure>, _ environment: ProcessEnvironment,
+                        table: CommandTable = .shared, repository: Repository? = nil) -> Int32 {
+        switch reading {
         case .failure(let failure):
             return report(failure.error, spec: failure.spec, noun: failure.noun, environment)
         case .success(let (globals, invocation)):
@@ -84,6 +90,7 @@ public enum InboxCLI {
                 case .table(let table): text += table.render(style: style).map { $0 + "\n" }.joined()
                 // Data meant for a file (CSV, a completion script) stays exact unless it reaches a terminal.
                 case .raw(let s): text += environment.stdoutIsTerminal ? TerminalText.escaped(s) : s
+                case .rendered(let s): text += s
                 }
             }
             environment.stdout.write(text)

@@ -27,6 +27,8 @@ public struct CommandOutput {
         case table(TextTable)
         /// Printed exactly as it is, with no newline added (CSV with its own line ends).
         case raw(String)
+        /// Output the renderer already made (a batch's lines, escaped and styled): printed as it is.
+        case rendered(String)
     }
 
     /// A created or changed record: `-q` prints its id, `--json` the record, people `message`.
