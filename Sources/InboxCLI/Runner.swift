@@ -8,17 +8,23 @@ public enum InboxCLI {
     /// `repository`, when given, is used instead of finding one (the lines of a batch share it).
     public static func run(_ argv: [String], _ environment: ProcessEnvironment, table: CommandTable = .shared,
                            repository: Repository? = nil) -> Int32 {
-        switch ArgumentReader(table: table).read(argv) {
+        perform(ArgumentReader(table: table).read(argv), environment, table: table, repository: repository)
+    }
+
+    /// Runs a command line already read (a batch reads all its lines before running any).
+    static func perform(_ reading: Result<(GlobalOptions, Invocation), ArgumentReader.Failure>, _ environment: ProcessEnvironment,
+                        table: CommandTable = .shared, repository: Repository? = nil) -> Int32 {
+        switch reading {
         case .failure(let failure):
             return report(failure.error, spec: failure.spec, noun: failure.noun, environment)
         case .success(let (globals, invocation)):
             switch invocation {
             case .version:
                 environment.stdout.write("inbox \(version)\n")
-                return ExitStatus.success
+                return outputChecked(ExitStatus.success, committed: false, environment)
             case .help(let noun, let verb):
                 environment.stdout.write(helpText(noun: noun, verb: verb, table))
-                return ExitStatus.success
+                return outputChecked(ExitStatus.success, committed: false, environment)
             case .command(let type, let arguments):
                 return execute(type, arguments, globals, environment, repository: repository)
             }
@@ -35,22 +41,38 @@ public enum InboxCLI {
                         _ environment: ProcessEnvironment, repository: Repository?) -> Int32 {
         var context: CommandContext?
         defer {
-            for warning in context?.repositoryWarnings ?? [] { environment.stderr.write("warning: \(warning)\n") }
+            for warning in context?.repositoryWarnings ?? [] { environment.stderr.write(TerminalText.escaped("warning: \(warning)\n")) }
         }
         do throws(InboxError) {
             context = try CommandContext(globals: globals, environment: environment, repository: repository)
             let command = try type.parse(arguments)
             let output = try command.run(context!)
             render(output, globals, environment)
-            if let failure = output.failure { return report(failure, spec: nil, noun: nil, environment) }
-            return ExitStatus.success
+            var status = ExitStatus.success
+            if let failure = output.failure { status = report(failure, spec: nil, noun: nil, environment) }
+            return outputChecked(status, committed: context!.committedChange, environment)
         } catch {
             return report(error, spec: type.spec, noun: nil, environment)
         }
     }
 
+    /// Turns a failure to write standard output (a full disk) into the exit status. Exit 74
+    /// promises the repository is as it was, so once a change is saved the failure is only a
+    /// warning and the run still exits 0: retrying would make the change twice.
+    static func outputChecked(_ status: Int32, committed: Bool, _ environment: ProcessEnvironment) -> Int32 {
+        guard let code = environment.stdout.writeFailure, status == ExitStatus.success else { return status }
+        let failure = InboxError.io(path: "<stdout>", operation: "write", errno: code)
+        if committed {
+            environment.stderr.write("warning: \(failure.message); the change was saved, only its output was lost\n")
+            return status
+        }
+        environment.stderr.write("Error: \(failure.message); nothing was changed\n")
+        return ExitStatus.of(failure)
+    }
+
     static func render(_ output: CommandOutput, _ globals: GlobalOptions, _ environment: ProcessEnvironment) {
-        for notice in output.notices { environment.stderr.write(notice + "\n") }
+        // Text for people is escaped here, once, before any styling (TerminalText).
+        for notice in output.notices { environment.stderr.write(TerminalText.escaped(notice) + "\n") }
         if output.forcedForm == .json || (globals.json && output.forcedForm == nil) {
             var text = ""
             for record in output.records { text += JSONWriter.string(record) + "\n" }
@@ -62,11 +84,13 @@ public enum InboxCLI {
             var text = ""
             for line in output.lines {
                 switch line {
-                case .plain(let s): text += s + "\n"
-                case .heading(let s): text += style.bold(s) + "\n"
-                case .dim(let s): text += style.dim(s) + "\n"
+                case .plain(let s): text += TerminalText.escaped(s) + "\n"
+                case .heading(let s): text += style.bold(TerminalText.escaped(s)) + "\n"
+                case .dim(let s): text += style.dim(TerminalText.escaped(s)) + "\n"
                 case .table(let table): text += table.render(style: style).map { $0 + "\n" }.joined()
-                case .raw(let s): text += s
+                // Data meant for a file (CSV, a completion script) stays exact unless it reaches a terminal.
+                case .raw(let s): text += environment.stdoutIsTerminal ? TerminalText.escaped(s) : s
+                case .rendered(let s): text += s
                 }
             }
             environment.stdout.write(text)
@@ -103,7 +127,7 @@ public enum InboxCLI {
         default:
             text = "Error: \(error.message)\n"
         }
-        environment.stderr.write(text)
+        environment.stderr.write(TerminalText.escaped(text))
         return ExitStatus.of(error)
     }
 }

@@ -11,7 +11,7 @@ final class FileDescriptorSink: OutputSink {
     let fd: Int32
     var closed = false
     /// Set when a write failed for a reason other than the reader going away (a full disk).
-    var failure: Int32?
+    var writeFailure: Int32?
 
     init(_ fd: Int32) { self.fd = fd }
 
@@ -23,7 +23,7 @@ final class FileDescriptorSink: OutputSink {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
-                if errno != EPIPE { failure = errno }
+                if errno != EPIPE { writeFailure = errno }
                 closed = true
                 return
             }
@@ -52,10 +52,53 @@ func currentDirectory() -> String {
     return String(cString: buffer)
 }
 
+/// A byte string for a message: printable ASCII as it is, every other byte as \xHH.
+func shownBytes(_ text: UnsafePointer<CChar>) -> String {
+    var out = ""
+    var p = text
+    while p.pointee != 0 {
+        let byte = UInt8(bitPattern: p.pointee)
+        out += byte >= 0x20 && byte < 0x7F ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16, uppercase: true)
+        p += 1
+    }
+    return out
+}
+
+/// The arguments, decoded strictly. `CommandLine.arguments` replaces bytes that are not
+/// UTF-8 with U+FFFD, which would store a name nobody typed; standard input refuses the same
+/// bytes, so arguments do too.
+func validatedArguments() -> Result<[String], InboxError> {
+    var arguments: [String] = []
+    for index in 1..<Int(CommandLine.argc) {
+        guard let raw = CommandLine.unsafeArgv[index] else { break }
+        guard let argument = String(validatingCString: raw) else {
+            return .failure(.usage("argument \(index) ('\(shownBytes(raw))') is not valid UTF-8"))
+        }
+        arguments.append(argument)
+    }
+    return .success(arguments)
+}
+
+/// An environment variable's value, or nil when it is unset or not UTF-8 (the variables
+/// `inbox` takes values from are checked first, so nil never stands for a value we guessed at).
+func variable(_ name: String) -> String? {
+    getenv(name).flatMap { String(validatingCString: $0) }
+}
+
+/// Variables whose values `inbox` uses as input: like arguments, refused when not UTF-8.
+func checkValueVariables() -> InboxError? {
+    for name in ["INBOX_REPO", "INBOX_USER", "INBOX_NOW"] {
+        if let raw = getenv(name), String(validatingCString: raw) == nil {
+            return .usage("environment variable \(name) ('\(shownBytes(raw))') is not valid UTF-8")
+        }
+    }
+    return nil
+}
+
 signal(SIGPIPE, SIG_IGN)
 let standardOutput = FileDescriptorSink(1)
 let environment = ProcessEnvironment(
-    variable: { name in getenv(name).map { String(cString: $0) } },
+    variable: variable,
     currentDirectory: currentDirectory(),
     stdout: standardOutput,
     stderr: FileDescriptorSink(2),
@@ -64,8 +107,9 @@ let environment = ProcessEnvironment(
     accountName: { getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } },
     readStandardInput: readStandardInput
 )
-var status = InboxCLI.run(Array(CommandLine.arguments.dropFirst()), environment)
-if let code = standardOutput.failure, status == 0 {
-    status = InboxCLI.report(.io(path: "<stdout>", operation: "write", errno: code), environment)
+// A failure to write standard output is judged by the runner, which knows whether a change was saved.
+if let error = checkValueVariables() { exit(InboxCLI.report(error, environment)) }
+switch validatedArguments() {
+case .failure(let error): exit(InboxCLI.report(error, environment))
+case .success(let arguments): exit(InboxCLI.run(arguments, environment))
 }
-exit(status)

@@ -24,8 +24,9 @@ public struct ArgumentReader {
         public let noun: String?
     }
 
-    public func read(_ argv: [String]) -> Result<(GlobalOptions, Invocation), Failure> {
-        var globals = GlobalOptions()
+    /// `defaults` are global options already given (to `batch`, for its lines): the line's own win.
+    public func read(_ argv: [String], defaults: GlobalOptions = GlobalOptions()) -> Result<(GlobalOptions, Invocation), Failure> {
+        var globals = defaults
         var index = 0
         var noun: String?
         var verb: String?

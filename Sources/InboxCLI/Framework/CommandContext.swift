@@ -3,6 +3,13 @@ import InboxCore
 /// Where a command's output goes. The process writes to file descriptors; tests capture text.
 public protocol OutputSink: AnyObject {
     func write(_ text: String)
+    /// The errno of a write that failed for a reason other than the reader going away (a full
+    /// disk), if one did; the runner decides what it means for the exit status.
+    var writeFailure: Int32? { get }
+}
+
+extension OutputSink {
+    public var writeFailure: Int32? { nil }
 }
 
 /// What the process gives a run: arguments aside, its environment and standard streams.
@@ -74,6 +81,10 @@ public final class CommandContext {
 
     /// Problems the store met after a change was already saved, for stderr.
     var repositoryWarnings: [String] { cachedRepository?.warnings ?? [] }
+
+    /// Whether this run saved a change to the repository (then a failure to print is no
+    /// longer "nothing happened").
+    var committedChange: Bool { cachedRepository?.committedChange ?? false }
 
     /// A path as the user typed it, made absolute against the working directory.
     public func absolutePath(_ path: String) -> String {

@@ -27,6 +27,8 @@ public struct CommandOutput {
         case table(TextTable)
         /// Printed exactly as it is, with no newline added (CSV with its own line ends).
         case raw(String)
+        /// Output the renderer already made (a batch's lines, escaped and styled): printed as it is.
+        case rendered(String)
     }
 
     /// A created or changed record: `-q` prints its id, `--json` the record, people `message`.
@@ -58,8 +60,10 @@ public struct TextTable {
         self.maxWidths = maxWidths
     }
 
+    /// Cells are escaped for the terminal (TerminalText) before they are measured and styled.
     func render(style: Style) -> [String] {
-        let cut = rows.map { row in row.enumerated().map { i, cell in TextTable.truncate(cell, maxWidths[i]) } }
+        let header = self.header.map(TerminalText.escaped)
+        let cut = rows.map { row in row.enumerated().map { i, cell in TextTable.truncate(TerminalText.escaped(cell), maxWidths[i]) } }
         var widths = header.map(\.count)
         for row in cut {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }

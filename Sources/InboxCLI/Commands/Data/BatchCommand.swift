@@ -4,7 +4,7 @@ struct BatchCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "batch", abstract: "Run commands read from standard input, one per line, as one all-or-nothing change",
         options: [OptionSpec("keep-going", "keep the lines that succeed when some fail (each failed line is undone)")],
-        discussion: "Each line is written as after 'inbox', with shell-style quotes and no expansion; # starts a comment. All lines run in one process under one lock and are written together at the end: if a line fails, nothing is written and batch exits with that line's status, unless --keep-going. Inside a batch, messages to be delivered through a hook are queued for the next flush, because the hook cannot run before the batch is written.",
+        discussion: "Each line is written as after 'inbox', with shell-style quotes and no expansion; # starts a comment; lines may end with LF or CRLF. Global options given to batch (--now, --as, --json, -q, --no-color, --lock-timeout) apply to every line unless the line gives its own; a line's --repo must name the batch's repository. All lines run in one process under one lock and are written together at the end: if a line fails, nothing is written and batch exits with that line's status, unless --keep-going. Output appears once the batch is written, and only for the lines that were kept. init, demo, import, fsck --repair, message flush and batch cannot be lines: each is its own change or runs the delivery hook, which cannot run before the batch is written; messages sent through a hook inside a batch are queued for the next flush.",
         examples: ["inbox batch < fixture-commands.txt", "printf 'contact add \"Ada Lovelace\"\\ncontact add \"Grace Hopper\"\\n' | inbox batch"]
     )
 
@@ -16,31 +16,23 @@ struct BatchCommand: InboxCommand {
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
-        let input = try context.environment.readStandardInput()
-        guard let text = String(validating: input, as: UTF8.self) else {
-            throw InboxError.badData(path: "<stdin>", line: 1, reason: "input is not valid UTF-8")
-        }
-        var lines: [(number: Int, words: [String])] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            do throws(InboxError) {
-                let words = try ShellWords.split(String(line))
-                if words.first == "batch" { throw InboxError.usage("a batch cannot run another batch") }
-                if !words.isEmpty { lines.append((index + 1, words)) }
-            } catch {
-                throw InboxError.usage("<stdin>:\(index + 1): \(error.message)")
-            }
-        }
+        let lines = try BatchScript.lines(try context.environment.readStandardInput(), defaults: BatchScript.defaults(context))
+        let repository = try context.repository()
+        for line in lines { try BatchScript.vet(line, in: repository, context) }
         var environment = context.environment
         environment.readStandardInput = { () throws(InboxError) -> [UInt8] in
             throw InboxError.usage("inside a batch, standard input holds the batch itself; write the text on the line")
         }
-        let repository = try context.repository()
+        var kept: [String] = []
         var failed: [(line: Int, status: Int32)] = []
         try repository.batch { (tx) throws(InboxError) in
             for line in lines {
                 let savepoint = tx.savepoint()
-                let status = InboxCLI.run(line.words, environment, repository: repository)
-                guard status != 0 else { continue }
+                let output = BufferedOutput()
+                environment.stdout = output
+                environment.stderr = LineDiagnostics(context.environment.stderr, line: line.number)
+                let status = InboxCLI.perform(line.reading, environment, repository: repository)
+                guard status != 0 else { kept.append(output.text); continue }
                 guard keepGoing else {
                     throw InboxError.commandFailed(status: status, "batch: line \(line.number) failed (exit \(status)); nothing was written")
                 }
@@ -48,7 +40,10 @@ struct BatchCommand: InboxCommand {
                 failed.append((line.number, status))
             }
         }
+        repository.markCommitted()
         var out = CommandOutput()
+        out.forcedForm = .text
+        out.lines = [.rendered(kept.joined())]
         out.notices = ["batch: \(lines.count) commands, \(lines.count - failed.count) done" +
                        (failed.isEmpty ? "" : ", \(failed.count) failed and undone (lines \(failed.map { String($0.line) }.joined(separator: ", ")))")]
         if let first = failed.first {

@@ -1,0 +1,67 @@
+import Foundation
+import XCTest
+
+/// A batch is one change: its lines take the batch's options, stay in its repository and its
+/// transaction, and print nothing that was not written.
+final class BatchSafetyTests: XCTestCase {
+    func testGlobalOptionsGivenToBatchApplyToItsLinesUnlessTheLineGivesItsOwn() {
+        let repo = makeRepository()
+        let result = inbox("--now", "2020-01-02T03:04:05Z", "--json", "batch", in: repo,
+                           stdin: "contact add Ada\ncontact add Bob --now 2021-06-07T08:09:10Z\n")
+        let records = result.jsonLines()
+        XCTAssertEqual(records.map { $0["id"] as? String }, ["ct1", "ct2"], result.stdout)
+        XCTAssertEqual(records.map { $0["created_at"] as? String }, ["2020-01-02T03:04:05Z", "2021-06-07T08:09:10Z"])
+
+        let quiet = inbox("-q", "batch", in: repo, stdin: "contact add Cy\n")
+        XCTAssertEqual(quiet.stdout, "ct3\n")
+    }
+
+    func testALineNamingAnotherRepositoryIsRefused() {
+        let repo = makeRepository(), other = makeRepository()
+        let result = inbox("batch", in: repo, stdin: "contact add Ada\ncontact add Dee --repo \(other.path)\n", expect: 64)
+        XCTAssertTrue(result.stderr.contains("<stdin>:2: --repo '\(other.path)' is not the batch's repository"), result.stderr)
+        XCTAssertEqual(inbox("contact", "list", "-q", in: repo).stdout, "")
+        XCTAssertEqual(inbox("contact", "list", "-q", in: other).stdout, "")
+        // Naming the batch's own repository is fine.
+        inbox("batch", in: repo, stdin: "contact add Ada --repo \(repo.path)\n")
+        XCTAssertEqual(inbox("contact", "list", "-q", in: repo).stdout, "ct1\n")
+    }
+
+    func testCommandsThatCannotJoinTheTransactionAreRefusedBeforeAnythingRuns() throws {
+        let repo = makeRepository()
+        try "".write(toFile: repo.file("empty.jsonl"), atomically: false, encoding: .utf8)
+        for line in ["init", "demo", "import empty.jsonl", "fsck --repair", "message flush", "batch"] {
+            let result = inbox("batch", in: repo, stdin: "contact add Ada\n\(line)\n", expect: 64)
+            let name = line.split(separator: " ").prefix(line.hasPrefix("message") ? 2 : 1).joined(separator: " ")
+            XCTAssertTrue(result.stderr.contains("<stdin>:2: '\(name)' cannot run inside a batch"), "\(line): \(result.stderr)")
+            XCTAssertEqual(result.stdout, "", line)
+        }
+        XCTAssertEqual(inbox("contact", "list", "-q", in: repo).stdout, "")
+        inbox("batch", in: repo, stdin: "message flush --dry-run\nfsck\n")
+    }
+
+    func testCRLFLineEndsAreLineEndsAndALoneCRIsRefused() {
+        let repo = makeRepository()
+        let result = inbox("batch", in: repo, stdin: "contact add Ada\r\n# a comment\r\ncontact add Grace --company 'Navy'\r\n")
+        XCTAssertTrue(result.stderr.contains("2 commands, 2 done"), result.stderr)
+        let companies = inbox("contact", "show", "ct2", "--json", in: repo).jsonLines().first?["company"] as? String
+        XCTAssertEqual(companies, "Navy")
+
+        let lone = inbox("batch", in: repo, stdin: "contact add Bob\ncontact add Ca\rrol\n", expect: 65)
+        XCTAssertTrue(lone.stderr.contains("<stdin>:2: a carriage return inside the line"), lone.stderr)
+        XCTAssertEqual(inbox("contact", "list", "-q", in: repo).lines.sorted(), ["ct1", "ct2"])
+    }
+
+    func testOutputAppearsOnlyForLinesThatWereWritten() {
+        let repo = makeRepository()
+        let failing = inbox("batch", in: repo, stdin: "contact add Ada\ncontact show ct404\n", expect: 66)
+        XCTAssertEqual(failing.stdout, "", "printed a record that was rolled back")
+        XCTAssertTrue(failing.stderr.contains("<stdin>:2: Error: no contact 'ct404'"), failing.stderr)
+        XCTAssertTrue(failing.stderr.contains("line 2 failed"), failing.stderr)
+
+        let kept = inbox("batch", "--keep-going", in: repo, stdin: "contact add Ada\ncontact show ct404\ncontact add Grace\n", expect: 66)
+        XCTAssertEqual(kept.lines.count, 2, kept.stdout)
+        XCTAssertTrue(kept.lines.allSatisfy { $0.hasPrefix("Added contact ct") }, kept.stdout)
+        XCTAssertTrue(kept.stdout.contains("Ada") && kept.stdout.contains("Grace"), kept.stdout)
+    }
+}
