@@ -14,6 +14,9 @@ public final class Repository {
     public let store: StoreDirectory
     /// Problems that arose after a change was already saved (see `Journal.commit`).
     public private(set) var warnings: [String] = []
+    /// True once a write through this object saved a change: a failure after that point (a
+    /// full stdout) must not be reported as "nothing changed".
+    public private(set) var committedChange = false
 
     public static let storeName = ".inbox"
     public static let formatVersion: Int64 = 1
@@ -145,7 +148,9 @@ public final class Repository {
         try Journal.recover(in: store)
         let tx = Transaction(repository: self)
         let result = try body(tx)
-        warnings += try Journal.commit(tx.stagedFiles(), in: store)
+        let staged = tx.stagedFiles()
+        warnings += try Journal.commit(staged, in: store)
+        if !staged.isEmpty { committedChange = true }
         return result
     }
 

@@ -40,7 +40,6 @@ struct BatchCommand: InboxCommand {
                 failed.append((line.number, status))
             }
         }
-        repository.markCommitted()
         var out = CommandOutput()
         out.forcedForm = .text
         out.lines = [.rendered(kept.joined())]
