@@ -67,6 +67,17 @@ public enum FileSystem {
         return lstat(path, &info) == 0
     }
 
+    /// Whether `path` is a directory: false when nothing (or a non-directory) is there; an error
+    /// when the answer cannot be had (a permission or I/O failure is not "no repository here").
+    public static func directoryExists(_ path: String) throws(InboxError) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return false }
+            throw fail(path, "stat")
+        }
+        return (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
     public static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR

@@ -49,14 +49,14 @@ public final class Repository {
                 dir = String(dir.dropLast(storeName.count))
                 if dir.isEmpty { dir = "." } else if dir.count > 1 { dir.removeLast() }
             }
-            guard FileSystem.isDirectory(dir + "/" + storeName) else {
+            guard try FileSystem.directoryExists(dir + "/" + storeName) else {
                 throw InboxError.noRepository("no inbox repository at \(explicit) (run 'inbox init \(explicit)' to create one)")
             }
             return try Repository(root: dir, lockTimeout: lockTimeout)
         }
         var dir = cwd
         while true {
-            if FileSystem.isDirectory(dir + (dir == "/" ? "" : "/") + storeName) {
+            if try FileSystem.directoryExists(dir + (dir == "/" ? "" : "/") + storeName) {
                 return try Repository(root: dir, lockTimeout: lockTimeout)
             }
             if dir == "/" || dir.isEmpty { break }

@@ -61,9 +61,14 @@ public final class RepositoryLock {
         for _ in 0..<8 {
             let fd = openat(store.fd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard fd >= 0 else { throw FileSystem.fail(store.display(name), "open lock") }
-            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            var locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+            while !locked && errno == EINTR { locked = flock(fd, LOCK_EX | LOCK_NB) == 0 }
+            if !locked {
+                let code = errno
                 close(fd)
-                return nil
+                // Only "someone holds it" means busy; anything else is an I/O error to report.
+                if code == EWOULDBLOCK { return nil }
+                throw FileSystem.fail(store.display(name), "flock", code)
             }
             var held = stat(), named = stat()
             if fstat(fd, &held) == 0, fstatat(store.fd, name, &named, AT_SYMLINK_NOFOLLOW) == 0,
