@@ -90,7 +90,7 @@ struct Checker {
     }
 
     static let topLevel: Set<String> = ["config.jsonl", "sequences.jsonl", "users.jsonl", "templates.jsonl", "lock", "flush.lock", "journal",
-                                        "contacts", "notes", "conversations", "messages", "tasks", "log", "index", "hooks", "attachments"]
+                                        "contacts", "notes", "conversations", "messages", "tasks", "log", "index", "hooks", "attachments", "outcomes"]
 
     mutating func run() throws(InboxError) {
         for name in try session.list("") where !Checker.topLevel.contains(name) {
