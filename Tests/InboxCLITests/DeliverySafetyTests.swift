@@ -147,6 +147,30 @@ final class DeliverySafetyTests: XCTestCase {
         inbox("fsck", in: repo)
     }
 
+    func testAFlushThatCannotRecordAnOutcomeKeepsItAndLeavesTheRestForTheNextFlush() throws {
+        let hold = Self.holdingRepositoryLock(#"touch "$INBOX_REPO/locked"; sleep 1.5; rm "$INBOX_REPO/locked""#)
+        let repo = try repository(hook: """
+            \(logDelivery)
+            \(hold) </dev/null >/dev/null 2>&1 &
+            while [ ! -e "$INBOX_REPO/locked" ]; do sleep 0.05; done
+            """)
+        inbox("hook", "trust", in: repo)
+        inbox("message", "schedule", "cv1", "First", "--at", "+1h", in: repo, environment: env())
+        inbox("message", "schedule", "cv1", "Second", "--at", "+1h", in: repo, environment: env())
+        let flush = inbox("--lock-timeout", "0.2", "message", "flush", in: repo, environment: env("2026-11-21T12:00:00Z"))
+        XCTAssertTrue(flush.stderr.contains("ms1 is sent") && flush.stderr.contains("busy"), flush.stderr)
+        XCTAssertEqual(delivered(repo), ["ms1"], "the flush stopped after the outcome it could not record")
+        let deadline = Date().addingTimeInterval(10)
+        while FileManager.default.fileExists(atPath: repo.file("locked")) && Date() < deadline { usleep(50_000) }
+        usleep(100_000)
+        XCTAssertEqual(show("ms2", repo)["state"] as? String, "scheduled")
+        let next = inbox("message", "flush", in: repo, environment: env("2026-11-21T12:00:00Z"))
+        XCTAssertTrue(next.stderr.contains("1 sent") && next.stderr.contains("0 in-doubt"), next.stderr)
+        XCTAssertEqual(show("ms1", repo)["state"] as? String, "sent")
+        XCTAssertEqual(show("ms2", repo)["state"] as? String, "sent")
+        XCTAssertEqual(delivered(repo), ["ms1", "ms2"], "each delivered once")
+    }
+
     // MARK: 4. A hook that is not executable
 
     func testAHookThatIsNotExecutableFailsTheDeliveryAndSaysHowToFixIt() throws {

@@ -33,11 +33,15 @@ public enum HookTrust {
     /// exit 74 naming it: the hook is the repository's own file or nothing.
     public static func status(_ repository: Repository) throws(InboxError) -> Status {
         let path = repository.path(DeliveryHook.relativePath)
+        guard let content = try hookContent(repository) else {
+            // No hook: nothing to trust, and no need for a data directory (cron may have no HOME).
+            let record = try? recordPath(repository)
+            let trusted = try? record.flatMap { (r) throws(InboxError) in try trustedHash(r) }
+            return Status(path: path, installed: false, executable: false, sha256: nil, trustedSHA256: trusted ?? nil, state: .none,
+                          recordPath: record ?? "-")
+        }
         let record = try recordPath(repository)
         let trusted = try trustedHash(record)
-        guard let content = try hookContent(repository) else {
-            return Status(path: path, installed: false, executable: false, sha256: nil, trustedSHA256: trusted, state: .none, recordPath: record)
-        }
         let hash = SHA256.hex(content)
         let state: State = trusted == nil ? .untrusted : (trusted == hash ? .trusted : .changed)
         return Status(path: path, installed: true, executable: access(path, X_OK) == 0, sha256: hash, trustedSHA256: trusted,

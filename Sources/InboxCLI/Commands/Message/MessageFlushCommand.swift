@@ -30,6 +30,9 @@ struct MessageFlushCommand: InboxCommand {
             out.records = due.map { .object($0.json) }
             out.lines = due.map { .plain("would send \($0.id) in \($0.conversation) (due \(($0.scheduledAt ?? $0.at).localDescription))") }
             out.notices = ["flush --dry-run: \(due.count) due"]
+            if case .untrusted(let why) = try DeliveryHook.readiness(try context.repository()) {
+                out.notices.append("flush --dry-run: a real flush would exit 1: \(why)")
+            }
             return out
         }
         switch try Flush.run(try context.repository(), now: context.now, limit: limit) {
