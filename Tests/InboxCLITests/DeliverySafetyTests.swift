@@ -99,6 +99,18 @@ final class DeliverySafetyTests: XCTestCase {
         try FileManager.default.createSymbolicLink(atPath: repo.file(".inbox/hooks/deliver"), withDestinationPath: "/bin/true")
         let symlinked = inbox("hook", "trust", in: repo, expect: 74)
         XCTAssertTrue(symlinked.stderr.contains(".inbox/hooks/deliver"), symlinked.stderr)
+        // So is a symlinked hooks directory, and a send that would run it writes nothing.
+        let elsewhere = TempDirectory()
+        try ("#!/bin/sh\n" + logDelivery + "\n").write(toFile: elsewhere.file("deliver"), atomically: false, encoding: .utf8)
+        chmod(elsewhere.file("deliver"), 0o755)
+        try FileManager.default.removeItem(atPath: repo.file(".inbox/hooks"))
+        try FileManager.default.createSymbolicLink(atPath: repo.file(".inbox/hooks"), withDestinationPath: elsewhere.path)
+        XCTAssertTrue(inbox("hook", "trust", in: repo, expect: 74).stderr.contains(".inbox/hooks"))
+        let before = inbox("message", "list", "-q", in: repo).lines
+        inbox("message", "send", "cv1", "Hello", in: repo, expect: 74, environment: env())
+        XCTAssertEqual(inbox("message", "list", "-q", in: repo).lines, before)
+        XCTAssertEqual(delivered(repo), ["ms1", "ms2"])
+        try FileManager.default.removeItem(atPath: repo.file(".inbox/hooks"))
         inbox("fsck", in: repo)
     }
 
