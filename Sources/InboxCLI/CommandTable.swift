@@ -20,6 +20,7 @@ public struct CommandTable: Sendable {
             ("fixture", "Generate a realistic repository for tests and benchmarks"),
             ("user", "People who work the inbox, with their roles"),
             ("config", "Repository settings"),
+            ("hook", "The delivery hook: whether this machine trusts it"),
             ("fsck", "Check every line and reference of the repository"),
             ("date", "Show what a time expression means"),
             ("demo", "Create a sample repository and show it"),
@@ -44,6 +45,7 @@ public struct CommandTable: Sendable {
             ExportCommand.self, ImportCommand.self, BatchCommand.self, FixtureCommand.self,
             UserAddCommand.self, UserListCommand.self,
             ConfigGetCommand.self, ConfigSetCommand.self, ConfigUnsetCommand.self, ConfigListCommand.self,
+            HookStatusCommand.self, HookTrustCommand.self, HookUntrustCommand.self,
             FsckCommand.self, DemoCommand.self, DateCommand.self, HelpCommand.self, ManPageCommand.self, CompletionCommand.self, CompleteCommand.self,
         ]
     )

@@ -198,6 +198,7 @@ final class ConversationWorkflowTests: XCTestCase {
             """
         try script.write(toFile: hook, atomically: false, encoding: .utf8)
         chmod(hook, 0o755)
+        inbox("hook", "trust", in: repo)
         var env = Inbox.baseEnvironment()
         env["PATH"] = URL(fileURLWithPath: Inbox.binary).deletingLastPathComponent().path + ":" + (env["PATH"] ?? "")
         let sent = (inbox("--json", "message", "send", "cv1", "Hello", in: repo, environment: env).jsonLines().first ?? [:])

@@ -30,6 +30,7 @@ final class ScheduledSendTests: XCTestCase {
             exit 0
             """.write(toFile: hook, atomically: false, encoding: .utf8)
         chmod(hook, 0o755)
+        inbox("hook", "trust", in: repo)
         return repo
     }
 
@@ -70,28 +71,44 @@ final class ScheduledSendTests: XCTestCase {
         inbox("fsck", in: repo)
     }
 
-    func testAFailedDeliveryIsRetriedByALaterFlushUpToTheLimit() throws {
+    func testAFailedDeliveryIsRetriedByALaterFlushAfterABackoffUpToTheLimit() throws {
         let repo = try repositoryWithHook()
         inbox("config", "set", "delivery.max_attempts", "3", in: repo)
         inbox("message", "schedule", "cv1", "Reminder", "--at", "+1h", in: repo, environment: env(start))
         FileManager.default.createFile(atPath: repo.file("fail"), contents: Data())
-        let first = inbox("message", "flush", in: repo, expect: 69, environment: env(later))
+        let first = inbox("message", "flush", in: repo, expect: 69, environment: env("2026-11-21T12:00:00Z"))
         XCTAssertTrue(first.stderr.contains("1 failed"), first.stderr)
         XCTAssertEqual(state("ms1", repo)["state"] as? String, "failed")
         XCTAssertEqual(state("ms1", repo)["error"] as? String, "delivery hook exited 7")
+        XCTAssertEqual(state("ms1", repo)["retry_at"] as? String, "2026-11-21T12:01:00Z", "the first retry waits a minute")
+        // Awaiting its retry, it is still pending, shown with the retry time.
+        let pending = inbox("message", "list", "--scheduled", in: repo, environment: env("2026-11-21T12:00:00Z"))
+        XCTAssertTrue(pending.stdout.contains("ms1") && pending.stdout.contains("retry 2026-11-21 12:01"), pending.stdout)
         try FileManager.default.removeItem(atPath: repo.file("fail"))
-        inbox("message", "flush", in: repo, environment: env(later))
+        // A flush before the backoff has passed leaves it alone.
+        let early = inbox("message", "flush", in: repo, environment: env("2026-11-21T12:00:30Z"))
+        XCTAssertTrue(early.stderr.contains("flush: 0 sent, 0 failed"), early.stderr)
+        XCTAssertEqual(delivered(repo), [])
+        inbox("message", "flush", in: repo, environment: env("2026-11-21T12:01:00Z"))
         XCTAssertEqual(state("ms1", repo)["state"] as? String, "sent")
         XCTAssertEqual(state("ms1", repo)["attempts"] as? Int, 2)
+        XCTAssertNil(state("ms1", repo)["retry_at"], "a sent message keeps no retry time")
         XCTAssertEqual(delivered(repo), ["ms1"])
 
-        // Past the limit it stays failed.
+        // 1 minute, then 5, then past the limit it stays failed.
         inbox("message", "schedule", "cv1", "Another", "--at", "+1h", in: repo, environment: env(start))
         FileManager.default.createFile(atPath: repo.file("fail"), contents: Data())
-        for _ in 0..<3 { inbox("message", "flush", in: repo, expect: 69, environment: env(later)) }
-        XCTAssertTrue(inbox("message", "flush", in: repo, environment: env(later)).stderr.contains("0 failed"))
+        inbox("message", "flush", in: repo, expect: 69, environment: env("2026-11-21T13:00:00Z"))
+        XCTAssertEqual(state("ms2", repo)["retry_at"] as? String, "2026-11-21T13:01:00Z")
+        inbox("message", "flush", in: repo, expect: 69, environment: env("2026-11-21T13:01:00Z"))
+        XCTAssertEqual(state("ms2", repo)["retry_at"] as? String, "2026-11-21T13:06:00Z", "the second retry waits 5 minutes")
+        XCTAssertTrue(inbox("message", "flush", in: repo, environment: env("2026-11-21T13:05:59Z")).stderr.contains("0 failed"))
+        inbox("message", "flush", in: repo, expect: 69, environment: env("2026-11-21T13:06:00Z"))
+        XCTAssertTrue(inbox("message", "flush", in: repo, environment: env("2026-11-22T13:00:00Z")).stderr.contains("0 failed"))
         XCTAssertEqual(state("ms2", repo)["attempts"] as? Int, 3)
         XCTAssertEqual(state("ms2", repo)["state"] as? String, "failed")
+        XCTAssertEqual(inbox("message", "list", "--scheduled", "-q", in: repo).lines, [], "out of attempts: no longer pending")
+        inbox("fsck", in: repo)
     }
 
     func testAFlushKilledWhileItsHookRunsLeavesTheMessageInDoubtAndNeverResendsIt() throws {

@@ -48,7 +48,9 @@ public enum DeliveryQueue {
     /// The entry a message should have, if any.
     static func entry(for m: Message) -> QueueEntry? {
         guard let state = m.state, queuedStates.contains(state), m.kind == .message, m.direction == .outbound else { return nil }
-        return QueueEntry(due: m.scheduledAt ?? m.at, message: m.id, conversation: m.conversation, state: state)
+        // A failed one waits out its backoff.
+        let due = (state == .failed ? m.retryAt : nil) ?? m.scheduledAt ?? m.at
+        return QueueEntry(due: due, message: m.id, conversation: m.conversation, state: state)
     }
 
     static func maxAttempts(_ session: Session) throws(InboxError) -> Int64 {

@@ -4,32 +4,42 @@
 /// each message is marked `sending`, durably, before its hook runs and `sent` after; a
 /// `sending` message whose process is gone is marked `in-doubt` and never resent by a flush;
 /// do-not-contact and the WhatsApp window are checked again at delivery (`blocked`); failures
-/// are retried by later flushes until `delivery.max_attempts`.
+/// are retried by later flushes, after a backoff (`Backoff`), until `delivery.max_attempts`.
 public enum Flush {
     public struct Handled: Sendable {
         public var message: Message
         /// What happened in this flush: the message's new state.
         public var outcome: Message.State
+        /// In-doubt because its hook ran out of time in this flush (not left by a dead one).
+        public var timedOut = false
     }
 
     public enum Result: Sendable {
-        /// Another flush holds the lock; nothing was done.
-        case busy
-        case done([Handled])
+        /// Another flush holds the lock; nothing was done. `stuck` says so when that flush has
+        /// made no progress for several delivery timeouts.
+        case busy(stuck: String?)
+        /// What was handled, and notes for stderr (an outcome left for the next writer).
+        case done([Handled], notes: [String])
     }
 
     static let lockName = "flush.lock"
 
     public static func run(_ repository: Repository, now: Timestamp, limit: Int?) throws(InboxError) -> Result {
-        guard let lock = try RepositoryLock.tryAcquire(lockName, in: repository.store) else { return .busy }
-        defer { withExtendedLifetime(lock) {} }
-        let hook = DeliveryHook.isInstalled(repository)
-        var handled: [Handled] = []
-        let due = try repository.write { (tx) throws(InboxError) -> [String] in
-            handled += try markAbandoned(now: now, in: tx)
-            return try dueMessages(now: now, limit: limit, in: tx).map(\.id)
+        let readiness = try DeliveryHook.readiness(repository)
+        if case .untrusted(let why) = readiness { throw InboxError.refused(why) }
+        guard let lock = try RepositoryLock.tryAcquire(lockName, in: repository.store) else {
+            return .busy(stuck: FlushHolder.stuck(repository))
         }
-        guard hook else {
+        let holder = FlushHolder(lock)
+        defer { holder.release(); withExtendedLifetime(lock) {} }
+        var handled: [Handled] = []
+        let (due, timeout) = try repository.write { (tx) throws(InboxError) -> ([String], Double) in
+            // An outcome an earlier command could not record is applied before anything is judged in-doubt.
+            try Outcomes.applySpooled(in: tx)
+            handled += try markAbandoned(now: now, in: tx)
+            return (try dueMessages(now: now, limit: limit, in: tx).map(\.id), try DeliveryHook.timeout(tx))
+        }
+        guard readiness.isInstalled else {
             // No hook: each message is recorded as sent; one change for the whole batch.
             handled += try repository.write { (tx) throws(InboxError) -> [Handled] in
                 var out: [Handled] = []
@@ -38,22 +48,46 @@ public enum Flush {
                 }
                 return out
             }
-            return .done(handled)
+            return .done(handled, notes: [])
         }
         // With a hook: one change per message, which also records the previous message's outcome.
         var previous: (Message, DeliveryHook.Outcome)?
         for id in due + [nil as String?] {
-            let started = try repository.write { (tx) throws(InboxError) -> Handled? in
-                if let (message, outcome) = previous { handled.append(try finish(message, outcome, in: tx)) }
-                guard let id else { return nil }
-                return try start(id, now: now, hookInstalled: true, in: tx)
+            holder.progress()
+            let started: Handled?
+            do throws(InboxError) {
+                let (finished, next) = try repository.write { (tx) throws(InboxError) -> (Handled?, Handled?) in
+                    let finished = try previous.map { (message, outcome) throws(InboxError) in try finish(message, outcome, now: now, in: tx) }
+                    guard let id else { return (finished, nil) }
+                    return (finished, try start(id, now: now, hookInstalled: true, in: tx))
+                }
+                if let finished { handled.append(finished) }
+                started = next
+            } catch {
+                // Once a hook has run its outcome is kept, never lost to a busy lock; the rest
+                // waits for the next flush.
+                guard let (message, outcome) = previous else {
+                    if handled.isEmpty { throw error }
+                    return .done(handled, notes: ["flush: stopped early (\(error.message)); the rest waits for the next flush"])
+                }
+                var settled = message
+                Outbox.apply(outcome, to: &settled, now: now)
+                let delivery = Outbox.spoolOutcome(settled, outcome, repository: repository, because: error)
+                handled.append(Handled(message: delivery.message, outcome: delivery.message.state ?? .inDoubt, timedOut: isTimeout(outcome)))
+                let note = "flush: stopped early; \(message.id) is \(delivery.message.state?.rawValue ?? "in-doubt"): \(delivery.deferredNote ?? "")"
+                return .done(handled, notes: [note])
             }
             previous = nil
             guard let started else { continue }
             guard started.outcome == .sending else { handled.append(started); continue }
-            previous = (started.message, DeliveryHook.deliver(started.message, repository: repository))
+            previous = (started.message, DeliveryHook.deliver(started.message, repository: repository, timeout: timeout))
         }
-        return .done(handled)
+        return .done(handled, notes: [])
+    }
+
+    static func isTimeout(_ outcome: DeliveryHook.Outcome) -> Bool {
+        if case .timedOut = outcome { return true }
+        return false
     }
 
     /// What a flush would deliver now, soonest first (for --dry-run and listings).
@@ -64,6 +98,7 @@ public enum Flush {
             guard entry.state == .scheduled || entry.state == .failed else { continue }
             guard let message = try Messages.get(entry.message, in: session) else { continue }
             if message.state == .failed && message.attempts >= maxAttempts { continue }
+            if message.state == .failed, let retryAt = message.retryAt, retryAt > now { continue }
             out.append(message)
             if let limit, out.count >= limit { break }
         }
@@ -95,6 +130,7 @@ public enum Flush {
             throw InboxError.dataProblems("\(message.id) refers to a conversation or contact that does not exist (run inbox fsck)")
         }
         let firstAttempt = message.state == .scheduled
+        message.retryAt = nil
         if let refusal = SendRules.refusal(channel: message.channel, contact: contact, conversation: conversation,
                                            usesTemplate: message.template != nil, now: now) {
             message.state = .blocked
@@ -120,11 +156,11 @@ public enum Flush {
         return Handled(message: message, outcome: message.state!)
     }
 
-    static func finish(_ message: Message, _ outcome: DeliveryHook.Outcome, in tx: Transaction) throws(InboxError) -> Handled {
+    static func finish(_ message: Message, _ outcome: DeliveryHook.Outcome, now: Timestamp, in tx: Transaction) throws(InboxError) -> Handled {
         var current = try Messages.get(message.id, in: tx) ?? message
-        Outbox.apply(outcome, to: &current)
+        Outbox.apply(outcome, to: &current, now: now)
         try Messages.save([current], in: tx)
-        return Handled(message: current, outcome: current.state!)
+        return Handled(message: current, outcome: current.state!, timedOut: isTimeout(outcome))
     }
 }
 
@@ -132,6 +168,7 @@ extension Outbox {
     /// `message send --retry ID`: a failed or in-doubt message, sent again on purpose, with the
     /// same id so the provider can drop a duplicate.
     public static func retry(_ id: String, now: Timestamp, hookInstalled: Bool, in tx: Transaction) throws(InboxError) -> Message {
+        try Outcomes.applySpooled(in: tx)
         var message = try Messages.resolve(id, in: tx)
         guard message.state == .failed || message.state == .inDoubt else {
             throw InboxError.refused("\(message.id) is \(message.state?.rawValue ?? "not an outbound message"); only failed or in-doubt messages are retried")

@@ -34,6 +34,9 @@ public struct Message: IdentifiedRecord, Sendable {
     public var sendingBy: String?
     public var error: String?
     public var providerID: String?
+    /// While `failed`: no retry before this time (the backoff). Stored only when set, so
+    /// records written before it existed stay byte-identical.
+    public var retryAt: Timestamp?
 
     public init(id: String, conversation: Conversation, direction: Direction, kind: Kind, text: String, at: Timestamp) {
         self.id = id
@@ -82,11 +85,17 @@ public struct Message: IdentifiedRecord, Sendable {
         sendingBy = try f.optionalString("sending_by")
         error = try f.optionalString("error")
         providerID = try f.optionalString("provider_id")
+        if let value = f.absentOr("retry_at") {
+            guard case .string(let text) = value, let t = Timestamp(iso: text) else {
+                throw JSONParseError("field \"retry_at\" must be a UTC time like 2026-11-21T09:00:00Z")
+            }
+            retryAt = t
+        }
         guard Messages.number(of: id) != nil else { throw JSONParseError("field \"id\" is not a message id: \"\(id)\"") }
     }
 
     public var json: JSONObject {
-        JSONObject([
+        var pairs: [(key: String, value: JSONValue)] = [
             ("id", .string(id)), ("conversation", .string(conversation)), ("contact", .string(contact)),
             ("channel", .string(channel.rawValue)), ("direction", .string(direction.rawValue)), ("kind", .string(kind.rawValue)),
             ("state", .optional(state?.rawValue)), ("text", .string(text)), ("at", .string(at.iso)),
@@ -95,7 +104,9 @@ public struct Message: IdentifiedRecord, Sendable {
             ("attachments", .array(attachments.map { .object($0.json) })),
             ("seen_by", .array(seenBy.map { .object($0.json) })), ("pin", pin.map { .object($0.json) } ?? .null),
             ("attempts", .int(attempts)), ("sending_by", .optional(sendingBy)), ("error", .optional(error)), ("provider_id", .optional(providerID)),
-        ])
+        ]
+        if let retryAt { pairs.append(("retry_at", .string(retryAt.iso))) }
+        return JSONObject(pairs)
     }
 
     /// Pinned messages form the conversation's to-do panel.

@@ -146,14 +146,17 @@ extension Messages {
 }
 
 extension Messages {
-    /// Pending sends, soonest first, for the whole repository or one conversation or contact.
+    /// Pending sends, soonest first, for the whole repository or one conversation or contact:
+    /// those scheduled, and failed ones waiting for their retry.
     static func scheduled(_ filter: MessageFilter, in session: Session) throws(InboxError) -> [Message] {
+        let maxAttempts = try DeliveryQueue.maxAttempts(session)
         let conversation = try filter.conversation.map { (id) throws(InboxError) in try Conversations.resolve(id, in: session).id }
         let contact = try filter.contact.map { (id) throws(InboxError) in try Contacts.resolve(id, in: session).id }
         var out: [Message] = []
-        for entry in try DeliveryQueue.all(session) where entry.state == .scheduled {
+        for entry in try DeliveryQueue.all(session) where entry.state == .scheduled || entry.state == .failed {
             if let conversation, entry.conversation != conversation { continue }
             guard let message = try get(entry.message, in: session) else { continue }
+            if message.state == .failed && message.attempts >= maxAttempts { continue }
             if let contact, message.contact != contact { continue }
             if filter.pinned && message.pin == nil { continue }
             out.append(message)

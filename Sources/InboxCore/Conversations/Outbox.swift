@@ -48,6 +48,7 @@ public enum Outbox {
     /// when there is no delivery hook). Delivery happens after the commit, in `deliver`.
     public static func prepare(_ request: OutboundRequest, actor: String, now: Timestamp, hookInstalled: Bool,
                                in tx: Transaction) throws(InboxError) -> (Message, Conversation) {
+        try Outcomes.applySpooled(in: tx)
         var (conversation, contact) = try target(request, now: now, in: tx)
         guard conversation.status == .open || request.note else {
             throw InboxError.refused("\(conversation.id) is closed; reopen it first (inbox conversation reopen \(conversation.id)) or send with --contact and --channel to start a new one")
@@ -175,28 +176,79 @@ public enum Outbox {
         }
     }
 
+    /// What became of a message handed to the hook.
+    public struct Delivery: Sendable {
+        public var message: Message
+        public var outcome: DeliveryHook.Outcome
+        /// Set when the outcome could not be recorded now and was spooled for the next writer
+        /// (or, worse, not even spooled): why.
+        public var deferred: String?
+        public var spooled = true
+
+        /// Exit 69 for a failed or timed-out delivery, naming the message and its state.
+        public var failure: InboxError? {
+            switch outcome {
+            case .failed(let reason):
+                return .deliveryFailed("\(message.id) was not delivered: \(reason); it is recorded as failed")
+            case .timedOut(let reason):
+                return .deliveryFailed("\(message.id) is in-doubt: \(reason) (inbox message send --retry \(message.id) sends it again)")
+            case .noHook, .sent:
+                return nil
+            }
+        }
+
+        /// What to add to the command's confirmation when the record waits for the next writer.
+        public var deferredNote: String? {
+            guard let deferred else { return nil }
+            if spooled { return "the record is updated by the next inbox command that writes: \(deferred)" }
+            return "its outcome could not be recorded (\(deferred)); it will show as in-doubt, and it was \(message.state?.rawValue ?? "handled")"
+        }
+    }
+
     /// Runs the delivery hook for a message recorded as `sending`, outside the lock, and
-    /// records the outcome. A failure is recorded as `failed` and reported as exit 69.
-    public static func deliver(_ message: Message, repository: Repository, now: Timestamp) throws(InboxError) -> Message {
-        guard message.state == .sending else { return message }
-        let outcome = DeliveryHook.deliver(message, repository: repository)
-        let updated = try repository.write { (tx) throws(InboxError) -> Message in
-            guard var current = try Messages.get(message.id, in: tx) else { return message }
-            apply(outcome, to: &current)
-            try Messages.save([current], in: tx)
-            return current
+    /// records the outcome. Never throws once the hook has run: if the repository cannot take
+    /// the record now, the outcome is spooled for the next writer (`Outcomes`).
+    public static func deliver(_ message: Message, repository: Repository, timeout: Double, now: Timestamp) -> Delivery {
+        guard message.state == .sending else { return Delivery(message: message, outcome: .noHook) }
+        let outcome = DeliveryHook.deliver(message, repository: repository, timeout: timeout)
+        var settled = message
+        apply(outcome, to: &settled, now: now)
+        do throws(InboxError) {
+            let updated = try repository.write { (tx) throws(InboxError) -> Message in
+                try Outcomes.applySpooled(in: tx)
+                guard var current = try Messages.get(message.id, in: tx), current.state == .sending || current.state == .inDoubt else {
+                    return settled
+                }
+                apply(outcome, to: &current, now: now)
+                try Messages.save([current], in: tx)
+                return current
+            }
+            return Delivery(message: updated, outcome: outcome)
+        } catch {
+            return spoolOutcome(settled, outcome, repository: repository, because: error)
         }
-        if case .failed(let reason) = outcome {
-            throw InboxError.deliveryFailed("\(message.id) was not delivered: \(reason); it is recorded as failed")
+    }
+
+    /// The repository would not take the record: leave it in the spool.
+    public static func spoolOutcome(_ settled: Message, _ outcome: DeliveryHook.Outcome, repository: Repository,
+                                    because error: InboxError) -> Delivery {
+        let why: String
+        if case .busy = error { why = "the repository was busy" } else { why = error.message }
+        do throws(InboxError) {
+            try Outcomes.spool(settled, repository: repository)
+            return Delivery(message: settled, outcome: outcome, deferred: why)
+        } catch let spoolError {
+            return Delivery(message: settled, outcome: outcome, deferred: "\(why); \(spoolError.message)", spooled: false)
         }
-        return updated
     }
 }
 
 extension Outbox {
-    /// Records what the delivery hook said about a message that was `sending`.
-    static func apply(_ outcome: DeliveryHook.Outcome, to message: inout Message) {
+    /// Records what the delivery hook said about a message that was `sending`. A failure waits
+    /// out its backoff before a flush tries it again; a timeout is in-doubt (it may have gone).
+    static func apply(_ outcome: DeliveryHook.Outcome, to message: inout Message, now: Timestamp) {
         message.sendingBy = nil
+        message.retryAt = nil
         switch outcome {
         case .noHook, .sent:
             message.state = .sent
@@ -204,6 +256,10 @@ extension Outbox {
             if case .sent(let providerID) = outcome { message.providerID = providerID }
         case .failed(let reason):
             message.state = .failed
+            message.error = reason
+            message.retryAt = Backoff.retryAt(after: now, attempts: message.attempts)
+        case .timedOut(let reason):
+            message.state = .inDoubt
             message.error = reason
         }
     }

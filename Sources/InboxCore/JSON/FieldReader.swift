@@ -87,6 +87,11 @@ public struct FieldReader {
         return v
     }
 
+    /// A field that older records do not have: nil when absent (null is not accepted).
+    public mutating func absentOr(_ key: String) -> JSONValue? {
+        field(key)
+    }
+
     /// Call last: a field nobody read is a field the record does not define.
     public func finish() throws(JSONParseError) {
         for pair in object.pairs where !used.contains(pair.key) {

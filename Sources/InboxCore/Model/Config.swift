@@ -34,6 +34,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case goalYours = "goal.yours"
     case phoneCountryCode = "phone.country_code"
     case deliveryMaxAttempts = "delivery.max_attempts"
+    case deliveryTimeout = "delivery.timeout"
     case repositoryFormat = "repository.format"
 
     public var summary: String {
@@ -48,6 +49,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .goalYours: return "reply-time goal for your conversations (duration, or end-of-day)"
         case .phoneCountryCode: return "calling code for numbers written without +, e.g. 1 or 44"
         case .deliveryMaxAttempts: return "delivery attempts before a scheduled message stays failed"
+        case .deliveryTimeout: return "seconds the delivery hook may run before it is killed and its message is in-doubt"
         case .repositoryFormat: return "format version of this repository (read-only)"
         }
     }
@@ -61,6 +63,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .goalMissed: return .string("4h")
         case .goalYours: return .string("end-of-day")
         case .deliveryMaxAttempts: return .int(5)
+        case .deliveryTimeout: return .int(30)
         case .repositoryFormat: return .int(Repository.formatVersion)
         }
     }
@@ -109,6 +112,11 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .deliveryMaxAttempts:
             guard let n = Int64(text), (1...100).contains(n) else {
                 throw InboxError.usage("delivery.max_attempts must be a whole number from 1 to 100, not '\(text)'")
+            }
+            return .int(n)
+        case .deliveryTimeout:
+            guard let n = Int64(text), (1...3600).contains(n) else {
+                throw InboxError.usage("delivery.timeout must be a whole number of seconds from 1 to 3600, not '\(text)'")
             }
             return .int(n)
         }

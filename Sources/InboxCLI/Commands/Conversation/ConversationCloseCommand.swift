@@ -20,11 +20,12 @@ struct ConversationCloseCommand: InboxCommand {
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
         let ids = try context.ids(self.ids)
         let repository = try context.repository()
-        let hook = DeliveryHook.isInstalled(repository)
-        let closed = try context.write { (tx, actor) throws(InboxError) in
-            try ids.map { (id) throws(InboxError) in
-                try Conversations.close(id, message: message, by: actor, now: context.now, hookInstalled: hook, in: tx)
-            }
+        let hook = try DeliveryHook.readiness(repository)
+        if case .untrusted(let why) = hook, message != nil, !repository.isBatching { throw InboxError.refused(why) }
+        let (closed, timeout) = try context.write { (tx, actor) throws(InboxError) in
+            (try ids.map { (id) throws(InboxError) in
+                try Conversations.close(id, message: message, by: actor, now: context.now, hookInstalled: hook.isInstalled, in: tx)
+            }, try DeliveryHook.timeout(tx))
         }
         var out = CommandOutput()
         var failure: InboxError?
@@ -32,13 +33,14 @@ struct ConversationCloseCommand: InboxCommand {
             out.ids.append(conversation.id)
             var line = "Closed \(conversation.id)"
             if let closing {
-                do throws(InboxError) {
-                    let delivered = try Outbox.deliver(closing, repository: repository, now: context.now)
-                    line += " after sending \(delivered.id)"
-                } catch {
+                let delivery = Outbox.deliver(closing, repository: repository, timeout: timeout, now: context.now)
+                if let error = delivery.failure {
                     failure = failure ?? error
-                    line += "; its closing message \(closing.id) failed"
+                    line += "; its closing message \(closing.id) is \(delivery.message.state?.rawValue ?? "failed")"
+                } else {
+                    line += " after sending \(delivery.message.id)"
                 }
+                if let note = delivery.deferredNote { line += " (\(note))" }
             }
             out.lines.append(.plain(line))
             out.records.append(.object(conversation.json))

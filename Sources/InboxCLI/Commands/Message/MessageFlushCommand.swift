@@ -8,7 +8,7 @@ struct MessageFlushCommand: InboxCommand {
             OptionSpec("limit", short: "n", value: "N", "deliver at most N messages this run"),
         ],
         discussion: """
-        Each due message is checked again (do-not-contact, the WhatsApp window: blocked if they refuse it), marked sending, handed to .inbox/hooks/deliver, and marked sent or failed. Failed deliveries are retried by later flushes up to delivery.max_attempts. A message left sending by a flush that died is marked in-doubt and never resent by a flush ('inbox message send --retry ID' resends it). Only one flush runs at a time; a second one says so and exits 0. Exits 69 if a delivery failed in this run.
+        Each due message is checked again (do-not-contact, the WhatsApp window: blocked if they refuse it), marked sending, handed to .inbox/hooks/deliver, and marked sent or failed. Failed deliveries are retried by later flushes after a backoff (1 minute, 5, 25, then every 2 hours) up to delivery.max_attempts. A hook that runs longer than delivery.timeout (default 30 seconds) is killed with everything it started, and its message is in-doubt. A hook not trusted on this machine is never run: flush exits 1 and every message stays scheduled (see inbox hook status). A message left sending by a flush that died is marked in-doubt and never resent by a flush ('inbox message send --retry ID' resends it). Only one flush runs at a time; a second one says so and exits 0, with a warning naming the first one's pid if it has made no progress for more than 3 delivery timeouts. Exits 69 if a delivery failed in this run.
         Crontab: */5 * * * * inbox --repo /srv/firm message flush
         """,
         examples: ["*/5 * * * * inbox --repo /srv/firm message flush", "inbox message flush --dry-run", "inbox --json message flush | jq -c ."]
@@ -30,22 +30,30 @@ struct MessageFlushCommand: InboxCommand {
             out.records = due.map { .object($0.json) }
             out.lines = due.map { .plain("would send \($0.id) in \($0.conversation) (due \(($0.scheduledAt ?? $0.at).localDescription))") }
             out.notices = ["flush --dry-run: \(due.count) due"]
+            if case .untrusted(let why) = try DeliveryHook.readiness(try context.repository()) {
+                out.notices.append("flush --dry-run: a real flush would exit 1: \(why)")
+            }
             return out
         }
         switch try Flush.run(try context.repository(), now: context.now, limit: limit) {
-        case .busy:
-            out.notices = ["flush: another flush is running; nothing done"]
-        case .done(let handled):
+        case .busy(let stuck):
+            out.notices = [stuck.map { "flush: warning: \($0); nothing done" } ?? "flush: another flush is running; nothing done"]
+        case .done(let handled, let notes):
             out.ids = handled.map(\.message.id)
             out.records = handled.map { h in
                 .object(JSONObject([("id", .string(h.message.id)), ("conversation", .string(h.message.conversation)),
                                     ("state", .string(h.outcome.rawValue)), ("attempts", .int(h.message.attempts)),
-                                    ("error", .optional(h.message.error))]))
+                                    ("error", .optional(h.message.error)), ("retry_at", .optional(h.message.retryAt?.iso))]))
             }
             out.lines = handled.map { .plain("\($0.message.id)  \($0.outcome.rawValue)" + ($0.message.error.map { "  \($0)" } ?? "")) }
             func count(_ state: Message.State) -> Int { handled.filter { $0.outcome == state }.count }
-            out.notices = ["flush: \(count(.sent)) sent, \(count(.failed)) failed, \(count(.blocked)) blocked, \(count(.inDoubt)) in-doubt"]
-            if count(.failed) > 0 { out.failure = .deliveryFailed("\(count(.failed)) deliver\(count(.failed) == 1 ? "y" : "ies") failed; later flushes retry them") }
+            let timedOut = handled.filter(\.timedOut).count
+            out.notices = notes + ["flush: \(count(.sent)) sent, \(count(.failed)) failed, \(count(.blocked)) blocked, \(count(.inDoubt)) in-doubt"]
+            if count(.failed) > 0 {
+                out.failure = .deliveryFailed("\(count(.failed)) deliver\(count(.failed) == 1 ? "y" : "ies") failed; later flushes retry them after a backoff")
+            } else if timedOut > 0 {
+                out.failure = .deliveryFailed("\(timedOut) deliver\(timedOut == 1 ? "y" : "ies") timed out (delivery.timeout) and may or may not have been sent; 'inbox message send --retry ID' sends one again")
+            }
         }
         return out
     }

@@ -8,7 +8,7 @@ struct MessageListCommand: InboxCommand {
             OptionSpec("contact", value: "ID", completion: .repository("contacts"), "every conversation of this contact"),
             OptionSpec("state", value: "STATE", completion: .choices(Message.State.allCases.map(\.rawValue)), "only outbound messages in this state"),
             OptionSpec("pinned", "only pinned messages (the to-do panel)"),
-            OptionSpec("scheduled", "only pending scheduled sends, soonest first"),
+            OptionSpec("scheduled", "only pending sends, soonest first: scheduled ones, and failed ones awaiting a retry (WHEN is the retry time)"),
             OptionSpec("limit", short: "n", value: "N", "only the last N"),
         ],
         examples: ["inbox message list --conversation cv1", "inbox message list --scheduled", "inbox message list --pinned", "inbox message list --state failed -q"]
@@ -36,8 +36,12 @@ struct MessageListCommand: InboxCommand {
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
-        let messages = try context.read { (s) throws(InboxError) in try Messages.list(filter, in: s) }
+        let (messages, timeout) = try context.read { (s) throws(InboxError) in
+            (try Messages.list(filter, in: s), filter.scheduled ? try DeliveryHook.timeout(s) : 0)
+        }
         var out = CommandOutput()
+        // Pending sends that nothing delivers: a flush stuck holding the flush lock.
+        if filter.scheduled, let stuck = Flush.stuckFlush(try context.repository(), timeout: timeout) { out.notices = ["warning: \(stuck)"] }
         out.ids = messages.map(\.id)
         out.records = messages.map { .object($0.json) }
         if !messages.isEmpty { out.lines = [.table(MessageView.table(messages, now: context.now))] }
@@ -50,8 +54,9 @@ enum MessageView {
         TextTable(
             header: ["ID", "CONVERSATION", "WHEN", "DIR", "KIND", "STATE", "BY", "TEXT", "PIN"],
             rows: messages.map { m in
-                let when = m.state == .scheduled ? (m.scheduledAt ?? m.at) : m.at
-                return [m.id, m.conversation, when.localDescription, m.direction == .inbound ? "←" : "→", m.kind.rawValue,
+                let when = m.state == .scheduled ? (m.scheduledAt ?? m.at).localDescription
+                    : m.state == .failed && m.retryAt != nil ? "retry " + m.retryAt!.localDescription : m.at.localDescription
+                return [m.id, m.conversation, when, m.direction == .inbound ? "←" : "→", m.kind.rawValue,
                         m.state?.rawValue ?? "-", m.direction == .inbound ? m.contact : (m.auto ? "auto" : m.author ?? "-"), m.text,
                         m.pin.map { ($0.done ? "done" : "to-do") + ($0.assignee.map { " @\($0)" } ?? "") } ?? "-"]
             },
@@ -74,6 +79,7 @@ enum MessageView {
         for a in m.attachments { fields.append(("Attachment", "\(a.name) (\(a.kind.rawValue), \(a.size) bytes) \(a.path)")) }
         if let pin = m.pin { fields.append(("Pinned", "by \(pin.by) \(pin.at.age(relativeTo: now))" + (pin.assignee.map { ", for \($0)" } ?? "") + (pin.done ? ", done" : ", to do"))) }
         if m.attempts > 0 { fields.append(("Attempts", String(m.attempts))) }
+        if let retry = m.retryAt, m.state == .failed { fields.append(("Next retry", retry.localDescription + " (" + retry.age(relativeTo: now) + ")")) }
         if let error = m.error { fields.append(("Error", error)) }
         if let provider = m.providerID { fields.append(("Provider id", provider)) }
         let width = fields.map { $0.0.count }.max() ?? 0

@@ -19,7 +19,7 @@ struct MessageSendCommand: InboxCommand {
             OptionSpec("at", value: "TIME", "send later instead (see TIME FORMS); the cron flush delivers it"),
             OptionSpec("retry", value: "ID", completion: .repository("messages"), "send a failed or in-doubt message again, on purpose, under the same id"),
         ],
-        discussion: "Placeholders {first_name}, {last_name}, {full_name}, {company}, {email}, {phone} and {user} are filled in; an unknown one is exit 64. Do-not-contact on the channel, and WhatsApp free text more than 24 hours after the contact's last message, are refused with exit 1 and nothing is written. With a delivery hook (.inbox/hooks/deliver) the message is marked sending, the hook runs, then it is marked sent (or failed, exit 69); without one it is recorded as sent.",
+        discussion: "Placeholders {first_name}, {last_name}, {full_name}, {company}, {email}, {phone} and {user} are filled in; an unknown one is exit 64. Do-not-contact on the channel, and WhatsApp free text more than 24 hours after the contact's last message, are refused with exit 1 and nothing is written. With a delivery hook (.inbox/hooks/deliver) the message is marked sending, the hook runs, then it is marked sent, or failed (exit 69), or in-doubt if the hook ran past delivery.timeout and was killed (exit 69); without one it is recorded as sent. A hook not trusted on this machine (inbox hook status) is never run: the send is refused with exit 1 and nothing is written. Once the hook has run, its outcome is kept: if the repository is busy it is recorded by the next inbox command that writes, and send still exits 0 for a message sent.",
         examples: ["inbox message send cv1 \"Hi {first_name}, the form is on its way by email\"",
                    "inbox message send --contact ct1 --channel email \"Your form\" --attach form.pdf",
                    "inbox message send cv1 --note \"Called, left voicemail\""]
@@ -82,12 +82,18 @@ enum MessageSending {
         request.attachments = attachments.map(context.absolutePath)
         let repository = try context.repository()
         request.queueForFlush = repository.isBatching
-        let hook = DeliveryHook.isInstalled(repository)
-        let (prepared, conversation) = try context.write { (tx, actor) throws(InboxError) in
-            try Outbox.prepare(request, actor: actor, now: context.now, hookInstalled: hook, in: tx)
+        let hook = try DeliveryHook.readiness(repository)
+        // An untrusted hook is never run: a send that would run it now is refused, unwritten.
+        if case .untrusted(let why) = hook, !request.note, request.scheduledAt == nil, !request.queueForFlush {
+            throw InboxError.refused(why)
         }
-        let message = try Outbox.deliver(prepared, repository: repository, now: context.now)
-        let what: String
+        let (prepared, conversation, timeout) = try context.write { (tx, actor) throws(InboxError) in
+            let (message, conversation) = try Outbox.prepare(request, actor: actor, now: context.now, hookInstalled: hook.isInstalled, in: tx)
+            return (message, conversation, try DeliveryHook.timeout(tx))
+        }
+        let delivery = Outbox.deliver(prepared, repository: repository, timeout: timeout, now: context.now)
+        let message = delivery.message
+        var what: String
         switch (message.kind, message.state) {
         case (.note, _): what = "Added note \(message.id) to \(conversation.id)"
         case (_, .scheduled?) where request.queueForFlush && message.scheduledAt == context.now:
@@ -95,17 +101,30 @@ enum MessageSending {
         case (_, .scheduled?): what = "Scheduled \(message.id) in \(conversation.id) for \(message.scheduledAt!.localDescription) (\(message.scheduledAt!.age(relativeTo: context.now)))"
         default: what = "Sent \(message.id) in \(conversation.id) by \(conversation.channel.rawValue)" + (message.to.map { " to \($0)" } ?? "")
         }
-        return .record(message.id, message.json, what)
+        return report(delivery, what, context)
+    }
+
+    /// The confirmation, or (exit 69) what became of a failed or timed-out delivery; never
+    /// "try again" once the hook has run.
+    static func report(_ delivery: Outbox.Delivery, _ what: String, _ context: CommandContext) -> CommandOutput {
+        var out = CommandOutput.record(delivery.message.id, delivery.message.json, what + (delivery.deferredNote.map { " (\($0))" } ?? ""))
+        if let failure = delivery.failure {
+            out.lines = []
+            if let note = delivery.deferredNote { out.notices = ["\(delivery.message.id): \(note)"] }
+            out.failure = failure
+        }
+        return out
     }
 
     static func retry(_ id: String, _ context: CommandContext) throws(InboxError) -> CommandOutput {
         let repository = try context.repository()
-        let hook = DeliveryHook.isInstalled(repository)
-        if hook && repository.isBatching { throw InboxError.refused("send --retry runs the delivery hook at once, so it cannot run inside a batch") }
-        let started = try context.write { (tx, _) throws(InboxError) in
-            try Outbox.retry(id, now: context.now, hookInstalled: hook, in: tx)
+        let hook = try DeliveryHook.readiness(repository)
+        if hook.isInstalled && repository.isBatching { throw InboxError.refused("send --retry runs the delivery hook at once, so it cannot run inside a batch") }
+        if case .untrusted(let why) = hook { throw InboxError.refused(why) }
+        let (started, timeout) = try context.write { (tx, _) throws(InboxError) in
+            (try Outbox.retry(id, now: context.now, hookInstalled: hook.isInstalled, in: tx), try DeliveryHook.timeout(tx))
         }
-        let message = try Outbox.deliver(started, repository: repository, now: context.now)
-        return .record(message.id, message.json, "Sent \(message.id) again (attempt \(message.attempts))")
+        let delivery = Outbox.deliver(started, repository: repository, timeout: timeout, now: context.now)
+        return report(delivery, "Sent \(delivery.message.id) again (attempt \(delivery.message.attempts))", context)
     }
 }
