@@ -195,3 +195,21 @@ public struct Pin: Equatable, Sendable {
         try f.finish()
     }
 }
+
+extension Message {
+    /// Thread order: by time, then by id number (ids are issued in order), so two messages in
+    /// the same second have one order. The summary the write path keeps and the one fsck derives
+    /// both use it, or they would disagree about which message is last.
+    public func isNewer(than other: Message) -> Bool {
+        (at.seconds, Messages.number(of: id) ?? 0) > (other.at.seconds, Messages.number(of: other.id) ?? 0)
+    }
+
+    /// The message a conversation's summary shows: the newest message (not note) in its thread.
+    static func lastShown(in thread: [Message]) -> Message? {
+        var last: Message?
+        for m in thread where m.kind == .message && ConversationSummary.inThread(m) {
+            if last.map({ m.isNewer(than: $0) }) ?? true { last = m }
+        }
+        return last
+    }
+}
