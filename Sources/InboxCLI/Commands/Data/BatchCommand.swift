@@ -16,7 +16,7 @@ struct BatchCommand: InboxCommand {
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
-        let input = try context.environment.readStandardInput()
+        let input = try context.standardInput(limit: InputLimits.batchBytes, lineLimit: InputLimits.lineBytes, what: "the batch")
         guard let text = String(validating: input, as: UTF8.self) else {
             throw InboxError.badData(path: "<stdin>", line: 1, reason: "input is not valid UTF-8")
         }
@@ -31,7 +31,7 @@ struct BatchCommand: InboxCommand {
             }
         }
         var environment = context.environment
-        environment.readStandardInput = { () throws(InboxError) -> [UInt8] in
+        environment.readStandardInput = { (_: Int) throws(InboxError) -> [UInt8] in
             throw InboxError.usage("inside a batch, standard input holds the batch itself; write the text on the line")
         }
         let repository = try context.repository()
