@@ -87,6 +87,30 @@ final class IDBoundsTests: XCTestCase {
         XCTAssertEqual(inbox("task", "create", "--contact", "ct1", "--kind", "document-request", "1099", "-q", in: repo).stdout, "tk2\n")
     }
 
+    func testCountsInTheRepositoryThatWouldOverflowAreBadData() throws {
+        let repo = makeRepository()
+        inbox("contact", "add", "Ada Lovelace", "--phone", "+1 555 0100", in: repo)
+        inbox("config", "set", "sms.from", "+1 555 0199", in: repo)
+        inbox("conversation", "create", "--contact", "ct1", "--channel", "sms", in: repo)
+        inbox("message", "schedule", "cv1", "Later", "--at", "+1m", in: repo)
+        let later = Inbox.baseEnvironment(now: "2026-11-21T10:05:00Z")
+        for (path, field) in [(".inbox/messages/0000.jsonl", "attempts"), (".inbox/conversations/0000.jsonl", "message_count")] {
+            let original = readBytes(repo.file(path))!
+            let text = String(decoding: original, as: UTF8.self)
+            let damaged = text.replacingOccurrences(of: #""\#(field)":0"#, with: #""\#(field)":9223372036854775807"#)
+            XCTAssertNotEqual(damaged, text)
+            try write(damaged, to: repo.file(path))
+            for command in [["message", "flush"], ["message", "receive", "--contact", "ct1", "--channel", "sms", "Hi"], ["fsck"]] {
+                let result = Inbox.run(command, in: repo.path, environment: later)
+                XCTAssertEqual(result.status, 65, "\(field): inbox \(command.joined(separator: " ")): \(result.stdout + result.stderr)")
+                XCTAssertTrue((result.stdout + result.stderr).contains(repo.file(path) + ":1: field \"\(field)\""), result.stdout + result.stderr)
+            }
+            try original.write(to: URL(fileURLWithPath: repo.file(path)))
+        }
+        inbox("message", "flush", in: repo, environment: later)
+        inbox("fsck", in: repo)
+    }
+
     func testDurationsAndLimitsOfAnySizeAreUsageErrors() {
         let repo = makeRepository()
         inbox("contact", "add", "Ada Lovelace", in: repo)

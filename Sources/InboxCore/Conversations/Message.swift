@@ -79,6 +79,8 @@ public struct Message: IdentifiedRecord, Sendable {
         seenBy = try Receipt.list(f.value("seen_by"))
         pin = try Pin(f.value("pin"))
         attempts = try f.int("attempts")
+        // Counted up by each flush: a hand-edited huge value must not overflow there.
+        guard (0...1_000_000).contains(attempts) else { throw JSONParseError("field \"attempts\" must be 0 to 1000000, not \(attempts)") }
         sendingBy = try f.optionalString("sending_by")
         error = try f.optionalString("error")
         providerID = try f.optionalString("provider_id")
