@@ -49,8 +49,8 @@ public enum FileSystem {
     private static func readAll(_ fd: Int32, _ path: String, maxBytes: Int = Int.max) throws(InboxError) -> [UInt8] {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw fail(path, "stat") }
-        let tooLarge = InboxError.usage("'\(path)' is larger than \(maxBytes) bytes, the most accepted here")
-        guard info.st_size <= maxBytes else { throw tooLarge }
+        func tooLarge() -> InboxError { .usage("'\(path)' is larger than \(maxBytes) bytes, the most accepted here") }
+        guard info.st_size <= maxBytes else { throw tooLarge() }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -62,7 +62,7 @@ public enum FileSystem {
             }
             if n == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<n])
-            if bytes.count > maxBytes { throw tooLarge }  // it grew while being read
+            if bytes.count > maxBytes { throw tooLarge() }  // it grew while being read
         }
     }
 
