@@ -32,11 +32,13 @@ final class FileDescriptorSink: OutputSink {
     }
 }
 
-func readStandardInput() throws(InboxError) -> [UInt8] {
+/// Reads standard input to its end, or stops once it holds `limit + 1` bytes.
+func readStandardInput(_ limit: Int) throws(InboxError) -> [UInt8] {
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+    while bytes.count <= limit {
+        let want = limit - bytes.count >= chunk.count ? chunk.count : limit - bytes.count + 1
+        let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, want) }
         if n < 0 {
             if errno == EINTR { continue }
             throw InboxError.io(path: "<stdin>", operation: "read", errno: errno)
@@ -44,6 +46,7 @@ func readStandardInput() throws(InboxError) -> [UInt8] {
         if n == 0 { return bytes }
         bytes.append(contentsOf: chunk[0..<n])
     }
+    return bytes
 }
 
 func currentDirectory() -> String {

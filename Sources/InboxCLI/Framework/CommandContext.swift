@@ -25,12 +25,13 @@ public struct ProcessEnvironment {
     /// The login name of the process's user, when the system knows one. Asked only when
     /// needed: the lookup goes through NSS, which costs more than a whole listing.
     public var accountName: () -> String?
-    /// Reads all of standard input.
-    public var readStandardInput: () throws(InboxError) -> [UInt8]
+    /// Reads standard input to its end, or until it has more than `limit` bytes: it returns at
+    /// most `limit + 1`, so an endless stream is cut off rather than read into memory.
+    public var readStandardInput: (_ limit: Int) throws(InboxError) -> [UInt8]
 
     public init(variable: @escaping (String) -> String?, currentDirectory: String, stdout: OutputSink, stderr: OutputSink,
                 stdoutIsTerminal: Bool = false, stdinIsTerminal: Bool = false, accountName: @escaping () -> String? = { nil },
-                readStandardInput: @escaping () throws(InboxError) -> [UInt8]) {
+                readStandardInput: @escaping (_ limit: Int) throws(InboxError) -> [UInt8]) {
         self.variable = variable
         self.currentDirectory = currentDirectory
         self.stdout = stdout
@@ -105,10 +106,18 @@ public final class CommandContext {
         throw InboxError.usage("no acting user: pass --as USER, set INBOX_USER, or run 'inbox config set user.name NAME'")
     }
 
+    /// Standard input, refused as bad data (`<stdin>:LINE`) past `limit` bytes or a line
+    /// longer than `lineLimit`.
+    public func standardInput(limit: Int, lineLimit: Int? = nil, what: String = "input") throws(InboxError) -> [UInt8] {
+        let bytes = try environment.readStandardInput(limit)
+        try InputLimits.check(bytes, input: "<stdin>", limit: limit, lineLimit: lineLimit, what: what)
+        return bytes
+    }
+
     /// The text of a TEXT argument: `-` reads standard input.
     public func text(_ argument: String) throws(InboxError) -> String {
         guard argument == "-" else { return argument }
-        let bytes = try environment.readStandardInput()
+        let bytes = try standardInput(limit: InputLimits.textBytes, what: "the text")
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw InboxError.badData(path: "<stdin>", line: 1, reason: "input is not valid UTF-8")
         }
@@ -123,7 +132,7 @@ public final class CommandContext {
             if arguments.contains("-") { throw InboxError.usage("'-' reads ids from standard input and cannot be mixed with ids") }
             return arguments
         }
-        let bytes = try environment.readStandardInput()
+        let bytes = try standardInput(limit: InputLimits.batchBytes, lineLimit: InputLimits.lineBytes, what: "the list of ids")
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw InboxError.badData(path: "<stdin>", line: 1, reason: "input is not valid UTF-8")
         }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Files sent with messages, copied into `.inbox/attachments/AB/SHA256` (content-addressed, so
 /// the same file sent twice is stored once), and what each channel can carry.
 public enum Attachments {
@@ -39,11 +43,18 @@ public enum Attachments {
         return try store(path: path, displayName: displayName, in: tx)
     }
 
+    static func tooLarge(_ name: String) -> InboxError {
+        .usage("\(name) is larger than \(maxSize / 1024 / 1024) MiB, the most an attachment may be")
+    }
+
     /// Copies a file into the repository by content (once, however often it is used).
     static func store(path: String, displayName: String, in tx: Transaction) throws(InboxError) -> Attachment {
         let kind = kind(ofFileNamed: displayName)
-        guard let bytes = try FileSystem.readOutside(path) else { throw InboxError.notFound("no file '\(path)' to attach") }
-        guard bytes.count <= maxSize else { throw InboxError.refused("\(displayName) is larger than \(maxSize / 1024 / 1024) MiB") }
+        // Measured before reading: a 20 GiB file is refused, not read into memory first.
+        var info = stat()
+        if stat(path, &info) == 0, info.st_size > maxSize { throw tooLarge(displayName) }
+        guard let bytes = try FileSystem.readOutside(path, maxBytes: maxSize) else { throw InboxError.notFound("no file '\(path)' to attach") }
+        guard bytes.count <= maxSize else { throw tooLarge(displayName) }
         let sha = SHA256.hex(bytes)
         let relative = relativePath(sha)
         if try tx.bytes(relative) == nil { tx.stage(relative, bytes) }

@@ -58,6 +58,10 @@ public struct Conversation: IdentifiedRecord, Sendable {
         lastDirection = try f.optionalString("last_direction")
         preview = try f.optionalString("preview")
         messageCount = try f.int("message_count")
+        // Counted up by each message: at most one per message id, and never past an overflow.
+        guard messageCount >= 0, messageCount <= IDPrefix.maxNumber else {
+            throw JSONParseError("field \"message_count\" must be 0 to \(IDPrefix.maxNumber), not \(messageCount)")
+        }
         firstInboundAt = try f.optionalTimestamp("first_inbound_at")
         lastInboundAt = try f.optionalTimestamp("last_inbound_at")
         firstResponseAt = try f.optionalTimestamp("first_response_at")

@@ -11,7 +11,7 @@ public enum ConversationSummary {
 
     public static func derive(_ conversation: Conversation, from messages: [Message]) -> Conversation {
         var c = conversation
-        let thread = messages.filter(inThread).sorted { ($0.at.seconds, Messages.number(of: $0.id) ?? 0) < ($1.at.seconds, Messages.number(of: $1.id) ?? 0) }
+        let thread = messages.filter(inThread).sorted { $1.isNewer(than: $0) }
         c.messageCount = Int64(thread.count)
         let last = thread.last { $0.kind == .message }
         c.lastMessageAt = last?.at

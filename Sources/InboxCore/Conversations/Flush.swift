@@ -142,7 +142,7 @@ public enum Flush {
         if firstAttempt {
             // It joins the thread now, as a message sent now.
             message.at = now
-            Outbox.record(message, in: &conversation, now: now)
+            Outbox.record(message, in: &conversation, now: now, shown: Message.lastShown(in: try Messages.of(conversation.id, in: tx)))
             try Conversations.table.put(conversation, in: tx)
         }
         if hookInstalled {

@@ -8,6 +8,7 @@ extension Checker {
             var previous = 0
             for (c, line) in try load(file, as: Conversation.self) {
                 let n = table.number(of: c.id) ?? 0
+                noteInUse(table.prefix, n)
                 if conversations[c.id] != nil { problem(file, line, "duplicate conversation id \(c.id)"); continue }
                 conversations[c.id] = c
                 if table.shardFile(for: n) != file { problem(file, line, "conversation \(c.id) belongs in \(table.shardFile(for: n))") }
@@ -22,6 +23,7 @@ extension Checker {
         var threads: [String: [Message]] = [:]
         for file in try shardFiles(Messages.directory) {
             for (m, line) in try load(file, as: Message.self) {
+                noteInUse(Messages.prefix, Messages.number(of: m.id) ?? 0)
                 if messages[m.id] != nil { problem(file, line, "duplicate message id \(m.id)"); continue }
                 messages[m.id] = m
                 guard let c = conversations[m.conversation] else {

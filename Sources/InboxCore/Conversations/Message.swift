@@ -82,6 +82,8 @@ public struct Message: IdentifiedRecord, Sendable {
         seenBy = try Receipt.list(f.value("seen_by"))
         pin = try Pin(f.value("pin"))
         attempts = try f.int("attempts")
+        // Counted up by each flush: a hand-edited huge value must not overflow there.
+        guard (0...1_000_000).contains(attempts) else { throw JSONParseError("field \"attempts\" must be 0 to 1000000, not \(attempts)") }
         sendingBy = try f.optionalString("sending_by")
         error = try f.optionalString("error")
         providerID = try f.optionalString("provider_id")
@@ -204,5 +206,23 @@ public struct Pin: Equatable, Sendable {
         assignee = try f.optionalString("assignee")
         done = try f.bool("done")
         try f.finish()
+    }
+}
+
+extension Message {
+    /// Thread order: by time, then by id number (ids are issued in order), so two messages in
+    /// the same second have one order. The summary the write path keeps and the one fsck derives
+    /// both use it, or they would disagree about which message is last.
+    public func isNewer(than other: Message) -> Bool {
+        (at.seconds, Messages.number(of: id) ?? 0) > (other.at.seconds, Messages.number(of: other.id) ?? 0)
+    }
+
+    /// The message a conversation's summary shows: the newest message (not note) in its thread.
+    static func lastShown(in thread: [Message]) -> Message? {
+        var last: Message?
+        for m in thread where m.kind == .message && ConversationSummary.inThread(m) {
+            if last.map({ m.isNewer(than: $0) }) ?? true { last = m }
+        }
+        return last
     }
 }

@@ -159,12 +159,14 @@ public enum Outbox {
         }
     }
 
-    /// Updates a conversation's summary for a message that is now part of its thread.
-    public static func record(_ message: Message, in conversation: inout Conversation, now: Timestamp) {
+    /// Updates a conversation's summary for a message that is now part of its thread. `shown`
+    /// is the message the summary shows, needed when `message` may not have the highest id
+    /// (a scheduled one joining the thread): a tie in time goes by id (`Message.isNewer`).
+    public static func record(_ message: Message, in conversation: inout Conversation, now: Timestamp, shown: Message? = nil) {
         conversation.messageCount += 1
         // An import or a late webhook may bring an older message: the latest stays the latest.
         // Internal notes are not activity with the contact: they do not move the conversation.
-        if message.kind == .message, conversation.lastMessageAt.map({ message.at >= $0 }) ?? true {
+        if message.kind == .message, shown.map({ message.isNewer(than: $0) }) ?? conversation.lastMessageAt.map({ message.at >= $0 }) ?? true {
             conversation.lastMessageAt = message.at
             conversation.lastDirection = message.direction.rawValue
             conversation.preview = Conversations.preview(message)

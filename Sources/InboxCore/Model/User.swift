@@ -106,7 +106,7 @@ extension FieldReader {
     public mutating func timestamp(_ key: String) throws(JSONParseError) -> Timestamp {
         let text = try string(key)
         guard let t = Timestamp(iso: text) else {
-            throw JSONParseError("field \"\(key)\" must be a UTC time like 2026-11-21T09:00:00Z, not \"\(text)\"")
+            throw JSONParseError("field \"\(key)\" must be a UTC time from 1970 to 9999 like 2026-11-21T09:00:00Z, not \"\(text)\"")
         }
         return t
     }
@@ -114,7 +114,7 @@ extension FieldReader {
     public mutating func optionalTimestamp(_ key: String) throws(JSONParseError) -> Timestamp? {
         guard let text = try optionalString(key) else { return nil }
         guard let t = Timestamp(iso: text) else {
-            throw JSONParseError("field \"\(key)\" must be a UTC time like 2026-11-21T09:00:00Z, not \"\(text)\"")
+            throw JSONParseError("field \"\(key)\" must be a UTC time from 1970 to 9999 like 2026-11-21T09:00:00Z, not \"\(text)\"")
         }
         return t
     }

@@ -31,8 +31,9 @@ public enum FileSystem {
     }
 
     /// Reads a file the user named outside the repository (an attachment): symlinks there are
-    /// the user's own and are followed.
-    public static func readOutside(_ path: String) throws(InboxError) -> [UInt8]? {
+    /// the user's own and are followed. A file larger than `maxBytes` (by fstat, before
+    /// reading, or as it is read) is a usage error.
+    public static func readOutside(_ path: String, maxBytes: Int = Int.max) throws(InboxError) -> [UInt8]? {
         var info = stat()
         guard stat(path, &info) == 0 else {
             if errno == ENOENT { return nil }
@@ -42,12 +43,14 @@ public enum FileSystem {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw fail(path, "open") }
         defer { close(fd) }
-        return try readAll(fd, path)
+        return try readAll(fd, path, maxBytes: maxBytes)
     }
 
-    static func readAll(_ fd: Int32, _ path: String) throws(InboxError) -> [UInt8] {
+    static func readAll(_ fd: Int32, _ path: String, maxBytes: Int = Int.max) throws(InboxError) -> [UInt8] {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw fail(path, "stat") }
+        func tooLarge() -> InboxError { .usage("'\(path)' is larger than \(maxBytes) bytes, the most accepted here") }
+        guard info.st_size <= maxBytes else { throw tooLarge() }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -59,6 +62,7 @@ public enum FileSystem {
             }
             if n == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<n])
+            if bytes.count > maxBytes { throw tooLarge() }  // it grew while being read
         }
     }
 

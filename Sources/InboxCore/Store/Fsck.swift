@@ -19,6 +19,8 @@ public enum Fsck {
         public var filesChecked = 0
         public var recordsChecked = 0
         public var repaired: [String] = []
+        /// The highest id number in use for each prefix, for the counter check and its repair.
+        public var highestInUse: [String: Int] = [:]
     }
 
     public static func check(_ session: Session) throws(InboxError) -> Report {
@@ -60,6 +62,7 @@ public enum Fsck {
             report.repaired.append("raised the note id counter to \(maxNote)")
         }
         try repairConversations(tx, &report)
+        try repairCounters(tx, &report)
         report.problems = try check(tx).problems
         return report
     }
@@ -96,7 +99,9 @@ struct Checker {
         let users = try load(Users.file, as: User.self)
         checkSorted(Users.file, users.map { ($0.record.name, $0.line) }, what: "user")
         let userNames = Set(users.map(\.record.name))
+        let beforeSequences = report.problems.count
         let sequences = try load(Sequences.file, as: SequenceRecord.self)
+        let sequencesParsed = report.problems.count == beforeSequences
         checkSorted(Sequences.file, sequences.map { ($0.record.prefix, $0.line) }, what: "counter")
         let lastIssued = Dictionary(sequences.map { ($0.record.prefix, Int($0.record.last)) }, uniquingKeysWith: max)
 
@@ -110,6 +115,8 @@ struct Checker {
         checkSorted(Templates.file, templates.map { ($0.record.name, $0.line) }, what: "template")
         try checkConversations(contacts: Set(contacts.map(\.id)), users: userNames, lastIssued: lastIssued)
         try checkTasksAndLog(contacts: Set(contacts.map(\.id)), users: userNames, lastIssued: lastIssued)
+        // A counter line that did not parse is reported already; comparing against it would only echo it.
+        if sequencesParsed { checkCounters(sequences) }
     }
 
     mutating func checkSorted(_ file: String, _ keys: [(String, Int)], what: String) {
@@ -130,7 +137,7 @@ struct Checker {
         var files: [String] = []
         for name in try session.list(directory) {
             let stem = name.hasSuffix(".jsonl") ? String(name.dropLast(6)) : ""
-            if stem.count == 4, stem.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            if Checker.isShardNumber(stem) {
                 files.append(directory + "/" + name)
             } else {
                 problem(directory + "/" + name, nil, "unexpected file (shards are named NNNN.jsonl)")
@@ -147,6 +154,7 @@ struct Checker {
             var previous = 0
             for (contact, line) in try load(file, as: Contact.self) {
                 let n = table.number(of: contact.id) ?? 0
+                noteInUse(table.prefix, n)
                 if let other = seen[contact.id] {
                     problem(file, line, "duplicate contact id \(contact.id) (also in \(other))")
                     continue
@@ -184,6 +192,7 @@ struct Checker {
                     problem(file, line, "note \(note.id) belongs in \(ContactNotes.file(for: note.contact)!)")
                 }
                 let n = IDPrefix.number(of: note.id, prefix: ContactNotes.prefix) ?? 0
+                noteInUse(ContactNotes.prefix, n)
                 if n <= 0 {
                     problem(file, line, "\"\(note.id)\" is not a note id")
                 } else if n > lastIssued {
@@ -216,6 +225,44 @@ struct Checker {
         for file in derived.keys.sorted() where !present.contains(file) {
             for entry in derived[file]! {
                 problem(file, nil, "index lacks \(entry.address) → \(entry.contact) (inbox fsck --repair rebuilds the index)", derivable: true)
+            }
+        }
+    }
+}
+
+/// Shard names and id counters (issue 10, item 8), apart from the record checks.
+extension Checker {
+    /// `0000` to `9999`, then `10000` and up as ids grow (no leading zero past four digits); at
+    /// most 10 digits, the longest name a 12-digit id maps to.
+    static func isShardNumber(_ stem: String) -> Bool {
+        guard (4...10).contains(stem.count), stem.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        return stem.count == 4 || stem.first != "0"
+    }
+
+    mutating func noteInUse(_ prefix: String, _ number: Int) {
+        report.highestInUse[prefix] = max(report.highestInUse[prefix] ?? 0, number)
+    }
+
+    /// Each counter must be at least the highest id of its kind in use, or the next record of
+    /// that kind would take an id that already exists.
+    mutating func checkCounters(_ sequences: [(record: SequenceRecord, line: Int)]) {
+        for (prefix, highest) in report.highestInUse.sorted(by: { $0.key < $1.key }) {
+            let entry = sequences.first { $0.record.prefix == prefix }
+            let last = Int(entry?.record.last ?? 0)
+            if highest > last {
+                problem(Sequences.file, entry?.line, "the \(prefix) counter is \(last) but \(prefix)\(highest) is in use; a new record would reuse an id (inbox fsck --repair raises it)", derivable: true)
+            }
+        }
+    }
+}
+
+extension Fsck {
+    /// Raises every counter that is behind the ids in use.
+    static func repairCounters(_ tx: Transaction, _ report: inout Report) throws(InboxError) {
+        for (prefix, highest) in report.highestInUse.sorted(by: { $0.key < $1.key }) {
+            if highest > (try Sequences.last(prefix, in: tx)) {
+                try Sequences.raise(prefix, to: highest, in: tx)
+                report.repaired.append("raised the \(prefix) id counter to \(highest)")
             }
         }
     }

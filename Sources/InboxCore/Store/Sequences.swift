@@ -14,6 +14,9 @@ struct SequenceRecord: StoredRecord {
         prefix = try fields.string("prefix")
         last = try fields.int("last")
         guard last >= 0 else { throw JSONParseError("field \"last\" must not be negative") }
+        guard last <= IDPrefix.maxNumber else {
+            throw JSONParseError("field \"last\" is \(last), above the largest id number (\(IDPrefix.maxNumber), \(IDPrefix.maxDigits) digits)")
+        }
     }
 
     var json: JSONObject { JSONObject([("prefix", .string(prefix)), ("last", .int(last))]) }
@@ -30,6 +33,11 @@ public enum Sequences {
     public static func next(_ prefix: String, count: Int = 1, in tx: Transaction) throws(InboxError) -> ClosedRange<Int> {
         var records = try tx.records(file, as: SequenceRecord.self)
         let first: Int
+        let used = Int(records.first { $0.prefix == prefix }?.last ?? 0)
+        // `used` is at most maxNumber (parsing holds it there), so this cannot overflow.
+        guard count >= 1, count <= IDPrefix.maxNumber - used else {
+            throw InboxError.refused("no \(prefix) ids left: \(prefix)\(used) is the last of \(IDPrefix.maxDigits) digits (\(tx.displayPath(file)))")
+        }
         if let i = records.firstIndex(where: { $0.prefix == prefix }) {
             first = Int(records[i].last) + 1
             records[i].last += Int64(count)

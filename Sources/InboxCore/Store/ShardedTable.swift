@@ -29,9 +29,11 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
         directory + "/" + Timestamp.pad(number / perShard, 4) + ".jsonl"
     }
 
-    /// Shard files present, oldest ids first.
+    /// Shard files present, oldest ids first. Names grow past four digits (`10000.jsonl` holds
+    /// ct10000000…), so they are ordered by length before spelling.
     public func shardFiles(in session: Session) throws(InboxError) -> [String] {
-        try session.list(directory).filter { $0.hasSuffix(".jsonl") }.map { directory + "/" + $0 }
+        try session.list(directory).filter { $0.hasSuffix(".jsonl") }
+            .sorted { ($0.count, $0) < ($1.count, $1) }.map { directory + "/" + $0 }
     }
 
     public func records(inShard file: String, _ session: Session) throws(InboxError) -> [R] {
@@ -54,7 +56,8 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
     public func forEachNewestFirst(in session: Session, below: Int = Int.max, _ body: (R) throws(InboxError) -> Bool) throws(InboxError) {
         for file in try shardFiles(in: session).reversed() {
             let name = file.dropFirst(directory.count + 1).dropLast(".jsonl".count)
-            if let shard = Int(name), shard * perShard >= below { continue }
+            // shard * perShard >= below, without multiplying a number taken from a file name.
+            if below > 0, let shard = Int(name), shard > (below - 1) / perShard { continue }
             for record in try session.records(file, as: R.self).reversed() where (number(of: record.id) ?? 0) < below {
                 guard try body(record) else { return }
             }
@@ -119,20 +122,31 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
 /// Ids that begin with what was typed, for prefix resolution: at most 11, enough to show ten
 /// and say there are more. Ids are sequential, so the candidates follow from the last one issued.
 public enum IDPrefix {
-    /// The number of an id such as `ct42` (no leading zeros), or nil when it is not one.
+    /// An id's number has at most 12 digits (ct999999999999). Every number read from input or
+    /// from the repository is held to it, so id arithmetic never overflows, and the shard file
+    /// an id maps to (number / 1000, or / 100 for messages) has at most 10 digits.
+    public static let maxDigits = 12
+    public static let maxNumber = 999_999_999_999
+
+    /// The number of an id such as `ct42` (no leading zeros, at most `maxDigits` digits), or nil
+    /// when it is not one.
     public static func number(of id: String, prefix: String) -> Int? {
         guard id.hasPrefix(prefix) else { return nil }
         let digits = id.dropFirst(prefix.count)
-        guard let first = digits.first, first != "0", digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        guard let first = digits.first, first != "0", digits.count <= maxDigits,
+              digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         return Int(digits)
     }
 
     public static func candidates(_ text: String, prefix: String, last: Int) -> [Int] {
         var candidates: [Int] = []
         let digits = text.dropFirst(prefix.count)
+        let last = min(last, maxNumber)
         if prefix.hasPrefix(text) {
             candidates = last > 0 ? Array((1...last).prefix(11)) : []
-        } else if text.hasPrefix(prefix), let d = Int(digits), d > 0, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        } else if text.hasPrefix(prefix), digits.count < maxDigits, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  let d = Int(digits), d > 0 {
+            // d has fewer than 12 digits and low stays within 13, so nothing here can overflow.
             var low = d * 10, width = 10
             while low <= last && candidates.count < 11 {
                 candidates += (low...min(low + width - 1, last)).prefix(11 - candidates.count)

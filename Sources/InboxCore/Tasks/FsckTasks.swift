@@ -6,6 +6,7 @@ extension Checker {
             var previous = 0
             for (task, line) in try load(file, as: ClientTask.self) {
                 let n = Tasks.table.number(of: task.id) ?? 0
+                noteInUse(Tasks.table.prefix, n)
                 if !seen.insert(task.id).inserted { problem(file, line, "duplicate task id \(task.id)") }
                 if Tasks.table.shardFile(for: n) != file { problem(file, line, "task \(task.id) belongs in \(Tasks.table.shardFile(for: n))") }
                 if n <= previous { problem(file, line, "task \(task.id) is out of order (ids ascend)") }
@@ -19,6 +20,7 @@ extension Checker {
         seen = []
         for file in try shardFiles(CommunicationLog.directory) {
             for (entry, line) in try load(file, as: LogEntry.self) {
+                noteInUse(CommunicationLog.prefix, IDPrefix.number(of: entry.id, prefix: CommunicationLog.prefix) ?? 0)
                 if !seen.insert(entry.id).inserted { problem(file, line, "duplicate log id \(entry.id)") }
                 if !contacts.contains(entry.contact) { problem(file, line, "log entry \(entry.id) refers to contact \(entry.contact), which does not exist") }
                 else if CommunicationLog.file(for: entry.contact) != file { problem(file, line, "log entry \(entry.id) belongs in \(CommunicationLog.file(for: entry.contact))") }

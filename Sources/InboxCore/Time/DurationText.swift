@@ -1,5 +1,8 @@
 /// Durations as people write them: `90s`, `12m`, `2h`, `1h30m`, `3d`.
 public enum DurationText {
+    /// Nothing the tool measures lasts a century; the bound keeps every sum far from overflow.
+    public static let maxSeconds: Int64 = 100 * 366 * 86400
+
     public static func seconds(_ text: String) -> Int64? {
         let s = text.trimmingWhitespace().lowercased()
         guard !s.isEmpty else { return nil }
@@ -20,11 +23,12 @@ public enum DurationText {
             case "d": total += n * 86400
             default: return nil
             }
+            guard total <= maxSeconds else { return nil }
             number = nil
             sawUnit = true
         }
         // A bare number is ambiguous (seconds? minutes?), so a unit is required.
-        guard number == nil, sawUnit else { return nil }
+        guard number == nil, sawUnit, total <= maxSeconds else { return nil }
         return total
     }
 

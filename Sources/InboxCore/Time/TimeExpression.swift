@@ -9,9 +9,18 @@ import Glibc
 /// optional `Z` or `±HH:MM` zone (local time when absent); relative `+30m`, `+2h`, `+3d`, `+1w`;
 /// `today 17:00`, `tomorrow 9:00`; weekday names `mon 9:00` (the next such day, a week ahead when
 /// today is that day and the time has passed). A local time that a DST change skips or repeats
-/// is refused with a request for an explicit zone.
+/// is refused with a request for an explicit zone. So is any time outside 1970–9999 UTC: the
+/// repository could not store it (`9999-12-31T23:59:59-14:00` is year 10000 in UTC).
 public enum TimeExpression {
     public static func resolve(_ input: String, now: Timestamp) throws(InboxError) -> Timestamp {
+        let moment = try interpret(input, now: now)
+        guard moment.isStorable else {
+            throw unclear(input, "it is outside the years 1970 to 9999 (UTC) that a repository can hold")
+        }
+        return moment
+    }
+
+    static func interpret(_ input: String, now: Timestamp) throws(InboxError) -> Timestamp {
         let text = input.trimmingWhitespace().lowercased()
         guard !text.isEmpty else { throw unclear(input, "it is empty") }
         if text == "now" { return now }
@@ -89,7 +98,8 @@ public enum TimeExpression {
             let (y, m, d) = addDays(Int(amount * (unit == "w" ? 7 : 1)), year: Int(p.tm_year) + 1900, month: Int(p.tm_mon) + 1, day: Int(p.tm_mday))
             return try local(y, m, d, Int(p.tm_hour), Int(p.tm_min), Int(p.tm_sec), input: input)
         }
-        return now.adding(seconds: amount * scale)
+        // Not `adding`: it saturates, and an out-of-range result must be refused, not clamped.
+        return Timestamp(seconds: now.seconds + amount * scale)
     }
 
     static func iso(_ input: String, _ text: String) throws(InboxError) -> Timestamp {
@@ -136,7 +146,7 @@ public enum TimeExpression {
             guard let utc = Timestamp.utc(year: year, month: month, day: day, hour: hour, minute: minute, second: second) else {
                 throw unclear(input, "no such date or time")
             }
-            return utc.adding(seconds: Int64(-offset))
+            return Timestamp(seconds: utc.seconds - Int64(offset))
         }
         return try local(year, month, day, hour, minute, second, input: input)
     }

@@ -17,7 +17,22 @@ public struct Timestamp: Comparable, Hashable, Sendable {
         return Timestamp(seconds: Int64(spec.tv_sec))
     }
 
-    public func adding(seconds delta: Int64) -> Timestamp { Timestamp(seconds: seconds + delta) }
+    /// The moments the repository holds: its stored form has four-digit years, and nothing it
+    /// records predates 1970. Times typed by people are refused outside this range (exit 64),
+    /// stored ones are bad data (exit 65).
+    public static let earliest = Timestamp(seconds: 0)                 // 1970-01-01T00:00:00Z
+    public static let latest = Timestamp(seconds: 253_402_300_799)     // 9999-12-31T23:59:59Z
+
+    public var isStorable: Bool { seconds >= Timestamp.earliest.seconds && seconds <= Timestamp.latest.seconds }
+
+    /// A time derived from another (a retry's back-off, a closing time, a fixture's spacing).
+    /// It saturates at `earliest` and `latest`, so arithmetic on a stored time can never make
+    /// a time the repository could not read back (year 10000) or overflow.
+    public func adding(seconds delta: Int64) -> Timestamp {
+        let (sum, overflow) = seconds.addingReportingOverflow(delta)
+        if overflow { return delta > 0 ? .latest : .earliest }
+        return Timestamp(seconds: min(max(sum, Timestamp.earliest.seconds), Timestamp.latest.seconds))
+    }
 
     // MARK: Stored form
 
@@ -30,14 +45,15 @@ public struct Timestamp: Comparable, Hashable, Sendable {
             + Timestamp.pad(Int(parts.tm_min), 2) + ":" + Timestamp.pad(Int(parts.tm_sec), 2) + "Z"
     }
 
-    /// Parses exactly the stored form; nil for anything else.
+    /// Parses exactly the stored form, from 1970 to 9999; nil for anything else.
     public init?(iso text: String) {
         let b = Array(text.utf8)
         guard b.count == 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A,
               let year = Timestamp.digits(b, 0, 4), let month = Timestamp.digits(b, 5, 2),
               let day = Timestamp.digits(b, 8, 2), let hour = Timestamp.digits(b, 11, 2),
               let minute = Timestamp.digits(b, 14, 2), let second = Timestamp.digits(b, 17, 2),
-              let value = Timestamp.utc(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+              let value = Timestamp.utc(year: year, month: month, day: day, hour: hour, minute: minute, second: second),
+              value.isStorable
         else { return nil }
         self = value
     }

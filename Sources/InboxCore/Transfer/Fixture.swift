@@ -28,7 +28,17 @@ public enum Fixture {
                            "Friday at 10:00 works.", "You can upload it in the portal.", "Nothing else for now, thank you."]
     static let channels: [Channel] = [.sms, .sms, .sms, .email, .email, .whatsapp, .webchat, .instagram, .telegram, .imessage]
 
+    /// The most a fixture makes of each: ten times the sizes the store is built for (DESIGN §5),
+    /// and far below where the ids, the memory or the clock would run out.
+    public static let maxContacts = 1_000_000
+    public static let maxConversations = 1_000_000
+    public static let maxMessages = 10_000_000
+
     public static func generate(_ sizes: Sizes, seed: UInt64, in tx: Transaction) throws(InboxError) -> Import.Summary {
+        for (name, value, most) in [("contacts", sizes.contacts, maxContacts), ("conversations", sizes.conversations, maxConversations),
+                                    ("messages", sizes.messages, maxMessages)] where value < 0 || value > most {
+            throw InboxError.usage("--\(name) takes 0 to \(most), not \(value)")
+        }
         guard try Sequences.last(Contacts.table.prefix, in: tx) == 0, try Sequences.last(Conversations.table.prefix, in: tx) == 0 else {
             throw InboxError.refused("fixture fills an empty repository; this one already has contacts or conversations")
         }

@@ -16,11 +16,12 @@ struct BatchCommand: InboxCommand {
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
-        let lines = try BatchScript.lines(try context.environment.readStandardInput(), defaults: BatchScript.defaults(context))
+        let input = try context.standardInput(limit: InputLimits.batchBytes, lineLimit: InputLimits.lineBytes, what: "the batch")
+        let lines = try BatchScript.lines(input, defaults: BatchScript.defaults(context))
         let repository = try context.repository()
         for line in lines { try BatchScript.vet(line, in: repository, context) }
         var environment = context.environment
-        environment.readStandardInput = { () throws(InboxError) -> [UInt8] in
+        environment.readStandardInput = { (_: Int) throws(InboxError) -> [UInt8] in
             throw InboxError.usage("inside a batch, standard input holds the batch itself; write the text on the line")
         }
         var kept: [String] = []

@@ -19,11 +19,14 @@ struct ImportCommand: InboxCommand {
         let label = file == "-" ? "<stdin>" : file
         let bytes: [UInt8]
         if file == "-" {
-            bytes = try context.environment.readStandardInput()
+            bytes = try context.environment.readStandardInput(InputLimits.importBytes)
         } else {
-            guard let data = try FileSystem.readOutside(context.absolutePath(file)) else { throw InboxError.notFound("no file '\(file)'") }
+            guard let data = try FileSystem.readOutside(context.absolutePath(file), maxBytes: InputLimits.importBytes) else {
+                throw InboxError.notFound("no file '\(file)'")
+            }
             bytes = data
         }
+        try InputLimits.check(bytes, input: label, limit: InputLimits.importBytes, lineLimit: InputLimits.importLineBytes, what: "the import")
         let summary = try context.write(adminOnly: true) { (tx, _) throws(InboxError) in try Import.run(bytes, input: label, in: tx) }
         let counted = summary.counts.filter { $0.count > 0 }
         var out = CommandOutput.text("Imported " + (counted.isEmpty ? "nothing" : counted.map { "\($0.count) \($0.type)\($0.count == 1 ? "" : "s")" }.joined(separator: ", ")))
