@@ -1,4 +1,5 @@
 import Foundation
+@testable import InboxCore
 import XCTest
 
 /// DESIGN §5 for every writing command: `kill -9` at any instant, or an I/O error at any
@@ -56,7 +57,7 @@ final class CrashCampaignTests: XCTestCase {
     func killCampaign(_ name: String) throws {
         let scenario = try scenario(name)
         let (base, before, after, seconds) = try baseline(scenario)
-        var generator = SeededGenerator(seed: UInt64(name.utf8.reduce(7) { $0 &* 31 &+ UInt64($1) }))
+        var generator = SeededRandom(seed: UInt64(name.utf8.reduce(7) { $0 &* 31 &+ UInt64($1) }))
         var killed = 0, completed = 0
         for round in 0..<CrashCampaignTests.killRounds {
             let repo = try copy(base, trustHook: scenario.delivers)
@@ -75,7 +76,7 @@ final class CrashCampaignTests: XCTestCase {
             try? input.fileHandleForWriting.close()
             // Anywhere from the first instruction to the usual end (`seconds` includes the cost of
             // starting a process from the test, so this reaches past the command's own end).
-            usleep(UInt32(Double.random(in: 0...seconds, using: &generator) * 1_000_000))
+            usleep(UInt32(generator.below(Int(seconds * 1_000_000) + 1)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             let exitedZero = process.terminationReason == .exit && process.terminationStatus == 0
@@ -179,17 +180,4 @@ final class CrashCampaignTests: XCTestCase {
     func testFaultsInFlushWithHook() throws { try faultCampaign("message flush (hook)") }
     func testFaultsInCloseWithMessage() throws { try faultCampaign("conversation close --message") }
     func testFaultsInFixture() throws { try faultCampaign("fixture") }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing round can be rerun.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
