@@ -31,7 +31,7 @@ public enum ExitStatus {
         (usage, "usage: unknown command or option, missing or malformed argument, unclear time, ambiguous id"),
         (badData, "bad data: a malformed line in the repository (PATH:LINE: reason) or in imported input"),
         (notFound, "not found: no repository, no record with that id"),
-        (deliveryFailed, "delivery failed: the delivery hook exited non-zero"),
+        (deliveryFailed, "delivery failed: the delivery hook exited non-zero, could not run, or passed delivery.timeout"),
         (ioError, "I/O error: disk full, permission, read or write failure (the repository is left as it was)"),
         (busy, "busy: the repository lock was not obtained in time; try again"),
     ]
