@@ -240,7 +240,7 @@ complete -c inbox -n '__inbox_in task create' -l attach -r -F -d 'a file for the
 complete -c inbox -n '__inbox_in task list' -l state -r -a 'outstanding read answered done all' -d 'outstanding, read, answered, done or all (default: all but done)'
 complete -c inbox -n '__inbox_in task list' -l contact -r -a '(__inbox_candidates contacts)' -d 'only this client\'s'
 complete -c inbox -n '__inbox_in task list' -l assignee -r -a '(__inbox_candidates users)' -d 'only those this user follows up'
-complete -c inbox -n '__inbox_in task list' -l overdue -d 'only those past their due time and not done'
+complete -c inbox -n '__inbox_in task list' -l overdue -d 'only those past their due time and still waiting on the client (outstanding or read)'
 complete -c inbox -n '__inbox_in task list' -l limit -s n -r -d 'at most N'
 complete -c inbox -n '__inbox_in task show' -a '(__inbox_candidates tasks)'
 complete -c inbox -n '__inbox_in task update' -l state -r -a 'outstanding read answered done' -d 'outstanding, read, answered or done'
