@@ -36,8 +36,8 @@ _inbox_options() {
         "contact add") echo "--first-name --last-name --phone --email --company --owner --disposition --tag --field --allow-duplicate" ;;
         "contact list") echo "--search --tag --dnd --owner -n --limit --after" ;;
         "contact edit") echo "--name --first-name --last-name --phone --add-phone --remove-phone --email --add-email --remove-email --company --owner --disposition --field --remove-field --allow-duplicate" ;;
-        "contact tag") echo "--add --remove --where-tag --search --owner --dry-run" ;;
-        "contact dnd") echo "--on --off --inbound --where-tag --search --owner --dry-run" ;;
+        "contact tag") echo "--add --remove --where-tag --search --owner --dry-run --keep-going" ;;
+        "contact dnd") echo "--on --off --inbound --where-tag --search --owner --dry-run --keep-going" ;;
         "template add") echo "--channel" ;;
         "task create") echo "--contact --kind --due --assign --attach" ;;
         "task list") echo "--state --contact --assignee --overdue -n --limit" ;;

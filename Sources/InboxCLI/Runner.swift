@@ -73,6 +73,9 @@ public enum InboxCLI {
     static func render(_ output: CommandOutput, _ globals: GlobalOptions, _ environment: ProcessEnvironment) {
         // Text for people is escaped here, once, before any styling (TerminalText).
         for notice in output.notices { environment.stderr.write(TerminalText.escaped(notice) + "\n") }
+        if !globals.quiet {
+            for line in output.info { environment.stderr.write(TerminalText.escaped(line) + "\n") }
+        }
         if output.forcedForm == .json || (globals.json && output.forcedForm == nil) {
             var text = ""
             for record in output.records { text += JSONWriter.string(record) + "\n" }

@@ -68,6 +68,30 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(bob["conversations"] as? Int, 1)
         let day = inbox("--json", "report", "--since", "2026-11-22T00:00Z", in: repo, environment: Inbox.baseEnvironment(now: "2026-11-22T12:00:00Z")).jsonLines().first ?? [:]
         XCTAssertEqual(day["conversations"] as? Int, 1)
-        XCTAssertTrue(inbox("report", in: repo).stdout.contains("Resolution: 1 of 4 closed (25%)"))
+        // For people: every line a sentence a manager can forward as it is (issue 11, item 13).
+        XCTAssertEqual(inbox("report", in: repo, environment: Inbox.baseEnvironment(now: "2026-11-22T12:00:00Z")).lines, [
+            "4 conversations started.",
+            "  2026-11-21: 3 conversations started.",
+            "  2026-11-22: 1 conversation started.",
+            "3 conversations got a first reply, after 2h10m on average (median 3h).",
+            "1 of 4 conversations is closed (25%).",
+            "New conversations answered within the goal (2h): 1 of 3 (2 were not).",
+            "Missed conversations (auto-response sent) answered within the goal (4h): 1 of 1.",
+            "Later replies in assigned conversations sent within the goal (the same day): 1 of 2 (1 was not).",
+        ])
+        XCTAssertEqual(inbox("report", "--assignee", "bob", "--since", "2026-11-21T00:00Z", in: repo).lines.first,
+                       "1 conversation started from 2026-11-21 00:00, assigned to bob.")
+    }
+
+    func testAReportOnAnEmptyInboxStillReadsAsSentences() {
+        let repo = makeRepository()
+        XCTAssertEqual(inbox("report", in: repo).lines, [
+            "0 conversations started.",
+            "No conversation has had a first reply yet.",
+            "None is closed.",
+            "New conversations answered within the goal (2h): none yet.",
+            "Missed conversations (auto-response sent) answered within the goal (4h): none yet.",
+            "Later replies in assigned conversations sent within the goal (the same day): none yet.",
+        ])
     }
 }

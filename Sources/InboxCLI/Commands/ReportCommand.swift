@@ -41,19 +41,39 @@ struct ReportCommand: InboxCommand {
                                                ("rate", r.resolutionRate.map { .double($0) } ?? .null)]))),
             ("goals", .object(JSONObject([("new", goal(r.newGoal)), ("missed", goal(r.missedGoal)), ("yours", goal(r.yoursGoal))]))),
         ]))]
-        func duration(_ v: Int64?) -> String { v.map(DurationText.format) ?? "-" }
-        func goalText(_ g: InboxReport.Goal) -> String {
-            "\(g.broken) of \(g.checked) broke it (goal \(g.seconds.map(DurationText.format) ?? "same day"))"
-        }
-        out.lines = [.heading("Conversations: \(r.conversations)")]
-        out.lines += r.perDay.map { .plain("  \($0.date)  \($0.count)") }
-        out.lines += [
-            .plain("First response: average \(duration(r.averageResponse)), median \(duration(r.medianResponse)) (\(r.responseTimes.count) answered)"),
-            .plain("Resolution: \(r.closed) of \(r.conversations) closed" + (r.resolutionRate.map { " (\(Int(($0 * 100).rounded()))%)" } ?? "")),
-            .plain("New within goal: " + goalText(r.newGoal)),
-            .plain("Missed within goal: " + goalText(r.missedGoal)),
-            .plain("Yours within goal: " + goalText(r.yoursGoal)),
-        ]
+        out.lines = ReportCommand.sentences(r, assignee: assignee)
         return out
+    }
+
+    /// The report for people: every line a sentence a manager could forward as it is.
+    static func sentences(_ r: InboxReport, assignee: String?) -> [CommandOutput.Line] {
+        func plural(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        func within(_ what: String, _ g: InboxReport.Goal) -> String {
+            let goal = "the goal (\(g.seconds.map(DurationText.format) ?? "the same day"))"
+            guard g.checked > 0 else { return "\(what) within \(goal): none yet." }
+            let kept = g.checked - g.broken
+            let missed = g.broken == 0 ? "" : " (\(g.broken) \(g.broken == 1 ? "was" : "were") not)"
+            return "\(what) within \(goal): \(kept) of \(g.checked)\(missed)."
+        }
+        var period = ""
+        if let since = r.since { period += " from \(since.localDescription)" }
+        if let until = r.until { period += " until \(until.localDescription)" }
+        let whose = assignee.map { ", assigned to \($0)" } ?? ""
+        var lines: [CommandOutput.Line] = [.heading("\(plural(r.conversations, "conversation")) started\(period)\(whose).")]
+        lines += r.perDay.map { .plain("  \($0.date): \(plural($0.count, "conversation")) started.") }
+        if let average = r.averageResponse, let median = r.medianResponse {
+            lines.append(.plain("\(plural(r.responseTimes.count, "conversation")) got a first reply, after \(DurationText.format(average)) on average (median \(DurationText.format(median)))."))
+        } else {
+            lines.append(.plain("No conversation has had a first reply yet."))
+        }
+        let rate = r.resolutionRate.map { " (\(Int(($0 * 100).rounded()))%)" } ?? ""
+        lines += [
+            .plain(r.conversations == 0 ? "None is closed."
+                   : "\(r.closed) of \(plural(r.conversations, "conversation")) \(r.closed == 1 ? "is" : "are") closed\(rate)."),
+            .plain(within("New conversations answered", r.newGoal)),
+            .plain(within("Missed conversations (auto-response sent) answered", r.missedGoal)),
+            .plain(within("Later replies in assigned conversations sent", r.yoursGoal)),
+        ]
+        return lines
     }
 }

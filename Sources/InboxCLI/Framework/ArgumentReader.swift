@@ -99,12 +99,24 @@ public struct ArgumentReader {
             if token == "--" { afterDashDash = true; continue }
             switch readOption(token, argv, &index, spec, &globals, &parsed) {
             case .success: continue
-            case .failure(let error): return .failure(Failure(error: error, spec: spec, noun: nounName))
+            case .failure(let error):
+                return .failure(Failure(error: textHint(error, token, spec, parsed.positionals), spec: spec, noun: nounName))
             }
         }
         if globals.help { return .success((globals, .help(noun: nounName, verb: spec.verb))) }
         if globals.version { return .success((globals, .version)) }
         return .success((globals, .command(type, parsed)))
+    }
+
+    /// Text that starts with '-' ("-5% discount") reads as options; when a token that cannot be
+    /// an option is refused as one, say how to pass it as text.
+    private func textHint(_ error: InboxError, _ token: String, _ spec: CommandSpec, _ positionals: [String]) -> InboxError {
+        guard case .usage(let message) = error, message.hasPrefix("unknown option") else { return error }
+        let name = token.drop { $0 == "-" }.prefix { $0 != "=" }
+        let optionLike = !name.isEmpty && name.first!.isLetter && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        guard !optionLike else { return error }
+        let example = (["inbox \(spec.name)"] + (positionals + ["--", token]).map(ShellWords.quoted)).joined(separator: " ")
+        return .usage("\(message); text that starts with '-' goes after --, as in: \(example)")
     }
 
     private func isNegativeNumber(_ token: String) -> Bool {

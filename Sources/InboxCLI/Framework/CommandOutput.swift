@@ -8,8 +8,11 @@ public struct CommandOutput {
     public var ids: [String] = []
     /// For people.
     public var lines: [Line] = []
-    /// Diagnostics for stderr (never part of the data).
+    /// Warnings and problems for stderr (never part of the data), printed even with -q.
     public var notices: [String] = []
+    /// Informational lines for stderr (a summary, what else happened): -q silences them, so a
+    /// command that succeeds under cron prints nothing but the ids it was asked for.
+    public var info: [String] = []
     /// Non-zero when the command finished its output but must still fail (fsck finding problems).
     public var failure: InboxError?
     /// Set by commands whose output has one form whatever --json or -q say (export).

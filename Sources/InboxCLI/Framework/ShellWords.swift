@@ -4,6 +4,19 @@ import InboxCore
 /// 'single quotes' are literal, "double quotes" allow \\" \\\\ \\$ \\`, a backslash outside
 /// quotes escapes the next character, and # at the start of a word begins a comment.
 enum ShellWords {
+    /// A word as a user would type it at a shell: as it is when nothing in it needs quoting,
+    /// else in double quotes (for suggestions in messages).
+    static func quoted(_ word: String) -> String {
+        let plain = !word.isEmpty && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:=+@,".contains($0)) }
+        if plain { return word }
+        var out = "\""
+        for c in word {
+            if "\"\\$`".contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out + "\""
+    }
+
     static func split(_ line: String) throws(InboxError) -> [String] {
         var words: [String] = []
         var current = ""

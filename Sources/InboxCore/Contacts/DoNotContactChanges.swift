@@ -34,35 +34,59 @@ public struct DoNotContactChange: Sendable {
     }
 }
 
+/// What a bulk change (tag, dnd) did: the contacts it changed, those that already were so, and
+/// with `keepGoing` the ids it skipped, each with the reason.
+public struct BulkContactChange {
+    public var changed: [Contact] = []
+    public var unchanged: [Contact] = []
+    public var skipped: [Skipped] = []
+
+    public struct Skipped {
+        public var id: String
+        public var reason: InboxError
+    }
+}
+
 extension Contacts {
     /// Applies `change` to each contact named (each once), without writing: those it changed
     /// (stamped `now`, when given) and those that already were so. Bulk tag and dnd share it.
-    static func preview(_ ids: [String], now: Timestamp?, in session: Session,
-                        _ change: (inout Contact) -> Bool) throws(InboxError) -> (changed: [Contact], unchanged: [Contact]) {
-        var changed: [Contact] = [], unchanged: [Contact] = []
+    /// An unknown or ambiguous id fails the whole set, unless `keepGoing` skips it.
+    static func preview(_ ids: [String], now: Timestamp?, keepGoing: Bool, in session: Session,
+                        _ change: (inout Contact) -> Bool) throws(InboxError) -> BulkContactChange {
+        var result = BulkContactChange()
         var seen = Set<String>()
         for id in ids {
-            var contact = try resolve(id, in: session)
+            var contact: Contact
+            do throws(InboxError) {
+                contact = try resolve(id, in: session)
+            } catch {
+                guard keepGoing else { throw error }
+                switch error {
+                case .notFound, .ambiguousID: result.skipped.append(.init(id: id, reason: error))
+                default: throw error
+                }
+                continue
+            }
             guard seen.insert(contact.id).inserted else { continue }
             if change(&contact) {
                 if let now { contact.updatedAt = now }
-                changed.append(contact)
+                result.changed.append(contact)
             } else {
-                unchanged.append(contact)
+                result.unchanged.append(contact)
             }
         }
-        return (changed, unchanged)
+        return result
     }
 
-    public static func previewDoNotContact(_ ids: [String], _ change: DoNotContactChange, now: Timestamp? = nil,
-                                           in session: Session) throws(InboxError) -> (changed: [Contact], unchanged: [Contact]) {
-        try preview(ids, now: now, in: session) { change.apply(to: &$0.dnd) }
+    public static func previewDoNotContact(_ ids: [String], _ change: DoNotContactChange, now: Timestamp? = nil, keepGoing: Bool = false,
+                                           in session: Session) throws(InboxError) -> BulkContactChange {
+        try preview(ids, now: now, keepGoing: keepGoing, in: session) { change.apply(to: &$0.dnd) }
     }
 
     /// Changes do-not-contact for every contact named, rewriting each shard once.
-    public static func setDoNotContact(_ ids: [String], _ change: DoNotContactChange, now: Timestamp,
-                                       in tx: Transaction) throws(InboxError) -> (changed: [Contact], unchanged: [Contact]) {
-        let result = try previewDoNotContact(ids, change, now: now, in: tx)
+    public static func setDoNotContact(_ ids: [String], _ change: DoNotContactChange, now: Timestamp, keepGoing: Bool = false,
+                                       in tx: Transaction) throws(InboxError) -> BulkContactChange {
+        let result = try previewDoNotContact(ids, change, now: now, keepGoing: keepGoing, in: tx)
         try table.put(result.changed, in: tx)
         return result
     }

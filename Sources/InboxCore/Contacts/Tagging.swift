@@ -12,9 +12,9 @@ public struct TagChange: Sendable {
 }
 
 extension Contacts {
-    public static func previewTags(_ ids: [String], _ change: TagChange, now: Timestamp? = nil,
-                                   in session: Session) throws(InboxError) -> (changed: [Contact], unchanged: [Contact]) {
-        try preview(ids, now: now, in: session) { contact in
+    public static func previewTags(_ ids: [String], _ change: TagChange, now: Timestamp? = nil, keepGoing: Bool = false,
+                                   in session: Session) throws(InboxError) -> BulkContactChange {
+        try preview(ids, now: now, keepGoing: keepGoing, in: session) { contact in
             let tags = change.apply(to: contact.tags)
             defer { contact.tags = tags }
             return tags != contact.tags
@@ -22,9 +22,9 @@ extension Contacts {
     }
 
     /// Tags every contact named under one lock, rewriting each shard once.
-    public static func tag(_ ids: [String], _ change: TagChange, now: Timestamp,
-                           in tx: Transaction) throws(InboxError) -> (changed: [Contact], unchanged: [Contact]) {
-        let result = try previewTags(ids, change, now: now, in: tx)
+    public static func tag(_ ids: [String], _ change: TagChange, now: Timestamp, keepGoing: Bool = false,
+                           in tx: Transaction) throws(InboxError) -> BulkContactChange {
+        let result = try previewTags(ids, change, now: now, keepGoing: keepGoing, in: tx)
         try table.put(result.changed, in: tx)
         return result
     }

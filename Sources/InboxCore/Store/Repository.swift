@@ -49,6 +49,9 @@ public final class Repository {
                 dir = String(dir.dropLast(storeName.count))
                 if dir.isEmpty { dir = "." } else if dir.count > 1 { dir.removeLast() }
             }
+            if FileSystem.exists(dir) && !FileSystem.isDirectory(dir) {
+                throw InboxError.noRepository("'\(explicit)' is not a directory (--repo and INBOX_REPO name the directory that holds .inbox)")
+            }
             guard try FileSystem.directoryExists(dir + "/" + storeName) else {
                 throw InboxError.noRepository("no inbox repository at \(explicit) (run 'inbox init \(explicit)' to create one)")
             }
@@ -79,10 +82,7 @@ public final class Repository {
             // Opening it refuses a symlinked .inbox: we only follow what we created.
             return (try Repository(root: dir, lockTimeout: lockTimeout), false)
         }
-        if !FileSystem.isDirectory(dir) {
-            try FileSystem.makeDirectory(dir)
-            try FileSystem.syncDirectory(parentDirectory(of: dir))
-        }
+        if !FileSystem.isDirectory(dir) { try makeDirectories(dir) }
         let building = (dir == "/" ? "" : dir) + "/" + storeName + ".tmp.\(getpid())"
         var anotherInitWon = false
         do throws(InboxError) {
@@ -106,6 +106,23 @@ public final class Repository {
         }
         try FileSystem.syncDirectory(dir)
         return (try Repository(root: dir, lockTimeout: lockTimeout), true)
+    }
+
+    /// Creates `dir` and any missing parents, as `git init` does, top down, each made durable
+    /// in its parent before the next is made in it.
+    static func makeDirectories(_ dir: String) throws(InboxError) {
+        var missing: [String] = []
+        var path = dir
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        while !FileSystem.isDirectory(path) && path != "/" && path != "." {
+            if FileSystem.exists(path) { throw InboxError.io(path: path, operation: "mkdir", errno: ENOTDIR) }
+            missing.append(path)
+            path = parentDirectory(of: path)
+        }
+        for path in missing.reversed() {
+            try FileSystem.makeDirectory(path)
+            try FileSystem.syncDirectory(parentDirectory(of: path))
+        }
     }
 
     /// The directory that holds `path` ("/" for "/x", "." for "x").

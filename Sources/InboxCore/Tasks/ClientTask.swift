@@ -62,8 +62,17 @@ public struct ClientTask: IdentifiedRecord, Sendable {
         ])
     }
 
+    /// Still waiting on the client (outstanding or read) past its due time; an answered or
+    /// done task is not overdue, whatever its due time.
     public func isOverdue(at now: Timestamp) -> Bool {
-        state != .done && due.map { $0 < now } ?? false
+        (state == .outstanding || state == .read) && due.map { $0 < now } ?? false
+    }
+
+    /// The warning for a due time given in the past: taken, since a firm may record a task
+    /// late, but said, since a typo (last year's date) is more likely.
+    public static func pastDueWarning(_ due: Timestamp?, now: Timestamp) -> String? {
+        guard let due, due < now else { return nil }
+        return "warning: the due time \(due.localDescription) is already past (\(due.age(relativeTo: now))); the task is overdue from the start"
     }
 }
 

@@ -14,6 +14,7 @@ struct ContactDndCommand: InboxCommand {
             OptionSpec("search", value: "TEXT", "select contacts matching TEXT, as contact list --search"),
             OptionSpec("owner", value: "USER", completion: .repository("users"), "select contacts owned by USER"),
             OptionSpec("dry-run", "show what would change and write nothing"),
+            ContactSelection.keepGoing,
         ],
         discussion: "Sending on a blocked channel is refused with exit 1 and says why. The whole set changes under one lock, each file rewritten once; the summary on stderr says how many changed and how many already were so.",
         examples: ["inbox contact dnd ct1 --on sms", "inbox contact dnd ct1 --on all --inbound", "inbox contact dnd ct1 --off sms email"]
@@ -23,6 +24,7 @@ struct ContactDndCommand: InboxCommand {
     var selection: ContactFilter?
     var change: DoNotContactChange
     var dryRun: Bool
+    var keepGoing: Bool
 
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> ContactDndCommand {
         let selection = try ContactSelection.parse(arguments)
@@ -43,27 +45,21 @@ struct ContactDndCommand: InboxCommand {
         guard !change.on.isEmpty || !change.off.isEmpty || change.inbound else {
             throw InboxError.usage("give --on CHANNEL… or --off CHANNEL… (channels: \(ContactChannel.all.joined(separator: ", ")), or all)")
         }
-        return ContactDndCommand(ids: arguments.positionals, selection: selection, change: change, dryRun: arguments.flag("dry-run"))
+        return ContactDndCommand(ids: arguments.positionals, selection: selection, change: change, dryRun: arguments.flag("dry-run"), keepGoing: arguments.flag("keep-going"))
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
         let given = selection == nil ? try context.ids(ids) : []
-        let result: (changed: [Contact], unchanged: [Contact])
+        let result: BulkContactChange
         if dryRun {
             result = try context.read { (s) throws(InboxError) in
-                try Contacts.previewDoNotContact(try ContactSelection.ids(given, selection, in: s), change, in: s)
+                try Contacts.previewDoNotContact(try ContactSelection.ids(given, selection, in: s), change, keepGoing: keepGoing, in: s)
             }
         } else {
             result = try context.write { (tx, _) throws(InboxError) in
-                try Contacts.setDoNotContact(try ContactSelection.ids(given, selection, in: tx), change, now: context.now, in: tx)
+                try Contacts.setDoNotContact(try ContactSelection.ids(given, selection, in: tx), change, now: context.now, keepGoing: keepGoing, in: tx)
             }
         }
-        var out = CommandOutput()
-        out.ids = result.changed.map(\.id)
-        out.records = result.changed.map { .object($0.json) }
-        out.lines = result.changed.map { .plain("\($0.id) \($0.displayName): do-not-contact \(ContactView.dndDescription($0.dnd))") }
-        let verb = dryRun ? "would change" : "changed"
-        out.notices = ["\(result.changed.count) \(verb), \(result.unchanged.count) already so"]
-        return out
+        return ContactSelection.output(result, dryRun: dryRun) { "\($0.id) \($0.displayName): do-not-contact \(ContactView.dndDescription($0.dnd))" }
     }
 }

@@ -25,4 +25,25 @@ enum ContactSelection {
         guard let filter else { return given }
         return try Contacts.list(filter, in: session).map(\.id)
     }
+
+    static let keepGoing = OptionSpec("keep-going",
+        "skip ids that are unknown or ambiguous, report each on stderr, change the rest in one commit; exit 1 if any was skipped")
+
+    /// The output of a bulk tag or dnd: the contacts changed (ids for -q), a summary for people,
+    /// and each id --keep-going skipped, on stderr even with -q, with exit 1.
+    static func output(_ result: BulkContactChange, dryRun: Bool, describe: (Contact) -> String) -> CommandOutput {
+        var out = CommandOutput()
+        out.ids = result.changed.map(\.id)
+        out.records = result.changed.map { .object($0.json) }
+        out.lines = result.changed.map { .plain(describe($0)) }
+        out.info = ["\(result.changed.count) \(dryRun ? "would change" : "changed"), \(result.unchanged.count) already so"
+                    + (result.skipped.isEmpty ? "" : ", \(result.skipped.count) skipped")]
+        out.notices = result.skipped.map { "skipped \($0.id): \($0.reason.message)" }
+        if !result.skipped.isEmpty {
+            let n = result.skipped.count
+            out.failure = .refused("\(n) id\(n == 1 ? " was" : "s were") skipped (see above); "
+                                   + "the other \(result.changed.count + result.unchanged.count) \(dryRun ? "would be" : "were") changed or already so")
+        }
+        return out
+    }
 }

@@ -12,6 +12,7 @@ struct ContactTagCommand: InboxCommand {
             OptionSpec("search", value: "TEXT", "select contacts matching TEXT, as contact list --search"),
             OptionSpec("owner", value: "USER", completion: .repository("users"), "select contacts owned by USER"),
             OptionSpec("dry-run", "show what would change and write nothing"),
+            ContactSelection.keepGoing,
         ],
         discussion: "The whole set changes under one lock, each file rewritten once. The summary on stderr says how many changed and how many already were so.",
         examples: ["inbox contact list --search smith -q | inbox contact tag - --add vip",
@@ -22,6 +23,7 @@ struct ContactTagCommand: InboxCommand {
     var filter: ContactFilter?
     var change: TagChange
     var dryRun: Bool
+    var keepGoing: Bool
 
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> ContactTagCommand {
         var change = TagChange()
@@ -29,26 +31,21 @@ struct ContactTagCommand: InboxCommand {
         change.remove = try arguments.list("remove").map { (t) throws(InboxError) in try Tags.validated(t) }
         guard !change.add.isEmpty || !change.remove.isEmpty else { throw InboxError.usage("give --add TAG… or --remove TAG…") }
         return ContactTagCommand(ids: arguments.positionals, filter: try ContactSelection.parse(arguments), change: change,
-                                 dryRun: arguments.flag("dry-run"))
+                                 dryRun: arguments.flag("dry-run"), keepGoing: arguments.flag("keep-going"))
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
         let given = filter == nil ? try context.ids(ids) : []
-        let result: (changed: [Contact], unchanged: [Contact])
+        let result: BulkContactChange
         if dryRun {
             result = try context.read { (s) throws(InboxError) in
-                try Contacts.previewTags(try ContactSelection.ids(given, filter, in: s), change, in: s)
+                try Contacts.previewTags(try ContactSelection.ids(given, filter, in: s), change, keepGoing: keepGoing, in: s)
             }
         } else {
             result = try context.write { (tx, _) throws(InboxError) in
-                try Contacts.tag(try ContactSelection.ids(given, filter, in: tx), change, now: context.now, in: tx)
+                try Contacts.tag(try ContactSelection.ids(given, filter, in: tx), change, now: context.now, keepGoing: keepGoing, in: tx)
             }
         }
-        var out = CommandOutput()
-        out.ids = result.changed.map(\.id)
-        out.records = result.changed.map { .object($0.json) }
-        out.lines = result.changed.map { .plain("\($0.id) \($0.displayName): \($0.tags.isEmpty ? "no tags" : $0.tags.joined(separator: ", "))") }
-        out.notices = ["\(result.changed.count) \(dryRun ? "would change" : "changed"), \(result.unchanged.count) already so"]
-        return out
+        return ContactSelection.output(result, dryRun: dryRun) { "\($0.id) \($0.displayName): \($0.tags.isEmpty ? "no tags" : $0.tags.joined(separator: ", "))" }
     }
 }

@@ -44,7 +44,7 @@ struct BatchCommand: InboxCommand {
         var out = CommandOutput()
         out.forcedForm = .text
         out.lines = [.rendered(kept.joined())]
-        out.notices = ["batch: \(lines.count) commands, \(lines.count - failed.count) done" +
+        out.info = ["batch: \(lines.count) commands, \(lines.count - failed.count) done" +
                        (failed.isEmpty ? "" : ", \(failed.count) failed and undone (lines \(failed.map { String($0.line) }.joined(separator: ", ")))")]
         if let first = failed.first {
             out.failure = .commandFailed(status: first.status, "batch: \(failed.count) line\(failed.count == 1 ? "" : "s") failed; the others were written")

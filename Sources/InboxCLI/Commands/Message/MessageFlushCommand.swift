@@ -29,7 +29,7 @@ struct MessageFlushCommand: InboxCommand {
             out.ids = due.map(\.id)
             out.records = due.map { .object($0.json) }
             out.lines = due.map { .plain("would send \($0.id) in \($0.conversation) (due \(($0.scheduledAt ?? $0.at).localDescription))") }
-            out.notices = ["flush --dry-run: \(due.count) due"]
+            out.info = ["flush --dry-run: \(due.count) due"]
             if case .untrusted(let why) = try DeliveryHook.readiness(try context.repository()) {
                 out.notices.append("flush --dry-run: a real flush would exit 1: \(why)")
             }
@@ -37,7 +37,8 @@ struct MessageFlushCommand: InboxCommand {
         }
         switch try Flush.run(try context.repository(), now: context.now, limit: limit) {
         case .busy(let stuck):
-            out.notices = [stuck.map { "flush: warning: \($0); nothing done" } ?? "flush: another flush is running; nothing done"]
+            // Another flush running is the normal case under cron (exit 0); a stuck one is a problem.
+            if let stuck { out.notices = ["flush: warning: \(stuck); nothing done"] } else { out.info = ["flush: another flush is running; nothing done"] }
         case .done(let handled, let notes):
             out.ids = handled.map(\.message.id)
             out.records = handled.map { h in
@@ -48,7 +49,8 @@ struct MessageFlushCommand: InboxCommand {
             out.lines = handled.map { .plain("\($0.message.id)  \($0.outcome.rawValue)" + ($0.message.error.map { "  \($0)" } ?? "")) }
             func count(_ state: Message.State) -> Int { handled.filter { $0.outcome == state }.count }
             let timedOut = handled.filter(\.timedOut).count
-            out.notices = notes + ["flush: \(count(.sent)) sent, \(count(.failed)) failed, \(count(.blocked)) blocked, \(count(.inDoubt)) in-doubt"]
+            out.notices = notes
+            out.info = ["flush: \(count(.sent)) sent, \(count(.failed)) failed, \(count(.blocked)) blocked, \(count(.inDoubt)) in-doubt"]
             if count(.failed) > 0 {
                 out.failure = .deliveryFailed("\(count(.failed)) deliver\(count(.failed) == 1 ? "y" : "ies") failed; later flushes retry them after a backoff")
             } else if timedOut > 0 {

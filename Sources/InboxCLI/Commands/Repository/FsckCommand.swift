@@ -29,10 +29,10 @@ struct FsckCommand: InboxCommand {
                                 ("reason", .string(p.reason)), ("repairable", .bool(p.derivable))]))
         }
         out.ids = report.problems.map(\.description)
-        out.notices = report.repaired
+        out.info = report.repaired
         let summary = "\(report.filesChecked) files, \(report.recordsChecked) records checked"
         if report.problems.isEmpty {
-            out.notices.append("fsck: \(summary); no problems")
+            out.info.append("fsck: \(summary); no problems")
         } else {
             let derivable = report.problems.filter(\.derivable).count
             var hint = ""

@@ -3,7 +3,7 @@ import InboxCore
 struct InitCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "init", abstract: "Create an inbox repository (DIR/.inbox) in DIR or the current directory",
-        arguments: [ArgumentSpec("DIR", optional: true, completion: .directory, "where to create it (default: the current directory)")],
+        arguments: [ArgumentSpec("DIR", optional: true, completion: .directory, "where to create it, with any missing parents (default: the current directory)")],
         examples: ["inbox init", "inbox init /srv/firm"]
     )
 

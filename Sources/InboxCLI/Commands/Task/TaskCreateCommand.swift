@@ -42,6 +42,8 @@ struct TaskCreateCommand: InboxCommand {
                              attachments: attachments.map(context.absolutePath), author: actor, now: context.now, in: tx)
         }
         let dueText = task.due.map { ", due \($0.localDescription)" } ?? ""
-        return .record(task.id, task.json, "Created task \(task.id) for \(task.contact) (\(task.kind.rawValue)\(dueText))")
+        var out = CommandOutput.record(task.id, task.json, "Created task \(task.id) for \(task.contact) (\(task.kind.rawValue)\(dueText))")
+        if let warning = ClientTask.pastDueWarning(dueAt, now: context.now) { out.notices = [warning] }
+        return out
     }
 }

@@ -8,7 +8,7 @@ struct TaskListCommand: InboxCommand {
                        "outstanding, read, answered, done or all (default: all but done)"),
             OptionSpec("contact", value: "ID", completion: .repository("contacts"), "only this client's"),
             OptionSpec("assignee", value: "USER", completion: .repository("users"), "only those this user follows up"),
-            OptionSpec("overdue", "only those past their due time and not done"),
+            OptionSpec("overdue", "only those past their due time and still waiting on the client (outstanding or read)"),
             OptionSpec("limit", short: "n", value: "N", "at most N"),
         ],
         examples: ["inbox task list --overdue", "inbox task list --contact ct1 --state all"]
@@ -33,7 +33,15 @@ struct TaskListCommand: InboxCommand {
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
-        let tasks = try context.read { (s) throws(InboxError) in try Tasks.list(filter, now: context.now, in: s) }
+        let (tasks, names) = try context.read { (s) throws(InboxError) in
+            let tasks = try Tasks.list(filter, now: context.now, in: s)
+            // People read names; the id stays in --json and in task show.
+            var names: [String: String] = [:]
+            for t in tasks where names[t.contact] == nil {
+                names[t.contact] = try Contacts.table.get(t.contact, in: s)?.displayName
+            }
+            return (tasks, names)
+        }
         var out = CommandOutput()
         out.ids = tasks.map(\.id)
         out.records = tasks.map { .object($0.json) }
@@ -41,7 +49,7 @@ struct TaskListCommand: InboxCommand {
             out.lines = [.table(TextTable(
                 header: ["ID", "CONTACT", "KIND", "STATE", "DUE", "ASSIGNEE", "TEXT"],
                 rows: tasks.map { t in
-                    [t.id, t.contact, t.kind.rawValue, t.state.rawValue,
+                    [t.id, names[t.contact] ?? t.contact, t.kind.rawValue, t.state.rawValue,
                      t.due.map { $0.localDescription + (t.isOverdue(at: context.now) ? " (overdue)" : "") } ?? "-", t.assignee ?? "-", t.text]
                 },
                 maxWidths: [6: 50]))]
