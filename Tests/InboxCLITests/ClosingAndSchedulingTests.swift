@@ -78,6 +78,18 @@ final class ClosingAndSchedulingTests: XCTestCase {
         // Nothing skipped: exit 0.
         inbox("message", "receive", "--contact", "ct1", "--channel", "sms", "Back", in: repo)
         inbox("conversation", "close", "cv1", "--keep-going", in: repo)
+
+        // A closing message refused by do-not-contact skips that conversation and leaves no trace
+        // of it: no message, no message id used up.
+        inbox("message", "receive", "--contact", "ct1", "--channel", "sms", "Again", in: repo)
+        inbox("message", "receive", "--contact", "ct2", "--channel", "sms", "Me too", in: repo)
+        inbox("contact", "dnd", "ct2", "--on", "sms", in: repo)
+        let refused = inbox("conversation", "close", "cv1", "cv2", "--message", "Bye", "--keep-going", in: repo, expect: 1)
+        XCTAssertTrue(refused.stderr.contains("skipped cv2: ct2 Grace Hopper has do-not-contact on sms"), refused.stderr)
+        XCTAssertEqual(inbox("conversation", "list", "-q", in: repo).lines, ["cv2"])
+        let ids = inbox("message", "list", "-q", in: repo).lines
+        XCTAssertEqual(ids.last, "ms\(ids.count)", "message ids stay contiguous: \(ids)")
+        XCTAssertEqual(inbox("message", "send", "cv1", "--note", "after", "-q", in: repo).lines, ["ms\(ids.count + 1)"])
         inbox("fsck", in: repo)
     }
 

@@ -40,6 +40,15 @@ extension Conversations {
         }
         var closing: Message?
         if let text {
+            // Refuse before anything is staged, so a bulk close that skips this one (--keep-going)
+            // leaves no trace of it, not even a message id used up.
+            if let contact = try Contacts.table.get(conversation.contact, in: tx) {
+                if let refusal = SendRules.refusal(channel: conversation.channel, contact: contact, conversation: conversation,
+                                                   usesTemplate: false, now: now) {
+                    throw InboxError.refused(refusal)
+                }
+                _ = try Outbox.addresses(conversation.channel, contact: contact, from: nil, config: try Config.load(tx))
+            }
             var request = OutboundRequest()
             request.conversation = conversation.id
             request.text = text
