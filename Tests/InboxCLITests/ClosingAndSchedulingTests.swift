@@ -148,5 +148,14 @@ final class ClosingAndSchedulingTests: XCTestCase {
         XCTAssertTrue(line.contains("call-2026-11-21.mp3"), timeline.stdout)
         XCTAssertFalse(line.contains("attachments/"), "no internal path: \(line)")
         XCTAssertFalse(inbox("conversation", "show", "cv1", in: repo).stdout.contains("attachments/"))
+
+        // fsck checks the reference a closing note carries.
+        inbox("fsck", in: repo)
+        let notes = repo.file(".inbox/notes/0000.jsonl")
+        let text = try String(contentsOfFile: notes, encoding: .utf8)
+        XCTAssertTrue(text.contains(#""conversation":"cv1""#), text)
+        try text.replacingOccurrences(of: #""conversation":"cv1""#, with: #""conversation":"cv99""#).write(toFile: notes, atomically: false, encoding: .utf8)
+        let fsck = inbox("fsck", in: repo, expect: 65)
+        XCTAssertTrue(fsck.stdout.contains("refers to conversation cv99") || fsck.stderr.contains("refers to conversation cv99"), fsck.stdout + fsck.stderr)
     }
 }
