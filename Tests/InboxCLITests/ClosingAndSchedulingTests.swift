@@ -117,6 +117,8 @@ final class ClosingAndSchedulingTests: XCTestCase {
         let line = opened.stdout.split(separator: "\n").first { $0.contains("ms1") } ?? ""
         XCTAssertTrue(line.contains("OVERDUE"), opened.stdout)
         XCTAssertTrue(opened.stderr.contains("ms1 overdue"), opened.stderr)
+        XCTAssertTrue(inbox("message", "show", "ms1", in: repo, environment: at("2026-11-21T14:00:00Z")).stdout.contains("OVERDUE"))
+        XCTAssertFalse(inbox("message", "show", "ms1", in: repo, environment: at("2026-11-21T11:00:00Z")).stdout.contains("OVERDUE"))
 
         // Once a flush has run, nothing is overdue.
         inbox("message", "flush", in: repo, environment: at("2026-11-21T14:01:00Z"))

@@ -79,7 +79,10 @@ enum MessageView {
             ("Direction", m.direction == .inbound ? "in (from the contact)" : "out"), ("Kind", m.kind.rawValue + (m.auto ? " (auto-response)" : "")),
             ("State", m.state?.rawValue ?? "-"), ("At", m.at.localDescription),
         ]
-        if let when = m.scheduledAt { fields.append(("Scheduled", when.localDescription + " (" + when.age(relativeTo: now) + ")")) }
+        if let when = m.scheduledAt {
+            let overdue = m.isOverdue(now: now) ? " OVERDUE: not sent; is 'inbox message flush' running from cron?" : ""
+            fields.append(("Scheduled", when.localDescription + " (" + when.age(relativeTo: now) + ")" + overdue))
+        }
         if let author = m.author { fields.append(("By", author)) }
         if let from = m.from { fields.append(("From", from)) }
         if let to = m.to { fields.append(("To", to)) }
