@@ -22,7 +22,7 @@ _inbox_verbs() {
 _inbox_options() {
     case "$1" in
         "conversation list") echo "--mine --all --unassigned --assignee --status --category --channel --contact --tag --search --since --until --sort -n --limit --after" ;;
-        "conversation close") echo "--message" ;;
+        "conversation close") echo "--message --cancel-scheduled --keep-going" ;;
         "conversation assign") echo "--me --none" ;;
         "conversation create") echo "--contact --channel --subject --assign" ;;
         "message send") echo "--contact --channel --attach --template --from --cc --note --no-signature --at --retry" ;;

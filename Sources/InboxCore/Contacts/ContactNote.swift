@@ -6,13 +6,17 @@ public struct ContactNote: IdentifiedRecord, Sendable {
     public var text: String
     public var author: String
     public var at: Timestamp
+    /// The conversation the note is about (a closing), so that conversation's thread shows it.
+    /// Absent in notes about the contact alone.
+    public var conversation: String?
 
-    public init(id: String, contact: String, text: String, author: String, at: Timestamp) {
+    public init(id: String, contact: String, text: String, author: String, at: Timestamp, conversation: String? = nil) {
         self.id = id
         self.contact = contact
         self.text = text
         self.author = author
         self.at = at
+        self.conversation = conversation
     }
 
     public init(fields: inout FieldReader) throws(JSONParseError) {
@@ -21,13 +25,17 @@ public struct ContactNote: IdentifiedRecord, Sendable {
         text = try fields.string("text")
         author = try fields.string("author")
         at = try fields.timestamp("at")
+        if let value = fields.absentOr("conversation") {
+            guard case .string(let id) = value else { throw JSONParseError("field \"conversation\" must be a conversation id") }
+            conversation = id
+        }
     }
 
     public var json: JSONObject {
         JSONObject([
             ("id", .string(id)), ("contact", .string(contact)), ("text", .string(text)),
             ("author", .string(author)), ("at", .string(at.iso)),
-        ])
+        ] + (conversation.map { [(key: "conversation", value: JSONValue.string($0))] } ?? []))
     }
 }
 
@@ -40,13 +48,20 @@ public enum ContactNotes {
         return directory + "/" + Timestamp.pad(n / Contacts.table.perShard, 4) + ".jsonl"
     }
 
-    public static func add(to contact: Contact, text: String, author: String, now: Timestamp, in tx: Transaction) throws(InboxError) -> ContactNote {
+    public static func add(to contact: Contact, text: String, author: String, now: Timestamp, conversation: String? = nil,
+                           in tx: Transaction) throws(InboxError) -> ContactNote {
         guard !text.trimmingWhitespace().isEmpty else { throw InboxError.usage("the note is empty") }
         let number = try Sequences.next(prefix, in: tx).lowerBound
-        let note = ContactNote(id: prefix + String(number), contact: contact.id, text: text, author: author, at: now)
+        let note = ContactNote(id: prefix + String(number), contact: contact.id, text: text, author: author, at: now, conversation: conversation)
         let path = file(for: contact.id)!
         tx.stage(path, records: try tx.records(path, as: ContactNote.self) + [note])
         return note
+    }
+
+    /// The notes about one conversation (its closings), oldest first.
+    public static func of(conversation: Conversation, in session: Session) throws(InboxError) -> [ContactNote] {
+        guard let path = file(for: conversation.contact) else { return [] }
+        return try session.records(path, as: ContactNote.self).filter { $0.contact == conversation.contact && $0.conversation == conversation.id }
     }
 
     /// A contact's notes, newest first.

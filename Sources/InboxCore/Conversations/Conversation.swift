@@ -25,6 +25,9 @@ public struct Conversation: IdentifiedRecord, Sendable {
     /// Our first reply to the contact (notes and auto-responses do not count).
     public var firstResponseAt: Timestamp?
     public var closedAt: Timestamp?
+    /// The availability-off period (`Availability.offPeriod`) in which it last got the
+    /// auto-response: one per conversation per period. Absent in records that never got one.
+    public var autoResponsePeriod: Int64?
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
 
@@ -68,6 +71,10 @@ public struct Conversation: IdentifiedRecord, Sendable {
         closedAt = try f.optionalTimestamp("closed_at")
         createdAt = try f.timestamp("created_at")
         updatedAt = try f.timestamp("updated_at")
+        if let value = f.absentOr("auto_response_period") {
+            guard case .int(let n) = value, n >= 0 else { throw JSONParseError("field \"auto_response_period\" must be a whole number") }
+            autoResponsePeriod = n
+        }
         guard Conversations.table.number(of: id) != nil else { throw JSONParseError("field \"id\" is not a conversation id: \"\(id)\"") }
     }
 
@@ -81,16 +88,18 @@ public struct Conversation: IdentifiedRecord, Sendable {
             ("first_inbound_at", .optional(firstInboundAt?.iso)), ("last_inbound_at", .optional(lastInboundAt?.iso)),
             ("first_response_at", .optional(firstResponseAt?.iso)),
             ("closed_at", .optional(closedAt?.iso)), ("created_at", .string(createdAt.iso)), ("updated_at", .string(updatedAt.iso)),
-        ])
+        ] + (autoResponsePeriod.map { [(key: "auto_response_period", value: JSONValue.int($0))] } ?? []))
     }
 
-    /// Where the conversation sits for `user` (DESIGN §2, the reference's four categories):
-    /// missed, then new (open, unassigned, waiting for our first reply), then yours or others.
+    /// Where an open conversation sits for `user`; nil only when it is closed. The reference's
+    /// four inboxes split the open ones exactly: an assigned conversation is routed by its
+    /// assignee (yours or others), whatever arrives; an unassigned one is missed when it came in
+    /// while availability was off and got the auto-response (until we reply), else new (it
+    /// needs someone to take it).
     public func category(for user: String) -> Category? {
-        if status == .open && missed { return .missed }
-        if status == .open && assignee == nil && firstResponseAt == nil { return .new }
-        guard let assignee else { return nil }
-        return assignee == user ? .yours : .others
+        guard status == .open else { return nil }
+        if let assignee { return assignee == user ? .yours : .others }
+        return missed ? .missed : .new
     }
 
     /// Last activity, for ordering: the last message, else the creation.

@@ -1,7 +1,8 @@
 /// fsck for conversations and messages: every line, every reference, and the derived files
 /// (message index, contact-conversation index, conversation summaries) against their sources.
 extension Checker {
-    mutating func checkConversations(contacts: Set<String>, users: Set<String>, lastIssued: [String: Int]) throws(InboxError) {
+    mutating func checkConversations(contacts: Set<String>, users: Set<String>, lastIssued: [String: Int],
+                                     closingNotes: [(file: String, line: Int, note: ContactNote)] = []) throws(InboxError) {
         let table = Conversations.table
         var conversations: [String: Conversation] = [:]
         for file in try shardFiles(table.directory) {
@@ -17,6 +18,15 @@ extension Checker {
                 if n > lastIssued[table.prefix] ?? 0 { problem(file, line, "conversation \(c.id) is above the last id issued", derivable: true) }
                 if !contacts.contains(c.contact) { problem(file, line, "conversation \(c.id) refers to contact \(c.contact), which does not exist") }
                 if let a = c.assignee, !users.isEmpty, !users.contains(a) { problem(file, line, "conversation \(c.id) is assigned to '\(a)', who is not a user") }
+            }
+        }
+        // A closing note names its conversation, which must exist and be its contact's.
+        for (file, line, note) in closingNotes {
+            guard let id = note.conversation else { continue }
+            if let c = conversations[id] {
+                if c.contact != note.contact { problem(file, line, "note \(note.id) is about conversation \(id), which is \(c.contact)'s, not \(note.contact)'s") }
+            } else {
+                problem(file, line, "note \(note.id) refers to conversation \(id), which does not exist")
             }
         }
         var messages: [String: Message] = [:]

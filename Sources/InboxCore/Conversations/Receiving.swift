@@ -65,9 +65,14 @@ public enum Receiving {
         }
 
         var autoResponse: Message?
-        if !config.availabilityOn && !silenced {
+        // While availability is off, an assigned conversation stays routed to its assignee (the
+        // reference: "still routes to appropriate inbox, based on current assignment"); an
+        // unassigned one is missed and gets the auto-response once per off period.
+        if !config.availabilityOn && !silenced && conversation.assignee == nil {
             conversation.missed = true
-            if let text = config.string(.autoResponse), !text.isEmpty,
+            let period = try Availability.offPeriod(in: tx)
+            if conversation.autoResponsePeriod != period,
+               let text = config.string(.autoResponse), !text.isEmpty,
                SendRules.refusal(channel: conversation.channel, contact: contact, conversation: conversation, usesTemplate: false, now: now) == nil,
                let addresses = try? Outbox.addresses(conversation.channel, contact: contact, from: nil, config: config) {
                 // Queued as a send due now; the cron flush delivers it.
@@ -78,6 +83,7 @@ public enum Receiving {
                 reply.scheduledAt = now
                 (reply.from, reply.to) = addresses
                 autoResponse = reply
+                conversation.autoResponsePeriod = period
             }
         }
         try Messages.save([message] + (autoResponse.map { [$0] } ?? []), in: tx)
@@ -98,5 +104,22 @@ public enum Receiving {
         var draft = ContactDraft()
         if isEmail { draft.emails = [address] } else { draft.phones = [address] }
         return (try Contacts.add(draft, allowDuplicate: false, now: now, in: tx), true)
+    }
+}
+
+/// Off periods of availability: each switch from on to off starts a new one, numbered by the
+/// `availability-off` counter in sequences.jsonl, so "once per off period" needs no scan.
+public enum Availability {
+    static let offPeriodCounter = "availability-off"
+
+    /// The current (or last) off period's number; 0 before availability was ever switched.
+    static func offPeriod(in session: Session) throws(InboxError) -> Int64 {
+        Int64(try Sequences.last(offPeriodCounter, in: session))
+    }
+
+    /// Call when `config set availability` changes the setting: off after on opens a period.
+    public static func switched(to value: JSONValue, in tx: Transaction) throws(InboxError) {
+        let wasOn = try Config.load(tx).availabilityOn
+        if wasOn && value == .string("off") { _ = try Sequences.next(offPeriodCounter, in: tx) }
     }
 }

@@ -108,12 +108,12 @@ struct Checker {
         let problemsBefore = report.problems.count
         let contacts = try checkContacts(lastIssued: lastIssued[Contacts.table.prefix] ?? 0, users: userNames)
         let contactsSound = report.problems.count == problemsBefore
-        try checkNotes(contacts: Set(contacts.map(\.id)), lastIssued: lastIssued[ContactNotes.prefix] ?? 0)
+        let closingNotes = try checkNotes(contacts: Set(contacts.map(\.id)), lastIssued: lastIssued[ContactNotes.prefix] ?? 0)
         // An index checked against contacts that did not all parse would only echo those lines.
         if contactsSound { try checkAddressIndex(contacts) }
         let templates = try load(Templates.file, as: Template.self)
         checkSorted(Templates.file, templates.map { ($0.record.name, $0.line) }, what: "template")
-        try checkConversations(contacts: Set(contacts.map(\.id)), users: userNames, lastIssued: lastIssued)
+        try checkConversations(contacts: Set(contacts.map(\.id)), users: userNames, lastIssued: lastIssued, closingNotes: closingNotes)
         try checkTasksAndLog(contacts: Set(contacts.map(\.id)), users: userNames, lastIssued: lastIssued)
         // A counter line that did not parse is reported already; comparing against it would only echo it.
         if sequencesParsed { checkCounters(sequences) }
@@ -181,11 +181,14 @@ struct Checker {
         return all
     }
 
-    mutating func checkNotes(contacts: Set<String>, lastIssued: Int) throws(InboxError) {
+    /// Checks every note; returns those that name a conversation, for checkConversations.
+    mutating func checkNotes(contacts: Set<String>, lastIssued: Int) throws(InboxError) -> [(file: String, line: Int, note: ContactNote)] {
         var seen = Set<String>()
+        var naming: [(file: String, line: Int, note: ContactNote)] = []
         for file in try shardFiles(ContactNotes.directory) {
             for (note, line) in try load(file, as: ContactNote.self) {
                 if !seen.insert(note.id).inserted { problem(file, line, "duplicate note id \(note.id)") }
+                if note.conversation != nil { naming.append((file, line, note)) }
                 if !contacts.contains(note.contact) {
                     problem(file, line, "note \(note.id) refers to contact \(note.contact), which does not exist")
                 } else if ContactNotes.file(for: note.contact) != file {
@@ -200,6 +203,7 @@ struct Checker {
                 }
             }
         }
+        return naming
     }
 
     mutating func checkAddressIndex(_ contacts: [Contact]) throws(InboxError) {

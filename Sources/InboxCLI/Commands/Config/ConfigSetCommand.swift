@@ -19,6 +19,7 @@ struct ConfigSetCommand: InboxCommand {
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
         let value = try context.write(adminOnly: true) { (tx, _) throws(InboxError) -> JSONValue in
             let value = try key.parse(values, countryCode: try Config.load(tx).countryCode)
+            if key == .availability { try Availability.switched(to: value, in: tx) }
             try Config.set(key, to: value, in: tx)
             return value
         }

@@ -10,7 +10,7 @@ struct ConversationListCommand: InboxCommand {
             OptionSpec("assignee", value: "USER", completion: .repository("users"), "only conversations assigned to USER"),
             OptionSpec("status", value: "STATUS", completion: .choices(["open", "closed", "all"]), "open (default), closed or all"),
             OptionSpec("category", value: "CATEGORY", completion: .choices(Conversation.Category.allCases.map(\.rawValue)),
-                       "new (waiting for a first reply), missed (auto-responded), yours or others"),
+                       "new (unassigned), missed (unassigned, auto-responded, unanswered), yours or others (assigned)"),
             OptionSpec("channel", value: "CHANNEL", completion: .choices(Channel.allCases.map(\.rawValue)), "only this channel"),
             OptionSpec("contact", value: "ID", completion: .repository("contacts"), "only this contact's conversations"),
             OptionSpec("tag", value: "TAG", completion: .repository("tags"), "only contacts with this tag"),
@@ -21,7 +21,7 @@ struct ConversationListCommand: InboxCommand {
             OptionSpec("limit", short: "n", value: "N", "show at most N"),
             OptionSpec("after", value: "ID", completion: .repository("conversations"), "start after this conversation (the last id of the previous page)"),
         ],
-        discussion: "A row shows an unread marker (*), the contact, channel, subject, age of the last message, its preview (← from the contact, → from us), the assignee and the category as the acting user sees it.",
+        discussion: "A row shows an unread marker (*), the contact, channel, subject, age of the last message, its preview (← from the contact, → from us), the assignee and the category as the acting user sees it. Every open conversation is in exactly one category: yours or others when assigned (to you, to someone else); unassigned, missed when the client wrote while availability was off and nobody has answered since, else new. Closed conversations have none.",
         examples: ["inbox conversation list --mine --status open", "inbox conversation list --category new -q | xargs -n1 inbox conversation assign --me",
                    "inbox --json conversation list --status all | jq -r .id"]
     )

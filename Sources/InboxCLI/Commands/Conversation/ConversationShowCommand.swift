@@ -15,28 +15,35 @@ struct ConversationShowCommand: InboxCommand {
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
-        let (conversation, messages, log, contact, actor) = try context.read { (s) throws(InboxError) in
+        let (conversation, messages, log, notes, contact, actor) = try context.read { (s) throws(InboxError) in
             let conversation = try Conversations.resolve(id, in: s)
             return (conversation, try Messages.of(conversation.id, in: s), try CommunicationLog.of(conversation.contact, in: s),
-                    try Contacts.table.get(conversation.contact, in: s), try context.actingUser(s))
+                    try ContactNotes.of(conversation: conversation, in: s), try Contacts.table.get(conversation.contact, in: s),
+                    try context.actingUser(s))
         }
-        return ConversationThreadOutput.make(conversation, messages, log, contact, actor: actor, now: context.now)
+        return ConversationThreadOutput.make(conversation, messages, log, notes, contact, actor: actor, now: context.now)
     }
 }
 
 /// What `show` and `open` print: the conversation, then its thread in time order.
 enum ConversationThreadOutput {
-    /// The thread holds the conversation's messages and notes, and the contact's calls and
-    /// other log entries, in time order.
-    static func make(_ conversation: Conversation, _ messages: [Message], _ log: [LogEntry], _ contact: Contact?, actor: String, now: Timestamp) -> CommandOutput {
+    /// The thread holds the conversation's messages and notes, its closings (the notes closing
+    /// left in the contact's history), and the contact's calls and other log entries, in time order.
+    static func make(_ conversation: Conversation, _ messages: [Message], _ log: [LogEntry], _ closings: [ContactNote], _ contact: Contact?,
+                     actor: String, now: Timestamp) -> CommandOutput {
         let ordered = messages.sorted { ($0.at.seconds, Messages.number(of: $0.id) ?? 0) < ($1.at.seconds, Messages.number(of: $1.id) ?? 0) }
         var json = conversation.json(for: actor)
-        json.append("messages", .array(ordered.map { .object($0.json) }))
+        json.append("messages", .array(ordered.map { m in
+            var record = m.json
+            if m.state == .scheduled { record.append("overdue", .bool(m.isOverdue(now: now))) }
+            return .object(record)
+        }))
         json.append("log", .array(log.map { .object($0.json) }))
+        json.append("closings", .array(closings.map { .object($0.json) }))
         var out = CommandOutput()
         out.ids = [conversation.id]
         out.records = [.object(json)]
-        let items = ordered.map(TimelineItem.message) + log.map(TimelineItem.log)
+        let items = ordered.map(TimelineItem.message) + log.map(TimelineItem.log) + closings.map(TimelineItem.contactNote)
         out.lines = ConversationView.header(conversation, contact: contact, actor: actor) + ConversationView.timeline(items, contact: contact, now: now)
         return out
     }

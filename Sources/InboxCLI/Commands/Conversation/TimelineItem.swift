@@ -38,7 +38,8 @@ enum TimelineItem {
             if let s = e.durationSeconds { facts.append(DurationText.format(s)) }
             var lines: [CommandOutput.Line] = [.plain("  \(time)  \(e.id)  ☎ \(facts.joined(separator: ", ")) by \(e.author)")]
             lines += e.text.split(separator: "\n", omittingEmptySubsequences: false).map { .plain("      " + $0) }
-            if let r = e.recording { lines.append(.dim("      [recording] \(r.name) \(r.path)")) }
+            // The file's own name; where it is stored inside .inbox is no business of a reader's.
+            if let r = e.recording { lines.append(.dim("      [recording] \(r.name) (\(r.size) bytes)")) }
             return lines
         case .contactNote(let n):
             return [.plain("  \(time)  \(n.id)  ✎ contact note by \(n.author)")] + n.text.split(separator: "\n", omittingEmptySubsequences: false).map { .plain("      " + $0) }
@@ -56,7 +57,11 @@ enum TimelineItem {
         case (.outbound, .message): who = "→ " + (m.auto ? "auto-response" : (m.author ?? "?"))
         }
         var status: [String] = []
-        if let state = m.state { status.append(state == .scheduled ? "scheduled for \((m.scheduledAt ?? m.at).localDescription)" : state.rawValue) }
+        if let state = m.state {
+            if state != .scheduled { status.append(state.rawValue) }
+            else if m.isOverdue(now: now) { status.append("OVERDUE: scheduled for \((m.scheduledAt ?? m.at).localDescription) and not sent (is 'inbox message flush' running from cron?)") }
+            else { status.append("scheduled for \((m.scheduledAt ?? m.at).localDescription)") }
+        }
         if !m.seenBy.isEmpty { status.append("seen by " + m.seenBy.map { "\($0.by) \($0.at.age(relativeTo: now))" }.joined(separator: ", ")) }
         if let pin = m.pin { status.append("pinned" + (pin.assignee.map { " for \($0)" } ?? "") + (pin.done ? ", done" : "")) }
         var lines: [CommandOutput.Line] = [.plain("  \(time)  \(m.id)  \(who)" + (status.isEmpty ? "" : "  [\(status.joined(separator: "; "))]"))]

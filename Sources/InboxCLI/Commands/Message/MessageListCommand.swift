@@ -8,7 +8,7 @@ struct MessageListCommand: InboxCommand {
             OptionSpec("contact", value: "ID", completion: .repository("contacts"), "every conversation of this contact"),
             OptionSpec("state", value: "STATE", completion: .choices(Message.State.allCases.map(\.rawValue)), "only outbound messages in this state"),
             OptionSpec("pinned", "only pinned messages (the to-do panel)"),
-            OptionSpec("scheduled", "only pending sends, soonest first: scheduled ones, and failed ones awaiting a retry (WHEN is the retry time)"),
+            OptionSpec("scheduled", "only pending sends, soonest first: scheduled ones (OVERDUE once their time has passed unsent), and failed ones awaiting a retry (WHEN is the retry time)"),
             OptionSpec("limit", short: "n", value: "N", "only the last N"),
         ],
         examples: ["inbox message list --conversation cv1", "inbox message list --scheduled", "inbox message list --pinned", "inbox message list --state failed -q"]
@@ -42,8 +42,17 @@ struct MessageListCommand: InboxCommand {
         var out = CommandOutput()
         // Pending sends that nothing delivers: a flush stuck holding the flush lock.
         if filter.scheduled, let stuck = Flush.stuckFlush(try context.repository(), timeout: timeout) { out.notices = ["warning: \(stuck)"] }
+        // Due and still scheduled: no flush has run since (cron is not running, or failing).
+        let overdue = messages.filter { $0.isOverdue(now: context.now) }
+        if !overdue.isEmpty {
+            out.notices.append("warning: \(overdue.count) scheduled message(s) overdue (\(overdue.map(\.id).joined(separator: ", "))): their time has passed and no flush has sent them; is 'inbox message flush' running from cron?")
+        }
         out.ids = messages.map(\.id)
-        out.records = messages.map { .object($0.json) }
+        out.records = messages.map { m in
+            var json = m.json
+            if m.state == .scheduled { json.append("overdue", .bool(m.isOverdue(now: context.now))) }
+            return .object(json)
+        }
         if !messages.isEmpty { out.lines = [.table(MessageView.table(messages, now: context.now))] }
         return out
     }
@@ -54,7 +63,7 @@ enum MessageView {
         TextTable(
             header: ["ID", "CONVERSATION", "WHEN", "DIR", "KIND", "STATE", "BY", "TEXT", "PIN"],
             rows: messages.map { m in
-                let when = m.state == .scheduled ? (m.scheduledAt ?? m.at).localDescription
+                let when = m.state == .scheduled ? (m.scheduledAt ?? m.at).localDescription + (m.isOverdue(now: now) ? " OVERDUE" : "")
                     : m.state == .failed && m.retryAt != nil ? "retry " + m.retryAt!.localDescription : m.at.localDescription
                 return [m.id, m.conversation, when, m.direction == .inbound ? "←" : "→", m.kind.rawValue,
                         m.state?.rawValue ?? "-", m.direction == .inbound ? m.contact : (m.auto ? "auto" : m.author ?? "-"), m.text,
@@ -70,7 +79,10 @@ enum MessageView {
             ("Direction", m.direction == .inbound ? "in (from the contact)" : "out"), ("Kind", m.kind.rawValue + (m.auto ? " (auto-response)" : "")),
             ("State", m.state?.rawValue ?? "-"), ("At", m.at.localDescription),
         ]
-        if let when = m.scheduledAt { fields.append(("Scheduled", when.localDescription + " (" + when.age(relativeTo: now) + ")")) }
+        if let when = m.scheduledAt {
+            let overdue = m.isOverdue(now: now) ? " OVERDUE: not sent; is 'inbox message flush' running from cron?" : ""
+            fields.append(("Scheduled", when.localDescription + " (" + when.age(relativeTo: now) + ")" + overdue))
+        }
         if let author = m.author { fields.append(("By", author)) }
         if let from = m.from { fields.append(("From", from)) }
         if let to = m.to { fields.append(("To", to)) }

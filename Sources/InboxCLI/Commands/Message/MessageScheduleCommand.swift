@@ -15,7 +15,7 @@ struct MessageScheduleCommand: InboxCommand {
             OptionSpec("cc", value: "ADDRESS", repeatable: true, "copy to this address (email only)"),
             OptionSpec("no-signature", "leave out the configured signature"),
         ],
-        discussion: "The confirmation shows the resolved time in local time. A time in the past, or an unclear one, is exit 64. Do-not-contact and the WhatsApp window are checked now and again at delivery.",
+        discussion: "The confirmation shows the resolved time in local time. A time in the past, or an unclear one, is exit 64. Do-not-contact and the WhatsApp window are checked now and again at delivery. A closed conversation takes no new schedule (exit 1); what was scheduled before it closed goes out at its time without reopening it, unless closing cancelled it (conversation close --cancel-scheduled). message list --scheduled marks a message OVERDUE once its time has passed unsent.",
         examples: ["inbox message schedule cv1 \"Reminder: documents due Friday\" --at \"tomorrow 9:00\"",
                    "inbox message schedule cv1 --template followup --at \"mon 9:00\""]
     )
