@@ -1,4 +1,4 @@
-/// One setting in `config.jsonl`: `{"key":"sms.from","value":["+15550199"]}`, sorted by key.
+/// One setting in `config.jsonl`: `{"key":"sms.from","value":["+12125550199"]}`, sorted by key.
 public struct ConfigEntry: StoredRecord {
     public var key: String
     public var value: JSONValue
