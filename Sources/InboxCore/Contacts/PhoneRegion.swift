@@ -53,7 +53,7 @@ public struct PhoneRegion: Sendable {
     /// why it cannot be one.
     func international(national digits: String, typed text: String) throws(InboxError) -> String {
         var national = digits
-        // The NANP's "1" is also a valid first digit nowhere, but only drop it when it is extra.
+        // A trunk prefix is dropped; the NANP's "1" only when it is an eleventh digit.
         if let trunk = trunkPrefix, national.hasPrefix(trunk), trunk != "1" || national.count > lengths.upperBound {
             national.removeFirst(trunk.count)
         }
