@@ -13,7 +13,7 @@ _inbox_verbs() {
         template) echo "add list" ;;
         task) echo "create list show update" ;;
         log) echo "add list" ;;
-        user) echo "add list" ;;
+        user) echo "add edit list" ;;
         config) echo "get set unset list" ;;
         hook) echo "status trust untrust" ;;
     esac
@@ -48,7 +48,8 @@ _inbox_options() {
         "export") echo "--format --since --until" ;;
         "batch") echo "--keep-going" ;;
         "fixture") echo "--contacts --conversations --messages --seed" ;;
-        "user add") echo "--role --display-name --email" ;;
+        "user add") echo "--role --display-name --email --signature" ;;
+        "user edit") echo "--signature --display-name --email --role" ;;
         "fsck") echo "--repair" ;;
     esac
 }
@@ -114,6 +115,7 @@ _inbox_value() {
         "report --assignee") echo "repo:users" ;;
         "export --format") echo "words:jsonl csv" ;;
         "user add --role") echo "words:admin agent viewer" ;;
+        "user edit --role") echo "words:admin agent viewer" ;;
         *" --repo") echo "dir" ;;
         *" --as") echo "repo:users" ;;
     esac
@@ -144,9 +146,9 @@ _inbox_argument() {
         "task update") echo "repo:tasks" ;;
         "timeline") echo "repo:contacts" ;;
         "import") echo "file" ;;
-        "config get") echo "words:user.name signature sms.from availability auto_response goal.new goal.missed goal.yours phone.country_code delivery.max_attempts delivery.timeout repository.format" ;;
-        "config set") echo "words:user.name signature sms.from availability auto_response goal.new goal.missed goal.yours phone.country_code delivery.max_attempts delivery.timeout repository.format" ;;
-        "config unset") echo "words:user.name signature sms.from availability auto_response goal.new goal.missed goal.yours phone.country_code delivery.max_attempts delivery.timeout repository.format" ;;
+        "config get") echo "words:user.name signature sms.from availability auto_response goal.new goal.missed goal.yours phone.country_code phone.region delivery.max_attempts delivery.timeout repository.format" ;;
+        "config set") echo "words:user.name signature sms.from availability auto_response goal.new goal.missed goal.yours phone.country_code phone.region delivery.max_attempts delivery.timeout repository.format" ;;
+        "config unset") echo "words:user.name signature sms.from availability auto_response goal.new goal.missed goal.yours phone.country_code phone.region delivery.max_attempts delivery.timeout repository.format" ;;
         "demo") echo "dir" ;;
     esac
 }

@@ -43,7 +43,7 @@ public struct CommandTable: Sendable {
             TaskCreateCommand.self, TaskListCommand.self, TaskShowCommand.self, TaskUpdateCommand.self,
             LogAddCommand.self, LogListCommand.self, TimelineCommand.self, ReportCommand.self,
             ExportCommand.self, ImportCommand.self, BatchCommand.self, FixtureCommand.self,
-            UserAddCommand.self, UserListCommand.self,
+            UserAddCommand.self, UserEditCommand.self, UserListCommand.self,
             ConfigGetCommand.self, ConfigSetCommand.self, ConfigUnsetCommand.self, ConfigListCommand.self,
             HookStatusCommand.self, HookTrustCommand.self, HookUntrustCommand.self,
             FsckCommand.self, DemoCommand.self, DateCommand.self, HelpCommand.self, ManPageCommand.self, CompletionCommand.self, CompleteCommand.self,

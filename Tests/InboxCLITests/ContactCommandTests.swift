@@ -79,6 +79,7 @@ final class ContactCommandTests: XCTestCase {
     func testTagDndAndOwnerFiltersAndCustomFields() {
         let repo = makeRepository()
         inbox("user", "add", "alice", in: repo)
+        inbox("config", "set", "user.name", "alice", in: repo)
         inbox("contact", "add", "Ada Lovelace", "--tag", "VIP", "--owner", "alice", "--field", "plan=gold", in: repo)
         inbox("contact", "add", "Grace Hopper", "--tag", "prospect", in: repo)
         XCTAssertEqual(inbox("contact", "list", "--tag", "vip", "-q", in: repo).lines, ["ct1"], "tags ignore case")

@@ -7,6 +7,8 @@ final class ConversationWorkflowTests: XCTestCase {
     func repositoryWithAda(file: StaticString = #filePath, line: UInt = #line) -> TempDirectory {
         let repo = makeRepository(file: file, line: line)
         inbox("user", "add", "alice", "--role", "admin", in: repo)
+        // Once users exist, only they make changes: the person at the keyboard acts as alice.
+        inbox("config", "set", "user.name", "alice", in: repo)
         inbox("--as", "alice", "user", "add", "bob", in: repo)
         inbox("--as", "alice", "config", "set", "sms.from", "+1 555 0199", in: repo)
         inbox("contact", "add", "Ada Lovelace", "--phone", "+1 555 0100", "--email", "ada@example.com", in: repo)

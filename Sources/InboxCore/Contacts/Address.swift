@@ -1,7 +1,12 @@
-/// Phone numbers are stored in E.164 (`+15550100`) whenever the country is known: from a leading
-/// `+` or `00`, or from `phone.country_code`. Otherwise the digits are kept as typed.
+/// Phone numbers are stored in E.164 (`+12125550100`) whenever the country is known: from a
+/// leading `+` or `00`, from `phone.region` (checked against the region's numbering), or from the
+/// older `phone.country_code` (not checked). Otherwise the digits are kept as typed.
 public enum PhoneNumber {
-    public static func normalize(_ text: String, countryCode: String?) throws(InboxError) -> String {
+    public static func normalize(_ text: String, config: Config) throws(InboxError) -> String {
+        try normalize(text, countryCode: config.countryCode, region: config.phoneRegion)
+    }
+
+    public static func normalize(_ text: String, countryCode: String?, region: PhoneRegion? = nil) throws(InboxError) -> String {
         let trimmed = text.trimmingWhitespace()
         var digits = ""
         var plus = false
@@ -14,6 +19,11 @@ public enum PhoneNumber {
         if !plus, digits.hasPrefix("00") {
             plus = true
             digits.removeFirst(2)
+        }
+        if let region, !digits.isEmpty {
+            // With a region set, every number must come out as a valid E.164 number.
+            if !plus { return try region.international(national: digits, typed: text) }
+            if let owner = PhoneRegion.owning(digits) { return try owner.checked(digits, typed: text) }
         }
         if !plus, let countryCode {
             // A national number: drop one trunk '0' (UK 07700 → +447700) unless the code is 1.

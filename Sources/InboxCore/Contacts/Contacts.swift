@@ -67,7 +67,7 @@ public enum Contacts {
         }
         let number = try Sequences.next(table.prefix, in: tx).lowerBound
         var contact = Contact(id: table.id(number), firstName: draft.firstName, lastName: draft.lastName, createdAt: now)
-        contact.phones = try unique(draft.phones.map { (p) throws(InboxError) in try PhoneNumber.normalize(p, countryCode: config.countryCode) })
+        contact.phones = try unique(draft.phones.map { (p) throws(InboxError) in try PhoneNumber.normalize(p, config: config) })
         contact.emails = try unique(draft.emails.map { (e) throws(InboxError) in try EmailAddress.normalize(e) })
         contact.company = draft.company.flatMap(nonEmpty)
         contact.disposition = draft.disposition.flatMap(nonEmpty)
@@ -87,7 +87,7 @@ public enum Contacts {
         let before = try resolve(id, in: tx)
         let config = try Config.load(tx)
         var contact = before
-        func phone(_ p: String) throws(InboxError) -> String { try PhoneNumber.normalize(p, countryCode: config.countryCode) }
+        func phone(_ p: String) throws(InboxError) -> String { try PhoneNumber.normalize(p, config: config) }
         if let v = changes.firstName { contact.firstName = v.trimmingWhitespace() }
         if let v = changes.lastName { contact.lastName = v.trimmingWhitespace() }
         if let list = changes.phones { contact.phones = try unique(list.map(phone)) }

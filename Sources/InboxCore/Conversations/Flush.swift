@@ -188,7 +188,11 @@ extension Outbox {
         if let text {
             guard let contact = try Contacts.table.get(message.contact, in: tx) else { throw InboxError.notFound("no contact \(message.contact)") }
             var filled = try Placeholders.fill(text, contact: contact, user: actor)
-            if signature, let sig = try Config.load(tx).signature, !sig.isEmpty { filled += "\n\n" + sig }
+            if signature {
+                // The message stays its author's: their signature, not the editor's.
+                filled = try Signature.append(to: filled, author: message.author ?? actor, channel: message.channel,
+                                              usesTemplate: message.template != nil, in: tx)
+            }
             message.text = filled
         }
         if let at {

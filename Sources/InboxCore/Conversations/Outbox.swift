@@ -65,8 +65,8 @@ public enum Outbox {
             text = request.text ?? ""
         }
         text = try Placeholders.fill(text, contact: contact, user: actor)
-        if request.signature && !request.note, let signature = config.signature, !signature.isEmpty {
-            text += "\n\n" + signature
+        if request.signature && !request.note {
+            text = try Signature.append(to: text, author: actor, channel: conversation.channel, usesTemplate: request.template != nil, in: tx)
         }
         guard !text.trimmingWhitespace().isEmpty || !request.attachments.isEmpty else {
             throw InboxError.usage("the message is empty")
@@ -135,6 +135,9 @@ public enum Outbox {
     /// From and To for the channel: SMS needs a From number; phone channels need the contact's
     /// number, email their address.
     static func addresses(_ channel: Channel, contact: Contact, from: String?, config: Config) throws(InboxError) -> (String?, String?) {
+        guard from == nil || channel == .sms else {
+            throw InboxError.usage("--from chooses one of the firm's SMS numbers; it cannot be used on \(channel.rawValue)")
+        }
         switch channel {
         case .sms, .whatsapp, .imessage:
             guard let phone = contact.phones.first else {
@@ -142,7 +145,7 @@ public enum Outbox {
             }
             var sender: String? = nil
             if channel == .sms {
-                if let from { sender = try PhoneNumber.normalize(from, countryCode: config.countryCode) }
+                if let from { sender = try firmNumber(from, config: config) }
                 else { sender = config.smsFrom.first }
                 guard sender != nil else {
                     throw InboxError.refused("SMS needs a From number: pass --from NUMBER or run 'inbox config set sms.from NUMBER'")
@@ -157,6 +160,23 @@ public enum Outbox {
         case .instagram, .telegram, .webchat:
             return (nil, nil)
         }
+    }
+
+    /// A `--from` number, which must be one of the firm's own (`sms.from`): a provider sends
+    /// only from numbers the firm holds, and a typo must not become a stranger's number.
+    static func firmNumber(_ text: String, config: Config) throws(InboxError) -> String {
+        let number = try PhoneNumber.normalize(text, config: config)
+        let own = config.smsFrom
+        if own.contains(number) { return number }
+        // Typed without its country code ("212 555 0198"): the one firm number it ends like.
+        let typed = PhoneNumber.digits(number)
+        let alike = own.filter { PhoneNumber.digits($0).hasSuffix(typed) }
+        guard typed.count >= 7, alike.count == 1 else {
+            let have = own.isEmpty ? "none is configured" : "they are " + own.joined(separator: ", ")
+            let fix = (own + [number]).map { "\"\($0)\"" }.joined(separator: " ")
+            throw InboxError.refused("--from \(number) is not one of the firm's SMS numbers (\(have)); to send from it, add it: inbox config set sms.from \(fix)")
+        }
+        return alike[0]
     }
 
     /// Updates a conversation's summary for a message that is now part of its thread. `shown`

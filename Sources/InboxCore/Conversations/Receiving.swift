@@ -97,7 +97,15 @@ public enum Receiving {
         if let id = request.contact { return (try Contacts.resolve(id, in: tx), false) }
         guard let from = request.from else { throw InboxError.usage("give --contact ID or --from ADDRESS") }
         let isEmail = from.contains("@")
-        let address = isEmail ? try EmailAddress.normalize(from) : try PhoneNumber.normalize(from, countryCode: config.countryCode)
+        // The address must be of the channel's kind: an email never arrives from a phone number.
+        switch (request.channel.addressKind, isEmail) {
+        case (.phone, true):
+            throw InboxError.usage("--from '\(from)' is an email address, but \(request.channel.rawValue) messages come from a phone number")
+        case (.email, false):
+            throw InboxError.usage("--from '\(from)' is not an email address, and email comes from one")
+        default: break
+        }
+        let address = isEmail ? try EmailAddress.normalize(from) : try PhoneNumber.normalize(from, config: config)
         if let id = try AddressIndex.contacts(with: address, in: tx).first, let contact = try Contacts.table.get(id, in: tx) {
             return (contact, false)
         }

@@ -1,4 +1,4 @@
-/// One setting in `config.jsonl`: `{"key":"sms.from","value":["+15550199"]}`, sorted by key.
+/// One setting in `config.jsonl`: `{"key":"sms.from","value":["+12125550199"]}`, sorted by key.
 public struct ConfigEntry: StoredRecord {
     public var key: String
     public var value: JSONValue
@@ -33,6 +33,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case goalMissed = "goal.missed"
     case goalYours = "goal.yours"
     case phoneCountryCode = "phone.country_code"
+    case phoneRegion = "phone.region"
     case deliveryMaxAttempts = "delivery.max_attempts"
     case deliveryTimeout = "delivery.timeout"
     case repositoryFormat = "repository.format"
@@ -40,14 +41,15 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     public var summary: String {
         switch self {
         case .userName: return "acting user when --as and INBOX_USER are not given"
-        case .signature: return "text appended to outbound messages (unless --no-signature)"
+        case .signature: return "firm-wide email signature for users without their own (inbox user edit NAME --signature TEXT); never added to SMS, chat or templates"
         case .smsFrom: return "SMS From numbers; the first is the default (several values allowed)"
         case .availability: return "on or off; while off, inbound messages are filed as missed and get the auto-response"
         case .autoResponse: return "text sent automatically to messages that arrive while availability is off"
         case .goalNew: return "reply-time goal for new conversations (duration, e.g. 2h)"
         case .goalMissed: return "reply-time goal for missed conversations (duration, e.g. 4h)"
         case .goalYours: return "reply-time goal for your conversations (duration, or end-of-day)"
-        case .phoneCountryCode: return "calling code for numbers written without +, e.g. 1 or 44"
+        case .phoneCountryCode: return "calling code for numbers written without +, e.g. 1 or 44 (unchecked; phone.region supersedes it)"
+        case .phoneRegion: return "ISO region (US, GB, FR, ...) whose rules turn numbers written without + into E.164 and refuse invalid ones"
         case .deliveryMaxAttempts: return "delivery attempts before a scheduled message stays failed"
         case .deliveryTimeout: return "seconds the delivery hook may run before it is killed and its message is in-doubt"
         case .repositoryFormat: return "format version of this repository (read-only)"
@@ -56,7 +58,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
 
     public var defaultValue: JSONValue {
         switch self {
-        case .userName, .signature, .autoResponse, .phoneCountryCode: return .null
+        case .userName, .signature, .autoResponse, .phoneCountryCode, .phoneRegion: return .null
         case .smsFrom: return .array([])
         case .availability: return .string("on")
         case .goalNew: return .string("2h")
@@ -69,7 +71,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     }
 
     /// Turns what `config set` was given into the stored value, or says why not.
-    public func parse(_ values: [String], countryCode: String?) throws(InboxError) -> JSONValue {
+    public func parse(_ values: [String], current: Config?) throws(InboxError) -> JSONValue {
         guard self == .smsFrom || values.count == 1 else {
             throw InboxError.usage("\(rawValue) takes exactly one value")
         }
@@ -85,7 +87,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
             var numbers: [String] = []
             for value in values {
                 for part in value.split(separator: ",") {
-                    numbers.append(try PhoneNumber.normalize(String(part), countryCode: countryCode))
+                    numbers.append(try PhoneNumber.normalize(String(part), countryCode: current?.countryCode, region: current?.phoneRegion))
                 }
             }
             return .strings(numbers)
@@ -109,6 +111,11 @@ public enum ConfigKey: String, CaseIterable, Sendable {
                 throw InboxError.usage("phone.country_code must be a calling code such as 1 or 44, not '\(text)'")
             }
             return .string(digits)
+        case .phoneRegion:
+            guard let region = PhoneRegion.named(text.trimmingWhitespace()) else {
+                throw InboxError.usage("phone.region must be an ISO region code, one of \(PhoneRegion.all.map(\.code).joined(separator: " ")), not '\(text)'")
+            }
+            return .string(region.code)
         case .deliveryMaxAttempts:
             guard let n = Int64(text), (1...100).contains(n) else {
                 throw InboxError.usage("delivery.max_attempts must be a whole number from 1 to 100, not '\(text)'")
@@ -141,7 +148,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
             }
             return
         }
-        let parsed = try parse(asText, countryCode: nil)
+        let parsed = try parse(asText, current: nil)
         guard parsed == value else { throw InboxError.usage("not in canonical form (expected \(JSONWriter.string(parsed)))") }
     }
 }
@@ -169,6 +176,7 @@ public struct Config: Sendable {
     public var userName: String? { string(.userName) }
     public var signature: String? { string(.signature) }
     public var countryCode: String? { string(.phoneCountryCode) }
+    public var phoneRegion: PhoneRegion? { string(.phoneRegion).flatMap(PhoneRegion.named) }
     public var availabilityOn: Bool { string(.availability) != "off" }
     public var smsFrom: [String] {
         guard case .array(let items) = value(.smsFrom) else { return [] }

@@ -14,10 +14,13 @@ public struct User: StoredRecord, Sendable {
     public var displayName: String?
     public var email: String?
     public var role: Role
+    /// Added to this user's email (see `Signature`); absent from older records.
+    public var signature: String?
     public var createdAt: Timestamp
 
-    public init(name: String, displayName: String?, email: String?, role: Role, createdAt: Timestamp) {
+    public init(name: String, displayName: String?, email: String?, role: Role, signature: String? = nil, createdAt: Timestamp) {
         self.name = name
+        self.signature = signature
         self.displayName = displayName
         self.email = email
         self.role = role
@@ -33,14 +36,22 @@ public struct User: StoredRecord, Sendable {
             throw JSONParseError("field \"role\" must be admin, agent or viewer, not \"\(roleText)\"")
         }
         self.role = role
+        if let value = fields.absentOr("signature") {
+            guard case .string(let text) = value else { throw JSONParseError("field \"signature\" must be a string") }
+            signature = text
+        }
         createdAt = try fields.timestamp("created_at")
     }
 
     public var json: JSONObject {
-        JSONObject([
+        var pairs: [(key: String, value: JSONValue)] = [
             ("name", .string(name)), ("display_name", .optional(displayName)), ("email", .optional(email)),
-            ("role", .string(role.rawValue)), ("created_at", .string(createdAt.iso)),
-        ])
+            ("role", .string(role.rawValue)),
+        ]
+        // Written only when set, so repositories from before signatures stay byte-identical.
+        if let signature { pairs.append(("signature", .string(signature))) }
+        pairs.append(("created_at", .string(createdAt.iso)))
+        return JSONObject(pairs)
     }
 }
 
@@ -78,17 +89,37 @@ public enum Users {
         }
     }
 
-    /// Refuses a change by a registered viewer, and a settings or user change by anyone but an
-    /// admin once an admin exists.
+    /// Refuses a change by anyone but a registered user once users exist, by a viewer, and a
+    /// settings or user change by anyone but an admin once an admin exists. Roles guard against
+    /// mistakes, not malice (`--as` is not a login), so every refusal says how to act as someone.
     public static func authorize(_ actor: String, adminOnly: Bool, in session: Session) throws(InboxError) {
         let users = try all(session)
-        let me = users.first { $0.name == actor }
-        if me?.role == .viewer {
-            throw InboxError.refused("user '\(actor)' is a viewer and cannot make changes")
+        guard !users.isEmpty else { return }
+        guard let me = users.first(where: { $0.name == actor }) else {
+            let names = users.map(\.name).joined(separator: ", ")
+            throw InboxError.refused("you are acting as '\(actor)', who is not a registered user (users: \(names)); \(howToActAs(adminOnly ? users.first { $0.role == .admin } ?? users[0] : users[0]))")
         }
-        if adminOnly, users.contains(where: { $0.role == .admin }), me?.role != .admin {
-            throw InboxError.refused("only an admin can do this, and '\(actor)' is not one (see 'inbox user list')")
+        if me.role == .viewer {
+            throw InboxError.refused("user '\(actor)' is a viewer and cannot make changes; \(howToActAs(users.first { $0.role != .viewer } ?? me))")
         }
+        if adminOnly, let admin = users.first(where: { $0.role == .admin }), me.role != .admin {
+            throw InboxError.refused("only an admin can do this, and '\(actor)' is not one (see 'inbox user list'); \(howToActAs(admin))")
+        }
+    }
+
+    /// The three ways to choose who you act as, for refusals and hints.
+    public static func howToActAs(_ user: User) -> String {
+        "act as a registered user with --as \(user.name), INBOX_USER=\(user.name), or 'inbox config set user.name \(user.name)'"
+    }
+
+    /// Replaces a registered user's record (same name).
+    public static func update(_ user: User, in tx: Transaction) throws(InboxError) {
+        var users = try all(tx)
+        guard let i = users.firstIndex(where: { $0.name == user.name }) else {
+            throw InboxError.notFound("no user '\(user.name)' (see 'inbox user list')")
+        }
+        users[i] = user
+        tx.stage(file, records: users)
     }
 
     public static func add(_ user: User, in tx: Transaction) throws(InboxError) {

@@ -13,7 +13,12 @@ struct ConfigUnsetCommand: InboxCommand {
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
-        try context.write(adminOnly: true) { (tx, _) throws(InboxError) in try Config.set(key, to: nil, in: tx) }
+        if key == .userName {
+            // As for `config set user.name`: who you act as is not an admin's setting.
+            try context.repository().write { (tx) throws(InboxError) in try Config.set(key, to: nil, in: tx) }
+        } else {
+            try context.write(adminOnly: true) { (tx, _) throws(InboxError) in try Config.set(key, to: nil, in: tx) }
+        }
         var out = CommandOutput.text("\(key.rawValue) = \(ConfigArgument.display(key.defaultValue)) (default)")
         out.records = [ConfigArgument.record(key, key.defaultValue, isSet: false)]
         return out

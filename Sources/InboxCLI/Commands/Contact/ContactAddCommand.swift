@@ -18,7 +18,7 @@ struct ContactAddCommand: InboxCommand {
         ],
         discussion: "A phone number or email address that already belongs to a contact is refused (exit 1) unless --allow-duplicate is given.",
         examples: [
-            "inbox contact add \"Ada Lovelace\" --phone \"+1 555 0100\" --email ada@example.com --company \"Analytical Ltd\"",
+            "inbox contact add \"Ada Lovelace\" --phone \"+1 212 555 0100\" --email ada@example.com --company \"Analytical Ltd\"",
             "inbox contact add --first-name Mary --last-name \"Ann Smith\" --field source=referral",
         ]
     )

@@ -9,7 +9,7 @@ struct MessageEditCommand: InboxCommand {
         ],
         options: [
             OptionSpec("at", value: "TIME", "the new time to send it"),
-            OptionSpec("no-signature", "leave out the configured signature from the new text"),
+            OptionSpec("no-signature", "leave out the author's signature from the new text (email only)"),
         ],
         discussion: "Only a message that is still scheduled can be edited; otherwise exit 1 says its state.",
         examples: ["inbox message edit ms7 --at \"fri 9:00\"", "inbox message edit ms7 \"Reminder: documents due Monday\""]

@@ -12,7 +12,7 @@ struct MessageReceiveCommand: InboxCommand {
         ],
         discussion: "The message goes to the contact's open conversation on that channel, else their latest one (reopened), else a new one. While availability is off, an unassigned conversation is filed as missed and the auto-response is queued for the next flush, once per conversation per off period; an assigned conversation stays with its assignee, with no auto-response. An SMS of STOP, STOPALL, UNSUBSCRIBE, CANCEL, END or QUIT sets do-not-contact for SMS. A contact with inbound do-not-contact has the message recorded without raising a new or unread conversation.",
         examples: ["inbox message receive --contact ct1 --channel sms \"Hi, can you send the form?\"",
-                   "inbox message receive --from \"+1 555 0177\" --channel sms - < body.txt"]
+                   "inbox message receive --from \"+1 212 555 0177\" --channel sms - < body.txt"]
     )
 
     var contact: String?

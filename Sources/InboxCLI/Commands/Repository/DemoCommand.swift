@@ -24,10 +24,12 @@ struct DemoCommand: InboxCommand {
         let start = try TimeExpression.resolve("2026-11-16T09:00:00Z", now: context.now)
         try repo.write { (tx) throws(InboxError) in
             try Config.set(.userName, to: .string("alice"), in: tx)
-            try Config.set(.smsFrom, to: .strings(["+15550199"]), in: tx)
-            try Config.set(.signature, to: .string("— Alice, Moreau & Co"), in: tx)
-            try Users.add(User(name: "alice", displayName: "Alice Moreau", email: "alice@moreau.example", role: .admin, createdAt: start), in: tx)
-            try Users.add(User(name: "bob", displayName: "Bob Lin", email: "bob@moreau.example", role: .agent, createdAt: start), in: tx)
+            try Config.set(.smsFrom, to: .strings(["+12125550199"]), in: tx)
+            try Config.set(.phoneRegion, to: .string("US"), in: tx)
+            try Users.add(User(name: "alice", displayName: "Alice Moreau", email: "alice@moreau.example", role: .admin,
+                               signature: "— Alice Moreau, Moreau & Co", createdAt: start), in: tx)
+            try Users.add(User(name: "bob", displayName: "Bob Lin", email: "bob@moreau.example", role: .agent,
+                               signature: "— Bob Lin, Moreau & Co", createdAt: start), in: tx)
             for (i, sample) in DemoCommand.people.enumerated() {
                 var draft = ContactDraft()
                 (draft.firstName, draft.lastName) = ContactView.splitName(sample.name)
@@ -86,11 +88,11 @@ struct DemoCommand: InboxCommand {
     }
 
     static let people: [(name: String, phone: String, email: String, company: String, tags: [String], note: String?)] = [
-        ("Ada Lovelace", "+1 555 0100", "ada@analytical.example", "Analytical Ltd", ["vip"], "Prefers email; sends documents in batches."),
-        ("Charles Babbage", "+1 555 0101", "charles@engines.example", "Difference Engines", ["prospect"], nil),
-        ("Grace Hopper", "+1 555 0102", "grace@cobol.example", "Navy Systems", ["vip", "tax-2026"], "Quarterly filer; call before 10am."),
+        ("Ada Lovelace", "+1 212 555 0100", "ada@analytical.example", "Analytical Ltd", ["vip"], "Prefers email; sends documents in batches."),
+        ("Charles Babbage", "+1 212 555 0101", "charles@engines.example", "Difference Engines", ["prospect"], nil),
+        ("Grace Hopper", "+1 212 555 0102", "grace@cobol.example", "Navy Systems", ["vip", "tax-2026"], "Quarterly filer; call before 10am."),
         ("Alan Turing", "+44 20 7946 0103", "alan@bletchley.example", "Bletchley Consulting", [], nil),
-        ("Katherine Johnson", "+1 555 0104", "katherine@orbit.example", "Orbit Analytics", ["tax-2026"], nil),
+        ("Katherine Johnson", "+1 212 555 0104", "katherine@orbit.example", "Orbit Analytics", ["tax-2026"], nil),
         ("Edsger Dijkstra", "+31 20 555 0105", "edsger@paths.example", "Shortest Paths BV", ["prospect"], "Wants everything in writing."),
     ]
 }

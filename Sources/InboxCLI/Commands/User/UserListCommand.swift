@@ -15,8 +15,12 @@ struct UserListCommand: InboxCommand {
         out.records = users.map { .object($0.json) }
         if !users.isEmpty {
             out.lines = [.table(TextTable(
-                header: ["NAME", "ROLE", "DISPLAY NAME", "EMAIL", "ADDED"],
-                rows: users.map { [$0.name, $0.role.rawValue, $0.displayName ?? "-", $0.email ?? "-", $0.createdAt.age(relativeTo: context.now)] }
+                header: ["NAME", "ROLE", "DISPLAY NAME", "EMAIL", "ADDED", "SIGNATURE"],
+                rows: users.map {
+                    [$0.name, $0.role.rawValue, $0.displayName ?? "-", $0.email ?? "-", $0.createdAt.age(relativeTo: context.now),
+                     ($0.signature ?? "-").split(whereSeparator: \.isNewline).joined(separator: " / ")]
+                },
+                maxWidths: [5: 40]
             ))]
         }
         return out
