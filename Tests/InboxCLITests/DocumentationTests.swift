@@ -36,4 +36,13 @@ final class DocumentationTests: XCTestCase {
             }
         }
     }
+
+    func testARepeatableOptionSaysSoOnceInTheManPageAndHelp() throws {
+        let dir = TempDirectory()
+        let page = try String(contentsOfFile: root + "/man/inbox.1", encoding: .utf8)
+        let help = Inbox.run(["contact", "add", "--help"], in: dir.path).stdout
+        XCTAssertFalse(page.contains("(repeatable) (repeatable)"))
+        XCTAssertFalse(help.contains("(repeatable) (repeatable)"))
+        XCTAssertTrue(help.contains("email address (repeatable)"), help)
+    }
 }

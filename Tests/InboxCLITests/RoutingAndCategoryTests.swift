@@ -8,6 +8,8 @@ final class RoutingAndCategoryTests: XCTestCase {
         let repo = makeRepository(file: file, line: line)
         inbox("user", "add", "alice", "--role", "admin", in: repo, file: file, line: line)
         inbox("--as", "alice", "user", "add", "bob", in: repo, file: file, line: line)
+        // The person at the keyboard works as alice unless a step says otherwise.
+        inbox("config", "set", "user.name", "alice", in: repo, file: file, line: line)
         inbox("--as", "alice", "config", "set", "sms.from", "+1 555 0199", in: repo, file: file, line: line)
         inbox("--as", "alice", "config", "set", "auto_response", "Thanks {first_name}, we reply within a day", in: repo, file: file, line: line)
         return repo

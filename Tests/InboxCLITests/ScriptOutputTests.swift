@@ -15,6 +15,21 @@ final class ScriptOutputTests: XCTestCase {
         XCTAssertTrue(inbox("message", "flush", in: repo).stderr.contains("flush: 0 sent"))
     }
 
+    func testQuietReceiveFromAWebhookPrintsOnlyTheMessageId() {
+        let repo = makeRepository()
+        // A webhook creating the contact and filing the conversation as missed: all of it is
+        // news for people, none of it for a script that reads the id.
+        inbox("config", "set", "availability", "off", in: repo)
+        inbox("config", "set", "sms.from", "+1 212 555 0199", in: repo)
+        inbox("config", "set", "auto_response", "We are closed; back at 9", in: repo)
+        let quiet = inbox("-q", "message", "receive", "--from", "+1 212 555 0142", "--channel", "sms", "Are you open?", in: repo)
+        XCTAssertEqual(quiet.stdout, "ms1\n")
+        XCTAssertEqual(quiet.stderr, "")
+        let loud = inbox("message", "receive", "--from", "+1 212 555 0143", "--channel", "sms", "Hello?", in: repo)
+        XCTAssertTrue(loud.stderr.contains("New contact ct2"), loud.stderr)
+        XCTAssertTrue(loud.stderr.contains("auto-response"), loud.stderr)
+    }
+
     func testQuietFlushPrintsOnlyTheIdsItDelivered() {
         let repo = makeRepository()
         inbox("contact", "add", "Ada Lovelace", "--email", "ada@example.com", in: repo)

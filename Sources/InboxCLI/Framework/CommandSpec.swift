@@ -36,6 +36,10 @@ public struct OptionSpec: Sendable {
 
     public var takesValue: Bool { valueName != nil }
 
+    /// The help as people read it (`--help`, the man page): a repeatable option says so, here
+    /// and only here; a variadic one shows it in its synopsis (`--on CHANNEL…`).
+    public var helpText: String { repeatable && !variadic ? help + " (repeatable)" : help }
+
     public var synopsis: String {
         var s = (short.map { "-\($0), " } ?? "") + "--" + long
         if let valueName { s += " " + valueName + (variadic ? "…" : "") }

@@ -58,7 +58,7 @@ enum Help {
         return options.map { option in
             let name = (option.short == nil ? "    " : "") + option.synopsis
             let head = "  " + pad(name, width)
-            return (name.count > width ? head + "\n  " + String(repeating: " ", count: width) : head) + "  " + option.help + "\n"
+            return (name.count > width ? head + "\n  " + String(repeating: " ", count: width) : head) + "  " + option.helpText + "\n"
         }.joined()
     }
 

@@ -42,10 +42,10 @@ struct MessageReceiveCommand: InboxCommand {
         }
         var out = CommandOutput.record(reception.message.id, reception.message.json,
                                        "Received \(reception.message.id) from \(reception.contact.displayName) in \(reception.conversation.id)")
-        if reception.createdContact { out.notices.append("New contact \(reception.contact.id) for \(reception.contact.displayName)") }
-        if reception.reopened { out.notices.append("Reopened \(reception.conversation.id)") }
-        if reception.optedOut { out.notices.append("\(reception.contact.id) opted out: do-not-contact is now on for SMS") }
-        if let reply = reception.autoResponse { out.notices.append("Availability is off: \(reception.conversation.id) is missed; auto-response \(reply.id) is queued") }
+        if reception.createdContact { out.info.append("New contact \(reception.contact.id) for \(reception.contact.displayName)") }
+        if reception.reopened { out.info.append("Reopened \(reception.conversation.id)") }
+        if reception.optedOut { out.info.append("\(reception.contact.id) opted out: do-not-contact is now on for SMS") }
+        if let reply = reception.autoResponse { out.info.append("Availability is off: \(reception.conversation.id) is missed; auto-response \(reply.id) is queued") }
         return out
     }
 }

@@ -9,7 +9,7 @@ struct MessageScheduleCommand: InboxCommand {
         ],
         options: [
             OptionSpec("at", value: "TIME", "when to send it (required; see TIME FORMS)"),
-            OptionSpec("attach", value: "FILE", repeatable: true, completion: .file, "attach a file (repeatable)"),
+            OptionSpec("attach", value: "FILE", repeatable: true, completion: .file, "attach a file"),
             OptionSpec("template", value: "NAME", completion: .repository("templates"), "send a saved template"),
             OptionSpec("from", value: "NUMBER", "one of the firm's SMS numbers (config sms.from; default: the first)"),
             OptionSpec("cc", value: "ADDRESS", repeatable: true, "copy to this address (email only)"),

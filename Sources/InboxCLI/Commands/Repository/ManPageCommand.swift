@@ -120,7 +120,7 @@ enum ManPage {
         options.flatMap { option -> [String] in
             var item = ".It " + (option.short.map { "Fl \($0) , " } ?? "") + "Fl -" + option.long
             if let value = option.valueName { item += " Ar " + value }
-            return [item, text(option.help + (option.repeatable ? " (repeatable)" : ""))]
+            return [item, text(option.helpText)]
         }
     }
 

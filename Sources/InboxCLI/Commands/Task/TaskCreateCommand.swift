@@ -10,7 +10,7 @@ struct TaskCreateCommand: InboxCommand {
                        "question, document-request, document, scheduling-link or notice (required)"),
             OptionSpec("due", value: "TIME", "when it is due (see TIME FORMS)"),
             OptionSpec("assign", value: "USER", completion: .repository("users"), "the user who follows it up"),
-            OptionSpec("attach", value: "FILE", repeatable: true, completion: .file, "a file for the client (repeatable)"),
+            OptionSpec("attach", value: "FILE", repeatable: true, completion: .file, "a file for the client"),
         ],
         examples: ["inbox task create --contact ct1 --kind document-request \"Please upload your W-2\" --due +7d"]
     )
