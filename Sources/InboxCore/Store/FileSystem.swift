@@ -11,8 +11,10 @@ public enum SystemError {
     }
 }
 
-/// The only code that makes file-system calls. Every failure becomes `InboxError.io` naming the
-/// file, so the caller can stop with nothing changed.
+/// File-system calls by path: creating a repository, the user's own files (attachments, import
+/// input) and the hook trust records in the user's data directory. Everything inside `.inbox`
+/// goes through `StoreDirectory` instead. Every failure becomes `InboxError.io` naming the file,
+/// so the caller can stop with nothing changed.
 public enum FileSystem {
     static func fail(_ path: String, _ operation: String, _ code: Int32 = errno) -> InboxError {
         .io(path: path, operation: operation, errno: code)
@@ -90,13 +92,6 @@ public enum FileSystem {
     public static func isSymlink(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
-    }
-
-    /// The permission bits of an existing file, or nil when there is none.
-    public static func mode(_ path: String) -> mode_t? {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return nil }
-        return info.st_mode & 0o7777
     }
 
     public static func makeDirectory(_ path: String) throws(InboxError) {
