@@ -68,7 +68,8 @@ enum ManPage {
             ".El",
             ".Sh FILES", ".Bl -tag -width Ds",
             ".It Pa .inbox/", text("The repository; see inbox-repository(5)."),
-            ".It Pa .inbox/lock", text("The lock every writer holds; never deleted."),
+            ".It Pa .inbox/tmp/", text("Files being written; the next writer removes what a dead one left. Never commit it."),
+            ".It Pa ~/.local/share/inbox/trusted-hooks/", text("The delivery hooks this machine trusts (inbox hook trust), one file per repository, outside every repository; XDG_DATA_HOME moves it."),
             ".El",
             ".Sh EXIT STATUS", ".Bl -tag -width Ds",
         ]
