@@ -38,6 +38,13 @@ public struct ConversationFilter: Sendable {
     public init() {}
 }
 
+/// A page of `conversation list`: the conversations, and the names of their contacts as the
+/// activity index carries them (a contact's conversations alone leave it empty).
+public struct ConversationListing: Sendable {
+    public var conversations: [Conversation] = []
+    public var contactNames: [String: String] = [:]
+}
+
 public enum Conversations {
     public static let table = ShardedTable<Conversation>(directory: "conversations", prefix: "cv", noun: "conversation")
     static let contactIndexDirectory = "index/contact-conversations"
@@ -106,26 +113,40 @@ public enum Conversations {
     }
 
     /// Filters, sorts by last activity and pages (`after` is the last id of the previous page).
-    public static func list(_ filter: ConversationFilter, actor: String, in session: Session) throws(InboxError) -> [Conversation] {
-        var contactID: String?
-        if let contact = filter.contact { contactID = try Contacts.resolve(contact, in: session).id }
-        let candidates = contactID != nil ? try of(contact: contactID!, in: session) : try table.all(in: session)
-        var matches: [Conversation] = []
-        for conversation in candidates where try admits(conversation, filter, actor: actor, session) {
-            matches.append(conversation)
-        }
+    /// Reads the activity index from the newest (or oldest) hour until the page is full, so a
+    /// page costs what it shows; one contact's conversations come from the contact's index.
+    public static func list(_ filter: ConversationFilter, actor: String, in session: Session) throws(InboxError) -> ConversationListing {
         let key = { (c: Conversation) in (c.activityAt.seconds, table.number(of: c.id) ?? 0) }
-        matches.sort { filter.newestFirst ? key($0) > key($1) : key($0) < key($1) }
-        if let after = filter.after {
-            let cursor = try resolve(after, in: session)
-            let mark = key(cursor)
-            matches = matches.filter { filter.newestFirst ? key($0) < mark : key($0) > mark }
+        var mark: (Int64, Int)?
+        if let after = filter.after { mark = key(try resolve(after, in: session)) }
+        let limit = filter.limit ?? Int.max
+        var listing = ConversationListing()
+        guard limit > 0 else { return listing }
+        if let contact = filter.contact {
+            let contactID = try Contacts.resolve(contact, in: session).id
+            var matches: [Conversation] = []
+            for c in try of(contact: contactID, in: session) where try admits(c, filter, actor: actor, session) { matches.append(c) }
+            matches.sort { filter.newestFirst ? key($0) > key($1) : key($0) < key($1) }
+            if let mark { matches = matches.filter { filter.newestFirst ? key($0) < mark : key($0) > mark } }
+            listing.conversations = Array(matches.prefix(limit))
+            return listing
         }
-        if let limit = filter.limit { matches = Array(matches.prefix(limit)) }
-        return matches
+        var from = filter.newestFirst ? filter.until : filter.since
+        let to = filter.newestFirst ? filter.since : filter.until
+        if mark != nil, let cursor = filter.after { from = try resolve(cursor, in: session).activityAt }
+        try ActivityIndex.forEach(in: session, newestFirst: filter.newestFirst, from: from, to: to) { (row) throws(InboxError) -> Bool in
+            let c = row.conversation
+            if let mark, filter.newestFirst ? key(c) >= mark : key(c) <= mark { return true }
+            guard try admits(c, filter, actor: actor, session, contactName: row.contactName) else { return true }
+            listing.conversations.append(c)
+            listing.contactNames[c.contact] = row.contactName
+            return listing.conversations.count < limit
+        }
+        return listing
     }
 
-    static func admits(_ c: Conversation, _ filter: ConversationFilter, actor: String, _ session: Session) throws(InboxError) -> Bool {
+    static func admits(_ c: Conversation, _ filter: ConversationFilter, actor: String, _ session: Session,
+                       contactName: String? = nil) throws(InboxError) -> Bool {
         switch filter.status {
         case .open where c.status != .open, .closed where c.status != .closed: return false
         default: break
@@ -141,15 +162,14 @@ public enum Conversations {
         if let channel = filter.channel, c.channel != channel { return false }
         if let since = filter.since, c.activityAt < since { return false }
         if let until = filter.until, c.activityAt > until { return false }
-        if filter.tag != nil || filter.search != nil {
-            let contact = try Contacts.table.get(c.contact, in: session)
-            if let tag = filter.tag, contact?.hasTag(tag) != true { return false }
-            if let search = filter.search {
-                let q = search.lowercased()
-                let inThread = (c.subject?.lowercased().contains(q) ?? false) || (c.preview?.lowercased().contains(q) ?? false)
-                if !inThread && contact?.matches(search: search) != true { return false }
-            }
+        if let search = filter.search {
+            let q = search.trimmingWhitespace().lowercased()
+            let inRow = (c.subject?.lowercased().contains(q) ?? false) || (c.preview?.lowercased().contains(q) ?? false)
+                || (contactName?.lowercased().contains(q) ?? false)
+            // Emails and phone digits are on the contact, not the row.
+            if !inRow, try Contacts.table.get(c.contact, in: session)?.matches(search: search) != true { return false }
         }
+        if let tag = filter.tag, try Contacts.table.get(c.contact, in: session)?.hasTag(tag) != true { return false }
         return true
     }
 }

@@ -2,7 +2,7 @@
 /// scheduled, those marked sending, and failed ones (the flush retries those with attempts
 /// left under `delivery.max_attempts`). The cron flush and
 /// `message list --scheduled` read this one small file instead of every message. Kept by
-/// `Messages.save`; fsck checks it against the messages and `fsck --repair` rebuilds it.
+/// `DerivedIndexes.settle` from the messages a change saved; fsck checks it against the messages and `fsck --repair` rebuilds it.
 public struct QueueEntry: StoredRecord, Equatable, Sendable {
     public var due: Timestamp
     public var message: String
@@ -42,7 +42,8 @@ public enum DeliveryQueue {
     static let queuedStates: Set<Message.State> = [.scheduled, .sending, .failed]
 
     public static func all(_ session: Session) throws(InboxError) -> [QueueEntry] {
-        try session.records(file)
+        if let tx = session as? Transaction { try DerivedIndexes.settle(tx) }
+        return try session.records(file)
     }
 
     /// The entry a message should have, if any.

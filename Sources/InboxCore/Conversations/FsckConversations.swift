@@ -1,7 +1,7 @@
 /// fsck for conversations and messages: every line, every reference, and the derived files
 /// (message index, contact-conversation index, conversation summaries) against their sources.
 extension Checker {
-    mutating func checkConversations(contacts: Set<String>, users: Set<String>, lastIssued: [String: Int],
+    mutating func checkConversations(contacts: Set<String>, contactNames: [String: String] = [:], users: Set<String>, lastIssued: [String: Int],
                                      closingNotes: [(file: String, line: Int, note: ContactNote)] = []) throws(InboxError) {
         let table = Conversations.table
         var conversations: [String: Conversation] = [:]
@@ -31,7 +31,7 @@ extension Checker {
         }
         var messages: [String: Message] = [:]
         var threads: [String: [Message]] = [:]
-        for file in try shardFiles(Messages.directory) {
+        for file in try threadFiles() {
             for (m, line) in try load(file, as: Message.self) {
                 noteInUse(Messages.prefix, Messages.number(of: m.id) ?? 0)
                 if messages[m.id] != nil { problem(file, line, "duplicate message id \(m.id)"); continue }
@@ -61,6 +61,7 @@ extension Checker {
             problem(DeliveryQueue.file, nil, "the delivery queue does not match the messages waiting to be sent (inbox fsck --repair rebuilds it)", derivable: true)
         }
         try checkContactConversationIndex(conversations)
+        try checkActivityIndex(conversations, names: contactNames)
         for (id, c) in conversations.sorted(by: { $0.key < $1.key }) {
             let derived = ConversationSummary.derive(c, from: threads[id] ?? [])
             for difference in ConversationSummary.differences(c, derived) {
@@ -68,6 +69,28 @@ extension Checker {
                         "conversation \(id): \(difference) (inbox fsck --repair rebuilds summaries)", derivable: true)
             }
         }
+    }
+
+    /// `messages/NNNN/cvN.jsonl`, NNNN being N / 1000; anything else there is reported.
+    mutating func threadFiles() throws(InboxError) -> [String] {
+        var files: [String] = []
+        for shard in try session.list(Messages.directory) {
+            let dir = Messages.directory + "/" + shard
+            guard Checker.isShardNumber(shard), try session.repository.store.kind(dir) == .directory else {
+                problem(dir, nil, "unexpected file (threads live in messages/NNNN/cvN.jsonl; an older layout needs 'inbox upgrade')")
+                continue
+            }
+            for name in try session.list(dir) {
+                let file = dir + "/" + name
+                let n = name.hasSuffix(".jsonl") ? Conversations.table.number(of: String(name.dropLast(6))) : nil
+                guard let n, Messages.file(forConversation: Conversations.table.id(n)) == file else {
+                    problem(file, nil, "unexpected file (a thread file is named after its conversation, cvN.jsonl, in messages/\(Timestamp.pad((n ?? 0) / Messages.conversationsPerDirectory, 4)))")
+                    continue
+                }
+                files.append(file)
+            }
+        }
+        return files.sorted { ($0.count, $0) < ($1.count, $1) }
     }
 
     mutating func checkMessageIndex(_ messages: [String: Message]) throws(InboxError) {
@@ -84,6 +107,35 @@ extension Checker {
         }
         for id in messages.keys.sorted() where !indexed.contains(id) {
             problem(Messages.indexFile(forMessage: Messages.number(of: id) ?? 0), nil, "index lacks message \(id) (inbox fsck --repair rebuilds the index)", derivable: true)
+        }
+    }
+
+    /// Each conversation has one row, in the file of its last activity's hour, carrying the
+    /// conversation as it is and its contact's name; rows in order.
+    mutating func checkActivityIndex(_ conversations: [String: Conversation], names: [String: String]) throws(InboxError) {
+        let wanted = ActivityIndex.derived(from: Array(conversations.values), names: names)
+        var present = Set<String>()
+        let hint = "(inbox fsck --repair rebuilds the index)"
+        for name in try session.list(ActivityIndex.directory) {
+            let file = ActivityIndex.directory + "/" + name
+            present.insert(file)
+            let rows = try load(file, as: ActivityRow.self)
+            let want = wanted[file] ?? []
+            let wantedIDs = Set(want.map(\.conversation.id))
+            for (row, line) in rows where !wantedIDs.contains(row.conversation.id) {
+                problem(file, line, "stale row: conversation \(row.conversation.id) was not last active in this hour \(hint)", derivable: true)
+            }
+            if rows.count == want.count, JSONLines.encode(rows.map(\.record)) != JSONLines.encode(want) {
+                problem(file, nil, "rows do not match their conversations and contacts \(hint)", derivable: true)
+            } else if rows.count < want.count {
+                let have = Set(rows.map(\.record.conversation.id))
+                for row in want where !have.contains(row.conversation.id) {
+                    problem(file, nil, "index lacks conversation \(row.conversation.id) \(hint)", derivable: true)
+                }
+            }
+        }
+        for file in wanted.keys.sorted() where !present.contains(file) {
+            for row in wanted[file]! { problem(file, nil, "index lacks conversation \(row.conversation.id) \(hint)", derivable: true) }
         }
     }
 
@@ -108,9 +160,7 @@ extension Fsck {
     static func repairConversations(_ tx: Transaction, _ report: inout Report) throws(InboxError) {
         let conversations = try Conversations.table.all(in: tx)
         var messages: [Message] = []
-        for name in try tx.list(Messages.directory) where name.hasSuffix(".jsonl") {
-            messages += try tx.records(Messages.directory + "/" + name, as: Message.self)
-        }
+        for file in try Messages.threadFiles(in: tx) { messages += try tx.records(file, as: Message.self) }
         var locations: [String: [MessageLocation]] = [:]
         for m in messages {
             locations[Messages.indexFile(forMessage: Messages.number(of: m.id) ?? 0), default: []].append(MessageLocation(message: m.id, conversation: m.conversation))
@@ -125,6 +175,7 @@ extension Fsck {
             tx.stage(DeliveryQueue.file, records: queue)
             report.repaired.append("rebuilt \(tx.displayPath(DeliveryQueue.file))")
         }
+        for file in try ActivityIndex.rebuild(in: tx) { report.repaired.append("rebuilt \(tx.displayPath(file))") }
         let threads = Dictionary(grouping: messages, by: \.conversation)
         var rebuilt: [Conversation] = []
         for c in conversations {

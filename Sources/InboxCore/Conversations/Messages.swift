@@ -1,7 +1,9 @@
-/// Where a message lives: `messages/NNNN.jsonl` holds the messages of 100 conversations
-/// (cv1–cv99 in 0000), so opening or replying to a conversation reads and rewrites one file of
-/// a bounded size however many messages the repository holds. `index/messages/NNNN.jsonl`
-/// maps each message id to its conversation (1000 ids a file), for commands given a message id.
+/// Where a message lives: each conversation's thread is one file, `messages/NNNN/cvN.jsonl`
+/// (NNNN = the conversation number / 1000), oldest first, so opening or replying to a
+/// conversation reads and rewrites that thread alone however many messages the repository
+/// holds, and two people answering different clients never touch the same file.
+/// `index/messages/NNNN.jsonl` maps each message id to its conversation (1000 ids a file), for
+/// commands given a message id.
 struct MessageLocation: StoredRecord, Equatable {
     var message: String
     var conversation: String
@@ -23,14 +25,28 @@ public enum Messages {
     public static let prefix = "ms"
     static let directory = "messages"
     static let indexDirectory = "index/messages"
-    static let conversationsPerShard = 100
+    static let conversationsPerDirectory = 1000
     static let idsPerIndexFile = 1000
 
     public static func number(of id: String) -> Int? { IDPrefix.number(of: id, prefix: prefix) }
 
+    /// The thread file of a conversation. Built from the id's number, never from its text, so
+    /// no id read from a file can name a path; an id that is not a conversation id maps to
+    /// `cv0`, which no conversation has.
     static func file(forConversation id: String) -> String {
         let n = Conversations.table.number(of: id) ?? 0
-        return directory + "/" + Timestamp.pad(n / conversationsPerShard, 4) + ".jsonl"
+        return directory + "/" + Timestamp.pad(n / conversationsPerDirectory, 4) + "/" + Conversations.table.id(n) + ".jsonl"
+    }
+
+    /// Every thread file, in conversation order.
+    static func threadFiles(in session: Session) throws(InboxError) -> [String] {
+        var files: [String] = []
+        for shard in try session.list(directory).sorted(by: { ($0.count, $0) < ($1.count, $1) }) where !shard.hasSuffix(".jsonl") {
+            let dir = directory + "/" + shard
+            let names = try session.list(dir).filter { $0.hasSuffix(".jsonl") }
+            files += names.sorted { ($0.count, $0) < ($1.count, $1) }.map { dir + "/" + $0 }
+        }
+        return files
     }
 
     static func indexFile(forMessage number: Int) -> String {
@@ -44,6 +60,10 @@ public enum Messages {
 
     public static func get(_ id: String, in session: Session) throws(InboxError) -> Message? {
         guard let n = number(of: id) else { return nil }
+        // A message this transaction added is not in the location index until it settles.
+        if let tx = session as? Transaction, let pending = tx.pendingIndexChanges.messages[id] {
+            return try of(pending.after.conversation, in: session).first { $0.id == id }
+        }
         guard let location = try session.records(indexFile(forMessage: n), as: MessageLocation.self).first(where: { $0.message == id }) else {
             return nil
         }
@@ -68,7 +88,8 @@ public enum Messages {
         prefix + String(try Sequences.next(prefix, in: tx).lowerBound)
     }
 
-    /// Adds new messages or replaces changed ones, rewriting each file once.
+    /// Adds new messages or replaces changed ones, rewriting each thread file once. The
+    /// location index and the delivery queue follow at commit (`DerivedIndexes`).
     public static func save(_ messages: [Message], in tx: Transaction) throws(InboxError) {
         var byFile: [String: [Message]] = [:]
         for message in messages { byFile[file(forConversation: message.conversation), default: []].append(message) }
@@ -76,29 +97,16 @@ public enum Messages {
             var records = try tx.records(path, as: Message.self)
             var position: [String: Int] = [:]
             for (i, m) in records.enumerated() { position[m.id] = i }
-            var newLocations: [MessageLocation] = []
             for message in changed {
                 if let i = position[message.id] {
+                    tx.pendingIndexChanges.message(from: records[i], to: message)
                     records[i] = message
                 } else {
+                    tx.pendingIndexChanges.message(from: nil, to: message)
                     position[message.id] = records.count
                     records.append(message)
-                    newLocations.append(MessageLocation(message: message.id, conversation: message.conversation))
                 }
             }
-            tx.stage(path, records: records)
-            try addLocations(newLocations, in: tx)
-        }
-        try DeliveryQueue.update(messages, in: tx)
-    }
-
-    private static func addLocations(_ locations: [MessageLocation], in tx: Transaction) throws(InboxError) {
-        var byFile: [String: [MessageLocation]] = [:]
-        for location in locations { byFile[indexFile(forMessage: number(of: location.message) ?? 0), default: []].append(location) }
-        for (path, added) in byFile {
-            var records = try tx.records(path, as: MessageLocation.self)
-            records += added
-            records.sort { (number(of: $0.message) ?? 0) < (number(of: $1.message) ?? 0) }
             tx.stage(path, records: records)
         }
     }
@@ -132,9 +140,7 @@ extension Messages {
             }
         } else {
             messages = []
-            for name in try session.list(directory) where name.hasSuffix(".jsonl") {
-                messages += try session.records(directory + "/" + name, as: Message.self)
-            }
+            for file in try threadFiles(in: session) { messages += try session.records(file, as: Message.self) }
         }
         messages = messages.filter { m in
             (filter.state == nil || m.state == filter.state) && (!filter.pinned || m.pin != nil)

@@ -143,9 +143,9 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         default: throw InboxError.usage("unexpected \(value.typeName)")
         }
         if self == .repositoryFormat {
-            guard value == .int(Repository.formatVersion) else {
-                throw InboxError.usage("this repository has format \(JSONWriter.string(value)); this inbox reads format \(Repository.formatVersion)")
-            }
+            // Which formats this build reads is the store's question (RepositoryFormat); here
+            // the value only has to be one.
+            guard case .int(let n) = value, n >= 1 else { throw InboxError.usage("a format number, not \(JSONWriter.string(value))") }
             return
         }
         let parsed = try parse(asText, current: nil)

@@ -113,7 +113,8 @@ struct Checker {
         if contactsSound { try checkAddressIndex(contacts) }
         let templates = try load(Templates.file, as: Template.self)
         checkSorted(Templates.file, templates.map { ($0.record.name, $0.line) }, what: "template")
-        try checkConversations(contacts: Set(contacts.map(\.id)), users: userNames, lastIssued: lastIssued, closingNotes: closingNotes)
+        try checkConversations(contacts: Set(contacts.map(\.id)), contactNames: Dictionary(contacts.map { ($0.id, $0.displayName) }, uniquingKeysWith: { a, _ in a }),
+                               users: userNames, lastIssued: lastIssued, closingNotes: closingNotes)
         try checkTasksAndLog(contacts: Set(contacts.map(\.id)), users: userNames, lastIssued: lastIssued)
         // A counter line that did not parse is reported already; comparing against it would only echo it.
         if sequencesParsed { checkCounters(sequences) }

@@ -60,7 +60,7 @@ extension Checker {
         }
         var sound = true
         for (index, entry) in (entries ?? []).enumerated() {
-            for path in [entry.target, entry.temp] {
+            for path in [entry.target, entry.temp].compactMap({ $0 }) {
                 do throws(InboxError) {
                     _ = try store.kind(path)
                 } catch {

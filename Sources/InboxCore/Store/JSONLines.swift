@@ -53,21 +53,23 @@ public enum JSONLines {
     /// Like `decode`, giving each record with its line number.
     public static func decodeNumbered<R: StoredRecord>(
         _ bytes: [UInt8], path: String, as type: R.Type = R.self, onProblem: ProblemHandler? = nil,
-        _ body: (R, Int) -> Void
+        _ body: (R, Int) throws(InboxError) -> Void
     ) throws(InboxError) {
         func report(_ line: Int, _ reason: String) throws(InboxError) {
             guard let onProblem else { throw InboxError.badData(path: path, line: line, reason: reason) }
             try onProblem(line, reason)
         }
         try forEachLine(bytes, path: path, onProblem: onProblem) { (content, line) throws(InboxError) in
+            let record: R
             do throws(JSONParseError) {
                 var fields = try FieldReader(JSONParser.parse(content))
-                let record = try R(fields: &fields)
+                record = try R(fields: &fields)
                 try fields.finish()
-                body(record, line)
             } catch {
                 try report(line, error.reason)
+                return
             }
+            try body(record, line)
         }
     }
 

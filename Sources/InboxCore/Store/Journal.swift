@@ -15,24 +15,42 @@ enum Journal {
     static let name = "journal"
     static let tempDirectory = "tmp"
 
+    /// One step of a decided commit: replace `target` with `temp`, or (temp nil) remove it.
     struct Entry: StoredRecord {
         var target: String
-        var temp: String
+        var temp: String?
 
-        init(target: String, temp: String) {
+        init(target: String, temp: String?) {
             self.target = target
             self.temp = temp
         }
 
         init(fields: inout FieldReader) throws(JSONParseError) {
-            target = try fields.string("replace")
-            temp = try fields.string("with")
-            guard StoreDirectory.isInside(target), StoreDirectory.isInside(temp) else {
+            if let removed = fields.absentOr("remove") {
+                guard case .string(let path) = removed else { throw JSONParseError("field \"remove\" must be a string") }
+                target = path
+                temp = nil
+            } else {
+                target = try fields.string("replace")
+                temp = try fields.string("with")
+            }
+            guard StoreDirectory.isInside(target), temp.map(StoreDirectory.isInside) ?? true else {
                 throw JSONParseError("journal names a path outside the repository")
             }
         }
 
-        var json: JSONObject { JSONObject([("replace", .string(target)), ("with", .string(temp))]) }
+        var json: JSONObject {
+            guard let temp else { return JSONObject([("remove", .string(target))]) }
+            return JSONObject([("replace", .string(target)), ("with", .string(temp))])
+        }
+    }
+
+    /// What a commit does to one file: new content, a temp file already written (a bulk change
+    /// spills its files as it goes, so its memory stays bounded), or removal.
+    enum Change {
+        case content([UInt8])
+        case written(temp: String)
+        case removal
     }
 
     static func entries(in store: StoreDirectory) throws(InboxError) -> [Entry]? {
@@ -40,14 +58,18 @@ enum Journal {
         return try JSONLines.decode(data, path: store.display(name))
     }
 
-    /// For readers: target → temp of a decided but unfinished commit. An entry whose temp file
+    /// Stands in an overlay for a file the decided commit removes.
+    static let removedMarker = ""
+
+    /// For readers: target → temp of a decided but unfinished commit (`removedMarker` for a removal). An entry whose temp file
     /// cannot be reached inside `.inbox` is left out: no writer can finish it (each stops with
     /// exit 74 naming the path), and fsck reports it.
     static func pending(in store: StoreDirectory) throws(InboxError) -> [String: String] {
         guard let entries = try entries(in: store) else { return [:] }
         var overlay: [String: String] = [:]
-        for entry in entries where (try? store.exists(entry.temp)) == true {
-            overlay[entry.target] = entry.temp
+        for entry in entries {
+            guard let temp = entry.temp else { overlay[entry.target] = Journal.removedMarker; continue }
+            if (try? store.exists(temp)) == true { overlay[entry.target] = temp }
         }
         return overlay
     }
@@ -56,8 +78,13 @@ enum Journal {
     static func recover(in store: StoreDirectory) throws(InboxError) {
         if let entries = try entries(in: store) {
             var directories = Set<String>()
-            for entry in entries where try store.exists(entry.temp) {
-                try store.rename(entry.temp, entry.target)
+            for entry in entries {
+                if let temp = entry.temp {
+                    guard try store.exists(temp) else { continue }
+                    try store.rename(temp, entry.target)
+                } else {
+                    try store.remove(entry.target)
+                }
                 directories.insert(StoreDirectory.parent(of: entry.target))
             }
             for dir in directories.sorted() { try store.sync(dir) }
@@ -87,12 +114,13 @@ enum Journal {
     /// only file, renamed into place) it stands: readers see it and the next writer finishes
     /// it, so a failure after that point comes back as a warning, not an error a script would
     /// answer by running the command again.
-    static func commit(_ files: [(path: String, content: [UInt8])], in store: StoreDirectory) throws(InboxError) -> [String] {
+    static func commit(_ files: [(path: String, change: Change)], in store: StoreDirectory) throws(InboxError) -> [String] {
         guard !files.isEmpty else { return [] }
         var written: [Entry] = []
+        var spilled = false
         let journalTemp = tempDirectory + "/" + name + ".tmp.\(getpid())"
         func takeBack() {
-            for entry in written { try? store.remove(entry.temp) }
+            for entry in written { if let temp = entry.temp { try? store.remove(temp) } }
             try? store.remove(journalTemp)
         }
         do throws(InboxError) {
@@ -100,20 +128,31 @@ enum Journal {
                 guard StoreDirectory.isInside(file.path) else {
                     throw InboxError.io(path: store.display(file.path), operation: "write (path outside the repository)", errno: EINVAL)
                 }
-                let entry = Entry(target: file.path, temp: tempPath(for: file.path, serial: serial))
-                // The target's directory must exist, and be a real directory, before we decide.
-                _ = try store.directory(StoreDirectory.parent(of: entry.target), create: true)
-                let mode = try store.mode(entry.target) ?? 0o600
-                try store.writeNew(entry.temp, file.content, mode: mode)
-                written.append(entry)
+                switch file.change {
+                case .removal:
+                    written.append(Entry(target: file.path, temp: nil))
+                case .written(let temp):
+                    _ = try store.directory(StoreDirectory.parent(of: file.path), create: true)
+                    written.append(Entry(target: file.path, temp: temp))
+                    spilled = true
+                case .content(let bytes):
+                    let entry = Entry(target: file.path, temp: tempPath(for: file.path, serial: serial))
+                    // The target's directory must exist, and be a real directory, before we decide.
+                    _ = try store.directory(StoreDirectory.parent(of: entry.target), create: true)
+                    let mode = try store.mode(entry.target) ?? 0o600
+                    try store.writeNew(entry.temp!, bytes, mode: mode)
+                    written.append(entry)
+                }
             }
-            if written.count > 1 {
+            // Spilled files were written without an fsync each: one syncfs makes them all durable.
+            if spilled { try store.syncFileSystem() }
+            if written.count > 1 || written[0].temp == nil {
                 // The temp files must be durable in their directory before a journal names them.
                 try store.sync(tempDirectory)
                 try store.writeNew(journalTemp, JSONLines.encode(written), mode: 0o600)
                 try store.rename(journalTemp, name)
             } else {
-                try store.rename(written[0].temp, written[0].target)
+                try store.rename(written[0].temp!, written[0].target)
             }
         } catch {
             takeBack()
@@ -125,12 +164,14 @@ enum Journal {
         func attempt(_ step: () throws(InboxError) -> Void) -> Bool {
             do throws(InboxError) { try step(); return true } catch { problems.append(error.message); return false }
         }
-        if written.count == 1 {
+        if written.count == 1 && written[0].temp != nil {
             _ = attempt { () throws(InboxError) in try store.sync(StoreDirectory.parent(of: written[0].target)) }
         } else {
             var finished = attempt { () throws(InboxError) in try store.sync("") }
             for entry in written {
-                finished = attempt { () throws(InboxError) in try store.rename(entry.temp, entry.target) } && finished
+                finished = attempt { () throws(InboxError) in
+                    if let temp = entry.temp { try store.rename(temp, entry.target) } else { try store.remove(entry.target) }
+                } && finished
             }
             for dir in Set(written.map { StoreDirectory.parent(of: $0.target) }).sorted() {
                 finished = attempt { () throws(InboxError) in try store.sync(dir) } && finished

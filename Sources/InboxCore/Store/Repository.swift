@@ -19,7 +19,8 @@ public final class Repository {
     public private(set) var committedChange = false
 
     public static let storeName = ".inbox"
-    public static let formatVersion: Int64 = 1
+    /// 2: one file per conversation thread (`messages/NNNN/cvN.jsonl`) and the activity index.
+    public static let formatVersion: Int64 = 2
     /// Directories created by `init`, one per kind of sharded record.
     static let directories = ["contacts", "notes", "index", "index/addresses"]
 
@@ -142,6 +143,9 @@ public final class Repository {
 
     // MARK: Reading and writing
 
+    /// Set by `inbox upgrade`, the one command that opens a repository of an older format.
+    public var upgrading = false
+
     /// The transaction of a `batch` in progress: every read and write inside it joins it.
     private var batchTransaction: Transaction?
     public var isBatching: Bool { batchTransaction != nil }
@@ -153,7 +157,9 @@ public final class Repository {
         let lock = try RepositoryLock.acquire(store, mode: .shared, timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
         let overlay = try Journal.pending(in: store)
-        return try body(Snapshot(repository: self, overlay: overlay))
+        let snapshot = Snapshot(repository: self, overlay: overlay)
+        try RepositoryFormat.require(in: snapshot, upgrading: upgrading)
+        return try body(snapshot)
     }
 
     /// Runs `body` under the exclusive lock and commits what it staged, all or nothing.
@@ -164,7 +170,9 @@ public final class Repository {
         defer { withExtendedLifetime(lock) {} }
         try Journal.recover(in: store)
         let tx = Transaction(repository: self)
+        try RepositoryFormat.require(in: tx, upgrading: upgrading)
         let result = try body(tx)
+        try DerivedIndexes.settle(tx)
         let staged = tx.stagedFiles()
         warnings += try Journal.commit(staged, in: store)
         if !staged.isEmpty { committedChange = true }

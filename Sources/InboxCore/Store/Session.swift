@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What a command sees of the repository: raw files by relative path, and their records parsed
 /// once per command and cached.
 public class Session {
@@ -70,59 +74,108 @@ public final class Snapshot: Session {
     }
 
     public override func bytes(_ relative: String) throws(InboxError) -> [UInt8]? {
-        if let temp = overlay[relative], let data = try repository.store.read(temp) {
-            return data
+        if let temp = overlay[relative] {
+            if temp == Journal.removedMarker { return nil }
+            if let data = try repository.store.read(temp) { return data }
         }
         return try super.bytes(relative)
     }
 
     public override func list(_ relative: String) throws(InboxError) -> [String] {
-        try super.list(relative, adding: overlay.keys)
+        let removed = overlay.filter { $0.value == Journal.removedMarker }.keys
+        let names = try super.list(relative, adding: overlay.filter { $0.value != Journal.removedMarker }.keys)
+        guard !removed.isEmpty else { return names }
+        let gone = Set(removed)
+        return names.filter { !gone.contains(relative + "/" + $0) }
     }
 }
 
 /// A change being prepared under the exclusive lock. Nothing reaches the disk until the
 /// repository commits it; reads see what was staged.
 public final class Transaction: Session {
-    private var staged: [String: () -> [UInt8]] = [:]
+    private var staged: [String: Staged] = [:]
+    private var spillSerial = 0
+    /// Changes the derived files have not followed yet (see `DerivedIndexes`).
+    public internal(set) var pendingIndexChanges = PendingIndexChanges()
+
+    fileprivate enum Staged {
+        case content(() -> [UInt8])
+        case written(temp: String)
+        case removal
+    }
 
     /// Replaces a whole file's content.
     public func stage(_ relative: String, _ content: [UInt8]) {
-        staged[relative] = { content }
+        staged[relative] = .content({ content })
         forget(relative)
     }
 
     /// Replaces a file's records; they are encoded once, at commit.
     public func stage<R: StoredRecord>(_ relative: String, records: [R]) {
         remember(records, for: relative)
-        staged[relative] = { JSONLines.encode(records) }
+        staged[relative] = .content({ JSONLines.encode(records) })
+    }
+
+    /// Removes a file at commit.
+    public func remove(_ relative: String) {
+        staged[relative] = .removal
+        forget(relative)
+    }
+
+    /// Writes a file's new content to `tmp/` now, not at commit, so a change of thousands of
+    /// files (an upgrade, a fixture) holds none of them in memory. Nothing is decided until the
+    /// commit; a writer that dies first leaves temp files the next writer removes.
+    public func spill(_ relative: String, _ content: [UInt8]) throws(InboxError) {
+        guard StoreDirectory.isInside(relative) else {
+            throw InboxError.io(path: displayPath(relative), operation: "write (path outside the repository)", errno: EINVAL)
+        }
+        spillSerial += 1
+        let temp = Journal.tempPath(for: relative, serial: 1_000_000 + spillSerial)
+        try repository.store.writeNew(temp, content, mode: try repository.store.mode(relative) ?? 0o600, durable: false)
+        if case .written(let old) = staged[relative] { try repository.store.remove(old) }
+        staged[relative] = .written(temp: temp)
+        forget(relative)
     }
 
     public var hasChanges: Bool { !staged.isEmpty }
 
     /// What has been staged so far, to go back to if a later step fails (batch --keep-going).
     public struct Savepoint {
-        fileprivate let staged: [String: () -> [UInt8]]
+        fileprivate let staged: [String: Staged]
         fileprivate let parsed: [String: Any]
+        fileprivate let pending: PendingIndexChanges
     }
 
-    public func savepoint() -> Savepoint { Savepoint(staged: staged, parsed: parsed) }
+    public func savepoint() -> Savepoint { Savepoint(staged: staged, parsed: parsed, pending: pendingIndexChanges) }
 
     public func rollback(to savepoint: Savepoint) {
         staged = savepoint.staged
         parsed = savepoint.parsed
+        pendingIndexChanges = savepoint.pending
     }
 
     public override func bytes(_ relative: String) throws(InboxError) -> [UInt8]? {
-        if let content = staged[relative] { return content() }
-        return try super.bytes(relative)
+        switch staged[relative] {
+        case .content(let content): return content()
+        case .written(let temp): return try repository.store.read(temp)
+        case .removal: return nil
+        case nil: return try super.bytes(relative)
+        }
     }
 
     public override func list(_ relative: String) throws(InboxError) -> [String] {
-        try super.list(relative, adding: staged.keys)
+        let names = try super.list(relative, adding: staged.filter { if case .removal = $0.value { return false } else { return true } }.keys)
+        let prefix = relative + "/"
+        return names.filter { if case .removal = staged[prefix + $0] { return false } else { return true } }
     }
 
-    func stagedFiles() -> [(path: String, content: [UInt8])] {
-        staged.keys.sorted().map { ($0, staged[$0]!()) }
+    func stagedFiles() -> [(path: String, change: Journal.Change)] {
+        staged.keys.sorted().map { path in
+            switch staged[path]! {
+            case .content(let content): return (path, .content(content()))
+            case .written(let temp): return (path, .written(temp: temp))
+            case .removal: return (path, .removal)
+            }
+        }
     }
 }

@@ -64,8 +64,12 @@ struct ConversationListCommand: InboxCommand {
         filter.until = try until.map { (t) throws(InboxError) in try TimeExpression.resolve(t, now: context.now) }
         let (conversations, contacts, actor) = try context.read { (s) throws(InboxError) in
             let actor = try context.actingUser(s)
-            let conversations = try Conversations.list(filter, actor: actor, in: s)
-            return (conversations, try ConversationView.contacts(of: conversations, in: s), actor)
+            let listing = try Conversations.list(filter, actor: actor, in: s)
+            var names = listing.contactNames
+            for (id, contact) in try ConversationView.contacts(of: listing.conversations.filter { names[$0.contact] == nil }, in: s) {
+                names[id] = contact.displayName
+            }
+            return (listing.conversations, names, actor)
         }
         var out = CommandOutput()
         out.ids = conversations.map(\.id)

@@ -2,12 +2,13 @@ import InboxCore
 
 /// How conversations and threads look to people.
 enum ConversationView {
-    static func table(_ conversations: [Conversation], contacts: [String: Contact], actor: String, now: Timestamp) -> TextTable {
+    /// `names`: each contact's display name, by contact id.
+    static func table(_ conversations: [Conversation], contacts names: [String: String], actor: String, now: Timestamp) -> TextTable {
         TextTable(
             header: ["", "ID", "CONTACT", "CHANNEL", "SUBJECT", "LAST", "MESSAGE", "ASSIGNEE", "CATEGORY"],
             rows: conversations.map { c in
                 let arrow = c.lastDirection == "in" ? "← " : c.lastDirection == "out" ? "→ " : ""
-                return [c.unread ? "*" : " ", c.id, contacts[c.contact]?.displayName ?? c.contact, c.channel.rawValue,
+                return [c.unread ? "*" : " ", c.id, names[c.contact] ?? c.contact, c.channel.rawValue,
                         c.subject ?? "-", c.activityAt.age(relativeTo: now), arrow + (c.preview ?? "-"),
                         c.assignee ?? "-", c.category(for: actor)?.rawValue ?? "-"]
             },

@@ -41,9 +41,8 @@ struct CompleteCommand: InboxCommand {
         case "conversations", "open-conversations":
             var filter = ConversationFilter()
             filter.status = kind == "conversations" ? .all : .open
-            let conversations = try Conversations.list(filter, actor: "", in: s)
-            let names = try ConversationView.contacts(of: conversations, in: s)
-            return conversations.map { ($0.id, "\(names[$0.contact]?.displayName ?? $0.contact), \($0.channel.rawValue)") }
+            let listing = try Conversations.list(filter, actor: "", in: s)
+            return listing.conversations.map { ($0.id, "\(listing.contactNames[$0.contact] ?? $0.contact), \($0.channel.rawValue)") }
         case "messages":
             return try Messages.list(MessageFilter(), in: s).suffix(200).reversed().map { ($0.id, String($0.text.prefix(40))) }
         case "scheduled-messages":

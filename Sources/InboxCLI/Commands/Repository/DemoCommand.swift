@@ -47,8 +47,8 @@ struct DemoCommand: InboxCommand {
         }
         try repo.write { (tx) throws(InboxError) in try DemoCommand.addConversations(start: start, in: tx) }
         let (contacts, conversations, names) = try repo.read { (s) throws(InboxError) in
-            let conversations = try Conversations.list(ConversationFilter(), actor: "alice", in: s)
-            return (try Contacts.list(ContactFilter(), in: s), conversations, try ConversationView.contacts(of: conversations, in: s))
+            let listing = try Conversations.list(ConversationFilter(), actor: "alice", in: s)
+            return (try Contacts.list(ContactFilter(), in: s), listing.conversations, listing.contactNames)
         }
         var out = CommandOutput()
         out.ids = conversations.map(\.id)

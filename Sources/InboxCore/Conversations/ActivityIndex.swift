@@ -1,0 +1,132 @@
+/// `index/activity/YYYY-MM-DDTHH.jsonl`: one row per conversation, in the file of the hour of
+/// its last activity, sorted by (last activity, id). A row carries what `conversation list`
+/// shows, the contact's name included, so the default listing reads the newest few small files
+/// and stops once it has its page: its cost follows the page, not the repository. Derived: the
+/// write path keeps it (`DerivedIndexes`), fsck checks it and `fsck --repair` rebuilds it.
+public struct ActivityRow: StoredRecord {
+    public var conversation: Conversation
+    public var contactName: String
+
+    public init(conversation: Conversation, contactName: String) {
+        self.conversation = conversation
+        self.contactName = contactName
+    }
+
+    public init(fields: inout FieldReader) throws(JSONParseError) {
+        let at = try fields.timestamp("at")
+        contactName = try fields.string("contact_name")
+        var inner = try FieldReader(try fields.value("conversation"))
+        do throws(JSONParseError) {
+            conversation = try Conversation(fields: &inner)
+            try inner.finish()
+        } catch {
+            throw JSONParseError("field \"conversation\": \(error.reason)")
+        }
+        guard conversation.activityAt == at else { throw JSONParseError("field \"at\" is not the conversation's last activity") }
+    }
+
+    public var json: JSONObject {
+        JSONObject([("at", .string(conversation.activityAt.iso)), ("contact_name", .string(contactName)),
+                    ("conversation", .object(conversation.json))])
+    }
+
+    var order: (Int64, Int) { (conversation.activityAt.seconds, Conversations.table.number(of: conversation.id) ?? 0) }
+}
+
+public enum ActivityIndex {
+    static let directory = "index/activity"
+
+    static func file(for time: Timestamp) -> String { directory + "/" + hour(time) + ".jsonl" }
+
+    /// `2026-06-01T10`: file names sort in time order because years have four digits.
+    static func hour(_ time: Timestamp) -> String { String(time.iso.prefix(13)) }
+
+    /// Rows newest first (or oldest first), from the hour of `from` on, until `body` says stop.
+    static func forEach(in session: Session, newestFirst: Bool, from: Timestamp? = nil, to: Timestamp? = nil,
+                        _ body: (ActivityRow) throws(InboxError) -> Bool) throws(InboxError) {
+        if let tx = session as? Transaction { try DerivedIndexes.settle(tx) }
+        var names = try session.list(directory).filter { $0.hasSuffix(".jsonl") }
+        if newestFirst { names.reverse() }
+        let first = from.map(hour), last = to.map(hour)
+        for name in names {
+            let stem = String(name.dropLast(6))
+            if let first, newestFirst ? stem > first : stem < first { continue }
+            if let last, newestFirst ? stem < last : stem > last { return }
+            var rows = try session.records(directory + "/" + name, as: ActivityRow.self)
+            if newestFirst { rows.reverse() }
+            for row in rows { guard try body(row) else { return } }
+        }
+    }
+
+    /// Moves the rows of changed conversations to the hour of their last activity, and renames
+    /// the rows of renamed contacts.
+    static func update(_ changes: [String: (before: Conversation?, after: Conversation)], renamed: [String: String],
+                       in tx: Transaction) throws(InboxError) {
+        var changes = changes
+        for contact in renamed.keys.sorted() {
+            for c in try Conversations.of(contact: contact, in: tx) where changes[c.id] == nil { changes[c.id] = (c, c) }
+        }
+        guard !changes.isEmpty else { return }
+        var leaving: [String: Set<String>] = [:]
+        for (id, change) in changes { if let before = change.before { leaving[file(for: before.activityAt), default: []].insert(id) } }
+        var files: [String: [ActivityRow]] = [:]
+        var knownNames: [String: String] = [:]
+        for (path, ids) in leaving {
+            var rows = try tx.records(path, as: ActivityRow.self)
+            rows.removeAll { row in
+                guard ids.contains(row.conversation.id) else { return false }
+                knownNames[row.conversation.id] = row.contactName
+                return true
+            }
+            files[path] = rows
+        }
+        for (id, change) in changes {
+            let c = change.after
+            var name = renamed[c.contact] ?? knownNames[id]
+            if name == nil { name = try Contacts.table.get(c.contact, in: tx)?.displayName }
+            let path = file(for: c.activityAt)
+            if files[path] == nil { files[path] = try tx.records(path, as: ActivityRow.self) }
+            files[path]!.append(ActivityRow(conversation: c, contactName: name ?? c.contact))
+        }
+        for (path, rows) in files {
+            if rows.isEmpty {
+                if try tx.bytes(path) != nil { tx.remove(path) }
+            } else {
+                tx.stage(path, records: rows.sorted { $0.order < $1.order })
+            }
+        }
+    }
+
+    /// The index as the conversations and contacts say it should be, by file.
+    static func derived(from conversations: [Conversation], names: [String: String]) -> [String: [ActivityRow]] {
+        var files: [String: [ActivityRow]] = [:]
+        for c in conversations {
+            files[file(for: c.activityAt), default: []].append(ActivityRow(conversation: c, contactName: names[c.contact] ?? c.contact))
+        }
+        for path in files.keys { files[path]!.sort { $0.order < $1.order } }
+        return files
+    }
+
+    /// Rewrites every file that differs from what the records say; returns the files rewritten.
+    @discardableResult
+    static func rebuild(in tx: Transaction) throws(InboxError) -> [String] {
+        var names: [String: String] = [:]
+        for file in try Contacts.table.shardFiles(in: tx) {
+            guard let bytes = try tx.bytes(file) else { continue }
+            try JSONLines.decodeNumbered(bytes, path: tx.displayPath(file), as: Contact.self) { (contact, _) throws(InboxError) in
+                names[contact.id] = contact.displayName
+            }
+        }
+        let wanted = derived(from: try Conversations.table.all(in: tx), names: names)
+        var rewritten: [String] = []
+        let present = Set(try tx.list(directory).map { directory + "/" + $0 })
+        for path in present.union(wanted.keys).sorted() {
+            let want = JSONLines.encode(wanted[path] ?? [])
+            if try tx.bytes(path) ?? [] != want {
+                if want.isEmpty { tx.remove(path) } else { tx.stage(path, want) }
+                rewritten.append(path)
+            }
+        }
+        return rewritten
+    }
+}
