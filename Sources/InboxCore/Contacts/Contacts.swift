@@ -133,11 +133,37 @@ public enum Contacts {
         var out: [Contact] = []
         let limit = filter.limit ?? Int.max
         guard limit > 0 else { return [] }
+        if let search = filter.search, !search.trimmingWhitespace().isEmpty {
+            try searchNewestFirst(search, below: below, in: session) { (contact) throws(InboxError) -> Bool in
+                if filter.admits(contact) { out.append(contact) }
+                return out.count < limit
+            }
+            return out
+        }
         try table.forEachNewestFirst(in: session, below: below) { (contact) throws(InboxError) -> Bool in
             if filter.admits(contact) { out.append(contact) }
             return out.count < limit
         }
         return out
+    }
+
+    /// Contacts that may match `search`, newest first, found through the search index: only
+    /// the lines that hold the query are parsed, in the index and in the contact shards.
+    static func searchNewestFirst(_ search: String, below: Int, in session: Session,
+                                  _ body: (Contact) throws(InboxError) -> Bool) throws(InboxError) {
+        if let tx = session as? Transaction { try DerivedIndexes.settle(tx) }
+        let needles = ContactSearchIndex.needles(for: search)
+        for shard in try table.shardFiles(in: session).reversed() {
+            // shard * perShard >= below, without multiplying a number taken from a file name.
+            if below > 0, let number = Int(shard.dropFirst(table.directory.count + 1).dropLast(".jsonl".count)),
+               number > (below - 1) / table.perShard { continue }
+            let indexFile = ContactSearchIndex.directory + "/" + String(shard.dropFirst(table.directory.count + 1))
+            let ids = try ContactSearchIndex.candidates(in: indexFile, needles: needles, session).filter { (table.number(of: $0) ?? 0) < below }
+            guard !ids.isEmpty else { continue }
+            for contact in try table.records(withIDs: Set(ids), inShard: shard, session).reversed() where contact.matches(search: search) {
+                guard try body(contact) else { return }
+            }
+        }
     }
 
     static func unique(_ items: [String]) throws(InboxError) -> [String] {

@@ -8,8 +8,10 @@ public struct PendingIndexChanges {
     var conversations: [String: (before: Conversation?, after: Conversation)] = [:]
     /// Contacts whose display name changed, with the new name: their listing rows follow.
     var renamedContacts: [String: String] = [:]
+    /// Contacts added, or changed in what a search matches.
+    var searchedContacts: [String: Contact] = [:]
 
-    var isEmpty: Bool { messages.isEmpty && conversations.isEmpty && renamedContacts.isEmpty }
+    var isEmpty: Bool { messages.isEmpty && conversations.isEmpty && renamedContacts.isEmpty && searchedContacts.isEmpty }
 
     mutating func message(from before: Message?, to after: Message) {
         if let known = messages[after.id] { messages[after.id] = (known.before, after) } else { messages[after.id] = (before, after) }
@@ -31,6 +33,7 @@ public enum DerivedIndexes {
         let queueChanges = pending.messages.values.filter { DeliveryQueue.entry(for: $0.after) != nil || $0.before.flatMap(DeliveryQueue.entry(for:)) != nil }
         if !queueChanges.isEmpty { try DeliveryQueue.update(queueChanges.map(\.after), in: tx) }
         try ActivityIndex.update(pending.conversations, renamed: pending.renamedContacts, in: tx)
+        try ContactSearchIndex.update(Array(pending.searchedContacts.values), in: tx)
     }
 }
 
@@ -43,6 +46,9 @@ extension Conversation {
 extension Contact {
     public static func noteChange(from before: Contact?, to after: Contact, in tx: Transaction) {
         if let before, before.displayName != after.displayName { tx.pendingIndexChanges.renamedContacts[after.id] = after.displayName }
+        if before.map({ ContactSearchEntry($0) != ContactSearchEntry(after) }) ?? true {
+            tx.pendingIndexChanges.searchedContacts[after.id] = after
+        }
     }
 }
 

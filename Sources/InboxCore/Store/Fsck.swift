@@ -46,6 +46,7 @@ public enum Fsck {
                 report.repaired.append("rebuilt \(tx.displayPath(file))")
             }
         }
+        for file in try ContactSearchIndex.rebuild(from: contacts, in: tx) { report.repaired.append("rebuilt \(tx.displayPath(file))") }
         let maxContact = contacts.compactMap { Contacts.table.number(of: $0.id) }.max() ?? 0
         if maxContact > (try Sequences.last(Contacts.table.prefix, in: tx)) {
             try Sequences.raise(Contacts.table.prefix, to: maxContact, in: tx)
@@ -110,7 +111,10 @@ struct Checker {
         let contactsSound = report.problems.count == problemsBefore
         let closingNotes = try checkNotes(contacts: Set(contacts.map(\.id)), lastIssued: lastIssued[ContactNotes.prefix] ?? 0)
         // An index checked against contacts that did not all parse would only echo those lines.
-        if contactsSound { try checkAddressIndex(contacts) }
+        if contactsSound {
+            try checkAddressIndex(contacts)
+            try checkSearchIndex(contacts)
+        }
         let templates = try load(Templates.file, as: Template.self)
         checkSorted(Templates.file, templates.map { ($0.record.name, $0.line) }, what: "template")
         try checkConversations(contacts: Set(contacts.map(\.id)), contactNames: Dictionary(contacts.map { ($0.id, $0.displayName) }, uniquingKeysWith: { a, _ in a }),
@@ -231,6 +235,25 @@ struct Checker {
             for entry in derived[file]! {
                 problem(file, nil, "index lacks \(entry.address) → \(entry.contact) (inbox fsck --repair rebuilds the index)", derivable: true)
             }
+        }
+    }
+}
+
+extension Checker {
+    /// One entry per contact, as the contact says, in its shard's file, in id order.
+    mutating func checkSearchIndex(_ contacts: [Contact]) throws(InboxError) {
+        let wanted = ContactSearchIndex.derived(from: contacts)
+        var present = Set<String>()
+        for name in try session.list(ContactSearchIndex.directory) {
+            let file = ContactSearchIndex.directory + "/" + name
+            present.insert(file)
+            let entries = try load(file, as: ContactSearchEntry.self)
+            if entries.map(\.record) != wanted[file] ?? [] {
+                problem(file, nil, "the search index does not match the contacts (inbox fsck --repair rebuilds it)", derivable: true)
+            }
+        }
+        for file in wanted.keys.sorted() where !present.contains(file) {
+            problem(file, nil, "the search index lacks \(wanted[file]!.count) contact(s) (inbox fsck --repair rebuilds it)", derivable: true)
         }
     }
 }

@@ -73,6 +73,22 @@ public enum JSONLines {
         }
     }
 
+    /// The id of a line the store wrote, `{"id":"ct42",…`, read without parsing the line; nil
+    /// when the line does not start that way.
+    public static func leadingID(_ line: UnsafeBufferPointer<UInt8>) -> String? {
+        let opening: [UInt8] = Array(#"{"id":""#.utf8)
+        guard line.count > opening.count + 1 else { return nil }
+        for i in 0..<opening.count where line[i] != opening[i] { return nil }
+        var end = opening.count
+        while end < line.count && line[end] != 0x22 {
+            // An escape or a byte outside printable ASCII: leave it to the parser.
+            guard line[end] != 0x5C, line[end] >= 0x20, line[end] < 0x7F else { return nil }
+            end += 1
+        }
+        guard end < line.count, end + 1 < line.count, line[end + 1] == 0x2C || line[end + 1] == 0x7D else { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: line[opening.count..<end]), as: UTF8.self)
+    }
+
     public static func encode<R: StoredRecord>(_ records: [R]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(records.count * 200)

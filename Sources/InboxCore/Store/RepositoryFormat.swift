@@ -36,6 +36,7 @@ public enum Upgrade {
         var summary = Summary(from: format, to: Repository.formatVersion)
         try splitThreads(in: tx, &summary)
         try ActivityIndex.rebuild(in: tx)
+        try ContactSearchIndex.rebuild(from: try Contacts.table.all(in: tx), in: tx)
         try Config.set(.repositoryFormat, to: .int(Repository.formatVersion), in: tx)
         return summary
     }

@@ -50,6 +50,9 @@ public class Session {
         return records
     }
 
+    /// Whether a file's records were parsed already (then filtering them is cheapest).
+    func isParsed(_ relative: String) -> Bool { parsed[relative] != nil }
+
     func remember<R: StoredRecord>(_ records: [R], for relative: String) {
         parsed[relative] = records
     }

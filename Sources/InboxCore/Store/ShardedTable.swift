@@ -47,6 +47,21 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
         try session.records(file)
     }
 
+    /// The records of one shard with these ids, oldest first, parsing only their lines (a
+    /// line that does not start with its id, as the store writes it, is parsed to find out).
+    public func records(withIDs ids: Set<String>, inShard file: String, _ session: Session) throws(InboxError) -> [R] {
+        if session is Transaction || session.isParsed(file) { return try session.records(file, as: R.self).filter { ids.contains($0.id) } }
+        guard let bytes = try session.bytes(file) else { return [] }
+        var out: [R] = []
+        let path = session.displayPath(file)
+        try JSONLines.forEachLine(bytes, path: path) { (line, number) throws(InboxError) in
+            if let id = JSONLines.leadingID(line), !ids.contains(id) { return }
+            let record: R = try JSONLines.decode(Array(line) + [0x0A], path: path)[0]
+            if ids.contains(record.id) { out.append(record) }
+        }
+        return out
+    }
+
     public func get(_ id: String, in session: Session) throws(InboxError) -> R? {
         guard let n = number(of: id) else { return nil }
         return try session.records(shardFile(for: n), as: R.self).first { $0.id == id }

@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `index/contact-search/NNNN.jsonl`: for each contact, beside its shard (1000 ids a file), the
+/// text `contact list --search` matches, lower-cased: full name, emails, phone digits. A search
+/// scans these small lines for the query's bytes and parses only the lines that contain them,
+/// then reads only those contacts' lines from their shards; every candidate is confirmed by
+/// `Contact.matches`, so the index decides nothing on its own. Derived: kept at commit, checked
+/// by fsck, rebuilt by `fsck --repair`.
+public struct ContactSearchEntry: StoredRecord, Equatable {
+    public var id: String
+    public var text: String
+
+    public init(_ contact: Contact) {
+        id = contact.id
+        text = ([contact.fullName.lowercased()] + contact.emails.map { $0.lowercased() } + contact.phones.map(PhoneNumber.digits))
+            .joined(separator: " | ")
+    }
+
+    public init(fields: inout FieldReader) throws(JSONParseError) {
+        id = try fields.string("id")
+        text = try fields.string("text")
+    }
+
+    public var json: JSONObject { JSONObject([("id", .string(id)), ("text", .string(text))]) }
+}
+
+public enum ContactSearchIndex {
+    static let directory = "index/contact-search"
+
+    static func file(for id: String) -> String? {
+        guard let n = Contacts.table.number(of: id) else { return nil }
+        return directory + "/" + Timestamp.pad(n / Contacts.table.perShard, 4) + ".jsonl"
+    }
+
+    /// Brings the entries of changed contacts up to date, one rewrite per file.
+    static func update(_ contacts: [Contact], in tx: Transaction) throws(InboxError) {
+        var byFile: [String: [ContactSearchEntry]] = [:]
+        for c in contacts { if let path = file(for: c.id) { byFile[path, default: []].append(ContactSearchEntry(c)) } }
+        for (path, changed) in byFile {
+            var entries = try tx.records(path, as: ContactSearchEntry.self)
+            let replaced = Set(changed.map(\.id))
+            let before = entries
+            entries.removeAll { replaced.contains($0.id) }
+            entries += changed
+            entries = ordered(entries)
+            if entries != before { tx.stage(path, records: entries) }
+        }
+    }
+
+    static func ordered(_ entries: [ContactSearchEntry]) -> [ContactSearchEntry] {
+        entries.map { (Contacts.table.number(of: $0.id) ?? 0, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    static func derived(from contacts: [Contact]) -> [String: [ContactSearchEntry]] {
+        var byFile: [String: [ContactSearchEntry]] = [:]
+        for c in contacts { if let path = file(for: c.id) { byFile[path, default: []].append(ContactSearchEntry(c)) } }
+        for path in byFile.keys { byFile[path] = ordered(byFile[path]!) }
+        return byFile
+    }
+
+    /// Rewrites every file that differs from what the contacts say; returns those rewritten.
+    @discardableResult
+    static func rebuild(from contacts: [Contact], in tx: Transaction) throws(InboxError) -> [String] {
+        let wanted = derived(from: contacts)
+        var rewritten: [String] = []
+        let present = Set(try tx.list(directory).map { directory + "/" + $0 })
+        for path in present.union(wanted.keys).sorted() {
+            let want = JSONLines.encode(wanted[path] ?? [])
+            if try tx.bytes(path) ?? [] != want {
+                if want.isEmpty { tx.remove(path) } else { tx.stage(path, want) }
+                rewritten.append(path)
+            }
+        }
+        return rewritten
+    }
+
+    /// The ids in `file` whose entry contains one of `needles` (already as they appear inside
+    /// a JSON string), oldest first. Only lines holding a needle are parsed.
+    static func candidates(in file: String, needles: [[UInt8]], _ session: Session) throws(InboxError) -> [String] {
+        guard let bytes = try session.bytes(file) else { return [] }
+        var ids: [String] = []
+        var lineStarts = Set<Int>()
+        bytes.withUnsafeBufferPointer { buffer in
+            for needle in needles where !needle.isEmpty {
+                var from = 0
+                while let hit = find(needle, in: buffer, from: from) {
+                    var start = hit
+                    while start > 0 && buffer[start - 1] != 0x0A { start -= 1 }
+                    lineStarts.insert(start)
+                    var end = hit
+                    while end < buffer.count && buffer[end] != 0x0A { end += 1 }
+                    from = end + 1
+                }
+            }
+        }
+        for start in lineStarts.sorted() {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            let entry: ContactSearchEntry = try JSONLines.decode(Array(bytes[start...min(end, bytes.count - 1)]), path: session.displayPath(file))[0]
+            ids.append(entry.id)
+        }
+        return ids
+    }
+
+    /// The first place `needle` occurs in `haystack` at or after `from`.
+    static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard let base = haystack.baseAddress, from < haystack.count, needle.count <= haystack.count - from else { return nil }
+        let first = Int32(needle[0])
+        var at = from
+        let last = haystack.count - needle.count
+        while at <= last {
+            guard let p = memchr(base + at, first, last - at + 1) else { return nil }
+            let offset = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+            var i = 1
+            while i < needle.count && haystack[offset + i] == needle[i] { i += 1 }
+            if i == needle.count { return offset }
+            at = offset + 1
+        }
+        return nil
+    }
+
+    /// What to look for: the lower-cased query, and its digits when it looks like a phone
+    /// number, each as its bytes appear inside a JSON string.
+    static func needles(for query: String) -> [[UInt8]] {
+        let q = query.trimmingWhitespace().lowercased()
+        var out = [jsonBytes(q)]
+        if q.allSatisfy({ ($0.isASCII && $0.isNumber) || " +-.()".contains($0) }) {
+            let digits = PhoneNumber.digits(q)
+            if !digits.isEmpty { out.append(jsonBytes(digits)) }
+        }
+        return out
+    }
+
+    private static func jsonBytes(_ s: String) -> [UInt8] {
+        let quoted = JSONWriter.bytes(.string(s))
+        return Array(quoted.dropFirst().dropLast())
+    }
+}
