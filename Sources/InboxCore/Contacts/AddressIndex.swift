@@ -73,6 +73,17 @@ public enum AddressIndex {
         }
     }
 
+    /// Adds the addresses of new contacts, one rewrite per file (an import of thousands).
+    static func add(_ contacts: [Contact], in tx: Transaction) throws(InboxError) {
+        var byFile: [String: [AddressEntry]] = [:]
+        for contact in contacts {
+            for key in Set(keys(of: contact)) { byFile[file(for: key), default: []].append(AddressEntry(address: key, contact: contact.id)) }
+        }
+        for (path, added) in byFile {
+            tx.stage(path, records: (try tx.records(path, as: AddressEntry.self) + added).sorted(by: AddressEntry.sorted))
+        }
+    }
+
     /// The whole index as it should be for these contacts, file by file.
     static func derived(from contacts: [Contact]) -> [String: [AddressEntry]] {
         var byFile: [String: [AddressEntry]] = [:]

@@ -71,18 +71,19 @@ public enum Conversations {
         let conversation = Conversation(id: table.id(number), contact: contact.id, channel: channel,
                                         subject: subject.flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0.trimmingWhitespace() }, createdAt: now)
         try table.insert(conversation, in: tx)
-        try index(conversation, in: tx)
+        try index([conversation], in: tx)
         return conversation
     }
 
-    /// Records a new conversation in its contact's list.
-    static func index(_ conversation: Conversation, in tx: Transaction) throws(InboxError) {
-        let path = contactIndexFile(conversation.contact)
-        var entries = try tx.records(path, as: ContactConversation.self)
-        entries.append(ContactConversation(contact: conversation.contact, conversation: conversation.id))
+    /// Records new conversations in their contacts' lists, one rewrite per file.
+    static func index(_ conversations: [Conversation], in tx: Transaction) throws(InboxError) {
+        var byFile: [String: [ContactConversation]] = [:]
+        for c in conversations { byFile[contactIndexFile(c.contact), default: []].append(ContactConversation(contact: c.contact, conversation: c.id)) }
         let order = { (e: ContactConversation) in (Contacts.table.number(of: e.contact) ?? 0, table.number(of: e.conversation) ?? 0) }
-        entries.sort { order($0) < order($1) }
-        tx.stage(path, records: entries)
+        for (path, added) in byFile {
+            let entries = (try tx.records(path, as: ContactConversation.self) + added).map { (order($0), $0) }.sorted { $0.0 < $1.0 }
+            tx.stage(path, records: entries.map(\.1))
+        }
     }
 
     /// The conversation a message to or from this contact on this channel belongs in: the open

@@ -112,10 +112,10 @@ public enum Import {
             tx.stage(Attachments.relativePath(a.sha256), a.bytes)
         }
         try Contacts.table.put(batch.contacts, in: tx)
-        for c in batch.contacts { try AddressIndex.update(from: nil, to: c, in: tx) }
+        try AddressIndex.add(batch.contacts, in: tx)
         try appendSorted(batch.notes, file: { ContactNotes.file(for: $0.contact)! }, prefix: ContactNotes.prefix, in: tx)
         try Conversations.table.put(batch.conversations, in: tx)
-        for c in batch.conversations { try Conversations.index(c, in: tx) }
+        try Conversations.index(batch.conversations, in: tx)
         try Messages.save(batch.messages, in: tx)
         try Tasks.table.put(batch.tasks, in: tx)
         try appendSorted(batch.log, file: { CommunicationLog.file(for: $0.contact) }, prefix: CommunicationLog.prefix, in: tx)
