@@ -47,12 +47,15 @@ public enum Fixture {
         }
         guard sizes.conversations > 0 || sizes.messages == 0 else { throw InboxError.usage("messages need conversations: give --conversations") }
         var random = SeededRandom(seed: seed)
-        var batch = Import.Batch()
+        var out = FixtureWriter(tx: tx)
         let users = ["alice", "bob", "carol"]
         for (i, name) in users.enumerated() {
-            batch.users.append(User(name: name, displayName: name.prefix(1).uppercased() + name.dropFirst(), email: "\(name)@firm.example",
-                                    role: i == 0 ? .admin : .agent, createdAt: anchor))
+            try Users.add(User(name: name, displayName: name.prefix(1).uppercased() + name.dropFirst(), email: "\(name)@firm.example",
+                               role: i == 0 ? .admin : .agent, createdAt: anchor), in: tx)
         }
+        // What a conversation needs of its contact, kept small: 100,000 contacts are not held whole.
+        var people: [(id: String, firstName: String, phone: String?, name: String)] = []
+        people.reserveCapacity(sizes.contacts)
         for n in 1...max(sizes.contacts, 1) where sizes.contacts > 0 {
             let first = random.pick(firstNames), last = random.pick(lastNames)
             var c = Contact(id: Contacts.table.id(n), firstName: first, lastName: last,
@@ -64,29 +67,32 @@ public enum Fixture {
             c.owner = random.below(2) == 0 ? nil : random.pick(users)
             if random.below(3) == 0 { c.tags = [random.pick(tags)] }
             if random.below(40) == 0 { c.dnd.channels = ["sms"] }
-            batch.contacts.append(c)
+            people.append((c.id, c.firstName, c.phones.first, c.displayName))
+            try out.add(c)
         }
+        try out.finishContacts()
         // Messages are spread over conversations; each conversation gets at least one when there are enough.
-        var perConversation = [Int](repeating: sizes.conversations > 0 ? sizes.messages / sizes.conversations : 0, count: sizes.conversations)
-        for i in 0..<(sizes.conversations > 0 ? sizes.messages % sizes.conversations : 0) { perConversation[i] += 1 }
+        let base = sizes.conversations > 0 ? sizes.messages / sizes.conversations : 0
+        let extra = sizes.conversations > 0 ? sizes.messages % sizes.conversations : 0
         var messageNumber = 0
         for n in 1...max(sizes.conversations, 1) where sizes.conversations > 0 {
-            let contact = batch.contacts[random.below(batch.contacts.count)]
+            let contact = people[random.below(people.count)]
             let channel = random.pick(channels)
             var c = Conversation(id: Conversations.table.id(n), contact: contact.id, channel: channel, subject: nil,
                                  createdAt: anchor.adding(seconds: -Int64(random.below(90 * 86400))))
             c.assignee = random.below(3) == 0 ? nil : random.pick(users)
             var at = c.createdAt
             var thread: [Message] = []
-            for k in 0..<perConversation[n - 1] {
+            let count = base + (n - 1 < extra ? 1 : 0)
+            for k in 0..<count {
                 messageNumber += 1
                 let incoming = k % 2 == 0
                 let text = incoming ? random.pick(inbound) : "Hi \(contact.firstName), " + random.pick(outbound).lowercasedFirst
                 var m = Message(id: Messages.prefix + String(messageNumber), conversation: c, direction: incoming ? .inbound : .outbound,
                                 kind: .message, text: text, at: at)
-                if incoming { m.from = contact.phones.first } else { m.author = c.assignee ?? "alice"; m.state = .sent; m.to = contact.phones.first }
+                if incoming { m.from = contact.phone } else { m.author = c.assignee ?? "alice"; m.state = .sent; m.to = contact.phone }
                 // The last message of some open threads is a reply scheduled for later.
-                if !incoming && k == perConversation[n - 1] - 1 && random.below(10) == 0 {
+                if !incoming && k == count - 1 && random.below(10) == 0 {
                     m.state = .scheduled
                     m.scheduledAt = anchor.adding(seconds: Int64(1 + random.below(7 * 86400)))
                 }
@@ -101,12 +107,101 @@ public enum Fixture {
                 c.unread = false
             }
             c.updatedAt = c.closedAt ?? c.lastMessageAt ?? c.createdAt
-            batch.conversations.append(c)
-            batch.messages += thread
+            try out.add(c, thread: thread, contactName: contact.name)
         }
-        try Import.stage(batch, in: tx)
-        return Import.Summary(counts: [("user", batch.users.count), ("contact", batch.contacts.count),
-                                       ("conversation", batch.conversations.count), ("message", batch.messages.count)])
+        try out.finish()
+        for (prefix, top) in [(Contacts.table.prefix, sizes.contacts), (Conversations.table.prefix, sizes.conversations), (Messages.prefix, messageNumber)] where top > 0 {
+            try Sequences.raise(prefix, to: top, in: tx)
+        }
+        return Import.Summary(counts: [("user", users.count), ("contact", sizes.contacts),
+                                       ("conversation", sizes.conversations), ("message", messageNumber)])
+    }
+}
+
+/// Writes a fixture's files as they are generated, into `tmp/` (`Transaction.spill`), with the
+/// derived indexes built alongside, so a million messages never sit in memory at once. Records
+/// come in id order, so each shard is complete when the next one starts.
+struct FixtureWriter {
+    let tx: Transaction
+    private var contactShard: [Contact] = []
+    private var addresses: [String: [AddressEntry]] = [:]
+    private var conversationShard: [Conversation] = []
+    private var locations: [MessageLocation] = []
+    private var byContact: [String: [ContactConversation]] = [:]
+    private var queue: [QueueEntry] = []
+    /// Encoded activity rows by file, with their order.
+    private var activity: [String: [(order: (Int64, Int), line: [UInt8])]] = [:]
+
+    init(tx: Transaction) { self.tx = tx }
+
+    mutating func add(_ contact: Contact) throws(InboxError) {
+        let n = Contacts.table.number(of: contact.id) ?? 0
+        if let last = contactShard.last, n / Contacts.table.perShard != (Contacts.table.number(of: last.id) ?? 0) / Contacts.table.perShard {
+            try flushContacts()
+        }
+        contactShard.append(contact)
+        for key in Set(AddressIndex.keys(of: contact)) {
+            addresses[AddressIndex.file(for: key), default: []].append(AddressEntry(address: key, contact: contact.id))
+        }
+    }
+
+    private mutating func flushContacts() throws(InboxError) {
+        guard let first = contactShard.first else { return }
+        try tx.spill(Contacts.table.shardFile(for: Contacts.table.number(of: first.id) ?? 0), JSONLines.encode(contactShard))
+        try tx.spill(ContactSearchIndex.file(for: first.id)!, JSONLines.encode(contactShard.map(ContactSearchEntry.init)))
+        contactShard = []
+    }
+
+    mutating func finishContacts() throws(InboxError) {
+        try flushContacts()
+        for (path, entries) in addresses { try tx.spill(path, JSONLines.encode(entries.sorted(by: AddressEntry.sorted))) }
+        addresses = [:]
+    }
+
+    mutating func add(_ c: Conversation, thread: [Message], contactName: String) throws(InboxError) {
+        let n = Conversations.table.number(of: c.id) ?? 0
+        if let last = conversationShard.last, n / Conversations.table.perShard != (Conversations.table.number(of: last.id) ?? 0) / Conversations.table.perShard {
+            try flushConversations()
+        }
+        conversationShard.append(c)
+        byContact[Conversations.contactIndexFile(c.contact), default: []].append(ContactConversation(contact: c.contact, conversation: c.id))
+        let row = ActivityRow(conversation: c, contactName: contactName)
+        activity[ActivityIndex.file(for: c.activityAt), default: []].append((row.order, JSONLines.encode([row])))
+        guard !thread.isEmpty else { return }
+        try tx.spill(Messages.file(forConversation: c.id), JSONLines.encode(thread))
+        for m in thread {
+            let number = Messages.number(of: m.id) ?? 0
+            if let last = locations.last, number / Messages.idsPerIndexFile != (Messages.number(of: last.message) ?? 0) / Messages.idsPerIndexFile {
+                try flushLocations()
+            }
+            locations.append(MessageLocation(message: m.id, conversation: c.id))
+            if let entry = DeliveryQueue.entry(for: m) { queue.append(entry) }
+        }
+    }
+
+    private mutating func flushConversations() throws(InboxError) {
+        guard let first = conversationShard.first else { return }
+        try tx.spill(Conversations.table.shardFile(for: Conversations.table.number(of: first.id) ?? 0), JSONLines.encode(conversationShard))
+        conversationShard = []
+    }
+
+    private mutating func flushLocations() throws(InboxError) {
+        guard let first = locations.first else { return }
+        try tx.spill(Messages.indexFile(forMessage: Messages.number(of: first.message) ?? 0), JSONLines.encode(locations))
+        locations = []
+    }
+
+    mutating func finish() throws(InboxError) {
+        try flushConversations()
+        try flushLocations()
+        let order = { (e: ContactConversation) in (Contacts.table.number(of: e.contact) ?? 0, Conversations.table.number(of: e.conversation) ?? 0) }
+        for (path, entries) in byContact {
+            try tx.spill(path, JSONLines.encode(entries.map { (order($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)))
+        }
+        for (path, rows) in activity {
+            try tx.spill(path, Array(rows.sorted { $0.order < $1.order }.map(\.line).joined()))
+        }
+        if !queue.isEmpty { try tx.spill(DeliveryQueue.file, JSONLines.encode(queue.sorted(by: QueueEntry.order))) }
     }
 }
 
