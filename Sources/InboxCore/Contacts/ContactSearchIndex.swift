@@ -63,17 +63,7 @@ public enum ContactSearchIndex {
     /// Rewrites every file that differs from what the contacts say; returns those rewritten.
     @discardableResult
     static func rebuild(from contacts: [Contact], in tx: Transaction) throws(InboxError) -> [String] {
-        let wanted = derived(from: contacts)
-        var rewritten: [String] = []
-        let present = Set(try tx.list(directory).map { directory + "/" + $0 })
-        for path in present.union(wanted.keys).sorted() {
-            let want = JSONLines.encode(wanted[path] ?? [])
-            if try tx.bytes(path) ?? [] != want {
-                if want.isEmpty { tx.remove(path) } else { tx.stage(path, want) }
-                rewritten.append(path)
-            }
-        }
-        return rewritten
+        try DerivedFiles.rewrite(directory, to: derived(from: contacts).mapValues { JSONLines.encode($0) }, in: tx)
     }
 
     /// The ids in `file` whose entry contains one of `needles` (already as they appear inside

@@ -118,15 +118,6 @@ public enum ActivityIndex {
             }
         }
         let wanted = derived(from: try Conversations.table.all(in: tx), names: names)
-        var rewritten: [String] = []
-        let present = Set(try tx.list(directory).map { directory + "/" + $0 })
-        for path in present.union(wanted.keys).sorted() {
-            let want = JSONLines.encode(wanted[path] ?? [])
-            if try tx.bytes(path) ?? [] != want {
-                if want.isEmpty { tx.remove(path) } else { tx.stage(path, want) }
-                rewritten.append(path)
-            }
-        }
-        return rewritten
+        return try DerivedFiles.rewrite(directory, to: wanted.mapValues { JSONLines.encode($0) }, in: tx)
     }
 }

@@ -62,6 +62,9 @@ extension Checker {
         }
         try checkContactConversationIndex(conversations)
         try checkActivityIndex(conversations, names: contactNames)
+        for file in try DerivedFiles.differences(ResponseIndex.directory, from: ResponseIndex.derived(from: threads), in: session) {
+            problem(file, nil, "the response times the report reads do not match the threads (inbox fsck --repair rebuilds them)", derivable: true)
+        }
         for (id, c) in conversations.sorted(by: { $0.key < $1.key }) {
             let derived = ConversationSummary.derive(c, from: threads[id] ?? [])
             for difference in ConversationSummary.differences(c, derived) {
@@ -175,7 +178,9 @@ extension Fsck {
             tx.stage(DeliveryQueue.file, records: queue)
             report.repaired.append("rebuilt \(tx.displayPath(DeliveryQueue.file))")
         }
-        for file in try ActivityIndex.rebuild(in: tx) { report.repaired.append("rebuilt \(tx.displayPath(file))") }
+        for file in try ActivityIndex.rebuild(in: tx) + DerivedFiles.rewrite(ResponseIndex.directory, to: ResponseIndex.derived(from: Dictionary(grouping: messages, by: \.conversation)), in: tx) {
+            report.repaired.append("rebuilt \(tx.displayPath(file))")
+        }
         let threads = Dictionary(grouping: messages, by: \.conversation)
         var rebuilt: [Conversation] = []
         for c in conversations {

@@ -44,17 +44,18 @@ public enum Reporting {
         report.missedGoal.seconds = goal(config, .goalMissed)
         report.yoursGoal.seconds = goal(config, .goalYours)
         var days: [String: Int] = [:]
-        for c in try Conversations.table.all(in: session) {
-            let started = c.firstInboundAt ?? c.createdAt
-            if let since, started < since { continue }
-            if let until, started > until { continue }
-            if let assignee, c.assignee != assignee { continue }
-            report.conversations += 1
-            days[String(started.localDescription.prefix(10)), default: 0] += 1
-            if c.status == .closed { report.closed += 1 }
-            let thread = try Messages.of(c.id, in: session).filter(ConversationSummary.inThread)
-                .sorted { ($0.at.seconds, Messages.number(of: $0.id) ?? 0) < ($1.at.seconds, Messages.number(of: $1.id) ?? 0) }
-            check(thread, conversation: c, now: now, into: &report)
+        for shard in try Conversations.table.shardFiles(in: session) {
+            let responses = try ResponseIndex.records(for: shard, in: session)
+            for c in try session.records(shard, as: Conversation.self) {
+                let started = c.firstInboundAt ?? c.createdAt
+                if let since, started < since { continue }
+                if let until, started > until { continue }
+                if let assignee, c.assignee != assignee { continue }
+                report.conversations += 1
+                days[String(started.localDescription.prefix(10)), default: 0] += 1
+                if c.status == .closed { report.closed += 1 }
+                if let r = responses[c.id] { check(r, conversation: c, now: now, into: &report) }
+            }
         }
         report.perDay = days.keys.sorted().map { ($0, days[$0]!) }
         return report
@@ -66,34 +67,18 @@ public enum Reporting {
     }
 
     /// First response against the new or missed goal; later replies in an assigned
-    /// conversation against the "yours" goal.
-    static func check(_ thread: [Message], conversation c: Conversation, now: Timestamp, into report: inout InboxReport) {
-        let isReply = { (m: Message) in m.direction == .outbound && m.kind == .message && !m.auto }
-        let wasMissed = thread.contains { $0.auto }
-        var waitingSince: Timestamp?
-        var firstAnswered = false
-        for m in thread {
-            if m.direction == .inbound {
-                if waitingSince == nil { waitingSince = m.at }
-            } else if isReply(m), let asked = waitingSince {
-                let took = m.at.seconds - asked.seconds
-                if !firstAnswered {
-                    report.responseTimes.append(took)
-                    if wasMissed { judge(&report.missedGoal, asked: asked, answered: m.at) } else { judge(&report.newGoal, asked: asked, answered: m.at) }
-                    firstAnswered = true
-                } else if c.assignee != nil {
-                    judge(&report.yoursGoal, asked: asked, answered: m.at)
-                }
-                waitingSince = nil
+    /// conversation against the "yours" goal; a wait still open counts once its goal passed.
+    static func check(_ r: ResponseRecord, conversation c: Conversation, now: Timestamp, into report: inout InboxReport) {
+        for (i, wait) in r.waits.enumerated() {
+            guard i == 0 || c.assignee != nil else { continue }
+            var goal = i > 0 ? report.yoursGoal : r.missed ? report.missedGoal : report.newGoal
+            if let answered = wait.answered {
+                if i == 0 { report.responseTimes.append(answered.seconds - wait.asked.seconds) }
+                judge(&goal, asked: wait.asked, answered: answered)
+            } else {
+                judgeOpen(&goal, asked: wait.asked, now: now)
             }
-        }
-        // Still unanswered: broken once the goal has passed.
-        if let asked = waitingSince {
-            if !firstAnswered {
-                if wasMissed { judgeOpen(&report.missedGoal, asked: asked, now: now) } else { judgeOpen(&report.newGoal, asked: asked, now: now) }
-            } else if c.assignee != nil {
-                judgeOpen(&report.yoursGoal, asked: asked, now: now)
-            }
+            if i > 0 { report.yoursGoal = goal } else if r.missed { report.missedGoal = goal } else { report.newGoal = goal }
         }
     }
 

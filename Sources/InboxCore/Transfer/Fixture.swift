@@ -126,6 +126,7 @@ struct FixtureWriter {
     private var contactShard: [Contact] = []
     private var addresses: [String: [AddressEntry]] = [:]
     private var conversationShard: [Conversation] = []
+    private var responses: [ResponseRecord] = []
     private var locations: [MessageLocation] = []
     private var byContact: [String: [ContactConversation]] = [:]
     private var queue: [QueueEntry] = []
@@ -168,6 +169,7 @@ struct FixtureWriter {
         let row = ActivityRow(conversation: c, contactName: contactName)
         activity[ActivityIndex.file(for: c.activityAt), default: []].append((row.order, JSONLines.encode([row])))
         guard !thread.isEmpty else { return }
+        if let r = ResponseRecord(conversation: c.id, thread: thread) { responses.append(r) }
         try tx.spill(Messages.file(forConversation: c.id), JSONLines.encode(thread))
         for m in thread {
             let number = Messages.number(of: m.id) ?? 0
@@ -182,7 +184,9 @@ struct FixtureWriter {
     private mutating func flushConversations() throws(InboxError) {
         guard let first = conversationShard.first else { return }
         try tx.spill(Conversations.table.shardFile(for: Conversations.table.number(of: first.id) ?? 0), JSONLines.encode(conversationShard))
+        if !responses.isEmpty { try tx.spill(ResponseIndex.file(for: first.id), JSONLines.encode(responses)) }
         conversationShard = []
+        responses = []
     }
 
     private mutating func flushLocations() throws(InboxError) {

@@ -1,0 +1,144 @@
+/// `index/responses/NNNN.jsonl` (1000 conversations a file, like their shards): for each
+/// conversation with messages, the waits `inbox report` judges against the reply-time goals —
+/// when the client wrote and when we answered (null: still waiting). The report reads these
+/// and the conversations, never a thread, so it costs the same at a million messages as at ten
+/// thousand. Derived: kept at commit from the threads a change touched, checked by fsck.
+public struct ResponseRecord: StoredRecord, Equatable {
+    public struct Wait: Equatable, Sendable {
+        public var asked: Timestamp
+        public var answered: Timestamp?
+    }
+
+    public var conversation: String
+    /// The thread got the auto-response: its first reply is judged against the missed goal.
+    public var missed: Bool
+    /// The first is the first response; later ones are judged against the "yours" goal.
+    public var waits: [Wait]
+
+    public init(conversation: String, missed: Bool, waits: [Wait]) {
+        self.conversation = conversation
+        self.missed = missed
+        self.waits = waits
+    }
+
+    public init(fields: inout FieldReader) throws(JSONParseError) {
+        conversation = try fields.string("conversation")
+        missed = try fields.bool("missed")
+        guard case .array(let items) = try fields.value("waits") else { throw JSONParseError("field \"waits\" must be an array") }
+        waits = []
+        for item in items {
+            var wait = try FieldReader(item)
+            waits.append(Wait(asked: try wait.timestamp("asked"), answered: try wait.optionalTimestamp("answered")))
+            try wait.finish()
+        }
+    }
+
+    public var json: JSONObject {
+        JSONObject([("conversation", .string(conversation)), ("missed", .bool(missed)),
+                    ("waits", .array(waits.map { .object(JSONObject([("asked", .string($0.asked.iso)), ("answered", $0.answered.map { .string($0.iso) } ?? .null)])) }))])
+    }
+
+    /// What a thread says: every stretch from a client's message to our next reply.
+    public init?(conversation: String, thread messages: [Message]) {
+        let thread = messages.filter(ConversationSummary.inThread)
+            .sorted { ($0.at.seconds, Messages.number(of: $0.id) ?? 0) < ($1.at.seconds, Messages.number(of: $1.id) ?? 0) }
+        guard !thread.isEmpty else { return nil }
+        var waits: [Wait] = []
+        var waitingSince: Timestamp?
+        for m in thread {
+            if m.direction == .inbound {
+                if waitingSince == nil { waitingSince = m.at }
+            } else if m.direction == .outbound && m.kind == .message && !m.auto, let asked = waitingSince {
+                waits.append(Wait(asked: asked, answered: m.at))
+                waitingSince = nil
+            }
+        }
+        if let asked = waitingSince { waits.append(Wait(asked: asked, answered: nil)) }
+        self.init(conversation: conversation, missed: thread.contains { $0.auto }, waits: waits)
+    }
+}
+
+public enum ResponseIndex {
+    static let directory = "index/responses"
+
+    static func file(for conversation: String) -> String {
+        let n = Conversations.table.number(of: conversation) ?? 0
+        return directory + "/" + Timestamp.pad(n / Conversations.table.perShard, 4) + ".jsonl"
+    }
+
+    static func ordered(_ records: [ResponseRecord]) -> [ResponseRecord] {
+        records.map { (Conversations.table.number(of: $0.conversation) ?? 0, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// The records of one file, by conversation id.
+    static func records(for conversationShard: String, in session: Session) throws(InboxError) -> [String: ResponseRecord] {
+        let path = directory + "/" + String(conversationShard.split(separator: "/").last ?? "")
+        var out: [String: ResponseRecord] = [:]
+        for r in try session.records(path, as: ResponseRecord.self) { out[r.conversation] = r }
+        return out
+    }
+
+    /// Recomputes the records of conversations whose messages changed.
+    static func update(conversations ids: Set<String>, in tx: Transaction) throws(InboxError) {
+        var byFile: [String: [String]] = [:]
+        for id in ids { byFile[file(for: id), default: []].append(id) }
+        for (path, changed) in byFile {
+            let gone = Set(changed)
+            var records = try tx.records(path, as: ResponseRecord.self).filter { !gone.contains($0.conversation) }
+            for id in changed {
+                if let r = ResponseRecord(conversation: id, thread: try Messages.of(id, in: tx)) { records.append(r) }
+            }
+            let wanted = ordered(records)
+            if wanted != (try tx.records(path, as: ResponseRecord.self)) { tx.stage(path, records: wanted) }
+        }
+    }
+
+    /// Every file as these threads (by conversation) say.
+    static func derived(from threads: [String: [Message]]) -> [String: [UInt8]] {
+        var byFile: [String: [ResponseRecord]] = [:]
+        for (id, thread) in threads {
+            if let r = ResponseRecord(conversation: id, thread: thread) { byFile[file(for: id), default: []].append(r) }
+        }
+        return byFile.mapValues { JSONLines.encode(ordered($0)) }
+    }
+
+    /// Every file as the threads say, read one thread at a time.
+    static func derived(in session: Session) throws(InboxError) -> [String: [UInt8]] {
+        var byFile: [String: [ResponseRecord]] = [:]
+        for file in try Messages.threadFiles(in: session) {
+            guard let bytes = try session.bytes(file) else { continue }
+            let thread = try JSONLines.decode(bytes, path: session.displayPath(file), as: Message.self)
+            guard let first = thread.first, let r = ResponseRecord(conversation: first.conversation, thread: thread) else { continue }
+            byFile[self.file(for: first.conversation), default: []].append(r)
+        }
+        return byFile.mapValues { JSONLines.encode(ordered($0)) }
+    }
+}
+
+/// Derived files compared with, and rewritten to, what their sources say.
+enum DerivedFiles {
+    /// Rewrites each file of `directory` that differs from `wanted` (removing those not wanted);
+    /// returns the files rewritten.
+    static func rewrite(_ directory: String, to wanted: [String: [UInt8]], in tx: Transaction) throws(InboxError) -> [String] {
+        var rewritten: [String] = []
+        let present = Set(try tx.list(directory).map { directory + "/" + $0 })
+        for path in present.union(wanted.keys).sorted() {
+            let want = wanted[path] ?? []
+            if try tx.bytes(path) ?? [] != want {
+                if want.isEmpty { tx.remove(path) } else { tx.stage(path, want) }
+                rewritten.append(path)
+            }
+        }
+        return rewritten
+    }
+
+    /// The files of `directory` that differ from `wanted`, and those missing.
+    static func differences(_ directory: String, from wanted: [String: [UInt8]], in session: Session) throws(InboxError) -> [String] {
+        var out: [String] = []
+        let present = Set(try session.list(directory).map { directory + "/" + $0 })
+        for path in present.union(wanted.keys).sorted() where try session.bytes(path) ?? [] != wanted[path] ?? [] {
+            out.append(path)
+        }
+        return out
+    }
+}
