@@ -94,7 +94,7 @@ final class IDBoundsTests: XCTestCase {
         inbox("conversation", "create", "--contact", "ct1", "--channel", "sms", in: repo)
         inbox("message", "schedule", "cv1", "Later", "--at", "+1m", in: repo)
         let later = Inbox.baseEnvironment(now: "2026-11-21T10:05:00Z")
-        for (path, field) in [(".inbox/messages/0000.jsonl", "attempts"), (".inbox/conversations/0000.jsonl", "message_count")] {
+        for (path, field) in [(".inbox/messages/0000/cv1.jsonl", "attempts"), (".inbox/conversations/0000.jsonl", "message_count")] {
             let original = readBytes(repo.file(path))!
             let text = String(decoding: original, as: UTF8.self)
             let damaged = text.replacingOccurrences(of: #""\#(field)":0"#, with: #""\#(field)":9223372036854775807"#)
