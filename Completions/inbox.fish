@@ -65,6 +65,7 @@ complete -c inbox -n '__inbox_at' -a user -d 'People who work the inbox, with th
 complete -c inbox -n '__inbox_at' -a config -d 'Repository settings'
 complete -c inbox -n '__inbox_at' -a hook -d 'The delivery hook: whether this machine trusts it'
 complete -c inbox -n '__inbox_at' -a fsck -d 'Check every line and reference of the repository'
+complete -c inbox -n '__inbox_at' -a upgrade -d 'Move an older repository to the current format'
 complete -c inbox -n '__inbox_at' -a date -d 'Show what a time expression means'
 complete -c inbox -n '__inbox_at' -a demo -d 'Create a sample repository and show it'
 complete -c inbox -n '__inbox_at' -a help -d 'Show help for a command'

@@ -240,17 +240,26 @@ final class ConversationWorkflowTests: XCTestCase {
         var minutes = Array(0..<count)
         for i in stride(from: count - 1, to: 0, by: -1) { minutes.swapAt(i, Int(generator.next() % UInt64(i + 1))) }
         var shards: [Int: String] = [:]
+        // The activity index (index/activity/HOUR.jsonl) rows the store keeps beside them.
+        var hours: [String: [(Int, Int, String)]] = [:]
         var byActivity: [(Int, Int)] = []
         let start = 1_790_000_000
         for n in 1...count {
             let minute = minutes[n - 1]
             byActivity.append((minute, n))
             let at = isoString(start + minute * 60)
-            shards[n / 1000, default: ""] += #"{"id":"cv\#(n)","contact":"ct1","channel":"sms","subject":null,"status":"open","assignee":null,"missed":false,"unread":false,"last_message_at":"\#(at)","last_direction":"in","preview":"m\#(n)","message_count":0,"first_inbound_at":null,"last_inbound_at":null,"first_response_at":null,"closed_at":null,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}"# + "\n"
+            let record = #"{"id":"cv\#(n)","contact":"ct1","channel":"sms","subject":null,"status":"open","assignee":null,"missed":false,"unread":false,"last_message_at":"\#(at)","last_direction":"in","preview":"m\#(n)","message_count":0,"first_inbound_at":null,"last_inbound_at":null,"first_response_at":null,"closed_at":null,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}"#
+            shards[n / 1000, default: ""] += record + "\n"
+            hours[String(at.prefix(13)), default: []].append((minute, n, #"{"at":"\#(at)","contact_name":"Ada Lovelace","conversation":\#(record)}"#))
         }
         try FileManager.default.createDirectory(atPath: repo.file(".inbox/conversations"), withIntermediateDirectories: true)
         for (shard, text) in shards {
             try text.write(toFile: repo.file(".inbox/conversations/" + String(format: "%04d", shard) + ".jsonl"), atomically: false, encoding: .utf8)
+        }
+        try FileManager.default.createDirectory(atPath: repo.file(".inbox/index/activity"), withIntermediateDirectories: true)
+        for (hour, rows) in hours {
+            let text = rows.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map { $0.2 + "\n" }.joined()
+            try text.write(toFile: repo.file(".inbox/index/activity/\(hour).jsonl"), atomically: false, encoding: .utf8)
         }
         let expected = byActivity.sorted { $0.0 > $1.0 }.map { "cv\($0.1)" }
         XCTAssertEqual(inbox("conversation", "list", "--limit", "50", "-q", in: repo).lines, Array(expected.prefix(50)))

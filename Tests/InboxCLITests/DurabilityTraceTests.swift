@@ -45,8 +45,9 @@ final class DurabilityTraceTests: XCTestCase {
         let calls = try trace(["contact", "add", "Ada Lovelace", "--phone", "+1 555 0100", "--email", "ada@example.com"], in: repo)
         let store = repo.file(".inbox")
         let renames = calls.enumerated().filter { $0.element.name.hasPrefix("rename") && $0.element.text.contains(store) }
-        // Four files change (counter, contact shard, two index shards) plus the journal itself.
-        XCTAssertEqual(renames.count, 5, calls.map(\.text).joined(separator: "\n"))
+        // Five files change (counter, contact shard, two address index shards, the search index)
+        // plus the journal itself.
+        XCTAssertEqual(renames.count, 6, calls.map(\.text).joined(separator: "\n"))
         var checkedTargets: [String] = []
         for (index, rename) in renames {
             let paths = rename.paths

@@ -24,6 +24,9 @@ public enum Fsck {
     }
 
     public static func check(_ session: Session) throws(InboxError) -> Report {
+        // A change being prepared (an import checks itself before it commits) is checked as
+        // it will be written, derived files included.
+        if let tx = session as? Transaction { try DerivedIndexes.settle(tx) }
         var checker = Checker(session: session)
         try checker.run()
         return checker.report

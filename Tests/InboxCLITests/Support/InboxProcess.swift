@@ -142,13 +142,18 @@ extension XCTestCase {
     /// out, for tests that need volume rather than the add path. fsck accepts the result.
     func seedContacts(_ repo: TempDirectory, count: Int, file: StaticString = #filePath, line: UInt = #line) {
         var shards: [Int: String] = [:]
+        var search: [Int: String] = [:]
         for n in 1...count {
             let record = #"{"id":"ct\#(n)","first_name":"Person","last_name":"Number \#(n)","phones":[],"emails":[],"company":null,"owner":null,"disposition":null,"tags":[],"dnd":[],"dnd_inbound":false,"fields":{},"created_at":"2026-11-01T00:00:00Z","updated_at":"2026-11-01T00:00:00Z"}"#
             shards[n / 1000, default: ""] += record + "\n"
+            // The search index entry the store keeps beside each contact shard.
+            search[n / 1000, default: ""] += #"{"id":"ct\#(n)","text":"person number \#(n)"}"# + "\n"
         }
+        try? FileManager.default.createDirectory(atPath: repo.file(".inbox/index/contact-search"), withIntermediateDirectories: true)
         for (shard, text) in shards {
-            let path = repo.file(".inbox/contacts/" + String(format: "%04d", shard) + ".jsonl")
-            XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]), file: file, line: line)
+            let name = String(format: "%04d", shard) + ".jsonl"
+            XCTAssertTrue(FileManager.default.createFile(atPath: repo.file(".inbox/contacts/" + name), contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]), file: file, line: line)
+            XCTAssertTrue(FileManager.default.createFile(atPath: repo.file(".inbox/index/contact-search/" + name), contents: Data(search[shard]!.utf8), attributes: [.posixPermissions: 0o600]), file: file, line: line)
         }
         let sequences = #"{"prefix":"ct","last":\#(count)}"# + "\n"
         XCTAssertTrue(FileManager.default.createFile(atPath: repo.file(".inbox/sequences.jsonl"), contents: Data(sequences.utf8), attributes: [.posixPermissions: 0o600]))
