@@ -79,7 +79,7 @@ extension Checker {
         var files: [String] = []
         for shard in try session.list(Messages.directory) {
             let dir = Messages.directory + "/" + shard
-            guard Checker.isShardNumber(shard), try session.repository.store.kind(dir) == .directory else {
+            guard Checker.isShardNumber(shard), try session.isDirectory(dir) else {
                 problem(dir, nil, "unexpected file (threads live in messages/NNNN/cvN.jsonl; an older layout needs 'inbox upgrade')")
                 continue
             }

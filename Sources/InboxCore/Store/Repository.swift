@@ -172,8 +172,14 @@ public final class Repository {
         try Journal.recover(in: store)
         let tx = Transaction(repository: self)
         try RepositoryFormat.require(in: tx, upgrading: upgrading)
-        let result = try body(tx)
-        try DerivedIndexes.settle(tx)
+        let result: T
+        do throws(InboxError) {
+            result = try body(tx)
+            try DerivedIndexes.settle(tx)
+        } catch {
+            tx.discardSpills()
+            throw error
+        }
         let staged = tx.stagedFiles()
         warnings += try Journal.commit(staged, in: store)
         if !staged.isEmpty { committedChange = true }

@@ -31,10 +31,16 @@ public class Session {
         var names = Set(try storedNames(relative))
         let prefix = relative + "/"
         for target in pending where target.hasPrefix(prefix) {
-            let name = String(target.dropFirst(prefix.count))
-            if !name.contains("/") { names.insert(name) }
+            // A file staged deeper down makes its directory appear (a new thread's `messages/0012/`).
+            let rest = target.dropFirst(prefix.count)
+            names.insert(String(rest.prefix { $0 != "/" }))
         }
         return names.sorted()
+    }
+
+    /// Whether `relative` is a directory, counting those a staged file would create.
+    public func isDirectory(_ relative: String) throws(InboxError) -> Bool {
+        try repository.store.kind(relative) == .directory
     }
 
     /// The records of one file, parsed strictly; an absent file has none.
@@ -82,6 +88,12 @@ public final class Snapshot: Session {
             if let data = try repository.store.read(temp) { return data }
         }
         return try super.bytes(relative)
+    }
+
+    public override func isDirectory(_ relative: String) throws(InboxError) -> Bool {
+        let prefix = relative + "/"
+        if overlay.contains(where: { $0.key.hasPrefix(prefix) && $0.value != Journal.removedMarker }) { return true }
+        return try super.isDirectory(relative)
     }
 
     public override func list(_ relative: String) throws(InboxError) -> [String] {
@@ -142,6 +154,11 @@ public final class Transaction: Session {
 
     public var hasChanges: Bool { !staged.isEmpty }
 
+    /// Removes the files spilled to `tmp/` for a change that will not be committed.
+    func discardSpills() {
+        for case .written(let temp) in staged.values { try? repository.store.remove(temp) }
+    }
+
     /// What has been staged so far, to go back to if a later step fails (batch --keep-going).
     public struct Savepoint {
         fileprivate let staged: [String: Staged]
@@ -164,6 +181,15 @@ public final class Transaction: Session {
         case .removal: return nil
         case nil: return try super.bytes(relative)
         }
+    }
+
+    public override func isDirectory(_ relative: String) throws(InboxError) -> Bool {
+        let prefix = relative + "/"
+        if staged.contains(where: { path, change in
+            if case .removal = change { return false }
+            return path.hasPrefix(prefix)
+        }) { return true }
+        return try super.isDirectory(relative)
     }
 
     public override func list(_ relative: String) throws(InboxError) -> [String] {
