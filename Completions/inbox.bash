@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 _inbox_nouns="init conversation message contact template task log timeline report export import batch fixture user config hook fsck date demo help"
-_inbox_globals="--repo --as --now --json -q --quiet --no-color --lock-timeout --version -h --help"
+_inbox_globals="--repo --as --now --json -q --quiet --no-color --no-pager --lock-timeout --version -h --help"
 _inbox_global_values=" --repo --as --now --lock-timeout "
 
 _inbox_verbs() {

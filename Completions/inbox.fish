@@ -45,6 +45,7 @@ complete -c inbox -l now -r -d 'fix the clock, for reproducible runs (env INBOX_
 complete -c inbox -l json -d 'print JSON Lines: one object per record, UTC timestamps'
 complete -c inbox -l quiet -s q -d 'print ids only, one per line'
 complete -c inbox -l no-color -d 'never colour the output (also NO_COLOR, TERM=dumb)'
+complete -c inbox -l no-pager -d 'never page the output (a terminal otherwise pages long output through INBOX_PAGER, PAGER or less -FRX)'
 complete -c inbox -l lock-timeout -r -d 'wait this long for the repository lock (default 5); then exit 75'
 complete -c inbox -l version -d 'print the version and exit'
 complete -c inbox -l help -s h -d 'show help for the command and exit'

@@ -28,7 +28,7 @@ enum ManPage {
             ".Pp",
             text("Commands find their repository the way git does: --repo DIR or INBOX_REPO, else the nearest directory above the working directory that holds .inbox/. Global options may come before the noun or after the verb. Where a command takes ids, a lone - reads them from standard input, one per line; where it takes a text, - reads the text from standard input. An id may be shortened to any unambiguous prefix."),
             ".Pp",
-            text("Output for people is aligned columns in the local time zone, coloured only on a terminal without NO_COLOR or TERM=dumb. --json prints JSON Lines with UTC timestamps; -q prints ids alone. Data goes to standard output, diagnostics to standard error."),
+            text("Output for people is aligned columns in the local time zone, coloured only on a terminal without NO_COLOR or TERM=dumb. Columns are measured in screen columns (a CJK character or an emoji takes two). On a terminal, long cells are cut with … and a row wider than the terminal has its preview cut, never its id; output to a pipe or file is never cut. On a terminal, reading commands (help, lists, show, conversation open, timeline, report) page their output as git does, through INBOX_PAGER, else PAGER, else less -FRX; --no-pager, an empty pager or cat turns it off, and --json, -q and output that is not a terminal are never paged. --json prints JSON Lines with UTC timestamps; -q prints ids alone. Data goes to standard output, diagnostics to standard error."),
             ".Sh GLOBAL OPTIONS",
         ]
         page += optionList(GlobalOptions.specs)
@@ -64,6 +64,8 @@ enum ManPage {
             ".It Ev INBOX_USER", text("The acting user, as --as. Otherwise the setting user.name, then USER, then LOGNAME."),
             ".It Ev INBOX_NOW", text("A fixed clock, as --now: the same commands with the same clock give byte-identical repositories."),
             ".It Ev NO_COLOR", text("Set and non-empty: never colour the output."),
+            ".It Ev INBOX_PAGER , PAGER", text("The pager for long output on a terminal, run with sh -c (default less -FRX, with LESS=FRX when LESS is unset). Empty or cat: no pager."),
+            ".It Ev COLUMNS", text("The terminal's width, when stdout is a terminal; otherwise the terminal is asked. Not used for output to a pipe or file."),
             ".It Ev TZ", text("The time zone for display and for times given without a zone."),
             ".El",
             ".Sh FILES", ".Bl -tag -width Ds",
