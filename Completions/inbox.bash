@@ -150,6 +150,7 @@ _inbox_argument() {
         "config set") echo "words:user.name signature sms.from availability auto_response goal.new goal.missed goal.yours phone.country_code phone.region delivery.max_attempts delivery.timeout repository.format" ;;
         "config unset") echo "words:user.name signature sms.from availability auto_response goal.new goal.missed goal.yours phone.country_code phone.region delivery.max_attempts delivery.timeout repository.format" ;;
         "demo") echo "dir" ;;
+        "date") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
     esac
 }
 

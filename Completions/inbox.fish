@@ -290,3 +290,4 @@ complete -c inbox -n '__inbox_in config set' -a 'user.name signature sms.from av
 complete -c inbox -n '__inbox_in config unset' -a 'user.name signature sms.from availability auto_response goal.new goal.missed goal.yours phone.country_code phone.region delivery.max_attempts delivery.timeout repository.format'
 complete -c inbox -n '__inbox_in fsck' -l repair -d 'rebuild what is derivable (the address index, id counters) when the sources are sound'
 complete -c inbox -n '__inbox_in demo' -a '(__fish_complete_directories)'
+complete -c inbox -n '__inbox_in date' -a 'now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow'
