@@ -34,16 +34,17 @@ _inbox_options() {
         "message seen") echo "--by --at" ;;
         "message pin") echo "--assign --done" ;;
         "contact add") echo "--first-name --last-name --phone --email --company --owner --disposition --tag --field --allow-duplicate" ;;
-        "contact list") echo "--search --tag --dnd --owner -n --limit --after" ;;
+        "contact list") echo "--search --tag --dnd --owner -n --limit --after --sort" ;;
         "contact edit") echo "--name --first-name --last-name --phone --add-phone --remove-phone --email --add-email --remove-email --company --owner --disposition --field --remove-field --allow-duplicate" ;;
         "contact tag") echo "--add --remove --where-tag --search --owner --dry-run --keep-going" ;;
         "contact dnd") echo "--on --off --inbound --where-tag --search --owner --dry-run --keep-going" ;;
         "template add") echo "--channel" ;;
         "task create") echo "--contact --kind --due --assign --attach" ;;
-        "task list") echo "--state --contact --assignee --overdue -n --limit" ;;
+        "task list") echo "--state --contact --assignee --overdue -n --limit --sort" ;;
         "task update") echo "--state --answer --due --assign" ;;
         "log add") echo "--contact --kind --direction --outcome --duration --recording --at" ;;
-        "log list") echo "--contact --kind --since --until -n --limit" ;;
+        "log list") echo "--contact --kind --since --until -n --limit --sort" ;;
+        "timeline") echo "--since --until -n --limit" ;;
         "report") echo "--since --until --assignee" ;;
         "export") echo "--format --since --until" ;;
         "batch") echo "--keep-going" ;;
@@ -86,6 +87,7 @@ _inbox_value() {
         "contact list --dnd") echo "words:sms email whatsapp instagram telegram webchat imessage calls" ;;
         "contact list --owner") echo "repo:users" ;;
         "contact list --after") echo "repo:contacts" ;;
+        "contact list --sort") echo "words:created name updated" ;;
         "contact edit --owner") echo "repo:users" ;;
         "contact tag --add") echo "repo:tags" ;;
         "contact tag --remove") echo "repo:tags" ;;
@@ -103,6 +105,7 @@ _inbox_value() {
         "task list --state") echo "words:outstanding read answered done all" ;;
         "task list --contact") echo "repo:contacts" ;;
         "task list --assignee") echo "repo:users" ;;
+        "task list --sort") echo "words:due created updated" ;;
         "task update --state") echo "words:outstanding read answered done" ;;
         "task update --assign") echo "repo:users" ;;
         "log add --contact") echo "repo:contacts" ;;
@@ -112,6 +115,7 @@ _inbox_value() {
         "log add --recording") echo "file" ;;
         "log list --contact") echo "repo:contacts" ;;
         "log list --kind") echo "words:call meeting email note other" ;;
+        "log list --sort") echo "words:at created" ;;
         "report --assignee") echo "repo:users" ;;
         "export --format") echo "words:jsonl csv" ;;
         "user add --role") echo "words:admin agent viewer" ;;
