@@ -3,7 +3,6 @@
 
 _inbox_nouns="init conversation message contact template task log timeline report export import batch fixture user config hook fsck date demo help"
 _inbox_globals="--repo --as --now --json -q --quiet --no-color --no-pager --lock-timeout --version -h --help"
-_inbox_global_values=" --repo --as --now --lock-timeout "
 
 _inbox_verbs() {
     case "$1" in
@@ -55,6 +54,7 @@ _inbox_options() {
     esac
 }
 
+# "COMMAND OPTION" → how the option's value completes; nothing for a flag.
 _inbox_value() {
     case "$1" in
         "conversation list --assignee") echo "repo:users" ;;
@@ -63,108 +63,199 @@ _inbox_value() {
         "conversation list --channel") echo "words:sms email whatsapp instagram telegram webchat imessage" ;;
         "conversation list --contact") echo "repo:contacts" ;;
         "conversation list --tag") echo "repo:tags" ;;
+        "conversation list --search") echo "none" ;;
+        "conversation list --since") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
+        "conversation list --until") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
         "conversation list --sort") echo "words:newest oldest" ;;
+        "conversation list -n"|"conversation list --limit") echo "none" ;;
         "conversation list --after") echo "repo:conversations" ;;
+        "conversation close --message") echo "none" ;;
         "conversation create --contact") echo "repo:contacts" ;;
         "conversation create --channel") echo "words:sms email whatsapp instagram telegram webchat imessage" ;;
+        "conversation create --subject") echo "none" ;;
         "conversation create --assign") echo "repo:users" ;;
         "message send --contact") echo "repo:contacts" ;;
         "message send --channel") echo "words:sms email whatsapp instagram telegram webchat imessage" ;;
         "message send --attach") echo "file" ;;
         "message send --template") echo "repo:templates" ;;
+        "message send --from") echo "repo:from-numbers" ;;
+        "message send --cc") echo "none" ;;
+        "message send --at") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
         "message send --retry") echo "repo:messages" ;;
         "message receive --contact") echo "repo:contacts" ;;
+        "message receive --from") echo "none" ;;
         "message receive --channel") echo "words:sms email whatsapp instagram telegram webchat imessage" ;;
+        "message receive --at") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
         "message list --conversation") echo "repo:conversations" ;;
         "message list --contact") echo "repo:contacts" ;;
         "message list --state") echo "words:scheduled sending sent failed blocked cancelled in-doubt" ;;
+        "message list -n"|"message list --limit") echo "none" ;;
+        "message schedule --at") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
         "message schedule --attach") echo "file" ;;
         "message schedule --template") echo "repo:templates" ;;
+        "message schedule --from") echo "repo:from-numbers" ;;
+        "message schedule --cc") echo "none" ;;
+        "message edit --at") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
+        "message flush -n"|"message flush --limit") echo "none" ;;
+        "message seen --by") echo "repo:people" ;;
+        "message seen --at") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
         "message pin --assign") echo "repo:users" ;;
+        "contact add --first-name") echo "none" ;;
+        "contact add --last-name") echo "none" ;;
+        "contact add --phone") echo "none" ;;
+        "contact add --email") echo "none" ;;
+        "contact add --company") echo "none" ;;
         "contact add --owner") echo "repo:users" ;;
+        "contact add --disposition") echo "none" ;;
         "contact add --tag") echo "repo:tags" ;;
+        "contact add --field") echo "none" ;;
+        "contact list --search") echo "none" ;;
         "contact list --tag") echo "repo:tags" ;;
         "contact list --dnd") echo "words:sms email whatsapp instagram telegram webchat imessage calls" ;;
         "contact list --owner") echo "repo:users" ;;
+        "contact list -n"|"contact list --limit") echo "none" ;;
         "contact list --after") echo "repo:contacts" ;;
         "contact list --sort") echo "words:created name updated" ;;
+        "contact edit --name") echo "none" ;;
+        "contact edit --first-name") echo "none" ;;
+        "contact edit --last-name") echo "none" ;;
+        "contact edit --phone") echo "none" ;;
+        "contact edit --add-phone") echo "none" ;;
+        "contact edit --remove-phone") echo "none" ;;
+        "contact edit --email") echo "none" ;;
+        "contact edit --add-email") echo "none" ;;
+        "contact edit --remove-email") echo "none" ;;
+        "contact edit --company") echo "none" ;;
         "contact edit --owner") echo "repo:users" ;;
+        "contact edit --disposition") echo "none" ;;
+        "contact edit --field") echo "none" ;;
+        "contact edit --remove-field") echo "none" ;;
         "contact tag --add") echo "repo:tags" ;;
         "contact tag --remove") echo "repo:tags" ;;
         "contact tag --where-tag") echo "repo:tags" ;;
+        "contact tag --search") echo "none" ;;
         "contact tag --owner") echo "repo:users" ;;
         "contact dnd --on") echo "words:sms email whatsapp instagram telegram webchat imessage calls all" ;;
         "contact dnd --off") echo "words:sms email whatsapp instagram telegram webchat imessage calls all" ;;
         "contact dnd --where-tag") echo "repo:tags" ;;
+        "contact dnd --search") echo "none" ;;
         "contact dnd --owner") echo "repo:users" ;;
         "template add --channel") echo "words:sms email whatsapp instagram telegram webchat imessage" ;;
         "task create --contact") echo "repo:contacts" ;;
         "task create --kind") echo "words:question document-request document scheduling-link notice" ;;
+        "task create --due") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
         "task create --assign") echo "repo:users" ;;
         "task create --attach") echo "file" ;;
         "task list --state") echo "words:outstanding read answered done all" ;;
         "task list --contact") echo "repo:contacts" ;;
         "task list --assignee") echo "repo:users" ;;
+        "task list -n"|"task list --limit") echo "none" ;;
         "task list --sort") echo "words:due created updated" ;;
         "task update --state") echo "words:outstanding read answered done" ;;
+        "task update --answer") echo "none" ;;
+        "task update --due") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
         "task update --assign") echo "repo:users" ;;
         "log add --contact") echo "repo:contacts" ;;
         "log add --kind") echo "words:call meeting email note other" ;;
         "log add --direction") echo "words:in out" ;;
         "log add --outcome") echo "words:completed missed failed voicemail" ;;
+        "log add --duration") echo "none" ;;
         "log add --recording") echo "file" ;;
+        "log add --at") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
         "log list --contact") echo "repo:contacts" ;;
         "log list --kind") echo "words:call meeting email note other" ;;
+        "log list --since") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
+        "log list --until") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
+        "log list -n"|"log list --limit") echo "none" ;;
         "log list --sort") echo "words:at created" ;;
+        "timeline --since") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
+        "timeline --until") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
+        "timeline -n"|"timeline --limit") echo "none" ;;
+        "report --since") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
+        "report --until") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
         "report --assignee") echo "repo:users" ;;
         "export --format") echo "words:jsonl csv" ;;
+        "export --since") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
+        "export --until") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
+        "fixture --contacts") echo "none" ;;
+        "fixture --conversations") echo "none" ;;
+        "fixture --messages") echo "none" ;;
+        "fixture --seed") echo "none" ;;
         "user add --role") echo "words:admin agent viewer" ;;
+        "user add --display-name") echo "none" ;;
+        "user add --email") echo "none" ;;
+        "user add --signature") echo "none" ;;
+        "user edit --signature") echo "none" ;;
+        "user edit --display-name") echo "none" ;;
+        "user edit --email") echo "none" ;;
         "user edit --role") echo "words:admin agent viewer" ;;
         *" --repo") echo "dir" ;;
         *" --as") echo "repo:users" ;;
+        *" --now") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
+        *" --lock-timeout") echo "none" ;;
     esac
 }
 
+# "COMMAND N" → how its argument at position N (from 0) completes.
 _inbox_argument() {
     case "$1" in
-        "init") echo "dir" ;;
-        "conversation open") echo "repo:conversations" ;;
-        "conversation close") echo "repo:open-conversations" ;;
-        "conversation assign") echo "repo:conversations" ;;
-        "conversation show") echo "repo:conversations" ;;
-        "conversation reopen") echo "repo:conversations" ;;
-        "message send") echo "repo:open-conversations" ;;
-        "message show") echo "repo:messages" ;;
-        "message schedule") echo "repo:open-conversations" ;;
-        "message edit") echo "repo:scheduled-messages" ;;
-        "message cancel") echo "repo:scheduled-messages" ;;
-        "message seen") echo "repo:messages" ;;
-        "message pin") echo "repo:messages" ;;
-        "message unpin") echo "repo:messages" ;;
-        "contact show") echo "repo:contacts" ;;
-        "contact edit") echo "repo:contacts" ;;
-        "contact note") echo "repo:contacts" ;;
-        "contact tag") echo "repo:contacts" ;;
-        "contact dnd") echo "repo:contacts" ;;
-        "task show") echo "repo:tasks" ;;
-        "task update") echo "repo:tasks" ;;
-        "timeline") echo "repo:contacts" ;;
-        "import") echo "file" ;;
-        "config get") echo "words:user.name signature sms.from availability auto_response goal.new goal.missed goal.yours phone.country_code phone.region delivery.max_attempts delivery.timeout repository.format" ;;
-        "config set") echo "words:user.name signature sms.from availability auto_response goal.new goal.missed goal.yours phone.country_code phone.region delivery.max_attempts delivery.timeout repository.format" ;;
-        "config unset") echo "words:user.name signature sms.from availability auto_response goal.new goal.missed goal.yours phone.country_code phone.region delivery.max_attempts delivery.timeout repository.format" ;;
-        "demo") echo "dir" ;;
-        "date") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
+        "init "*) echo "dir" ;;
+        "conversation open "*) echo "repo:conversations" ;;
+        "conversation close "*) echo "repo:open-conversations" ;;
+        "conversation assign 0") echo "repo:conversations" ;;
+        "conversation assign "*) echo "repo:users" ;;
+        "conversation show "*) echo "repo:conversations" ;;
+        "conversation reopen "*) echo "repo:conversations" ;;
+        "message send 0") echo "repo:open-conversations" ;;
+        "message send "*) echo "none" ;;
+        "message receive "*) echo "none" ;;
+        "message show "*) echo "repo:messages" ;;
+        "message schedule 0") echo "repo:open-conversations" ;;
+        "message schedule "*) echo "none" ;;
+        "message edit 0") echo "repo:scheduled-messages" ;;
+        "message edit "*) echo "none" ;;
+        "message cancel "*) echo "repo:scheduled-messages" ;;
+        "message seen "*) echo "repo:messages" ;;
+        "message pin "*) echo "repo:messages" ;;
+        "message unpin "*) echo "repo:messages" ;;
+        "contact add "*) echo "none" ;;
+        "contact show "*) echo "repo:contacts" ;;
+        "contact edit "*) echo "repo:contacts" ;;
+        "contact note 0") echo "repo:contacts" ;;
+        "contact note "*) echo "none" ;;
+        "contact tag "*) echo "repo:contacts" ;;
+        "contact dnd "*) echo "repo:contacts" ;;
+        "template add "*) echo "none" ;;
+        "task create "*) echo "none" ;;
+        "task show "*) echo "repo:tasks" ;;
+        "task update "*) echo "repo:tasks" ;;
+        "log add "*) echo "none" ;;
+        "timeline "*) echo "repo:contacts" ;;
+        "import "*) echo "file" ;;
+        "user add "*) echo "none" ;;
+        "user edit "*) echo "repo:users" ;;
+        "config get "*) echo "words:user.name signature sms.from availability auto_response goal.new goal.missed goal.yours phone.country_code phone.region delivery.max_attempts delivery.timeout repository.format" ;;
+        "config set 0") echo "words:user.name signature sms.from availability auto_response goal.new goal.missed goal.yours phone.country_code phone.region delivery.max_attempts delivery.timeout repository.format" ;;
+        "config set "*) echo "repo:config-values" ;;
+        "config unset "*) echo "words:user.name signature sms.from availability auto_response goal.new goal.missed goal.yours phone.country_code phone.region delivery.max_attempts delivery.timeout repository.format" ;;
+        "demo "*) echo "dir" ;;
+        "date "*) echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
+        "help 0") echo "repo:help-topics" ;;
+        "help "*) echo "repo:help-topics" ;;
     esac
 }
 
-# Fills COMPREPLY from a value code; further arguments go to inbox (--repo DIR).
+# Fills COMPREPLY from a value code. Candidates from the repository come one a line and
+# are quoted for the command line, so a tag with a space stays one word.
 _inbox_reply() {
-    local spec=$1 cur=$2
-    shift 2
+    local spec=$1 cur=${2//\\/} c
+    COMPREPLY=()
     case $spec in
         words:*) mapfile -t COMPREPLY < <(compgen -W "${spec#words:}" -- "$cur") ;;
-        repo:*) mapfile -t COMPREPLY < <(compgen -W "$(inbox "$@" __complete "${spec#repo:}" 2>/dev/null | cut -f1)" -- "$cur") ;;
+        repo:*)
+            while IFS= read -r c; do
+                [[ -n $c && $c == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$c")")
+            done < <(inbox "${_inbox_repo[@]}" __complete "${spec#repo:}" "${_inbox_args[@]}" 2>/dev/null | cut -f1) ;;
         file) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
         dir) mapfile -t COMPREPLY < <(compgen -d -- "$cur") ;;
     esac
@@ -172,39 +263,44 @@ _inbox_reply() {
 
 _inbox() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local noun="" verb="" i w spec
-    local -a repo=()
+    local noun="" verb="" cmd="" i w spec dashdash=""
+    _inbox_repo=()
+    _inbox_args=()
     for ((i = 1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
-        if [[ $_inbox_global_values == *" $w "* ]]; then
-            [[ $w == --repo ]] && repo=(--repo "${COMP_WORDS[i+1]}")
-            ((i++))
+        if [[ -z $dashdash && $w == -?* ]]; then
+            [[ $w == -- ]] && { dashdash=1; continue; }
+            [[ $w == *=* ]] && continue
+            if [[ -n $(_inbox_value "$cmd $w") ]]; then
+                [[ $w == --repo ]] && _inbox_repo=(--repo "${COMP_WORDS[i+1]}")
+                ((i++))
+            fi
             continue
         fi
-        [[ $w == -* ]] && continue
         if [[ -z $noun ]]; then
-            noun=$w
+            noun=$w cmd=$w
         elif [[ -z $verb && -n $(_inbox_verbs "$noun") ]]; then
-            verb=$w
+            verb=$w cmd="$noun $w"
+        else
+            _inbox_args+=("$w")
         fi
     done
-    local cmd=$noun${verb:+ $verb}
-    if [[ $prev == -* ]]; then
+    if [[ -z $dashdash && $prev == -?* && $prev != *=* ]]; then
         spec=$(_inbox_value "$cmd $prev")
         if [[ -n $spec ]]; then
-            _inbox_reply "$spec" "$cur" "${repo[@]}"
+            _inbox_reply "$spec" "$cur"
             return
         fi
     fi
-    if [[ $cur == -* ]]; then
+    if [[ -z $dashdash && $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$(_inbox_options "$cmd") $_inbox_globals" -- "$cur")
     elif [[ -z $noun ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$_inbox_nouns" -- "$cur")
     elif [[ -z $verb && -n $(_inbox_verbs "$noun") ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$(_inbox_verbs "$noun")" -- "$cur")
     else
-        spec=$(_inbox_argument "$cmd")
-        [[ -n $spec ]] && _inbox_reply "$spec" "$cur" "${repo[@]}"
+        spec=$(_inbox_argument "$cmd ${#_inbox_args[@]}")
+        [[ -n $spec ]] && _inbox_reply "$spec" "$cur"
     fi
 }
 
