@@ -9,7 +9,7 @@ enum Pager {
     static let pagedCommands: Set<String> = [
         "help", "conversation list", "conversation open", "conversation show", "message list", "message show",
         "contact list", "contact show", "task list", "task show", "log list", "timeline", "report",
-        "template list", "user list", "config list",
+        "template list", "user list", "config list", "tag list",
     ]
 
     static let defaultCommand = "less -FRX"
