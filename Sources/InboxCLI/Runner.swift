@@ -23,7 +23,7 @@ public enum InboxCLI {
                 environment.stdout.write("inbox \(version)\n")
                 return outputChecked(ExitStatus.success, committed: false, environment)
             case .help(let noun, let verb):
-                environment.stdout.write(helpText(noun: noun, verb: verb, table))
+                Pager.show(helpText(noun: noun, verb: verb, table), command: "help", globals, environment)
                 return outputChecked(ExitStatus.success, committed: false, environment)
             case .command(let type, let arguments):
                 return execute(type, arguments, globals, environment, repository: repository)
@@ -47,7 +47,7 @@ public enum InboxCLI {
             context = try CommandContext(globals: globals, environment: environment, repository: repository)
             let command = try type.parse(arguments)
             let output = try command.run(context!)
-            render(output, globals, environment)
+            render(output, globals, environment, command: type.spec.name)
             var status = ExitStatus.success
             if let failure = output.failure { status = report(failure, spec: nil, noun: nil, environment) }
             return outputChecked(status, committed: context!.committedChange, environment)
@@ -70,7 +70,7 @@ public enum InboxCLI {
         return ExitStatus.of(failure)
     }
 
-    static func render(_ output: CommandOutput, _ globals: GlobalOptions, _ environment: ProcessEnvironment) {
+    static func render(_ output: CommandOutput, _ globals: GlobalOptions, _ environment: ProcessEnvironment, command: String = "") {
         // Text for people is escaped here, once, before any styling (TerminalText).
         for notice in output.notices { environment.stderr.write(TerminalText.escaped(notice) + "\n") }
         if !globals.quiet {
@@ -90,13 +90,13 @@ public enum InboxCLI {
                 case .plain(let s): text += TerminalText.escaped(s) + "\n"
                 case .heading(let s): text += style.bold(TerminalText.escaped(s)) + "\n"
                 case .dim(let s): text += style.dim(TerminalText.escaped(s)) + "\n"
-                case .table(let table): text += table.render(style: style).map { $0 + "\n" }.joined()
+                case .table(let table): text += table.render(style: style, width: environment.terminalWidth).map { $0 + "\n" }.joined()
                 // Data meant for a file (CSV, a completion script) stays exact unless it reaches a terminal.
                 case .raw(let s): text += environment.stdoutIsTerminal ? TerminalText.escaped(s) : s
                 case .rendered(let s): text += s
                 }
             }
-            environment.stdout.write(text)
+            Pager.show(text, command: command, globals, environment)
         }
     }
 

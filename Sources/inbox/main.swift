@@ -98,6 +98,57 @@ func checkValueVariables() -> InboxError? {
     return nil
 }
 
+/// The terminal's width from the kernel; nil when it does not know (a pty nobody sized).
+func windowColumns() -> Int? {
+    var size = winsize()
+    guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    return Int(size.ws_col)
+}
+
+/// Runs `command` through /bin/sh, as git runs its pager, with `text` on its standard input
+/// and our terminal as its output, and waits for it. A pager that quits before reading it all
+/// (q in less) only ends the writing: SIGPIPE is ignored here, and EPIPE is not an error.
+/// While it runs, Ctrl-C belongs to the pager, so this process ignores SIGINT until it ends.
+func page(_ command: String, _ text: String) -> Bool {
+    var pipeEnds: [Int32] = [0, 0]
+    guard pipe(&pipeEnds) == 0 else { return false }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, pipeEnds[0], 0)
+    posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
+    posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
+    // The pager starts with default SIGPIPE and SIGINT, not the ignored ones we inherit it.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    sigaddset(&defaults, SIGPIPE)
+    sigaddset(&defaults, SIGINT)
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+    let previousInterrupt = signal(SIGINT, SIG_IGN)
+    defer { signal(SIGINT, previousInterrupt) }
+    var child: pid_t = 0
+    let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
+    defer { for pointer in argv { free(pointer) } }
+    // less wants LESS=FRX when the user set nothing, as git arranges; the rest of the environment is ours.
+    if getenv("LESS") == nil { setenv("LESS", "FRX", 0) }
+    let spawned = posix_spawn(&child, "/bin/sh", &actions, &attributes, argv, environ)
+    close(pipeEnds[0])
+    guard spawned == 0 else {
+        close(pipeEnds[1])
+        return false
+    }
+    let sink = FileDescriptorSink(pipeEnds[1])
+    sink.write(text)
+    close(pipeEnds[1])
+    var status: Int32 = 0
+    while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+    return true
+}
+
 signal(SIGPIPE, SIG_IGN)
 let standardOutput = FileDescriptorSink(1)
 let environment = ProcessEnvironment(
@@ -108,7 +159,9 @@ let environment = ProcessEnvironment(
     stdoutIsTerminal: isatty(1) == 1,
     stdinIsTerminal: isatty(0) == 1,
     accountName: { getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } },
-    readStandardInput: readStandardInput
+    readStandardInput: readStandardInput,
+    windowColumns: windowColumns,
+    page: page
 )
 // A failure to write standard output is judged by the runner, which knows whether a change was saved.
 if let error = checkValueVariables() { exit(InboxCLI.report(error, environment)) }

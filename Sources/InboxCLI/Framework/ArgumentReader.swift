@@ -92,7 +92,7 @@ public struct ArgumentReader {
         while index < argv.count {
             let token = argv[index]
             index += 1
-            if afterDashDash || token == "-" || !token.hasPrefix("-") || isNegativeNumber(token) {
+            if afterDashDash || token == "-" || !token.hasPrefix("-") || isNegativeQuantity(token) {
                 parsed.positionals.append(token)
                 continue
             }
@@ -119,8 +119,11 @@ public struct ArgumentReader {
         return .usage("\(message); text that starts with '-' goes after --, as in: \(example)")
     }
 
-    private func isNegativeNumber(_ token: String) -> Bool {
-        token.count > 1 && token.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
+    /// `-5`, `-7d`, `-1h30m`: a number or a past time, never an option (no option is a digit).
+    private func isNegativeQuantity(_ token: String) -> Bool {
+        let body = token.dropFirst()
+        guard let first = body.first, first.isASCII, first.isNumber else { return false }
+        return body.allSatisfy { $0.isASCII && ($0.isNumber || $0.isLetter) }
     }
 
     private func helpTopic(_ words: [String], _ globals: GlobalOptions) -> Result<(GlobalOptions, Invocation), Failure> {

@@ -28,10 +28,19 @@ public struct ProcessEnvironment {
     /// Reads standard input to its end, or until it has more than `limit` bytes: it returns at
     /// most `limit + 1`, so an endless stream is cut off rather than read into memory.
     public var readStandardInput: (_ limit: Int) throws(InboxError) -> [UInt8]
+    /// The terminal's width in columns as the terminal reports it (TIOCGWINSZ), when stdout is one.
+    public var windowColumns: () -> Int?
+    /// Shows text through a pager command (`less -FRX`) and waits for it to end; false when it
+    /// could not be started (the text is then written to stdout). Nil where there is no process
+    /// to start one (tests running the CLI in process).
+    public var page: ((_ command: String, _ text: String) -> Bool)?
 
     public init(variable: @escaping (String) -> String?, currentDirectory: String, stdout: OutputSink, stderr: OutputSink,
                 stdoutIsTerminal: Bool = false, stdinIsTerminal: Bool = false, accountName: @escaping () -> String? = { nil },
-                readStandardInput: @escaping (_ limit: Int) throws(InboxError) -> [UInt8]) {
+                readStandardInput: @escaping (_ limit: Int) throws(InboxError) -> [UInt8],
+                windowColumns: @escaping () -> Int? = { nil }, page: ((_ command: String, _ text: String) -> Bool)? = nil) {
+        self.windowColumns = windowColumns
+        self.page = page
         self.variable = variable
         self.currentDirectory = currentDirectory
         self.stdout = stdout
@@ -40,6 +49,14 @@ public struct ProcessEnvironment {
         self.stdinIsTerminal = stdinIsTerminal
         self.accountName = accountName
         self.readStandardInput = readStandardInput
+    }
+
+    /// The width rows are fitted to: only when stdout is a terminal (piped output is never
+    /// cut), from COLUMNS when it holds a positive number, else from the terminal itself.
+    public var terminalWidth: Int? {
+        guard stdoutIsTerminal else { return nil }
+        if let text = variable("COLUMNS"), let columns = Int(text), columns > 0 { return columns }
+        return windowColumns().flatMap { $0 > 0 ? $0 : nil }
     }
 }
 

@@ -50,43 +50,62 @@ public struct CommandOutput {
     }
 }
 
-/// Columns aligned on the widest cell; the last column is never padded.
+/// Columns aligned on the widest cell, measured in screen columns; the last column is never padded.
 public struct TextTable {
     public var header: [String]
     public var rows: [[String]]
-    /// Columns that may be cut to keep rows readable, with their maximum width.
+    /// Columns cut to keep rows readable on a terminal, with their maximum width.
     public var maxWidths: [Int: Int]
+    /// The column that gives way when a row is wider than the terminal (the preview); the last
+    /// column unless said otherwise.
+    public var fitColumn: Int?
 
-    public init(header: [String], rows: [[String]], maxWidths: [Int: Int] = [:]) {
+    public init(header: [String], rows: [[String]], maxWidths: [Int: Int] = [:], fitColumn: Int? = nil) {
         self.header = header
         self.rows = rows
         self.maxWidths = maxWidths
+        self.fitColumn = fitColumn
     }
 
     /// Cells are escaped for the terminal (TerminalText) before they are measured and styled.
-    func render(style: Style) -> [String] {
+    /// Widths are display widths (DisplayWidth), so CJK and emoji rows line up. On a terminal
+    /// (`terminalWidth` given) long cells are cut to `maxWidths` and a row that would still wrap
+    /// has its fit column (the preview) cut with "…"; the id is never cut. Piped output (no
+    /// width) is never cut: scripts get every character.
+    func render(style: Style, width terminalWidth: Int? = nil) -> [String] {
         let header = self.header.map(TerminalText.escaped)
-        let cut = rows.map { row in row.enumerated().map { i, cell in TextTable.truncate(TerminalText.escaped(cell), maxWidths[i]) } }
-        var widths = header.map(\.count)
-        for row in cut {
-            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+        var cells = rows.map { row in row.map { TextTable.flat(TerminalText.escaped($0)) } }
+        if terminalWidth != nil {
+            cells = cells.map { row in row.enumerated().map { i, cell in maxWidths[i].map { DisplayWidth.truncated(cell, to: $0) } ?? cell } }
+        }
+        var widths = header.map(DisplayWidth.of)
+        for row in cells {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], DisplayWidth.of(cell)) }
+        }
+        if let terminalWidth, !widths.isEmpty {
+            let fit = min(fitColumn ?? widths.count - 1, widths.count - 1)
+            let total = widths.reduce(0, +) + 2 * (widths.count - 1)
+            if total > terminalWidth {
+                widths[fit] = max(DisplayWidth.of(header[fit]), 1, widths[fit] - (total - terminalWidth))
+                cells = cells.map { row in row.enumerated().map { i, cell in i == fit ? DisplayWidth.truncated(cell, to: widths[fit]) : cell } }
+            }
         }
         func line(_ cells: [String]) -> String {
             var out = ""
             for (i, cell) in cells.enumerated() {
                 if i > 0 { out += "  " }
-                out += i == cells.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[i] - cell.count))
+                out += i == cells.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[i] - DisplayWidth.of(cell)))
             }
             while out.last == " " { out.removeLast() }
             return out
         }
-        return [style.bold(line(header))] + cut.map(line)
+        return [style.bold(line(header))] + cells.map(line)
     }
 
-    static func truncate(_ text: String, _ limit: Int?) -> String {
-        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        guard let limit, flat.count > limit else { return flat }
-        return String(flat.prefix(limit - 1)) + "…"
+    /// A cell on one line: a multi-line body shows as one row.
+    static func flat(_ text: String) -> String {
+        guard text.contains(where: \.isNewline) else { return text }
+        return text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 }
 

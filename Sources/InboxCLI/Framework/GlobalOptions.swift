@@ -8,6 +8,7 @@ public struct GlobalOptions: Sendable {
     public var json = false
     public var quiet = false
     public var noColor = false
+    public var noPager = false
     public var lockTimeout: String?
     public var version = false
     public var help = false
@@ -21,6 +22,7 @@ public struct GlobalOptions: Sendable {
         OptionSpec("json", "print JSON Lines: one object per record, UTC timestamps"),
         OptionSpec("quiet", short: "q", "print ids only, one per line"),
         OptionSpec("no-color", "never colour the output (also NO_COLOR, TERM=dumb)"),
+        OptionSpec("no-pager", "never page the output (a terminal otherwise pages long output through INBOX_PAGER, PAGER or less -FRX)"),
         OptionSpec("lock-timeout", value: "SECONDS", "wait this long for the repository lock (default 5); then exit 75"),
         OptionSpec("version", "print the version and exit"),
         OptionSpec("help", short: "h", "show help for the command and exit"),
@@ -38,6 +40,7 @@ public struct GlobalOptions: Sendable {
         case "json": json = true
         case "quiet": quiet = true
         case "no-color": noColor = true
+        case "no-pager": noPager = true
         case "lock-timeout": lockTimeout = value
         case "version": version = true
         case "help": help = true

@@ -9,6 +9,8 @@ public struct ContactNote: IdentifiedRecord, Sendable {
     /// The conversation the note is about (a closing), so that conversation's thread shows it.
     /// Absent in notes about the contact alone.
     public var conversation: String?
+    /// When the text was last changed (`contact note --edit`); absent on a note never edited.
+    public var editedAt: Timestamp?
 
     public init(id: String, contact: String, text: String, author: String, at: Timestamp, conversation: String? = nil) {
         self.id = id
@@ -29,13 +31,20 @@ public struct ContactNote: IdentifiedRecord, Sendable {
             guard case .string(let id) = value else { throw JSONParseError("field \"conversation\" must be a conversation id") }
             conversation = id
         }
+        if let value = fields.absentOr("edited_at") {
+            guard case .string(let text) = value, let t = Timestamp(iso: text) else {
+                throw JSONParseError("field \"edited_at\" must be a UTC time from 1970 to 9999 like 2026-11-21T09:00:00Z")
+            }
+            editedAt = t
+        }
     }
 
     public var json: JSONObject {
         JSONObject([
             ("id", .string(id)), ("contact", .string(contact)), ("text", .string(text)),
             ("author", .string(author)), ("at", .string(at.iso)),
-        ] + (conversation.map { [(key: "conversation", value: JSONValue.string($0))] } ?? []))
+        ] + (conversation.map { [(key: "conversation", value: JSONValue.string($0))] } ?? [])
+          + (editedAt.map { [(key: "edited_at", value: JSONValue.string($0.iso))] } ?? []))
     }
 }
 
@@ -56,6 +65,22 @@ public enum ContactNotes {
         let path = file(for: contact.id)!
         tx.stage(path, records: try tx.records(path, as: ContactNote.self) + [note])
         return note
+    }
+
+    /// Replaces a note's text. Its author, time and place stay; `edited_at` records the change.
+    /// Only its author or an admin may change it (checked by the caller, who knows the actor).
+    public static func edit(_ id: String, of contact: Contact, text: String, now: Timestamp, in tx: Transaction) throws(InboxError) -> ContactNote {
+        guard !text.trimmingWhitespace().isEmpty else { throw InboxError.usage("the note is empty") }
+        let path = file(for: contact.id)!
+        var notes = try tx.records(path, as: ContactNote.self)
+        guard let index = notes.firstIndex(where: { $0.id == id && $0.contact == contact.id }) else {
+            throw InboxError.notFound("no note '\(id)' on \(contact.id) (see 'inbox contact show \(contact.id)')")
+        }
+        guard notes[index].text != text else { return notes[index] }
+        notes[index].text = text
+        notes[index].editedAt = now
+        tx.stage(path, records: notes)
+        return notes[index]
     }
 
     /// The notes about one conversation (its closings), oldest first.

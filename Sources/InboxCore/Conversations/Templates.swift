@@ -50,6 +50,19 @@ public enum Templates {
         templates.sort { $0.name < $1.name }
         tx.stage(file, records: templates)
     }
+
+    /// Removes templates by name, all or none. Messages already sent or scheduled from one keep
+    /// their text (and the template's name as history), so nothing else changes.
+    public static func remove(_ names: [String], in tx: Transaction) throws(InboxError) -> [Template] {
+        let templates = try all(tx)
+        let unknown = names.filter { name in !templates.contains { $0.name == name } }
+        guard unknown.isEmpty else {
+            throw InboxError.notFound("no template \(unknown.map { "'\($0)'" }.joined(separator: ", ")) (see 'inbox template list'); nothing was removed")
+        }
+        let wanted = Set(names)
+        tx.stage(file, records: templates.filter { !wanted.contains($0.name) })
+        return templates.filter { wanted.contains($0.name) }
+    }
 }
 
 /// `{first_name}`-style placeholders, filled from the contact and the sender. `{{` and `}}`

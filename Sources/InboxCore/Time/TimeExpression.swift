@@ -6,8 +6,10 @@ import Glibc
 /// error, never a guess.
 ///
 /// Accepted: `now`; ISO-8601 `2026-11-23`, `2026-11-23T09:00`, `2026-11-23 09:00:30`, with an
-/// optional `Z` or `±HH:MM` zone (local time when absent); relative `+30m`, `+2h`, `+3d`, `+1w`;
-/// `today 17:00`, `tomorrow 9:00`; weekday names `mon 9:00` (the next such day, a week ahead when
+/// optional `Z` or `±HH:MM` zone (local time when absent); relative `+30m`, `+2h`, `+3d`, `+1w`,
+/// in the past `-7d`, compound `+1h30m` / `-1d12h`, and without a sign (`1h30m`) meaning ahead;
+/// `today 17:00`, `tomorrow 9:00`, `yesterday 17:00`; `today` and `yesterday` alone are the start
+/// of that day; weekday names `mon 9:00` (the next such day, a week ahead when
 /// today is that day and the time has passed). A local time that a DST change skips or repeats
 /// is refused with a request for an explicit zone. So is any time outside 1970–9999 UTC: the
 /// repository could not store it (`9999-12-31T23:59:59-14:00` is year 10000 in UTC).
@@ -24,13 +26,17 @@ public enum TimeExpression {
         let text = input.trimmingWhitespace().lowercased()
         guard !text.isEmpty else { throw unclear(input, "it is empty") }
         if text == "now" { return now }
-        if text.hasPrefix("+") { return try relative(input, String(text.dropFirst()), now: now) }
+        if text.hasPrefix("+") { return try relative(input, String(text.dropFirst()), sign: 1, now: now) }
+        if text.hasPrefix("-") { return try relative(input, String(text.dropFirst()), sign: -1, now: now) }
+        if let parts = durationParts(text) { return try shifted(now, by: parts, sign: 1, input: input) }
         let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         if let first = words.first, let dayOffset = try dayWord(first, input: input, now: now) {
-            guard words.count == 2 else {
+            // A day that has begun, alone, means its start: `--since yesterday`, `--since today`.
+            let startsOfDay = first == "today" || first == "yesterday"
+            guard words.count == 2 || (words.count == 1 && startsOfDay) else {
                 throw unclear(input, "give a time of day after '\(first)', for example '\(first) 9:00'")
             }
-            let (hour, minute) = try clock(words[1], input: input)
+            let (hour, minute) = words.count == 2 ? try clock(words[1], input: input) : (0, 0)
             let today = now.localParts
             var (year, month, day) = (Int(today.tm_year) + 1900, Int(today.tm_mon) + 1, Int(today.tm_mday))
             (year, month, day) = addDays(dayOffset, year: year, month: month, day: day)
@@ -55,6 +61,7 @@ public enum TimeExpression {
     static func dayWord(_ word: String, input: String, now: Timestamp) throws(InboxError) -> Int? {
         if word == "today" { return 0 }
         if word == "tomorrow" { return 1 }
+        if word == "yesterday" { return -1 }
         guard let target = weekdays.firstIndex(of: word) ?? weekdayAliases[word] else { return nil }
         let current = Int(now.localParts.tm_wday)
         return (target - current + 7) % 7
@@ -80,26 +87,48 @@ public enum TimeExpression {
         return (hour, minute)
     }
 
-    static func relative(_ input: String, _ body: String, now: Timestamp) throws(InboxError) -> Timestamp {
-        guard let unit = body.last, let amount = Int64(body.dropLast()), amount >= 0, amount < 100_000 else {
-            throw unclear(input, "relative times look like +30m, +2h, +3d or +1w")
+    static func relative(_ input: String, _ body: String, sign: Int64, now: Timestamp) throws(InboxError) -> Timestamp {
+        guard let parts = durationParts(body) else {
+            throw unclear(input, "relative times look like +30m, +2h, -7d, +1w or +1h30m (units w, d, h, m, largest first)")
         }
-        let scale: Int64
-        switch unit {
-        case "m": scale = 60
-        case "h": scale = 3600
-        case "d": scale = 86400
-        case "w": scale = 7 * 86400
-        default: throw unclear(input, "unknown unit '\(unit)' (use m, h, d or w)")
+        return try shifted(now, by: parts, sign: sign, input: input)
+    }
+
+    /// A duration such as `30m`, `7d` or `1d2h30m`: each of w, d, h, m at most once, largest
+    /// first, each amount below 100000. Nil for anything else (a date, a clock time).
+    static func durationParts(_ text: String) -> (days: Int64, seconds: Int64)? {
+        let units: [Character] = ["w", "d", "h", "m"]
+        var days: Int64 = 0, seconds: Int64 = 0
+        var digits = "", nextUnit = 0
+        guard let first = text.first, first.isASCII, first.isNumber else { return nil }
+        for c in text {
+            if c.isASCII && c.isNumber { digits.append(c); continue }
+            guard let index = units.firstIndex(of: c), index >= nextUnit, !digits.isEmpty, digits.count <= 5,
+                  let amount = Int64(digits) else { return nil }
+            switch c {
+            case "w": days += amount * 7
+            case "d": days += amount
+            case "h": seconds += amount * 3600
+            default: seconds += amount * 60
+            }
+            digits = ""
+            nextUnit = index + 1
         }
-        if unit == "d" || unit == "w" {
-            // Days are calendar days: +1d at 9:00 is 9:00 tomorrow, even across a DST change.
+        return digits.isEmpty ? (days, seconds) : nil
+    }
+
+    /// `now` moved by a duration. Days are calendar days: +1d at 9:00 is 9:00 tomorrow, even
+    /// across a DST change; hours and minutes are elapsed time.
+    static func shifted(_ now: Timestamp, by parts: (days: Int64, seconds: Int64), sign: Int64, input: String) throws(InboxError) -> Timestamp {
+        var moment = now
+        if parts.days != 0 {
             let p = now.localParts
-            let (y, m, d) = addDays(Int(amount * (unit == "w" ? 7 : 1)), year: Int(p.tm_year) + 1900, month: Int(p.tm_mon) + 1, day: Int(p.tm_mday))
-            return try local(y, m, d, Int(p.tm_hour), Int(p.tm_min), Int(p.tm_sec), input: input)
+            let (y, m, d) = addDays(Int(sign * parts.days), year: Int(p.tm_year) + 1900, month: Int(p.tm_mon) + 1, day: Int(p.tm_mday))
+            guard (1...9999).contains(y) else { throw unclear(input, "it is outside the years 1970 to 9999 (UTC) that a repository can hold") }
+            moment = try local(y, m, d, Int(p.tm_hour), Int(p.tm_min), Int(p.tm_sec), input: input)
         }
         // Not `adding`: it saturates, and an out-of-range result must be refused, not clamped.
-        return Timestamp(seconds: now.seconds + amount * scale)
+        return Timestamp(seconds: moment.seconds + sign * parts.seconds)
     }
 
     static func iso(_ input: String, _ text: String) throws(InboxError) -> Timestamp {
@@ -109,7 +138,7 @@ public enum TimeExpression {
             return Timestamp.digits(b, start, count)
         }
         guard b.count >= 10, b[4] == 0x2D, b[7] == 0x2D, let year = num(0, 4), let month = num(5, 2), let day = num(8, 2) else {
-            throw unclear(input, "use ISO-8601 (2026-11-23T09:00), now, +30m, today 17:00, tomorrow 9:00 or a weekday like 'mon 9:00'")
+            throw unclear(input, "use ISO-8601 (2026-11-23T09:00), now, +30m, -7d, 1h30m, today 17:00, yesterday, tomorrow 9:00 or a weekday like 'mon 9:00'")
         }
         var hour = 0, minute = 0, second = 0
         var index = 10

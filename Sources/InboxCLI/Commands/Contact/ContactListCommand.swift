@@ -9,16 +9,19 @@ struct ContactListCommand: InboxCommand {
             OptionSpec("dnd", value: "CHANNEL", completion: .choices(ContactChannel.all), "only contacts with do-not-contact on this channel"),
             OptionSpec("owner", value: "USER", completion: .repository("users"), "only contacts owned by this user"),
             OptionSpec("limit", short: "n", value: "N", "show at most N contacts"),
-            OptionSpec("after", value: "ID", completion: .repository("contacts"), "start after this contact (the last id of the previous page)"),
+            OptionSpec("after", value: "ID", completion: .repository("contacts"), "start after this contact (the last id of the previous page; in the default order only)"),
+            ContactOrder.option,
         ],
         examples: [
             "inbox contact list --search lovelace",
             "inbox contact list --search smith -q | inbox contact tag - --add vip",
             "inbox contact list --limit 50 --after ct950",
+            "inbox contact list --sort name",
         ]
     )
 
     var filter: ContactFilter
+    var order: ContactOrder?
 
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> ContactListCommand {
         try arguments.allowPositionals(0)
@@ -29,15 +32,29 @@ struct ContactListCommand: InboxCommand {
         filter.owner = arguments.value("owner")
         filter.limit = try arguments.int("limit")
         filter.after = arguments.value("after")
-        return ContactListCommand(filter: filter)
+        let order = try ContactOrder.parse(arguments)
+        if filter.after != nil, let order, order != .created {
+            throw InboxError.usage("--after pages through contacts newest first; it cannot be used with --sort \(order.rawValue)")
+        }
+        return ContactListCommand(filter: filter, order: order)
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
-        let contacts = try context.read { (s) throws(InboxError) in try Contacts.list(filter, in: s) }
+        let contacts = try context.read { (s) throws(InboxError) in try sortedList(in: s) }
         var out = CommandOutput()
         out.ids = contacts.map(\.id)
         out.records = contacts.map { .object($0.json) }
         if !contacts.isEmpty { out.lines = [.table(ContactView.table(contacts, now: context.now))] }
         return out
+    }
+
+    /// The listing in the order asked for: another order than the default needs every match
+    /// before --limit applies.
+    func sortedList(in session: Session) throws(InboxError) -> [Contact] {
+        guard let order, order != .created else { return try Contacts.list(filter, in: session) }
+        var all = filter
+        all.limit = nil
+        let sorted = order.sorted(try Contacts.list(all, in: session))
+        return filter.limit.map { Array(sorted.prefix($0)) } ?? sorted
     }
 }

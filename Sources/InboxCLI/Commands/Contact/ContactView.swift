@@ -34,7 +34,7 @@ enum ContactView {
         lines.append(.heading("Notes (\(notes.count))"))
         if notes.isEmpty { lines.append(.dim("  none")) }
         for note in notes {
-            lines.append(.dim("  \(note.id)  \(note.at.localDescription)  \(note.author)"))
+            lines.append(.dim("  \(note.id)  \(note.at.localDescription)  \(note.author)" + (note.editedAt.map { "  (edited \($0.localDescription))" } ?? "")))
             for text in note.text.split(separator: "\n", omittingEmptySubsequences: false) {
                 lines.append(.plain("    " + text))
             }

@@ -12,7 +12,7 @@ enum ConversationView {
                         c.subject ?? "-", c.activityAt.age(relativeTo: now), arrow + (c.preview ?? "-"),
                         c.assignee ?? "-", c.category(for: actor)?.rawValue ?? "-"]
             },
-            maxWidths: [2: 24, 4: 24, 6: 48]
+            maxWidths: [2: 24, 4: 24, 6: 48], fitColumn: 6
         )
     }
 

@@ -21,6 +21,7 @@ struct BatchCommand: InboxCommand {
         let repository = try context.repository()
         for line in lines { try BatchScript.vet(line, in: repository, context) }
         var environment = context.environment
+        environment.page = nil // lines are collected and printed once the batch is written
         environment.readStandardInput = { (_: Int) throws(InboxError) -> [UInt8] in
             throw InboxError.usage("inside a batch, standard input holds the batch itself; write the text on the line")
         }

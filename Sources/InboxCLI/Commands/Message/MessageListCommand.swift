@@ -69,7 +69,7 @@ enum MessageView {
                         m.state?.rawValue ?? "-", m.direction == .inbound ? m.contact : (m.auto ? "auto" : m.author ?? "-"), m.text,
                         m.pin.map { ($0.done ? "done" : "to-do") + ($0.assignee.map { " @\($0)" } ?? "") } ?? "-"]
             },
-            maxWidths: [7: 50]
+            maxWidths: [7: 50], fitColumn: 7
         )
     }
 

@@ -11,7 +11,7 @@ struct MessageScheduleCommand: InboxCommand {
             OptionSpec("at", value: "TIME", "when to send it (required; see TIME FORMS)"),
             OptionSpec("attach", value: "FILE", repeatable: true, completion: .file, "attach a file"),
             OptionSpec("template", value: "NAME", completion: .repository("templates"), "send a saved template"),
-            OptionSpec("from", value: "NUMBER", "one of the firm's SMS numbers (config sms.from; default: the first)"),
+            OptionSpec("from", value: "NUMBER", completion: .repository("from-numbers"), "one of the firm's SMS numbers (config sms.from; default: the first)"),
             OptionSpec("cc", value: "ADDRESS", repeatable: true, "copy to this address (email only)"),
             OptionSpec("no-signature", "leave out your signature (added to email only)"),
         ],

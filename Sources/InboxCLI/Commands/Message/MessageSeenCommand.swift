@@ -5,7 +5,7 @@ struct MessageSeenCommand: InboxCommand {
         noun: "message", verb: "seen", abstract: "Record a read receipt a channel reported",
         arguments: [ArgumentSpec("ID", completion: .repository("messages"), "message id or an unambiguous prefix")],
         options: [
-            OptionSpec("by", value: "WHO", "the contact id or user name who read it (required)"),
+            OptionSpec("by", value: "WHO", completion: .repository("people"), "the contact id or user name who read it (required)"),
             OptionSpec("at", value: "TIME", "when (default: now)"),
         ],
         examples: ["inbox message seen ms4 --by ct1"]

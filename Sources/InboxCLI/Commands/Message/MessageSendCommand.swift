@@ -12,7 +12,7 @@ struct MessageSendCommand: InboxCommand {
             OptionSpec("channel", value: "CHANNEL", completion: .choices(Channel.allCases.map(\.rawValue)), "the channel, with --contact"),
             OptionSpec("attach", value: "FILE", repeatable: true, completion: .file, "attach a file (repeatable); refused where the channel cannot carry it"),
             OptionSpec("template", value: "NAME", completion: .repository("templates"), "send a saved template (required on WhatsApp after 24 hours)"),
-            OptionSpec("from", value: "NUMBER", "one of the firm's SMS numbers (config sms.from; default: the first)"),
+            OptionSpec("from", value: "NUMBER", completion: .repository("from-numbers"), "one of the firm's SMS numbers (config sms.from; default: the first)"),
             OptionSpec("cc", value: "ADDRESS", repeatable: true, "copy to this address (email only; repeatable)"),
             OptionSpec("note", "an internal note: recorded in the thread, never delivered"),
             OptionSpec("no-signature", "leave out your signature (added to email only)"),

@@ -10,11 +10,13 @@ struct TaskListCommand: InboxCommand {
             OptionSpec("assignee", value: "USER", completion: .repository("users"), "only those this user follows up"),
             OptionSpec("overdue", "only those past their due time and still waiting on the client (outstanding or read)"),
             OptionSpec("limit", short: "n", value: "N", "at most N"),
+            TaskOrder.option,
         ],
-        examples: ["inbox task list --overdue", "inbox task list --contact ct1 --state all"]
+        examples: ["inbox task list --overdue", "inbox task list --contact ct1 --state all", "inbox task list --sort created -n 10"]
     )
 
     var filter: TaskFilter
+    var order: TaskOrder?
 
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> TaskListCommand {
         try arguments.allowPositionals(0)
@@ -29,12 +31,12 @@ struct TaskListCommand: InboxCommand {
         filter.assignee = arguments.value("assignee")
         filter.overdue = arguments.flag("overdue")
         filter.limit = try arguments.int("limit")
-        return TaskListCommand(filter: filter)
+        return TaskListCommand(filter: filter, order: try TaskOrder.parse(arguments))
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
         let (tasks, names) = try context.read { (s) throws(InboxError) in
-            let tasks = try Tasks.list(filter, now: context.now, in: s)
+            let tasks = try sortedList(in: s, now: context.now)
             // People read names; the id stays in --json and in task show.
             var names: [String: String] = [:]
             for t in tasks where names[t.contact] == nil {
@@ -55,5 +57,15 @@ struct TaskListCommand: InboxCommand {
                 maxWidths: [6: 50]))]
         }
         return out
+    }
+
+    /// The listing in the order asked for: another order than the default needs every match
+    /// before --limit applies.
+    func sortedList(in session: Session, now: Timestamp) throws(InboxError) -> [ClientTask] {
+        guard let order, order != .due else { return try Tasks.list(filter, now: now, in: session) }
+        var all = filter
+        all.limit = nil
+        let sorted = order.sorted(try Tasks.list(all, now: now, in: session))
+        return filter.limit.map { Array(sorted.prefix($0)) } ?? sorted
     }
 }
