@@ -19,7 +19,7 @@ extension Users {
         var conversations = ConversationFilter()
         conversations.ownership = .assignee(name)
         conversations.status = .all
-        let assigned = try Conversations.list(conversations, actor: name, in: tx)
+        let assigned = try Conversations.list(conversations, actor: name, in: tx).conversations
         if !assigned.isEmpty {
             held.append("\(assigned.count) conversation(s) assigned (inbox conversation list --assignee \(name) --status all -q | inbox conversation assign - USER)")
         }
