@@ -4,7 +4,12 @@ import XCTest
 /// Format 2 of the store (issue 9): thread files, the activity, search and response indexes,
 /// and `inbox upgrade` from format 1.
 final class StoreFormatTests: XCTestCase {
-    let env = Inbox.baseEnvironment(now: "2026-06-02T10:00:00Z")
+    /// Alice is the fixture's admin (fsck --repair is for admins).
+    var env: [String: String] {
+        var env = Inbox.baseEnvironment(now: "2026-06-02T10:00:00Z")
+        env["INBOX_USER"] = "alice"
+        return env
+    }
 
     func makeFixture(conversations: Int = 250, messages: Int = 900) -> TempDirectory {
         let repo = makeRepository()
@@ -37,7 +42,7 @@ final class StoreFormatTests: XCTestCase {
 
     func views(_ repo: TempDirectory) -> [String] {
         [["--json", "conversation", "list", "--status", "all"], ["--json", "message", "list"], ["report"],
-         ["contact", "list", "--search", "hopper"], ["message", "list", "--scheduled"], ["conversation", "open", "cv7"]].map {
+         ["contact", "list", "--search", "hopper"], ["message", "list", "--scheduled"], ["message", "list", "--conversation", "cv7"]].map {
             let result = Inbox.run($0, in: repo.path, environment: env)
             XCTAssertEqual(result.status, 0, "\($0): \(result.stderr)")
             return result.stdout
@@ -59,7 +64,7 @@ final class StoreFormatTests: XCTestCase {
         XCTAssertEqual(recordFiles(repo), downgraded, "a refused command changed nothing")
 
         let upgraded = inbox("upgrade", in: repo, environment: env)
-        XCTAssertTrue(upgraded.stdout.contains("from format 1 to 2: 900 messages in 250 thread files"), upgraded.stdout)
+        XCTAssertTrue((upgraded.stdout + upgraded.stderr).contains("from format 1 to 2: 900 messages in 250 thread files"), upgraded.stdout + upgraded.stderr)
         XCTAssertEqual(recordFiles(repo), files, "the upgrade gives the files format 2 writes")
         inbox("fsck", in: repo, environment: env)
         XCTAssertEqual(views(repo), before)
