@@ -1,4 +1,7 @@
 import InboxCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs one command line. `main.swift` calls this with the real process; tests call it with
 /// captured streams. Exit status is decided here, once, from what the command returned or threw.
@@ -47,6 +50,7 @@ public enum InboxCLI {
             context = try CommandContext(globals: globals, environment: environment, repository: repository)
             let command = try type.parse(arguments)
             let output = try command.run(context!)
+            if let stream = output.stream { try run(stream, environment) }
             render(output, globals, environment, command: type.spec.name)
             var status = ExitStatus.success
             if let failure = output.failure { status = report(failure, spec: nil, noun: nil, environment) }
@@ -68,6 +72,23 @@ public enum InboxCLI {
         }
         environment.stderr.write("Error: \(failure.message); nothing was changed\n")
         return ExitStatus.of(failure)
+    }
+
+    /// Runs a streaming output. It stops at a failed write (the error says why), and quietly
+    /// once the reader has gone away (`inbox export | head`), as the rest would reach nobody.
+    static func run(_ stream: (_ write: (String) throws(InboxError) -> Void) throws(InboxError) -> Void,
+                    _ environment: ProcessEnvironment) throws(InboxError) {
+        let readerGone = InboxError.io(path: "<stdout>", operation: "write", errno: EPIPE)
+        do throws(InboxError) {
+            try stream { (text) throws(InboxError) in
+                // Data meant for a file stays exact unless it reaches a terminal (as `.raw` lines).
+                environment.stdout.write(environment.stdoutIsTerminal ? TerminalText.escaped(text) : text)
+                if let code = environment.stdout.writeFailure { throw InboxError.io(path: "<stdout>", operation: "write", errno: code) }
+                if environment.stdout.closed { throw readerGone }
+            }
+        } catch where error == readerGone {
+            return
+        }
     }
 
     static func render(_ output: CommandOutput, _ globals: GlobalOptions, _ environment: ProcessEnvironment, command: String = "") {

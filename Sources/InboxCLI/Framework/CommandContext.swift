@@ -6,10 +6,14 @@ public protocol OutputSink: AnyObject {
     /// The errno of a write that failed for a reason other than the reader going away (a full
     /// disk), if one did; the runner decides what it means for the exit status.
     var writeFailure: Int32? { get }
+    /// True once nothing more can be written (the reader went away, or a write failed): a
+    /// streaming output stops there instead of producing the rest for nobody.
+    var closed: Bool { get }
 }
 
 extension OutputSink {
     public var writeFailure: Int32? { nil }
+    public var closed: Bool { false }
 }
 
 /// What the process gives a run: arguments aside, its environment and standard streams.

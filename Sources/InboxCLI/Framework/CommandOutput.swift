@@ -17,6 +17,9 @@ public struct CommandOutput {
     public var failure: InboxError?
     /// Set by commands whose output has one form whatever --json or -q say (export).
     public var forcedForm: Form?
+    /// Output too large to hold (an export of a million messages): the renderer runs it and it
+    /// writes its text in pieces, exactly as given, ignoring --json and -q.
+    public var stream: ((_ write: (String) throws(InboxError) -> Void) throws(InboxError) -> Void)?
 
     public enum Form { case json, text }
 

@@ -1,65 +1,109 @@
 /// `inbox export`: the repository as one JSON-lines stream (every record, each line tagged with
 /// its `type`, attachments as base64), or as CSV with one row per conversation.
 public enum Export {
-    public static func jsonLines(since: Timestamp?, until: Timestamp?, in session: Session) throws(InboxError) -> [JSONValue] {
-        func tagged(_ type: String, _ object: JSONObject) -> JSONValue {
-            .object(JSONObject([("type", .string(type))] + object.pairs))
+    /// Writes every record as one JSON line tagged with its `type`, in the order import reads
+    /// them back: users, templates, contacts, notes, conversations, messages, tasks, log,
+    /// attachments. Streams shard by shard (nothing is kept once written, so memory holds one
+    /// shard whatever the size of the repository); `emit` gets the text in pieces.
+    public static func jsonLines(since: Timestamp?, until: Timestamp?, in session: Session,
+                                 emit: (String) throws(InboxError) -> Void) throws(InboxError) {
+        var buffer: [UInt8] = []
+        func tagged(_ type: String, _ object: JSONObject) throws(InboxError) {
+            JSONWriter.write(.object(JSONObject([("type", .string(type))] + object.pairs)), into: &buffer)
+            buffer.append(0x0A)
+            if buffer.count >= 1 << 16 { try flush() }
         }
-        var out: [JSONValue] = []
-        out += try Users.all(session).map { tagged("user", $0.json) }
-        out += try Templates.all(session).map { tagged("template", $0.json) }
-        let contacts = try Contacts.table.all(in: session)
-        out += contacts.map { tagged("contact", $0.json) }
-        for contact in contacts {
-            out += try ContactNotes.of(contact, in: session).reversed().map { tagged("note", $0.json) }
+        func flush() throws(InboxError) {
+            try emit(String(decoding: buffer, as: UTF8.self))
+            buffer.removeAll(keepingCapacity: true)
         }
-        let conversations = try Conversations.table.all(in: session).filter { c in
-            (since.map { c.createdAt >= $0 } ?? true) && (until.map { c.createdAt <= $0 } ?? true)
-        }
-        out += conversations.map { tagged("conversation", $0.json) }
-        var attachments: [String: Attachment] = [:]
-        for c in conversations {
-            for m in try Messages.of(c.id, in: session) {
-                out.append(tagged("message", m.json))
-                for a in m.attachments { attachments[a.sha256] = a }
+        for user in try Users.all(session) { try tagged("user", user.json) }
+        for template in try Templates.all(session) { try tagged("template", template.json) }
+        let contactShards = try Contacts.table.shardFiles(in: session)
+        for shard in contactShards { for c in try read(shard, as: Contact.self, session) { try tagged("contact", c.json) } }
+        for shard in contactShards {
+            let notes = try read(ContactNotes.directory + "/" + fileName(shard), as: ContactNote.self, session)
+            for c in try read(shard, as: Contact.self, session) {
+                for note in notes.filter({ $0.contact == c.id }).reversed() { try tagged("note", note.json) }
             }
         }
-        for t in try Tasks.table.all(in: session) {
-            out.append(tagged("task", t.json))
-            for a in t.attachments { attachments[a.sha256] = a }
+        let conversationShards = try Conversations.table.shardFiles(in: session)
+        func selected(_ c: Conversation) -> Bool { (since.map { c.createdAt >= $0 } ?? true) && (until.map { c.createdAt <= $0 } ?? true) }
+        for shard in conversationShards {
+            for c in try read(shard, as: Conversation.self, session) where selected(c) { try tagged("conversation", c.json) }
         }
-        for contact in contacts {
-            for e in try CommunicationLog.of(contact.id, in: session) {
-                out.append(tagged("log", e.json))
-                if let r = e.recording { attachments[r.sha256] = r }
+        var attachments = Set<String>()
+        for shard in conversationShards {
+            for c in try read(shard, as: Conversation.self, session) where selected(c) {
+                for m in try read(Messages.file(forConversation: c.id), as: Message.self, session) where m.conversation == c.id {
+                    try tagged("message", m.json)
+                    for a in m.attachments { attachments.insert(a.sha256) }
+                }
             }
         }
-        for sha in attachments.keys.sorted() {
+        for shard in try Tasks.table.shardFiles(in: session) {
+            for t in try read(shard, as: ClientTask.self, session) {
+                try tagged("task", t.json)
+                for a in t.attachments { attachments.insert(a.sha256) }
+            }
+        }
+        for shard in contactShards {
+            let entries = try read(CommunicationLog.directory + "/" + fileName(shard), as: LogEntry.self, session)
+            for c in try read(shard, as: Contact.self, session) {
+                for e in entries.filter({ $0.contact == c.id }).sorted(by: { CommunicationLog.order($0) < CommunicationLog.order($1) }) {
+                    try tagged("log", e.json)
+                    if let r = e.recording { attachments.insert(r.sha256) }
+                }
+            }
+        }
+        for sha in attachments.sorted() {
             guard let bytes = try session.bytes(Attachments.relativePath(sha)) else { continue }
-            out.append(.object(JSONObject([("type", .string("attachment")), ("sha256", .string(sha)), ("data", .string(Base64.encode(bytes)))])))
+            try tagged("attachment", JSONObject([("sha256", .string(sha)), ("data", .string(Base64.encode(bytes)))]))
         }
-        return out
+        if !buffer.isEmpty { try flush() }
     }
 
-    /// One row per conversation, with its contact, timings and tags.
-    public static func csv(since: Timestamp?, until: Timestamp?, in session: Session) throws(InboxError) -> String {
-        var rows = [["conversation", "contact", "contact_name", "channel", "subject", "status", "assignee", "created_at",
-                     "first_inbound_at", "first_response_at", "first_response_seconds", "closed_at", "resolution_seconds",
-                     "message_count", "tags"]]
-        for c in try Conversations.table.all(in: session) {
-            if let since, c.createdAt < since { continue }
-            if let until, c.createdAt > until { continue }
-            let contact = try Contacts.table.get(c.contact, in: session)
-            let start = c.firstInboundAt ?? c.createdAt
-            var response = ""
-            if let asked = c.firstInboundAt, let answered = c.firstResponseAt { response = String(answered.seconds - asked.seconds) }
-            let resolution = c.status == .closed ? c.closedAt.map { String($0.seconds - start.seconds) } ?? "" : ""
-            rows.append([c.id, c.contact, contact?.fullName ?? "", c.channel.rawValue, c.subject ?? "", c.status.rawValue, c.assignee ?? "",
-                         c.createdAt.iso, c.firstInboundAt?.iso ?? "", c.firstResponseAt?.iso ?? "", response,
-                         c.closedAt?.iso ?? "", resolution, String(c.messageCount), (contact?.tags ?? []).joined(separator: ";")])
-        }
-        return rows.map { $0.map(csvField).joined(separator: ",") + "\r\n" }.joined()
+    /// A file's records, parsed strictly but not kept: a streaming reader must not grow the
+    /// session's cache to the size of the repository.
+    static func read<R: StoredRecord>(_ file: String, as type: R.Type, _ session: Session) throws(InboxError) -> [R] {
+        guard let bytes = try session.bytes(file) else { return [] }
+        return try JSONLines.decode(bytes, path: session.displayPath(file), as: type)
     }
+
+    static func fileName(_ path: String) -> String { String(path.split(separator: "/").last ?? "") }
+
+    /// One row per conversation, with its contact, timings and tags.
+    public static func csv(since: Timestamp?, until: Timestamp?, in session: Session,
+                           emit: (String) throws(InboxError) -> Void) throws(InboxError) {
+        let header = ["conversation", "contact", "contact_name", "channel", "subject", "status", "assignee", "created_at",
+                      "first_inbound_at", "first_response_at", "first_response_seconds", "closed_at", "resolution_seconds",
+                      "message_count", "tags"]
+        try emit(row(header))
+        // What a row needs of each contact, kept small: contacts are not held whole.
+        var people: [String: (name: String, tags: String)] = [:]
+        for shard in try Contacts.table.shardFiles(in: session) {
+            for c in try read(shard, as: Contact.self, session) { people[c.id] = (c.fullName, c.tags.joined(separator: ";")) }
+        }
+        var text = ""
+        for shard in try Conversations.table.shardFiles(in: session) {
+            for c in try read(shard, as: Conversation.self, session) {
+                if let since, c.createdAt < since { continue }
+                if let until, c.createdAt > until { continue }
+                let contact = people[c.contact]
+                let start = c.firstInboundAt ?? c.createdAt
+                var response = ""
+                if let asked = c.firstInboundAt, let answered = c.firstResponseAt { response = String(answered.seconds - asked.seconds) }
+                let resolution = c.status == .closed ? c.closedAt.map { String($0.seconds - start.seconds) } ?? "" : ""
+                text += row([c.id, c.contact, contact?.name ?? "", c.channel.rawValue, c.subject ?? "", c.status.rawValue, c.assignee ?? "",
+                             c.createdAt.iso, c.firstInboundAt?.iso ?? "", c.firstResponseAt?.iso ?? "", response,
+                             c.closedAt?.iso ?? "", resolution, String(c.messageCount), contact?.tags ?? ""])
+            }
+            try emit(text)
+            text = ""
+        }
+    }
+
+    static func row(_ fields: [String]) -> String { fields.map(csvField).joined(separator: ",") + "\r\n" }
 
     /// RFC 4180: quote a field holding a comma, quote, or line break; double inner quotes.
     static func csvField(_ s: String) -> String {

@@ -27,15 +27,17 @@ struct ExportCommand: InboxCommand {
         let from = try since.map { (t) throws(InboxError) in try TimeExpression.resolve(t, now: context.now) }
         let to = try until.map { (t) throws(InboxError) in try TimeExpression.resolve(t, now: context.now) }
         var out = CommandOutput()
-        if csv {
-            let text = try context.read { (s) throws(InboxError) in try Export.csv(since: from, until: to, in: s) }
-            out.lines = [.raw(text)]
-            out.forcedForm = .text
-            return out
+        let csv = self.csv
+        // Streamed under the read lock, shard by shard: an export never holds the repository.
+        out.stream = { (write) throws(InboxError) in
+            try context.read { (s) throws(InboxError) in
+                if csv {
+                    try Export.csv(since: from, until: to, in: s, emit: write)
+                } else {
+                    try Export.jsonLines(since: from, until: to, in: s, emit: write)
+                }
+            }
         }
-        let records = try context.read { (s) throws(InboxError) in try Export.jsonLines(since: from, until: to, in: s) }
-        out.records = records
-        out.forcedForm = .json
         return out
     }
 }
