@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A strict JSON parser for one line of a repository file.
 ///
 /// Stricter than RFC 8259 where the store needs it: duplicate keys, a byte-order mark, a carriage
@@ -20,10 +24,23 @@ public enum JSONParser {
     }
 
     public static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        var lines = JSONLineParser()
+        return try lines.parse(buffer)
+    }
+}
+
+/// Parses line after line of one file, remembering how many keys the last record had so the
+/// next one's pairs are allocated once, and reusing its buffer for strings with escapes.
+struct JSONLineParser {
+    private var scratch = Scratch()
+
+    mutating func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
         if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
             throw JSONParseError("byte-order mark at start of line")
         }
-        var cursor = Cursor(bytes: buffer)
+        var cursor = Cursor(bytes: buffer, scratch: scratch)
+        scratch = Scratch()  // the cursor holds the only reference while it parses
+        defer { scratch = cursor.scratch }
         cursor.skipSpace()
         let value = try cursor.value(depth: 0)
         cursor.skipSpace()
@@ -34,12 +51,26 @@ public enum JSONParser {
     }
 }
 
+struct Scratch {
+    /// The key count of the last top-level object, for the next one's capacity.
+    var topLevelKeys = 0
+    /// Decoded bytes of a string with escapes.
+    var bytes: [UInt8] = []
+}
+
 private struct Cursor {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
+    var scratch: Scratch
     static let maxDepth = 64
+    /// Objects up to this many keys look for a duplicate by comparing with each earlier key;
+    /// larger ones hash their keys' bytes.
+    static let linearKeyLimit = 24
 
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>, scratch: Scratch) {
+        self.bytes = bytes
+        self.scratch = scratch
+    }
 
     var atEnd: Bool { index >= bytes.count }
     var current: UInt8 { bytes[index] }
@@ -107,9 +138,10 @@ private struct Cursor {
             index += 1
             return result
         }
+        if depth == 0, scratch.topLevelKeys > 0 { result.pairs.reserveCapacity(scratch.topLevelKeys) }
         // Keys are compared byte for byte: RFC 8259 keys that differ only in Unicode
         // normalization are different keys, though Swift's String == calls them equal.
-        var seen = Set<[UInt8]>()
+        var hashed: Set<UTF8Key>? = nil
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -120,8 +152,15 @@ private struct Cursor {
             }
             let keyColumn = index + 1
             let key = try string()
-            guard seen.insert(Array(key.utf8)).inserted else {
-                throw JSONParseError("column \(keyColumn): duplicate key \"\(key)\"")
+            if result.pairs.count < Cursor.linearKeyLimit {
+                for pair in result.pairs where pair.key.hasSameUTF8(as: key) {
+                    throw JSONParseError("column \(keyColumn): duplicate key \"\(key)\"")
+                }
+            } else {
+                if hashed == nil { hashed = Set(result.pairs.map { UTF8Key($0.key) }) }
+                guard hashed!.insert(UTF8Key(key)).inserted else {
+                    throw JSONParseError("column \(keyColumn): duplicate key \"\(key)\"")
+                }
             }
             skipSpace()
             try expect(UInt8(ascii: ":"), "where ':' was expected")
@@ -131,7 +170,11 @@ private struct Cursor {
             skipSpace()
             guard index < bytes.count else { throw unexpected("inside an object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return result }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                if depth == 0 { scratch.topLevelKeys = result.pairs.count }
+                return result
+            }
             throw unexpected("where ',' or '}' was expected")
         }
     }
@@ -186,12 +229,32 @@ private struct Cursor {
             guard index < bytes.count, isDigit(bytes[index]) else { throw unexpected("in a number") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
+        if integral, let n = integer(start..<index) { return .int(n) }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        if integral, let n = Int64(text) { return .int(n) }
         guard let d = Double(text), d.isFinite else {
             throw JSONParseError("column \(start + 1): number out of range")
         }
         return .double(d)
+    }
+
+    /// The digits (after an optional '-') as an Int64, or nil if it does not fit: what
+    /// Int64(String) gives, without making the string.
+    func integer(_ range: Range<Int>) -> Int64? {
+        var i = range.lowerBound
+        let negative = bytes[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var n: Int64 = 0
+        while i < range.upperBound {
+            let digit = Int64(bytes[i] &- 0x30)
+            let (times10, o1) = n.multipliedReportingOverflow(by: 10)
+            // Accumulate negatively so Int64.min fits.
+            let (next, o2) = times10.subtractingReportingOverflow(digit)
+            if o1 || o2 { return nil }
+            n = next
+            i += 1
+        }
+        if negative { return n }
+        return n == Int64.min ? nil : -n
     }
 
     func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
@@ -200,32 +263,38 @@ private struct Cursor {
         let startColumn = index + 1
         index += 1
         let contentStart = index
-        // Fast path: no escapes.
+        // Fast path: no escapes, the string is the bytes between the quotes.
+        var high: UInt8 = 0
         while index < bytes.count {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
                 index += 1
-                guard let s = String(validating: slice, as: UTF8.self) else {
+                guard high < 0x80 || UTF8Check.isValid(slice) else {
                     throw JSONParseError("column \(startColumn): invalid UTF-8 in string")
                 }
-                return s
+                return String(decoding: slice, as: UTF8.self)
             }
             if b == UInt8(ascii: "\\") { break }
             if b < 0x20 { throw controlCharacter(b) }
+            high |= b
             index += 1
         }
         guard index < bytes.count else { throw JSONParseError("truncated record: unterminated string at column \(startColumn)") }
-        // Slow path: escapes present.
-        var out = Array(UnsafeBufferPointer(rebasing: bytes[contentStart..<index]))
+        // Slow path: escapes present; decode into the reused buffer.
+        var out = scratch.bytes
+        scratch.bytes = []
+        defer { out.removeAll(keepingCapacity: true); scratch.bytes = out }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[contentStart..<index]))
         while index < bytes.count {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
                 index += 1
-                guard let s = String(validating: out, as: UTF8.self) else {
+                let valid = out.withUnsafeBufferPointer { UTF8Check.isValid($0) }
+                guard valid else {
                     throw JSONParseError("column \(startColumn): invalid UTF-8 in string")
                 }
-                return s
+                return String(decoding: out, as: UTF8.self)
             }
             if b < 0x20 { throw controlCharacter(b) }
             if b != UInt8(ascii: "\\") { out.append(b); index += 1; continue }
@@ -244,7 +313,7 @@ private struct Cursor {
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 let scalar = try unicodeEscape()
-                out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                out.append(contentsOf: UTF8.encode(scalar)!)
             default:
                 index -= 1
                 throw unexpected("after '\\' in a string")
@@ -298,5 +367,65 @@ private struct Cursor {
             return Unicode.Scalar(combined)!
         }
         return Unicode.Scalar(high)!
+    }
+}
+
+/// Well-formed UTF-8 as Unicode defines it (table 3-7): no overlong forms, no surrogates,
+/// nothing past U+10FFFF. The same bytes Swift's own validation accepts.
+enum UTF8Check {
+    static func isValid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = b.count
+        while i < n {
+            let lead = b[i]
+            if lead < 0x80 { i += 1; continue }
+            func continuation(_ at: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool {
+                at < n && b[at] >= low && b[at] <= high
+            }
+            switch lead {
+            case 0xC2...0xDF:
+                guard continuation(i + 1) else { return false }
+                i += 2
+            case 0xE0...0xEF:
+                let low: UInt8 = lead == 0xE0 ? 0xA0 : 0x80, high: UInt8 = lead == 0xED ? 0x9F : 0xBF
+                guard continuation(i + 1, low, high), continuation(i + 2) else { return false }
+                i += 3
+            case 0xF0...0xF4:
+                let low: UInt8 = lead == 0xF0 ? 0x90 : 0x80, high: UInt8 = lead == 0xF4 ? 0x8F : 0xBF
+                guard continuation(i + 1, low, high), continuation(i + 2), continuation(i + 3) else { return false }
+                i += 4
+            default:
+                return false
+            }
+        }
+        return true
+    }
+}
+
+/// A key hashed and compared by its UTF-8 bytes, for duplicate detection in large objects.
+struct UTF8Key: Hashable {
+    let text: String
+    init(_ text: String) { self.text = text }
+
+    static func == (a: UTF8Key, b: UTF8Key) -> Bool { a.text.hasSameUTF8(as: b.text) }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(text.utf8.count)
+        for byte in text.utf8 { hasher.combine(byte) }
+    }
+}
+
+extension String {
+    /// Byte-for-byte equality, unlike ==, which treats canonically equivalent strings as equal.
+    func hasSameUTF8(as other: String) -> Bool {
+        let a = utf8, b = other.utf8
+        guard a.count == b.count else { return false }
+        let fast = a.withContiguousStorageIfAvailable { pa in
+            b.withContiguousStorageIfAvailable { pb in
+                pa.count == 0 || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0
+            }
+        }
+        if let fast = fast, let same = fast { return same }
+        return a.elementsEqual(b)
     }
 }
