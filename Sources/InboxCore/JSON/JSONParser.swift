@@ -38,6 +38,7 @@ struct JSONLineParser {
         if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
             throw JSONParseError("byte-order mark at start of line")
         }
+        scratch.keyHashes.removeAll(keepingCapacity: true)  // what a failed line left
         var cursor = Cursor(bytes: buffer, scratch: scratch)
         scratch = Scratch()  // the cursor holds the only reference while it parses
         defer { scratch = cursor.scratch }
@@ -56,6 +57,8 @@ struct Scratch {
     var topLevelKeys = 0
     /// Decoded bytes of a string with escapes.
     var bytes: [UInt8] = []
+    /// A hash of each key of the objects being read, innermost object last.
+    var keyHashes: [UInt64] = []
 }
 
 private struct Cursor {
@@ -63,9 +66,9 @@ private struct Cursor {
     var index = 0
     var scratch: Scratch
     static let maxDepth = 64
-    /// Objects up to this many keys look for a duplicate by comparing with each earlier key;
-    /// larger ones hash their keys' bytes.
-    static let linearKeyLimit = 24
+    /// Objects up to this many keys look for a duplicate by comparing a hash of each earlier
+    /// key's bytes; larger ones keep a set, so a huge object is not quadratic.
+    static let linearKeyLimit = 64
 
     init(bytes: UnsafeBufferPointer<UInt8>, scratch: Scratch) {
         self.bytes = bytes
@@ -142,6 +145,8 @@ private struct Cursor {
         // Keys are compared byte for byte: RFC 8259 keys that differ only in Unicode
         // normalization are different keys, though Swift's String == calls them equal.
         var hashed: Set<UTF8Key>? = nil
+        let base = scratch.keyHashes.count
+        defer { scratch.keyHashes.removeLast(scratch.keyHashes.count - base) }
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -153,9 +158,13 @@ private struct Cursor {
             let keyColumn = index + 1
             let key = try string()
             if result.pairs.count < Cursor.linearKeyLimit {
-                for pair in result.pairs where pair.key.hasSameUTF8(as: key) {
-                    throw JSONParseError("column \(keyColumn): duplicate key \"\(key)\"")
+                let hash = Cursor.hash(key)
+                for i in base..<scratch.keyHashes.count where scratch.keyHashes[i] == hash {
+                    if result.pairs[i - base].key.hasSameUTF8(as: key) {
+                        throw JSONParseError("column \(keyColumn): duplicate key \"\(key)\"")
+                    }
                 }
+                scratch.keyHashes.append(hash)
             } else {
                 if hashed == nil { hashed = Set(result.pairs.map { UTF8Key($0.key) }) }
                 guard hashed!.insert(UTF8Key(key)).inserted else {
@@ -177,6 +186,16 @@ private struct Cursor {
             }
             throw unexpected("where ',' or '}' was expected")
         }
+    }
+
+    /// FNV-1a of the key's UTF-8 bytes: equal bytes, equal hash.
+    static func hash(_ key: String) -> UInt64 {
+        func fnv(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325
+            for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+            return h
+        }
+        return key.utf8.withContiguousStorageIfAvailable(fnv) ?? Array(key.utf8).withUnsafeBufferPointer(fnv)
     }
 
     mutating func array(depth: Int) throws(JSONParseError) -> [JSONValue] {
