@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A strict JSON parser for one line of a repository file.
 ///
 /// Stricter than RFC 8259 where the store needs it: duplicate keys, a byte-order mark, a carriage
@@ -65,6 +61,8 @@ private struct Cursor {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     var scratch: Scratch
+    /// Whether the last string read had escapes (so its bytes are not the input's).
+    var lastStringEscaped = false
     static let maxDepth = 64
     /// Objects up to this many keys look for a duplicate by comparing a hash of each earlier
     /// key's bytes; larger ones keep a set, so a huge object is not quadratic.
@@ -158,7 +156,9 @@ private struct Cursor {
             let keyColumn = index + 1
             let key = try string()
             if result.pairs.count < Cursor.linearKeyLimit {
-                let hash = Cursor.hash(key)
+                // Unescaped, the key's bytes are the input's, between the quotes.
+                let hash = lastStringEscaped
+                    ? Cursor.hash(key) : Cursor.hash(UnsafeBufferPointer(rebasing: bytes[keyColumn..<(index - 1)]))
                 for i in base..<scratch.keyHashes.count where scratch.keyHashes[i] == hash {
                     if result.pairs[i - base].key.hasSameUTF8(as: key) {
                         throw JSONParseError("column \(keyColumn): duplicate key \"\(key)\"")
@@ -189,13 +189,14 @@ private struct Cursor {
     }
 
     /// FNV-1a of the key's UTF-8 bytes: equal bytes, equal hash.
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        return h
+    }
+
     static func hash(_ key: String) -> UInt64 {
-        func fnv(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-            var h: UInt64 = 0xCBF2_9CE4_8422_2325
-            for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-            return h
-        }
-        return key.utf8.withContiguousStorageIfAvailable(fnv) ?? Array(key.utf8).withUnsafeBufferPointer(fnv)
+        key.utf8.withContiguousStorageIfAvailable(hash) ?? Array(key.utf8).withUnsafeBufferPointer(hash)
     }
 
     mutating func array(depth: Int) throws(JSONParseError) -> [JSONValue] {
@@ -283,6 +284,7 @@ private struct Cursor {
         index += 1
         let contentStart = index
         // Fast path: no escapes, the string is the bytes between the quotes.
+        lastStringEscaped = false
         var high: UInt8 = 0
         while index < bytes.count {
             let b = bytes[index]
@@ -301,6 +303,7 @@ private struct Cursor {
         }
         guard index < bytes.count else { throw JSONParseError("truncated record: unterminated string at column \(startColumn)") }
         // Slow path: escapes present; decode into the reused buffer.
+        lastStringEscaped = true
         var out = scratch.bytes
         scratch.bytes = []
         defer { out.removeAll(keepingCapacity: true); scratch.bytes = out }
@@ -386,65 +389,5 @@ private struct Cursor {
             return Unicode.Scalar(combined)!
         }
         return Unicode.Scalar(high)!
-    }
-}
-
-/// Well-formed UTF-8 as Unicode defines it (table 3-7): no overlong forms, no surrogates,
-/// nothing past U+10FFFF. The same bytes Swift's own validation accepts.
-enum UTF8Check {
-    static func isValid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        let n = b.count
-        while i < n {
-            let lead = b[i]
-            if lead < 0x80 { i += 1; continue }
-            func continuation(_ at: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool {
-                at < n && b[at] >= low && b[at] <= high
-            }
-            switch lead {
-            case 0xC2...0xDF:
-                guard continuation(i + 1) else { return false }
-                i += 2
-            case 0xE0...0xEF:
-                let low: UInt8 = lead == 0xE0 ? 0xA0 : 0x80, high: UInt8 = lead == 0xED ? 0x9F : 0xBF
-                guard continuation(i + 1, low, high), continuation(i + 2) else { return false }
-                i += 3
-            case 0xF0...0xF4:
-                let low: UInt8 = lead == 0xF0 ? 0x90 : 0x80, high: UInt8 = lead == 0xF4 ? 0x8F : 0xBF
-                guard continuation(i + 1, low, high), continuation(i + 2), continuation(i + 3) else { return false }
-                i += 4
-            default:
-                return false
-            }
-        }
-        return true
-    }
-}
-
-/// A key hashed and compared by its UTF-8 bytes, for duplicate detection in large objects.
-struct UTF8Key: Hashable {
-    let text: String
-    init(_ text: String) { self.text = text }
-
-    static func == (a: UTF8Key, b: UTF8Key) -> Bool { a.text.hasSameUTF8(as: b.text) }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(text.utf8.count)
-        for byte in text.utf8 { hasher.combine(byte) }
-    }
-}
-
-extension String {
-    /// Byte-for-byte equality, unlike ==, which treats canonically equivalent strings as equal.
-    func hasSameUTF8(as other: String) -> Bool {
-        let a = utf8, b = other.utf8
-        guard a.count == b.count else { return false }
-        let fast = a.withContiguousStorageIfAvailable { pa in
-            b.withContiguousStorageIfAvailable { pb in
-                pa.count == 0 || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0
-            }
-        }
-        if let fast = fast, let same = fast { return same }
-        return a.elementsEqual(b)
     }
 }

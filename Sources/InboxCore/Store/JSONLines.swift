@@ -84,10 +84,11 @@ public enum JSONLines {
 
     public static func encode<R: StoredRecord>(_ records: [R]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(records.count * 200)
-        for record in records {
+        for (i, record) in records.enumerated() {
             JSONWriter.write(.object(record.json), into: &out)
             out.append(0x0A)
+            // Records of one file are alike: size the buffer once from the first.
+            if i == 0 { out.reserveCapacity(out.count * records.count * 9 / 8) }
         }
         return out
     }
