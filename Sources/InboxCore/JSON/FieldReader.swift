@@ -2,7 +2,11 @@
 /// field, a field of the wrong type, or a field the record does not know.
 public struct FieldReader {
     private let object: JSONObject
-    private var used = Set<String>()
+    /// Where the next field probably is: records read their fields in the order they write them.
+    private var next = 0
+    /// Which pairs were read: a bit each for the first 64, then a set (only for big objects).
+    private var usedMask: UInt64 = 0
+    private var usedBeyond: Set<Int> = []
 
     public init(_ value: JSONValue) throws(JSONParseError) {
         guard case .object(let object) = value else {
@@ -11,9 +15,22 @@ public struct FieldReader {
         self.object = object
     }
 
+    /// Keys match byte for byte, as the parser's duplicate check compares them.
     private mutating func field(_ key: String) -> JSONValue? {
-        used.insert(key)
-        return object[key]
+        let pairs = object.pairs
+        if next < pairs.count, pairs[next].key.hasSameUTF8(as: key) { return take(next) }
+        for i in pairs.indices where pairs[i].key.hasSameUTF8(as: key) { return take(i) }
+        return nil
+    }
+
+    private mutating func take(_ i: Int) -> JSONValue {
+        if i < 64 { usedMask |= 1 << UInt64(i) } else { usedBeyond.insert(i) }
+        next = i + 1
+        return object.pairs[i].value
+    }
+
+    private func isUsed(_ i: Int) -> Bool {
+        i < 64 ? usedMask & (1 << UInt64(i)) != 0 : usedBeyond.contains(i)
     }
 
     private func wrongType(_ key: String, _ expected: String, _ found: JSONValue) -> JSONParseError {
@@ -94,8 +111,8 @@ public struct FieldReader {
 
     /// Call last: a field nobody read is a field the record does not define.
     public func finish() throws(JSONParseError) {
-        for pair in object.pairs where !used.contains(pair.key) {
-            throw JSONParseError("unknown field \"\(pair.key)\"")
+        for i in object.pairs.indices where !isUsed(i) {
+            throw JSONParseError("unknown field \"\(object.pairs[i].key)\"")
         }
     }
 }

@@ -20,10 +20,24 @@ public enum JSONParser {
     }
 
     public static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        var lines = JSONLineParser()
+        return try lines.parse(buffer)
+    }
+}
+
+/// Parses line after line of one file, remembering how many keys the last record had so the
+/// next one's pairs are allocated once, and reusing its buffer for strings with escapes.
+struct JSONLineParser {
+    private var scratch = Scratch()
+
+    mutating func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
         if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
             throw JSONParseError("byte-order mark at start of line")
         }
-        var cursor = Cursor(bytes: buffer)
+        scratch.keyHashes.removeAll(keepingCapacity: true)  // what a failed line left
+        var cursor = Cursor(bytes: buffer, scratch: scratch)
+        scratch = Scratch()  // the cursor holds the only reference while it parses
+        defer { scratch = cursor.scratch }
         cursor.skipSpace()
         let value = try cursor.value(depth: 0)
         cursor.skipSpace()
@@ -34,12 +48,30 @@ public enum JSONParser {
     }
 }
 
+struct Scratch {
+    /// The key count of the last top-level object, for the next one's capacity.
+    var topLevelKeys = 0
+    /// Decoded bytes of a string with escapes.
+    var bytes: [UInt8] = []
+    /// A hash of each key of the objects being read, innermost object last.
+    var keyHashes: [UInt64] = []
+}
+
 private struct Cursor {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
+    var scratch: Scratch
+    /// Whether the last string read had escapes (so its bytes are not the input's).
+    var lastStringEscaped = false
     static let maxDepth = 64
+    /// Objects up to this many keys look for a duplicate by comparing a hash of each earlier
+    /// key's bytes; larger ones keep a set, so a huge object is not quadratic.
+    static let linearKeyLimit = 64
 
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>, scratch: Scratch) {
+        self.bytes = bytes
+        self.scratch = scratch
+    }
 
     var atEnd: Bool { index >= bytes.count }
     var current: UInt8 { bytes[index] }
@@ -107,9 +139,12 @@ private struct Cursor {
             index += 1
             return result
         }
+        if depth == 0, scratch.topLevelKeys > 0 { result.pairs.reserveCapacity(scratch.topLevelKeys) }
         // Keys are compared byte for byte: RFC 8259 keys that differ only in Unicode
         // normalization are different keys, though Swift's String == calls them equal.
-        var seen = Set<[UInt8]>()
+        var hashed: Set<UTF8Key>? = nil
+        let base = scratch.keyHashes.count
+        defer { scratch.keyHashes.removeLast(scratch.keyHashes.count - base) }
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -120,8 +155,21 @@ private struct Cursor {
             }
             let keyColumn = index + 1
             let key = try string()
-            guard seen.insert(Array(key.utf8)).inserted else {
-                throw JSONParseError("column \(keyColumn): duplicate key \"\(key)\"")
+            if result.pairs.count < Cursor.linearKeyLimit {
+                // Unescaped, the key's bytes are the input's, between the quotes.
+                let hash = lastStringEscaped
+                    ? Cursor.hash(key) : Cursor.hash(UnsafeBufferPointer(rebasing: bytes[keyColumn..<(index - 1)]))
+                for i in base..<scratch.keyHashes.count where scratch.keyHashes[i] == hash {
+                    if result.pairs[i - base].key.hasSameUTF8(as: key) {
+                        throw JSONParseError("column \(keyColumn): duplicate key \"\(key)\"")
+                    }
+                }
+                scratch.keyHashes.append(hash)
+            } else {
+                if hashed == nil { hashed = Set(result.pairs.map { UTF8Key($0.key) }) }
+                guard hashed!.insert(UTF8Key(key)).inserted else {
+                    throw JSONParseError("column \(keyColumn): duplicate key \"\(key)\"")
+                }
             }
             skipSpace()
             try expect(UInt8(ascii: ":"), "where ':' was expected")
@@ -131,9 +179,24 @@ private struct Cursor {
             skipSpace()
             guard index < bytes.count else { throw unexpected("inside an object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return result }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                if depth == 0 { scratch.topLevelKeys = result.pairs.count }
+                return result
+            }
             throw unexpected("where ',' or '}' was expected")
         }
+    }
+
+    /// FNV-1a of the key's UTF-8 bytes: equal bytes, equal hash.
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        return h
+    }
+
+    static func hash(_ key: String) -> UInt64 {
+        key.utf8.withContiguousStorageIfAvailable(hash) ?? Array(key.utf8).withUnsafeBufferPointer(hash)
     }
 
     mutating func array(depth: Int) throws(JSONParseError) -> [JSONValue] {
@@ -186,12 +249,32 @@ private struct Cursor {
             guard index < bytes.count, isDigit(bytes[index]) else { throw unexpected("in a number") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
+        if integral, let n = integer(start..<index) { return .int(n) }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        if integral, let n = Int64(text) { return .int(n) }
         guard let d = Double(text), d.isFinite else {
             throw JSONParseError("column \(start + 1): number out of range")
         }
         return .double(d)
+    }
+
+    /// The digits (after an optional '-') as an Int64, or nil if it does not fit: what
+    /// Int64(String) gives, without making the string.
+    func integer(_ range: Range<Int>) -> Int64? {
+        var i = range.lowerBound
+        let negative = bytes[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var n: Int64 = 0
+        while i < range.upperBound {
+            let digit = Int64(bytes[i] &- 0x30)
+            let (times10, o1) = n.multipliedReportingOverflow(by: 10)
+            // Accumulate negatively so Int64.min fits.
+            let (next, o2) = times10.subtractingReportingOverflow(digit)
+            if o1 || o2 { return nil }
+            n = next
+            i += 1
+        }
+        if negative { return n }
+        return n == Int64.min ? nil : -n
     }
 
     func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
@@ -200,32 +283,40 @@ private struct Cursor {
         let startColumn = index + 1
         index += 1
         let contentStart = index
-        // Fast path: no escapes.
+        // Fast path: no escapes, the string is the bytes between the quotes.
+        lastStringEscaped = false
+        var high: UInt8 = 0
         while index < bytes.count {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
                 index += 1
-                guard let s = String(validating: slice, as: UTF8.self) else {
+                guard high < 0x80 || UTF8Check.isValid(slice) else {
                     throw JSONParseError("column \(startColumn): invalid UTF-8 in string")
                 }
-                return s
+                return String(decoding: slice, as: UTF8.self)
             }
             if b == UInt8(ascii: "\\") { break }
             if b < 0x20 { throw controlCharacter(b) }
+            high |= b
             index += 1
         }
         guard index < bytes.count else { throw JSONParseError("truncated record: unterminated string at column \(startColumn)") }
-        // Slow path: escapes present.
-        var out = Array(UnsafeBufferPointer(rebasing: bytes[contentStart..<index]))
+        // Slow path: escapes present; decode into the reused buffer.
+        lastStringEscaped = true
+        var out = scratch.bytes
+        scratch.bytes = []
+        defer { out.removeAll(keepingCapacity: true); scratch.bytes = out }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[contentStart..<index]))
         while index < bytes.count {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
                 index += 1
-                guard let s = String(validating: out, as: UTF8.self) else {
+                let valid = out.withUnsafeBufferPointer { UTF8Check.isValid($0) }
+                guard valid else {
                     throw JSONParseError("column \(startColumn): invalid UTF-8 in string")
                 }
-                return s
+                return String(decoding: out, as: UTF8.self)
             }
             if b < 0x20 { throw controlCharacter(b) }
             if b != UInt8(ascii: "\\") { out.append(b); index += 1; continue }
@@ -244,7 +335,7 @@ private struct Cursor {
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 let scalar = try unicodeEscape()
-                out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                out.append(contentsOf: UTF8.encode(scalar)!)
             default:
                 index -= 1
                 throw unexpected("after '\\' in a string")

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A record kept one per line in a repository file.
 public protocol StoredRecord {
     init(fields: inout FieldReader) throws(JSONParseError)
@@ -24,8 +28,7 @@ public enum JSONLines {
             var start = 0
             var line = 1
             while start < buffer.count {
-                var end = start
-                while end < buffer.count, buffer[end] != 0x0A { end += 1 }
+                let end = newline(in: buffer, from: start)
                 let content = UnsafeBufferPointer(rebasing: buffer[start..<end])
                 if end == buffer.count {
                     try report(line, "no newline at end of file (truncated write?)")
@@ -40,6 +43,13 @@ public enum JSONLines {
                 line += 1
             }
         }
+    }
+
+    /// The index of the next '\n' at or after `start`, or the end of the buffer.
+    private static func newline(in buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = buffer.baseAddress, start < buffer.count,
+              let found = memchr(base + start, 0x0A, buffer.count - start) else { return buffer.count }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(base)
     }
 
     public static func decode<R: StoredRecord>(
@@ -59,10 +69,11 @@ public enum JSONLines {
             guard let onProblem else { throw InboxError.badData(path: path, line: line, reason: reason) }
             try onProblem(line, reason)
         }
+        var parser = JSONLineParser()
         try forEachLine(bytes, path: path, onProblem: onProblem) { (content, line) throws(InboxError) in
             let record: R
             do throws(JSONParseError) {
-                var fields = try FieldReader(JSONParser.parse(content))
+                var fields = try FieldReader(parser.parse(content))
                 record = try R(fields: &fields)
                 try fields.finish()
             } catch {
@@ -91,10 +102,11 @@ public enum JSONLines {
 
     public static func encode<R: StoredRecord>(_ records: [R]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(records.count * 200)
-        for record in records {
+        for (i, record) in records.enumerated() {
             JSONWriter.write(.object(record.json), into: &out)
             out.append(0x0A)
+            // Records of one file are alike: size the buffer once from the first.
+            if i == 0 { out.reserveCapacity(out.count * records.count * 9 / 8) }
         }
         return out
     }

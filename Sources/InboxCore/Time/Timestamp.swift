@@ -37,6 +37,28 @@ public struct Timestamp: Comparable, Hashable, Sendable {
     // MARK: Stored form
 
     public var iso: String {
+        guard isStorable else { return Timestamp.gmtimeISO(seconds) }
+        // Whole days and the time of day, then the civil date by arithmetic: exact for every
+        // storable time, and no tm round trip through libc on the store's hot path.
+        let days = seconds / 86_400, rest = Int(seconds % 86_400)
+        let (year, month, day) = Timestamp.civil(fromDays: days)
+        return String(unsafeUninitializedCapacity: 20) { out in
+            func put(_ value: Int, _ at: Int, _ width: Int) {
+                var v = value
+                for i in stride(from: at + width - 1, through: at, by: -1) {
+                    out[i] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+                    v /= 10
+                }
+            }
+            put(year, 0, 4); out[4] = 0x2D; put(month, 5, 2); out[7] = 0x2D; put(day, 8, 2); out[10] = 0x54
+            put(rest / 3600, 11, 2); out[13] = 0x3A; put(rest / 60 % 60, 14, 2); out[16] = 0x3A; put(rest % 60, 17, 2)
+            out[19] = 0x5A
+            return 20
+        }
+    }
+
+    /// Times the repository cannot store (before 1970, after 9999) print as they always did.
+    static func gmtimeISO(_ seconds: Int64) -> String {
         var t = time_t(seconds)
         var parts = tm()
         gmtime_r(&t, &parts)
@@ -47,15 +69,30 @@ public struct Timestamp: Comparable, Hashable, Sendable {
 
     /// Parses exactly the stored form, from 1970 to 9999; nil for anything else.
     public init?(iso text: String) {
-        let b = Array(text.utf8)
-        guard b.count == 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A,
-              let year = Timestamp.digits(b, 0, 4), let month = Timestamp.digits(b, 5, 2),
-              let day = Timestamp.digits(b, 8, 2), let hour = Timestamp.digits(b, 11, 2),
-              let minute = Timestamp.digits(b, 14, 2), let second = Timestamp.digits(b, 17, 2),
-              let value = Timestamp.utc(year: year, month: month, day: day, hour: hour, minute: minute, second: second),
+        let parsed = text.utf8.withContiguousStorageIfAvailable { Timestamp.parseISO($0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { Timestamp.parseISO($0) }
+        guard let parsed else { return nil }
+        self = parsed
+    }
+
+    static func parseISO(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+        guard b.count == 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A
+        else { return nil }
+        func digits(_ start: Int, _ count: Int) -> Int? {
+            var v = 0
+            for i in start..<(start + count) {
+                let d = b[i] &- 0x30
+                guard d <= 9 else { return nil }
+                v = v * 10 + Int(d)
+            }
+            return v
+        }
+        guard let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2), let hour = digits(11, 2),
+              let minute = digits(14, 2), let second = digits(17, 2),
+              let value = utc(year: year, month: month, day: day, hour: hour, minute: minute, second: second),
               value.isStorable
         else { return nil }
-        self = value
+        return value
     }
 
     static func digits(_ b: [UInt8], _ start: Int, _ count: Int) -> Int? {
@@ -71,14 +108,32 @@ public struct Timestamp: Comparable, Hashable, Sendable {
     public static func utc(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Timestamp? {
         guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
               (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else { return nil }
-        var parts = tm()
-        parts.tm_year = Int32(year - 1900)
-        parts.tm_mon = Int32(month - 1)
-        parts.tm_mday = Int32(day)
-        parts.tm_hour = Int32(hour)
-        parts.tm_min = Int32(minute)
-        parts.tm_sec = Int32(second)
-        return Timestamp(seconds: Int64(timegm(&parts)))
+        let days = daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day))
+        return Timestamp(seconds: days * 86_400 + Int64(hour * 3600 + minute * 60 + second))
+    }
+
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar (what timegm computes, for
+    /// valid dates), by Howard Hinnant's days_from_civil.
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The inverse: year, month (1-12) and day (1-31) of a day counted from 1970-01-01.
+    static func civil(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(day))
     }
 
     public static func daysIn(month: Int, year: Int) -> Int {
