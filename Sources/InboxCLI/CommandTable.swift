@@ -28,6 +28,7 @@ public struct CommandTable: Sendable {
             ("__manpage", "Print the inbox(1) man page generated from this table"),
             ("__completion", "Print a shell completion script generated from this table"),
             ("__complete", "Print completion candidates from the repository"),
+            ("merge-file", "Merge three versions of a record file (git's merge driver)"),
         ],
         commands: [
             InitCommand.self,
@@ -47,6 +48,7 @@ public struct CommandTable: Sendable {
             ConfigGetCommand.self, ConfigSetCommand.self, ConfigUnsetCommand.self, ConfigListCommand.self,
             HookStatusCommand.self, HookTrustCommand.self, HookUntrustCommand.self,
             FsckCommand.self, DemoCommand.self, DateCommand.self, HelpCommand.self, ManPageCommand.self, CompletionCommand.self, CompleteCommand.self,
+            MergeFileCommand.self,
         ]
     )
 
