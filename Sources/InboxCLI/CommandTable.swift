@@ -22,6 +22,7 @@ public struct CommandTable: Sendable {
             ("config", "Repository settings"),
             ("hook", "The delivery hook: whether this machine trusts it"),
             ("fsck", "Check every line and reference of the repository"),
+            ("sync", "Share the inbox with a team through git"),
             ("date", "Show what a time expression means"),
             ("demo", "Create a sample repository and show it"),
             ("help", "Show help for a command"),
@@ -47,7 +48,7 @@ public struct CommandTable: Sendable {
             UserAddCommand.self, UserEditCommand.self, UserListCommand.self,
             ConfigGetCommand.self, ConfigSetCommand.self, ConfigUnsetCommand.self, ConfigListCommand.self,
             HookStatusCommand.self, HookTrustCommand.self, HookUntrustCommand.self,
-            FsckCommand.self, DemoCommand.self, DateCommand.self, HelpCommand.self, ManPageCommand.self, CompletionCommand.self, CompleteCommand.self,
+            FsckCommand.self, SyncCommand.self, DemoCommand.self, DateCommand.self, HelpCommand.self, ManPageCommand.self, CompletionCommand.self, CompleteCommand.self,
             MergeFileCommand.self,
         ]
     )
