@@ -17,14 +17,21 @@ public enum DerivedFreshness {
     static func refreshIfStale(_ repository: Repository) throws(InboxError) {
         guard let head = GitHead.commit(ofWorkTree: repository.root) else { return }
         if try stamp(repository.store) == head { return }
-        let lock = try RepositoryLock.acquire(repository.store, mode: .exclusive, timeout: repository.lockTimeout)
-        defer { withExtendedLifetime(lock) {} }
-        try Journal.recover(in: repository.store)
-        // Another command may have rebuilt while we waited for the lock.
-        guard try stamp(repository.store) != head else { return }
-        let tx = Transaction(repository: repository)
-        _ = try rebuild(tx, head: head)
-        _ = try Journal.commit(tx.stagedFiles(), in: repository.store)
+        do throws(InboxError) {
+            let lock = try RepositoryLock.acquire(repository.store, mode: .exclusive, timeout: repository.lockTimeout)
+            defer { withExtendedLifetime(lock) {} }
+            try Journal.recover(in: repository.store)
+            // Another command may have rebuilt while we waited for the lock.
+            guard try stamp(repository.store) != head else { return }
+            let tx = Transaction(repository: repository)
+            _ = try rebuild(tx, head: head)
+            _ = try Journal.commit(tx.stagedFiles(), in: repository.store)
+        } catch {
+            // A clone this user cannot write (read-only media, another user's files) is still
+            // readable, as before: its derived data stays as it is, and fsck says so.
+            if case .io = error { return }
+            throw error
+        }
     }
 
     /// Rebuilds what is derivable and records `head` as what it was built for, unless the
