@@ -77,6 +77,43 @@ final class SharedCloneTests: XCTestCase {
         XCTAssertEqual(team.deliveries(), ["ms2"])
     }
 
+    /// Someone pushes between our fetch and our push: git rejects ours, and sync fetches, merges
+    /// and pushes again. A `git` wrapper first on the PATH makes clone c sync just before b's
+    /// first push.
+    func testARejectedPushIsFetchedMergedAndRetried() throws {
+        let git = try requiredTool("git")
+        let team = try makeTeam()
+        team.join("b", now: start)
+        team.join("c", now: start)
+        team.inbox("b", ["contact", "tag", "ct1", "--add", "vip"], now: "2026-11-30T09:10:00Z")
+        team.inbox("c", ["contact", "edit", "ct1", "--company", "Acme"], now: "2026-11-30T09:11:00Z")
+        let bin = team.dir.file("bin")
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        let wrapper = """
+            #!/bin/sh
+            if [ "$3" = push ] && [ ! -e "$RACE_DONE" ]; then
+              touch "$RACE_DONE"
+              inbox --repo "$RACE_CLONE" sync >/dev/null 2>&1 || echo "race sync failed" >&2
+            fi
+            exec \(git) "$@"
+            """
+        FileManager.default.createFile(atPath: bin + "/git", contents: Data(wrapper.utf8), attributes: [.posixPermissions: 0o755])
+        var env = team.environment("b", now: "2026-11-30T09:12:00Z")
+        env["PATH"] = bin + ":" + URL(fileURLWithPath: Inbox.binary).deletingLastPathComponent().path + ":" + (env["PATH"] ?? "")
+        env["RACE_DONE"] = team.dir.file("race-done")
+        env["RACE_CLONE"] = team.path("c")
+        let result = Inbox.run(["sync"], in: team.path("b"), environment: env)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: team.dir.file("race-done")), "the wrapper never ran")
+        XCTAssertTrue(result.stderr.contains("1 push was rejected and retried"), result.stderr)
+        team.sync("c", now: "2026-11-30T09:13:00Z")
+        team.sync("a", now: "2026-11-30T09:13:00Z")
+        assertConverged(team, ["a", "b", "c"], now: "2026-11-30T09:14:00Z")
+        let contact = try XCTUnwrap(team.inbox("a", ["contact", "show", "ct1", "--json"], now: "2026-11-30T09:14:00Z").jsonLines().first)
+        XCTAssertEqual(contact["tags"] as? [String], ["vip"])
+        XCTAssertEqual(contact["company"] as? String, "Acme")
+    }
+
     private func recordFiles(_ root: String) -> [String: Data] {
         var files: [String: Data] = [:]
         let store = root + "/.inbox"
