@@ -8,7 +8,7 @@ import Glibc
 ///
 /// `index/git-head` records the commit the derived data was last rebuilt for. Each command
 /// compares it with the commit `.git/HEAD` names (three small reads, no git process); when they
-/// differ it rebuilds under the write lock the way `fsck --repair` does, then records the new
+/// differ it rebuilds under the write lock what `fsck --repair` rebuilds, then records the new
 /// commit. A repository that is not a git work tree is never touched.
 public enum DerivedFreshness {
     static let stampFile = "index/git-head"
@@ -27,20 +27,38 @@ public enum DerivedFreshness {
             _ = try rebuild(tx, head: head)
             _ = try Journal.commit(tx.stagedFiles(), in: repository.store)
         } catch {
-            // A clone this user cannot write (read-only media, another user's files) is still
-            // readable, as before: its derived data stays as it is, and fsck says so.
-            if case .io = error { return }
-            throw error
+            // A clone this user cannot write (read-only media, another user's files), or whose
+            // records have a bad line, is still read as before: its derived data stays as it
+            // is until the next command tries again, and fsck says what is wrong.
+            switch error {
+            case .io, .badData: return
+            default: throw error
+            }
         }
     }
 
-    /// Rebuilds what is derivable and records `head` as what it was built for, unless the
-    /// records themselves have problems (then nothing is recorded, so the next command tries
-    /// again, and `fsck` names the problem). Returns what was rebuilt.
+    /// Rebuilds the derived data from the records (no fsck before or after: a pull can bring
+    /// 100,000 messages, and checking them twice would make every first command after it
+    /// slow) and records `head` as what it was built for. Returns what was rebuilt.
     static func rebuild(_ tx: Transaction, head: String) throws(InboxError) -> [String] {
-        let report = try Fsck.repair(tx)
-        guard report.problems.isEmpty else { return report.repaired }
+        let rebuilt = try rebuildAll(tx)
         tx.stage(stampFile, Array((head + "\n").utf8))
+        return rebuilt
+    }
+
+    /// `Fsck.rebuildDerived`, with the task and log counters `fsck` would have found.
+    static func rebuildAll(_ tx: Transaction) throws(InboxError) -> [String] {
+        var report = Fsck.Report()
+        for task in try Tasks.table.all(in: tx) {
+            report.highestInUse[Tasks.table.prefix] = max(report.highestInUse[Tasks.table.prefix] ?? 0, Tasks.table.number(of: task.id) ?? 0)
+        }
+        for name in try tx.list(CommunicationLog.directory) where name.hasSuffix(".jsonl") {
+            for entry in try tx.records(CommunicationLog.directory + "/" + name, as: LogEntry.self) {
+                let n = IDPrefix.number(of: entry.id, prefix: CommunicationLog.prefix) ?? 0
+                report.highestInUse[CommunicationLog.prefix] = max(report.highestInUse[CommunicationLog.prefix] ?? 0, n)
+            }
+        }
+        try Fsck.rebuildDerived(tx, &report)
         return report.repaired
     }
 

@@ -130,13 +130,12 @@ public enum Sync {
     /// Rebuilds derived data for the commit now checked out; commits shared files the rebuild
     /// changed (conversation summaries after a merge), then records the commit it was built for.
     static func rebuild(_ git: Git, _ store: Locked) throws(InboxError) -> [String] {
-        let report = try store.change { (tx) throws(InboxError) -> Fsck.Report in try Fsck.repair(tx) }
+        let rebuilt = try store.change { (tx) throws(InboxError) -> [String] in try DerivedFreshness.rebuildAll(tx) }
         _ = try commitLocal(git, message: "inbox sync: rebuilt derived fields after merging")
-        // Recorded only when the records are sound, so the next command tries again otherwise.
-        if report.problems.isEmpty, let head = GitHead.commit(ofWorkTree: store.repository.root) {
+        if let head = GitHead.commit(ofWorkTree: store.repository.root) {
             try store.change { (tx) in tx.stage(DerivedFreshness.stampFile, Array((head + "\n").utf8)) }
         }
-        return report.repaired
+        return rebuilt
     }
 }
 

@@ -36,6 +36,16 @@ public enum Fsck {
         guard report.problems.contains(where: \.derivable), !report.problems.contains(where: { !$0.derivable }) else {
             return report
         }
+        try rebuildDerived(tx, &report)
+        report.problems = try check(tx).problems
+        return report
+    }
+
+    /// Rebuilds every derived file, the id counters (past `report.highestInUse` too) and the
+    /// conversation summaries from the records, without checking them first: `repair` checks
+    /// around it; a shared clone calls it alone after a merge, whose records the merge driver
+    /// has already parsed (issue 14).
+    static func rebuildDerived(_ tx: Transaction, _ report: inout Report) throws(InboxError) {
         let contacts = try Contacts.table.all(in: tx)
         let derived = AddressIndex.derived(from: contacts)
         let present = Set(try tx.list(AddressIndex.directory).map { AddressIndex.directory + "/" + $0 })
@@ -63,8 +73,6 @@ public enum Fsck {
         }
         try repairConversations(tx, &report)
         try repairCounters(tx, &report)
-        report.problems = try check(tx).problems
-        return report
     }
 }
 
