@@ -47,7 +47,7 @@ public enum DerivedFreshness {
     }
 
     /// `Fsck.rebuildDerived`, with the task and log counters `fsck` would have found.
-    static func rebuildAll(_ tx: Transaction) throws(InboxError) -> [String] {
+    static func rebuildAll(_ tx: Transaction, conversations: Bool = true) throws(InboxError) -> [String] {
         var report = Fsck.Report()
         for task in try Tasks.table.all(in: tx) {
             report.highestInUse[Tasks.table.prefix] = max(report.highestInUse[Tasks.table.prefix] ?? 0, Tasks.table.number(of: task.id) ?? 0)
@@ -58,7 +58,7 @@ public enum DerivedFreshness {
                 report.highestInUse[CommunicationLog.prefix] = max(report.highestInUse[CommunicationLog.prefix] ?? 0, n)
             }
         }
-        try Fsck.rebuildDerived(tx, &report)
+        try Fsck.rebuildDerived(tx, &report, conversations: conversations)
         return report.repaired
     }
 

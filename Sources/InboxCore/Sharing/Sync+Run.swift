@@ -38,7 +38,13 @@ extension Sync {
             }
             try locked(repository) { (store) throws(InboxError) in
                 _ = try registerDriver(git, binary: binary)
+                // Derived data matches the last commit when it was stamped for it: local writes
+                // keep it current, so only what the merge brings needs rebuilding.
+                let before = GitHead.commit(ofWorkTree: repository.root)
+                let stamp = try DerivedFreshness.stamp(repository.store)
+                let current = before != nil && stamp == before
                 if let summary = try commitLocal(git, message: "inbox sync from \(host)") { outcome.committed = summary }
+                let since = current ? GitHead.commit(ofWorkTree: repository.root) : nil
                 if try git.run(["rev-parse", "-q", "--verify", tracking]).succeeded {
                     let incoming = Int(try git.check(["rev-list", "--count", "HEAD.." + tracking], "counting incoming commits").trimmingWhitespace()) ?? 0
                     if incoming > 0 {
@@ -46,7 +52,7 @@ extension Sync {
                         outcome.merged += incoming
                     }
                 }
-                outcome.rebuilt += try rebuild(git, store)
+                outcome.rebuilt += try rebuild(git, store, since: since)
             }
             let ahead = try git.run(["rev-list", "--count", tracking + "..HEAD"])
             if ahead.succeeded && ahead.output.trimmingWhitespace() == "0" { return outcome }

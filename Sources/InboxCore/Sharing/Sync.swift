@@ -129,9 +129,26 @@ public enum Sync {
 
     /// Rebuilds derived data for the commit now checked out; commits shared files the rebuild
     /// changed (conversation summaries after a merge), then records the commit it was built for.
-    static func rebuild(_ git: Git, _ store: Locked) throws(InboxError) -> [String] {
-        let rebuilt = try store.change { (tx) throws(InboxError) -> [String] in try DerivedFreshness.rebuildAll(tx) }
-        _ = try commitLocal(git, message: "inbox sync: rebuilt derived fields after merging")
+    ///
+    /// `since` is the commit the derived data is known to match (it was stamped for it, and
+    /// local writes keep it current): only what the files changed since then need is rebuilt:
+    /// nothing when nothing came in, the address index and counters when no conversation or
+    /// message file changed, everything otherwise (and always when `since` is nil).
+    static func rebuild(_ git: Git, _ store: Locked, since: String? = nil) throws(InboxError) -> [String] {
+        let head = GitHead.commit(ofWorkTree: store.repository.root)
+        var scope: (any: Bool, conversations: Bool) = (true, true)
+        if let since, let head {
+            let changed = since == head ? [] : try git.lines(["diff", "--name-only", since, head, "--", Repository.storeName])
+            let conversations = changed.contains { $0.hasPrefix(".inbox/conversations/") || $0.hasPrefix(".inbox/messages/") }
+            scope = (!changed.isEmpty, conversations)
+        }
+        var rebuilt: [String] = []
+        if scope.any {
+            rebuilt = try store.change { (tx) throws(InboxError) -> [String] in
+                try DerivedFreshness.rebuildAll(tx, conversations: scope.conversations)
+            }
+            _ = try commitLocal(git, message: "inbox sync: rebuilt derived fields after merging")
+        }
         if let head = GitHead.commit(ofWorkTree: store.repository.root) {
             try store.change { (tx) in tx.stage(DerivedFreshness.stampFile, Array((head + "\n").utf8)) }
         }

@@ -44,8 +44,9 @@ public enum Fsck {
     /// Rebuilds every derived file, the id counters (past `report.highestInUse` too) and the
     /// conversation summaries from the records, without checking them first: `repair` checks
     /// around it; a shared clone calls it alone after a merge, whose records the merge driver
-    /// has already parsed (issue 14).
-    static func rebuildDerived(_ tx: Transaction, _ report: inout Report) throws(InboxError) {
+    /// has already parsed (issue 14), leaving out the conversation indexes and summaries when no
+    /// conversation or message changed (they cost a read of every message).
+    static func rebuildDerived(_ tx: Transaction, _ report: inout Report, conversations: Bool = true) throws(InboxError) {
         let contacts = try Contacts.table.all(in: tx)
         let derived = AddressIndex.derived(from: contacts)
         let present = Set(try tx.list(AddressIndex.directory).map { AddressIndex.directory + "/" + $0 })
@@ -71,7 +72,7 @@ public enum Fsck {
             try Sequences.raise(ContactNotes.prefix, to: maxNote, in: tx)
             report.repaired.append("raised the note id counter to \(maxNote)")
         }
-        try repairConversations(tx, &report)
+        if conversations { try repairConversations(tx, &report) }
         try repairCounters(tx, &report)
     }
 }
