@@ -24,12 +24,14 @@ public struct CommandTable: Sendable {
             ("hook", "The delivery hook: whether this machine trusts it"),
             ("fsck", "Check every line and reference of the repository"),
             ("upgrade", "Move an older repository to the current format"),
+            ("sync", "Share the inbox with a team through git"),
             ("date", "Show what a time expression means"),
             ("demo", "Create a sample repository and show it"),
             ("help", "Show help for a command"),
             ("__manpage", "Print the inbox(1) man page generated from this table"),
             ("__completion", "Print a shell completion script generated from this table"),
             ("__complete", "Print completion candidates from the repository"),
+            ("merge-file", "Merge three versions of a record file (git's merge driver)"),
         ],
         commands: [
             InitCommand.self,
@@ -48,7 +50,8 @@ public struct CommandTable: Sendable {
             UserAddCommand.self, UserEditCommand.self, UserListCommand.self, UserRemoveCommand.self,
             ConfigGetCommand.self, ConfigSetCommand.self, ConfigUnsetCommand.self, ConfigListCommand.self,
             HookStatusCommand.self, HookTrustCommand.self, HookUntrustCommand.self,
-            FsckCommand.self, UpgradeCommand.self, DemoCommand.self, DateCommand.self, HelpCommand.self, ManPageCommand.self, CompletionCommand.self, CompleteCommand.self,
+            FsckCommand.self, UpgradeCommand.self, SyncCommand.self, DemoCommand.self, DateCommand.self, HelpCommand.self, ManPageCommand.self,
+            CompletionCommand.self, CompleteCommand.self, MergeFileCommand.self,
         ]
     )
 

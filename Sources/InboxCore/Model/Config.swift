@@ -36,6 +36,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case phoneRegion = "phone.region"
     case deliveryMaxAttempts = "delivery.max_attempts"
     case deliveryTimeout = "delivery.timeout"
+    case deliveryHost = "delivery.host"
     case repositoryFormat = "repository.format"
 
     public var summary: String {
@@ -52,13 +53,14 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .phoneRegion: return "ISO region (US, GB, FR, ...) whose rules turn numbers written without + into E.164 and refuse invalid ones"
         case .deliveryMaxAttempts: return "delivery attempts before a scheduled message stays failed"
         case .deliveryTimeout: return "seconds the delivery hook may run before it is killed and its message is in-doubt"
+        case .deliveryHost: return "the one machine (host name, or INBOX_HOST) that delivers scheduled messages in a shared inbox; unset: any"
         case .repositoryFormat: return "format version of this repository (read-only)"
         }
     }
 
     public var defaultValue: JSONValue {
         switch self {
-        case .userName, .signature, .autoResponse, .phoneCountryCode, .phoneRegion: return .null
+        case .userName, .signature, .autoResponse, .phoneCountryCode, .phoneRegion, .deliveryHost: return .null
         case .smsFrom: return .array([])
         case .availability: return .string("on")
         case .goalNew: return .string("2h")
@@ -121,6 +123,13 @@ public enum ConfigKey: String, CaseIterable, Sendable {
                 throw InboxError.usage("delivery.max_attempts must be a whole number from 1 to 100, not '\(text)'")
             }
             return .int(n)
+        case .deliveryHost:
+            let name = text.trimmingWhitespace()
+            guard (1...253).contains(name.utf8.count),
+                  name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-._".unicodeScalars.contains($0)) }) else {
+                throw InboxError.usage("delivery.host must be a host name (letters, digits, '-', '.', '_'), not '\(text)'")
+            }
+            return .string(name)
         case .deliveryTimeout:
             guard let n = Int64(text), (1...3600).contains(n) else {
                 throw InboxError.usage("delivery.timeout must be a whole number of seconds from 1 to 3600, not '\(text)'")

@@ -39,6 +39,17 @@ public enum Fsck {
         guard report.problems.contains(where: \.derivable), !report.problems.contains(where: { !$0.derivable }) else {
             return report
         }
+        try rebuildDerived(tx, &report)
+        report.problems = try check(tx).problems
+        return report
+    }
+
+    /// Rebuilds every derived file, the id counters (past `report.highestInUse` too) and the
+    /// conversation summaries from the records, without checking them first: `repair` checks
+    /// around it; a shared clone calls it alone after a merge, whose records the merge driver
+    /// has already parsed (issue 14), leaving out the conversation indexes and summaries when no
+    /// conversation or message changed (they cost a read of every message).
+    static func rebuildDerived(_ tx: Transaction, _ report: inout Report, conversations: Bool = true) throws(InboxError) {
         let contacts = try Contacts.table.all(in: tx)
         let derived = AddressIndex.derived(from: contacts)
         let present = Set(try tx.list(AddressIndex.directory).map { AddressIndex.directory + "/" + $0 })
@@ -65,10 +76,13 @@ public enum Fsck {
             try Sequences.raise(ContactNotes.prefix, to: maxNote, in: tx)
             report.repaired.append("raised the note id counter to \(maxNote)")
         }
-        try repairConversations(tx, &report)
+        if conversations {
+            try repairConversations(tx, &report)
+        } else {
+            // Rows carry contact names, which a merge of contacts alone may have changed.
+            for file in try ActivityIndex.rebuild(in: tx) { report.repaired.append("rebuilt \(tx.displayPath(file))") }
+        }
         try repairCounters(tx, &report)
-        report.problems = try check(tx).problems
-        return report
     }
 }
 

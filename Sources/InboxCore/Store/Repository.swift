@@ -155,6 +155,7 @@ public final class Repository {
     /// left by a writer that died mid-commit is read as if it had been applied (readers never write).
     public func read<T>(_ body: (Session) throws(InboxError) -> T) throws(InboxError) -> T {
         if let batchTransaction { return try body(batchTransaction) }
+        try DerivedFreshness.refreshIfStale(self)  // a git pull may have changed records (issue 14)
         let lock = try RepositoryLock.acquire(store, mode: .shared, timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
         let overlay = try Journal.pending(in: store)
@@ -167,6 +168,7 @@ public final class Repository {
     @discardableResult
     public func write<T>(_ body: (Transaction) throws(InboxError) -> T) throws(InboxError) -> T {
         if let batchTransaction { return try body(batchTransaction) }
+        try DerivedFreshness.refreshIfStale(self)  // a git pull may have changed records (issue 14)
         let lock = try RepositoryLock.acquire(store, mode: .exclusive, timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
         try Journal.recover(in: store)

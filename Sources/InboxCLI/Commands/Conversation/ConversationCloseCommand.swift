@@ -28,6 +28,9 @@ struct ConversationCloseCommand: InboxCommand {
         let repository = try context.repository()
         let hook = try DeliveryHook.readiness(repository)
         if case .untrusted(let why) = hook, message != nil, !repository.isBatching { throw InboxError.refused(why) }
+        if hook.isInstalled, message != nil, !repository.isBatching {
+            try DeliveryHost.check(repository, doing: "closing with a message through the delivery hook")
+        }
         let (closed, skipped, timeout) = try context.write { (tx, actor) throws(InboxError) in
             var closed: [Conversations.Closing] = []
             var skipped: [String] = []

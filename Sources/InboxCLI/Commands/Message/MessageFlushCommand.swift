@@ -35,6 +35,7 @@ struct MessageFlushCommand: InboxCommand {
             }
             return out
         }
+        try DeliveryHost.check(try context.repository(), doing: "message flush")
         switch try Flush.run(try context.repository(), now: context.now, limit: limit) {
         case .busy(let stuck):
             // Another flush running is the normal case under cron (exit 0); a stuck one is a problem.

@@ -87,6 +87,9 @@ enum MessageSending {
         if case .untrusted(let why) = hook, !request.note, request.scheduledAt == nil, !request.queueForFlush {
             throw InboxError.refused(why)
         }
+        if hook.isInstalled, !request.note, request.scheduledAt == nil, !request.queueForFlush {
+            try DeliveryHost.check(repository, doing: "sending through the delivery hook")
+        }
         let (prepared, conversation, timeout) = try context.write { (tx, actor) throws(InboxError) in
             let (message, conversation) = try Outbox.prepare(request, actor: actor, now: context.now, hookInstalled: hook.isInstalled, in: tx)
             return (message, conversation, try DeliveryHook.timeout(tx))
@@ -121,6 +124,7 @@ enum MessageSending {
         let hook = try DeliveryHook.readiness(repository)
         if hook.isInstalled && repository.isBatching { throw InboxError.refused("send --retry runs the delivery hook at once, so it cannot run inside a batch") }
         if case .untrusted(let why) = hook { throw InboxError.refused(why) }
+        if hook.isInstalled { try DeliveryHost.check(repository, doing: "send --retry through the delivery hook") }
         let (started, timeout) = try context.write { (tx, _) throws(InboxError) in
             (try Outbox.retry(id, now: context.now, hookInstalled: hook.isInstalled, in: tx), try DeliveryHook.timeout(tx))
         }
