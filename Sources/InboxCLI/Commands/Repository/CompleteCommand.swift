@@ -121,6 +121,7 @@ struct CompleteCommand: InboxCommand {
         case .deliveryMaxAttempts: out = [("5", "default")]
         case .deliveryTimeout: out = [("30", "seconds, default")]
         case .phoneCountryCode: out = [("1", "North America"), ("44", "United Kingdom")]
+        case .deliveryHost: out = [(DeliveryHost.current(), "this machine")]
         case .signature, .autoResponse, .repositoryFormat: out = []
         }
         if key != .smsFrom, let current = config.string(key), config.isSet(key) {
