@@ -29,18 +29,31 @@ extension Checker {
                 problem(file, line, "note \(note.id) refers to conversation \(id), which does not exist")
             }
         }
-        var messages: [String: Message] = [:]
-        var threads: [String: [Message]] = [:]
+        // One thread file at a time: what is kept across files is small (each message's
+        // conversation, the queue entries, the response records), so fsck's memory follows a
+        // thread, not the million messages of the repository.
+        var home: [String: String] = [:]
+        var queue: [QueueEntry] = []
+        var responses: [String: [ResponseRecord]] = [:]
+        var summaries: [(id: String, problem: String)] = []
+        var threaded = Set<String>()
+        func summarize(_ c: Conversation, _ thread: [Message]) {
+            for difference in ConversationSummary.differences(c, ConversationSummary.derive(c, from: thread)) {
+                summaries.append((c.id, difference))
+            }
+        }
         for file in try threadFiles() {
+            var threads: [String: [Message]] = [:]
             for (m, line) in try load(file, as: Message.self) {
                 noteInUse(Messages.prefix, Messages.number(of: m.id) ?? 0)
-                if messages[m.id] != nil { problem(file, line, "duplicate message id \(m.id)"); continue }
-                messages[m.id] = m
+                if home[m.id] != nil { problem(file, line, "duplicate message id \(m.id)"); continue }
+                home[m.id] = m.conversation
                 guard let c = conversations[m.conversation] else {
                     problem(file, line, "message \(m.id) refers to conversation \(m.conversation), which does not exist")
                     continue
                 }
                 threads[c.id, default: []].append(m)
+                if let entry = DeliveryQueue.entry(for: m) { queue.append(entry) }
                 if Messages.file(forConversation: c.id) != file { problem(file, line, "message \(m.id) belongs in \(Messages.file(forConversation: c.id))") }
                 if m.contact != c.contact || m.channel != c.channel {
                     problem(file, line, "message \(m.id) says contact \(m.contact) on \(m.channel.rawValue); its conversation \(c.id) is \(c.contact) on \(c.channel.rawValue)")
@@ -54,23 +67,27 @@ extension Checker {
                     if SHA256.hex(bytes) != a.sha256 { problem(a.path, nil, "content does not match its SHA-256 name (used by \(m.id))") }
                 }
             }
+            for (id, thread) in threads {
+                threaded.insert(id)
+                summarize(conversations[id]!, thread)
+                if let r = ResponseRecord(conversation: id, thread: thread) { responses[ResponseIndex.file(for: id), default: []].append(r) }
+            }
         }
-        try checkMessageIndex(messages)
-        let queue = try load(DeliveryQueue.file, as: QueueEntry.self)
-        if queue.map(\.record) != DeliveryQueue.derived(from: Array(messages.values)) {
+        for (id, c) in conversations where !threaded.contains(id) { summarize(c, []) }
+        try checkMessageIndex(home)
+        let queued = try load(DeliveryQueue.file, as: QueueEntry.self)
+        if queued.map(\.record) != queue.sorted(by: QueueEntry.order) {
             problem(DeliveryQueue.file, nil, "the delivery queue does not match the messages waiting to be sent (inbox fsck --repair rebuilds it)", derivable: true)
         }
         try checkContactConversationIndex(conversations)
         try checkActivityIndex(conversations, names: contactNames)
-        for file in try DerivedFiles.differences(ResponseIndex.directory, from: ResponseIndex.derived(from: threads), in: session) {
+        let wantedResponses = responses.mapValues { JSONLines.encode(ResponseIndex.ordered($0)) }
+        for file in try DerivedFiles.differences(ResponseIndex.directory, from: wantedResponses, in: session) {
             problem(file, nil, "the response times the report reads do not match the threads (inbox fsck --repair rebuilds them)", derivable: true)
         }
-        for (id, c) in conversations.sorted(by: { $0.key < $1.key }) {
-            let derived = ConversationSummary.derive(c, from: threads[id] ?? [])
-            for difference in ConversationSummary.differences(c, derived) {
-                problem(Conversations.table.shardFile(for: Conversations.table.number(of: id) ?? 0), nil,
-                        "conversation \(id): \(difference) (inbox fsck --repair rebuilds summaries)", derivable: true)
-            }
+        for (id, difference) in summaries.sorted(by: { $0.id < $1.id }) {
+            problem(Conversations.table.shardFile(for: Conversations.table.number(of: id) ?? 0), nil,
+                    "conversation \(id): \(difference) (inbox fsck --repair rebuilds summaries)", derivable: true)
         }
     }
 
@@ -96,19 +113,20 @@ extension Checker {
         return files.sorted { ($0.count, $0) < ($1.count, $1) }
     }
 
-    mutating func checkMessageIndex(_ messages: [String: Message]) throws(InboxError) {
+    /// `home`: each message's conversation.
+    mutating func checkMessageIndex(_ home: [String: String]) throws(InboxError) {
         var indexed = Set<String>()
         for file in try shardFiles(Messages.indexDirectory) {
             for (entry, line) in try load(file, as: MessageLocation.self) {
                 indexed.insert(entry.message)
-                if messages[entry.message]?.conversation != entry.conversation {
+                if home[entry.message] != entry.conversation {
                     problem(file, line, "stale index entry: \(entry.message) is not in \(entry.conversation) (inbox fsck --repair rebuilds the index)", derivable: true)
                 } else if Messages.indexFile(forMessage: Messages.number(of: entry.message) ?? 0) != file {
                     problem(file, line, "index entry for \(entry.message) is in the wrong file", derivable: true)
                 }
             }
         }
-        for id in messages.keys.sorted() where !indexed.contains(id) {
+        for id in home.keys.sorted() where !indexed.contains(id) {
             problem(Messages.indexFile(forMessage: Messages.number(of: id) ?? 0), nil, "index lacks message \(id) (inbox fsck --repair rebuilds the index)", derivable: true)
         }
     }
