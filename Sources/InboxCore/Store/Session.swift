@@ -7,6 +7,8 @@ import Glibc
 public class Session {
     public let repository: Repository
     fileprivate var parsed: [String: Any] = [:]
+    /// Shards a transaction changes record by record, edited in place (see `Transaction.shard`).
+    fileprivate var shards: [String: AnyObject] = [:]
 
     init(repository: Repository) { self.repository = repository }
 
@@ -45,6 +47,7 @@ public class Session {
 
     /// The records of one file, parsed strictly; an absent file has none.
     public func records<R: StoredRecord>(_ relative: String, as type: R.Type = R.self) throws(InboxError) -> [R] {
+        if let shard = shards[relative] as? Shard<R> { return shard.records }
         if let cached = parsed[relative] as? [R] { return cached }
         let records: [R]
         if let data = try bytes(relative) {
@@ -57,13 +60,15 @@ public class Session {
     }
 
     /// Whether a file's records were parsed already (then filtering them is cheapest).
-    func isParsed(_ relative: String) -> Bool { parsed[relative] != nil }
+    func isParsed(_ relative: String) -> Bool { parsed[relative] != nil || shards[relative] != nil }
 
     func remember<R: StoredRecord>(_ records: [R], for relative: String) {
+        shards[relative] = nil
         parsed[relative] = records
     }
 
     func forget(_ relative: String) {
+        shards[relative] = nil
         parsed[relative] = nil
     }
 
@@ -154,6 +159,20 @@ public final class Transaction: Session {
 
     public var hasChanges: Bool { !staged.isEmpty }
 
+    /// A shard to change record by record: its records and their id numbers, edited in place
+    /// and encoded once at commit. A flush that updates ten thousand conversations would
+    /// otherwise copy a shard of a thousand, and parse its ids, for each one.
+    func shard<R: StoredRecord>(_ relative: String, as type: R.Type, number: (R) -> Int) throws(InboxError) -> Shard<R> {
+        if let shard = shards[relative] as? Shard<R> { return shard }
+        let records = try self.records(relative, as: R.self)
+        let shard = Shard(records: records, numbers: records.map(number))
+        // The shard is now the only holder of the records, so edits need no copy.
+        parsed[relative] = nil
+        shards[relative] = shard
+        staged[relative] = .content({ JSONLines.encode(shard.records) })
+        return shard
+    }
+
     /// Removes the files spilled to `tmp/` for a change that will not be committed.
     func discardSpills() {
         for case .written(let temp) in staged.values { try? repository.store.remove(temp) }
@@ -166,11 +185,22 @@ public final class Transaction: Session {
         fileprivate let pending: PendingIndexChanges
     }
 
-    public func savepoint() -> Savepoint { Savepoint(staged: staged, parsed: parsed, pending: pendingIndexChanges) }
+    public func savepoint() -> Savepoint {
+        // Shards edited in place would change under the savepoint: freeze them into plain
+        // values first (no copy until the next edit).
+        for (file, shard) in shards {
+            guard let frozen = (shard as? AnyShard)?.frozen() else { continue }
+            parsed[file] = frozen.records
+            staged[file] = .content(frozen.encode)
+        }
+        shards = [:]
+        return Savepoint(staged: staged, parsed: parsed, pending: pendingIndexChanges)
+    }
 
     public func rollback(to savepoint: Savepoint) {
         staged = savepoint.staged
         parsed = savepoint.parsed
+        shards = [:]
         pendingIndexChanges = savepoint.pending
     }
 
@@ -207,4 +237,24 @@ public final class Transaction: Session {
             }
         }
     }
+}
+
+/// The records of one file being changed in place, with their id numbers (sorted).
+final class Shard<R: StoredRecord>: AnyShard {
+    var records: [R]
+    var numbers: [Int]
+
+    init(records: [R], numbers: [Int]) {
+        self.records = records
+        self.numbers = numbers
+    }
+
+    func frozen() -> (records: Any, encode: () -> [UInt8]) {
+        let records = self.records
+        return (records, { JSONLines.encode(records) })
+    }
+}
+
+protocol AnyShard: AnyObject {
+    func frozen() -> (records: Any, encode: () -> [UInt8])
 }

@@ -96,28 +96,26 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
             byShard[shardFile(for: n), default: []].append((n, record))
         }
         for (file, updates) in byShard {
-            var records = try tx.records(file, as: R.self)
-            var numbers = records.map { number(of: $0.id) ?? 0 }
+            let shard = try tx.shard(file, as: R.self) { self.number(of: $0.id) ?? 0 }
             for (n, record) in updates {
-                var low = 0, high = numbers.count
+                var low = 0, high = shard.numbers.count
                 while low < high {
                     let mid = (low + high) / 2
-                    if numbers[mid] < n { low = mid + 1 } else { high = mid }
+                    if shard.numbers[mid] < n { low = mid + 1 } else { high = mid }
                 }
-                if low < numbers.count && numbers[low] == n && records[low].id == record.id {
-                    R.noteChange(from: records[low], to: record, in: tx)
-                    records[low] = record
-                } else if let i = records.firstIndex(where: { $0.id == record.id }) {
+                if low < shard.numbers.count && shard.numbers[low] == n && shard.records[low].id == record.id {
+                    R.noteChange(from: shard.records[low], to: record, in: tx)
+                    shard.records[low] = record
+                } else if let i = shard.records.firstIndex(where: { $0.id == record.id }) {
                     // A shard out of order (a hand edit; fsck reports it) still gets no duplicate.
-                    R.noteChange(from: records[i], to: record, in: tx)
-                    records[i] = record
+                    R.noteChange(from: shard.records[i], to: record, in: tx)
+                    shard.records[i] = record
                 } else {
                     R.noteChange(from: nil, to: record, in: tx)
-                    records.insert(record, at: low)
-                    numbers.insert(n, at: low)
+                    shard.records.insert(record, at: low)
+                    shard.numbers.insert(n, at: low)
                 }
             }
-            tx.stage(file, records: records)
         }
     }
 
