@@ -33,22 +33,26 @@ public enum Flush {
         let holder = FlushHolder(lock)
         defer { holder.release(); withExtendedLifetime(lock) {} }
         var handled: [Handled] = []
-        let (due, timeout) = try repository.write { (tx) throws(InboxError) -> ([String], Double) in
+        func prepare(_ tx: Transaction) throws(InboxError) -> [String] {
             // An outcome an earlier command could not record is applied before anything is judged in-doubt.
             try Outcomes.applySpooled(in: tx)
             handled += try markAbandoned(now: now, in: tx)
-            return (try dueMessages(now: now, limit: limit, in: tx).map(\.id), try DeliveryHook.timeout(tx))
+            return try dueMessages(now: now, limit: limit, in: tx).map(\.id)
         }
         guard readiness.isInstalled else {
-            // No hook: each message is recorded as sent; one change for the whole batch.
-            handled += try repository.write { (tx) throws(InboxError) -> [Handled] in
+            // No hook: each message is recorded as sent; one change for the whole flush, so
+            // each thread is read once.
+            let sent = try repository.write { (tx) throws(InboxError) -> [Handled] in
                 var out: [Handled] = []
-                for id in due {
+                for id in try prepare(tx) {
                     if let result = try start(id, now: now, hookInstalled: false, in: tx) { out.append(result) }
                 }
                 return out
             }
-            return .done(handled, notes: [])
+            return .done(handled + sent, notes: [])
+        }
+        let (due, timeout) = try repository.write { (tx) throws(InboxError) -> ([String], Double) in
+            (try prepare(tx), try DeliveryHook.timeout(tx))
         }
         // With a hook: one change per message, which also records the previous message's outcome.
         var previous: (Message, DeliveryHook.Outcome)?
