@@ -3,22 +3,74 @@
 /// brought up to date once, just before the commit, so a flush or a batch of ten thousand
 /// messages rewrites each index file once instead of once per message.
 public struct PendingIndexChanges {
-    /// First version on disk (nil: new) and latest version, by id.
-    var messages: [String: (before: Message?, after: Message)] = [:]
-    var conversations: [String: (before: Conversation?, after: Conversation)] = [:]
-    /// Contacts whose display name changed, with the new name: their listing rows follow.
-    var renamedContacts: [String: String] = [:]
-    /// Contacts added, or changed in what a search matches.
-    var searchedContacts: [String: Contact] = [:]
-
-    var isEmpty: Bool { messages.isEmpty && conversations.isEmpty && renamedContacts.isEmpty && searchedContacts.isEmpty }
-
-    mutating func message(from before: Message?, to after: Message) {
-        if let known = messages[after.id] { messages[after.id] = (known.before, after) } else { messages[after.id] = (before, after) }
+    /// Every change noted, in order. A batch takes a savepoint before each line and goes back
+    /// to it when the line fails: a savepoint is a position in this log (copying the maps
+    /// below for each line would make a batch quadratic).
+    enum Change {
+        case message(before: Message?, after: Message)
+        case conversation(before: Conversation?, after: Conversation)
+        case renamed(contact: String, name: String)
+        case searched(Contact)
     }
 
-    mutating func conversation(from before: Conversation?, to after: Conversation) {
-        if let known = conversations[after.id] { conversations[after.id] = (known.before, after) } else { conversations[after.id] = (before, after) }
+    private(set) var log: [Change] = []
+    /// `log[..<settled]` is in the derived files already.
+    private(set) var settled = 0
+
+    // What `log[settled...]` changed, by id: first version on disk (nil: new) and latest.
+    private(set) var messages: [String: (before: Message?, after: Message)] = [:]
+    private(set) var conversations: [String: (before: Conversation?, after: Conversation)] = [:]
+    /// Contacts whose display name changed, with the new name: their listing rows follow.
+    private(set) var renamedContacts: [String: String] = [:]
+    /// Contacts added, or changed in what a search matches.
+    private(set) var searchedContacts: [String: Contact] = [:]
+
+    var isEmpty: Bool { settled == log.count }
+
+    mutating func note(_ change: Change) {
+        log.append(change)
+        fold(change)
+    }
+
+    private mutating func fold(_ change: Change) {
+        switch change {
+        case .message(let before, let after):
+            // The first version noted is what the disk holds.
+            if let known = messages[after.id] { messages[after.id] = (known.before, after) } else { messages[after.id] = (before, after) }
+        case .conversation(let before, let after):
+            if let known = conversations[after.id] { conversations[after.id] = (known.before, after) } else { conversations[after.id] = (before, after) }
+        case .renamed(let contact, let name):
+            renamedContacts[contact] = name
+        case .searched(let contact):
+            searchedContacts[contact.id] = contact
+        }
+    }
+
+    /// The derived files now hold everything noted so far.
+    mutating func markSettled() {
+        settled = log.count
+        messages = [:]
+        conversations = [:]
+        renamedContacts = [:]
+        searchedContacts = [:]
+    }
+
+    struct Position {
+        let count: Int
+        let settled: Int
+    }
+
+    var position: Position { Position(count: log.count, settled: settled) }
+
+    /// Forgets what was noted after `position`, as the staged files go back to it.
+    mutating func rollback(to position: Position) {
+        log.removeLast(log.count - position.count)
+        settled = position.settled
+        messages = [:]
+        conversations = [:]
+        renamedContacts = [:]
+        searchedContacts = [:]
+        for change in log[settled...] { fold(change) }
     }
 }
 
@@ -28,7 +80,7 @@ public enum DerivedIndexes {
     public static func settle(_ tx: Transaction) throws(InboxError) {
         let pending = tx.pendingIndexChanges
         guard !pending.isEmpty else { return }
-        tx.pendingIndexChanges = PendingIndexChanges()
+        tx.pendingIndexChanges.markSettled()
         try MessageLocations.add(pending.messages.values.compactMap { $0.before == nil ? $0.after : nil }, in: tx)
         let queueChanges = pending.messages.values.filter { DeliveryQueue.entry(for: $0.after) != nil || $0.before.flatMap(DeliveryQueue.entry(for:)) != nil }
         if !queueChanges.isEmpty { try DeliveryQueue.update(queueChanges.map(\.after), in: tx) }
@@ -40,15 +92,15 @@ public enum DerivedIndexes {
 
 extension Conversation {
     public static func noteChange(from before: Conversation?, to after: Conversation, in tx: Transaction) {
-        tx.pendingIndexChanges.conversation(from: before, to: after)
+        tx.pendingIndexChanges.note(.conversation(before: before, after: after))
     }
 }
 
 extension Contact {
     public static func noteChange(from before: Contact?, to after: Contact, in tx: Transaction) {
-        if let before, before.displayName != after.displayName { tx.pendingIndexChanges.renamedContacts[after.id] = after.displayName }
+        if let before, before.displayName != after.displayName { tx.pendingIndexChanges.note(.renamed(contact: after.id, name: after.displayName)) }
         if before.map({ ContactSearchEntry($0) != ContactSearchEntry(after) }) ?? true {
-            tx.pendingIndexChanges.searchedContacts[after.id] = after
+            tx.pendingIndexChanges.note(.searched(after))
         }
     }
 }

@@ -99,10 +99,10 @@ public enum Messages {
             for (i, m) in records.enumerated() { position[m.id] = i }
             for message in changed {
                 if let i = position[message.id] {
-                    tx.pendingIndexChanges.message(from: records[i], to: message)
+                    tx.pendingIndexChanges.note(.message(before: records[i], after: message))
                     records[i] = message
                 } else {
-                    tx.pendingIndexChanges.message(from: nil, to: message)
+                    tx.pendingIndexChanges.note(.message(before: nil, after: message))
                     position[message.id] = records.count
                     records.append(message)
                 }

@@ -182,26 +182,28 @@ public final class Transaction: Session {
     public struct Savepoint {
         fileprivate let staged: [String: Staged]
         fileprivate let parsed: [String: Any]
-        fileprivate let pending: PendingIndexChanges
+        fileprivate let pending: PendingIndexChanges.Position
     }
 
+    /// Costs a copy of two maps of files, not of their records: shards edited in place are
+    /// captured as their current values (shared until the next edit copies them), and the
+    /// pending index changes as a position in their log.
     public func savepoint() -> Savepoint {
-        // Shards edited in place would change under the savepoint: freeze them into plain
-        // values first (no copy until the next edit).
+        var frozenStaged = staged
+        var frozenParsed = parsed
         for (file, shard) in shards {
             guard let frozen = (shard as? AnyShard)?.frozen() else { continue }
-            parsed[file] = frozen.records
-            staged[file] = .content(frozen.encode)
+            frozenParsed[file] = frozen.records
+            frozenStaged[file] = .content(frozen.encode)
         }
-        shards = [:]
-        return Savepoint(staged: staged, parsed: parsed, pending: pendingIndexChanges)
+        return Savepoint(staged: frozenStaged, parsed: frozenParsed, pending: pendingIndexChanges.position)
     }
 
     public func rollback(to savepoint: Savepoint) {
         staged = savepoint.staged
         parsed = savepoint.parsed
         shards = [:]
-        pendingIndexChanges = savepoint.pending
+        pendingIndexChanges.rollback(to: savepoint.pending)
     }
 
     public override func bytes(_ relative: String) throws(InboxError) -> [UInt8]? {
