@@ -45,7 +45,9 @@ struct MessageListCommand: InboxCommand {
         // Due and still scheduled: no flush has run since (cron is not running, or failing).
         let overdue = messages.filter { $0.isOverdue(now: context.now) }
         if !overdue.isEmpty {
-            out.notices.append("warning: \(overdue.count) scheduled message(s) overdue (\(overdue.map(\.id).joined(separator: ", "))): their time has passed and no flush has sent them; is 'inbox message flush' running from cron?")
+            // A warning names a few ids, not ten thousand: the listing itself has them all.
+            let named = overdue.prefix(5).map(\.id).joined(separator: ", ") + (overdue.count > 5 ? ", and \(overdue.count - 5) more" : "")
+            out.notices.append("warning: \(overdue.count) scheduled message(s) overdue (\(named)): their time has passed and no flush has sent them; is 'inbox message flush' running from cron?")
         }
         out.ids = messages.map(\.id)
         out.records = messages.map { m in
