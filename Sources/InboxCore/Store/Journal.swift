@@ -118,6 +118,7 @@ enum Journal {
         guard !files.isEmpty else { return [] }
         var written: [Entry] = []
         var spilled = false
+        var unsynced: [String] = []
         let journalTemp = tempDirectory + "/" + name + ".tmp.\(getpid())"
         func takeBack() {
             for entry in written { if let temp = entry.temp { try? store.remove(temp) } }
@@ -140,12 +141,15 @@ enum Journal {
                     // The target's directory must exist, and be a real directory, before we decide.
                     _ = try store.directory(StoreDirectory.parent(of: entry.target), create: true)
                     let mode = try store.mode(entry.target) ?? 0o600
-                    try store.writeNew(entry.temp!, bytes, mode: mode)
+                    try store.writeNew(entry.temp!, bytes, mode: mode, durable: false)
                     written.append(entry)
+                    unsynced.append(entry.temp!)
                 }
             }
             // Spilled files were written without an fsync each: one syncfs makes them all durable.
-            if spilled { try store.syncFileSystem() }
+            // The few files of an everyday change are fsynced together instead (syncfs would
+            // also wait for whatever else is being written on this file system).
+            if spilled { try store.syncFileSystem() } else { try store.syncFiles(unsynced) }
             if written.count > 1 || written[0].temp == nil {
                 // The temp files must be durable in their directory before a journal names them.
                 try store.sync(tempDirectory)

@@ -256,6 +256,22 @@ public final class StoreDirectory {
         guard fsync(dir) == 0 else { throw FileSystem.fail(display(relative), "fsync directory") }
     }
 
+    /// fsyncs the files of one commit at the same time. Each fsync waits for the file system's
+    /// journal to commit; fsyncs that wait together share one commit (ext4 and xfs group them),
+    /// so a send that writes five files waits about as long as for one, not five in a row.
+    func syncFiles(_ relatives: [String]) throws(InboxError) {
+        var descriptors: [Int32] = []
+        defer { for descriptor in descriptors { close(descriptor) } }
+        for relative in relatives {
+            guard let (dir, name) = try split(relative) else { throw outside(relative) }
+            let descriptor = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+            guard descriptor >= 0 else { throw FileSystem.fail(display(relative), "open for fsync") }
+            descriptors.append(descriptor)
+        }
+        let failures = ConcurrentFsync.run(descriptors)
+        if let (index, code) = failures.first { throw FileSystem.fail(display(relatives[index]), "fsync", code) }
+    }
+
     /// Makes every file written without an fsync durable at once (`syncfs` reports write-back
     /// errors of the whole file system since Linux 5.8).
     func syncFileSystem() throws(InboxError) {
@@ -273,3 +289,42 @@ public final class StoreDirectory {
 /// Glibc declares syncfs(2) only under _GNU_SOURCE, which the Swift module map does not set.
 @_silgen_name("syncfs")
 private func c_syncfs(_ fd: Int32) -> Int32
+
+/// fsync(2) on several descriptors from as many threads, the last on the calling one.
+enum ConcurrentFsync {
+    /// The failed descriptors' positions and errno values, in order.
+    static func run(_ descriptors: [Int32]) -> [(Int, Int32)] {
+        guard descriptors.count > 1 else {
+            if let only = descriptors.first, fsync(only) != 0 { return [(0, errno)] }
+            return []
+        }
+        let jobs = descriptors.map { Job(descriptor: $0) }
+        var threads: [pthread_t] = []
+        for job in jobs.dropLast() {
+            var thread = pthread_t()
+            let context = Unmanaged.passRetained(job).toOpaque()
+            if pthread_create(&thread, nil, { context in
+                let job = Unmanaged<Job>.fromOpaque(context!).takeRetainedValue()
+                job.run()
+                return nil
+            }, context) == 0 {
+                threads.append(thread)
+            } else {
+                // No thread to be had: do it here, in turn.
+                Unmanaged<Job>.fromOpaque(context).release()
+                job.run()
+            }
+        }
+        jobs.last!.run()
+        for thread in threads { pthread_join(thread, nil) }
+        return jobs.enumerated().compactMap { index, job in job.error == 0 ? nil : (index, job.error) }
+    }
+
+    /// One descriptor's fsync; `error` is written by its thread before the join that reads it.
+    private final class Job {
+        let descriptor: Int32
+        var error: Int32 = 0
+        init(descriptor: Int32) { self.descriptor = descriptor }
+        func run() { if fsync(descriptor) != 0 { error = errno } }
+    }
+}
