@@ -249,7 +249,7 @@ final class ConversationWorkflowTests: XCTestCase {
             byActivity.append((minute, n))
             let at = isoString(start + minute * 60)
             let record = #"{"id":"cv\#(n)","contact":"ct1","channel":"sms","subject":null,"status":"open","assignee":null,"missed":false,"unread":false,"last_message_at":"\#(at)","last_direction":"in","preview":"m\#(n)","message_count":0,"first_inbound_at":null,"last_inbound_at":null,"first_response_at":null,"closed_at":null,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}"#
-            shards[n / 1000, default: ""] += record + "\n"
+            shards[n / 100, default: ""] += record + "\n"  // 100 conversations a shard
             hours[String(at.prefix(13)), default: []].append((minute, n, #"{"at":"\#(at)","contact_name":"Ada Lovelace","conversation":\#(record)}"#))
         }
         try FileManager.default.createDirectory(atPath: repo.file(".inbox/conversations"), withIntermediateDirectories: true)

@@ -81,6 +81,25 @@ final class MalformedLineTests: XCTestCase {
         XCTAssertEqual(readBytes(shard), Data(bytes))
     }
 
+    /// A send parses only its contact's line of the contact shard (it rewrites none of them);
+    /// a bad line there is still reported with its own line number, and nothing is written.
+    func testASendReportsItsContactsBadLineByItsLineNumber() throws {
+        let repo = makeRepository()
+        inbox("contact", "add", "Ada Lovelace", in: repo)
+        inbox("contact", "add", "Grace Hopper", "--email", "grace@example.com", in: repo)
+        inbox("contact", "add", "Alan Turing", in: repo)
+        inbox("message", "send", "--contact", "ct2", "--channel", "email", "First", in: repo)
+        let shard = repo.file(".inbox/contacts/0000.jsonl")
+        var lines = readBytes(shard)!.split(separator: 0x0A).map(Array.init)
+        lines[1] = Self.replace(lines[1], "\"tags\":[]", Array("\"tags\":7".utf8))
+        try Data(lines.map { $0 + [0x0A] }.joined()).write(to: URL(fileURLWithPath: shard))
+        let snapshot = recordFiles(repo)
+        let result = inbox("message", "send", "cv1", "Second", in: repo, expect: 65)
+        XCTAssertTrue(result.stderr.hasPrefix(shard + ":2: "), result.stderr)
+        XCTAssertTrue(result.stderr.contains("\"tags\" must be"), result.stderr)
+        XCTAssertEqual(recordFiles(repo), snapshot)
+    }
+
     func testFsckReportsEveryProblemNotJustTheFirst() throws {
         let repo = makeRepository()
         for name in ["Ada", "Grace", "Alan", "Edsger"] { inbox("contact", "add", name, "--email", "\(name.lowercased())@example.com", in: repo) }

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// Format 2 of the store (issue 9): thread files, the activity, search and response indexes,
+/// Formats 2 and 3 of the store (issue 9): thread files, the activity, search and response indexes,
 /// and `inbox upgrade` from format 1.
 final class StoreFormatTests: XCTestCase {
     /// Alice is the fixture's admin (fsck --repair is for admins).
@@ -17,9 +17,38 @@ final class StoreFormatTests: XCTestCase {
         return repo
     }
 
-    /// Rewrites a format-2 repository the way format 1 laid it out: the messages of 100
-    /// conversations a file, no activity, search or response index, `repository.format` 1.
+    /// Rewrites a repository the way format 2 laid it out: 1000 conversations a shard, and a
+    /// response index file (format 3 has 100), `repository.format` 2.
+    func downgradeToFormatTwo(_ repo: TempDirectory, format: Int = 2) throws {
+        let fm = FileManager.default
+        let root = repo.file(".inbox")
+        // Conversations and their response index, both keyed by conversation id first.
+        for directory in ["conversations", "index/responses"] {
+            var shards: [Int: [(Int, Substring)]] = [:]
+            for name in try fm.contentsOfDirectory(atPath: root + "/" + directory) {
+                let text = try String(contentsOfFile: root + "/\(directory)/\(name)", encoding: .utf8)
+                for line in text.split(separator: "\n") {
+                    let id = try XCTUnwrap(line.split(separator: "\"").dropFirst(3).first)
+                    let n = try XCTUnwrap(Int(id.dropFirst(2)), String(id))
+                    shards[n / 1000, default: []].append((n, line))
+                }
+                try fm.removeItem(atPath: root + "/\(directory)/\(name)")
+            }
+            for (shard, lines) in shards {
+                let text = lines.sorted { $0.0 < $1.0 }.map { $0.1 + "\n" }.joined()
+                XCTAssertTrue(fm.createFile(atPath: root + "/\(directory)/" + String(format: "%04d", shard) + ".jsonl", contents: Data(text.utf8)))
+            }
+        }
+        let config = try String(contentsOfFile: root + "/config.jsonl", encoding: .utf8)
+        let old = config.replacingOccurrences(of: #"{"key":"repository.format","value":3}"#, with: #"{"key":"repository.format","value":\#(format)}"#)
+        XCTAssertNotEqual(old, config)
+        try old.write(toFile: root + "/config.jsonl", atomically: false, encoding: .utf8)
+    }
+
+    /// Rewrites a repository the way format 1 laid it out: format 2's conversation shards, the
+    /// messages of 100 conversations a file, no activity, search or response index.
     func downgradeToFormatOne(_ repo: TempDirectory) throws {
+        try downgradeToFormatTwo(repo, format: 1)
         let fm = FileManager.default
         let root = repo.file(".inbox")
         var shards: [Int: Data] = [:]
@@ -34,10 +63,6 @@ final class StoreFormatTests: XCTestCase {
             XCTAssertTrue(fm.createFile(atPath: root + "/messages/" + String(format: "%04d", shard) + ".jsonl", contents: data))
         }
         for index in ["activity", "contact-search", "responses"] { try fm.removeItem(atPath: root + "/index/" + index) }
-        let config = try String(contentsOfFile: root + "/config.jsonl", encoding: .utf8)
-        let old = config.replacingOccurrences(of: #"{"key":"repository.format","value":2}"#, with: #"{"key":"repository.format","value":1}"#)
-        XCTAssertNotEqual(old, config)
-        try old.write(toFile: root + "/config.jsonl", atomically: false, encoding: .utf8)
     }
 
     func views(_ repo: TempDirectory) -> [String] {
@@ -64,12 +89,34 @@ final class StoreFormatTests: XCTestCase {
         XCTAssertEqual(recordFiles(repo), downgraded, "a refused command changed nothing")
 
         let upgraded = inbox("upgrade", in: repo, environment: env)
-        XCTAssertTrue((upgraded.stdout + upgraded.stderr).contains("from format 1 to 2: 900 messages in 250 thread files"), upgraded.stdout + upgraded.stderr)
-        XCTAssertEqual(recordFiles(repo), files, "the upgrade gives the files format 2 writes")
+        XCTAssertTrue((upgraded.stdout + upgraded.stderr).contains("from format 1 to 3: 250 conversations in shards of 100, 900 messages in 250 thread files"), upgraded.stdout + upgraded.stderr)
+        XCTAssertEqual(recordFiles(repo), files, "the upgrade gives the files format 3 writes")
         inbox("fsck", in: repo, environment: env)
         XCTAssertEqual(views(repo), before)
         let again = inbox("upgrade", in: repo, expect: 1, environment: env)
-        XCTAssertTrue(again.stderr.contains("already has format 2"), again.stderr)
+        XCTAssertTrue(again.stderr.contains("already has format 3"), again.stderr)
+    }
+
+    /// Format 3 keeps 100 conversations a shard, so a send rewrites a small file: a format-2
+    /// repository (1000 a shard) is refused until upgraded, and upgrades to the same bytes.
+    func testAFormatTwoRepositoryUpgradesToShardsOfAHundredConversations() throws {
+        let repo = makeFixture(conversations: 1234, messages: 1500)
+        let before = views(repo)
+        let files = recordFiles(repo)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: repo.file(".inbox/conversations")).count, 13)
+        try downgradeToFormatTwo(repo)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: repo.file(".inbox/conversations")).sorted(),
+                       ["0000.jsonl", "0001.jsonl"])
+        let refused = Inbox.run(["message", "send", "cv7", "hello"], in: repo.path, environment: env)
+        XCTAssertEqual(refused.status, 65, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("format 2") && refused.stderr.contains("inbox upgrade"), refused.stderr)
+
+        let upgraded = inbox("upgrade", in: repo, environment: env)
+        XCTAssertEqual(upgraded.stdout + upgraded.stderr, "Upgraded \(repo.file(".inbox")) from format 2 to 3: 1234 conversations in shards of 100\n")
+        XCTAssertEqual(recordFiles(repo), files, "the upgrade gives the files format 3 writes")
+        inbox("fsck", in: repo, environment: env)
+        XCTAssertEqual(views(repo), before)
+        inbox("upgrade", in: repo, expect: 1, environment: env)
     }
 
     func testAnUpgradeThatMeetsABadLineChangesNothing() throws {

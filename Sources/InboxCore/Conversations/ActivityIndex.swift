@@ -83,7 +83,7 @@ public enum ActivityIndex {
         for (id, change) in changes {
             let c = change.after
             var name = renamed[c.contact] ?? knownNames[id]
-            if name == nil { name = try Contacts.table.get(c.contact, in: tx)?.displayName }
+            if name == nil { name = try Contacts.table.lookup(c.contact, in: tx)?.displayName }
             let path = file(for: c.activityAt)
             if files[path] == nil { files[path] = try tx.records(path, as: ActivityRow.self) }
             files[path]!.append(ActivityRow(conversation: c, contactName: name ?? c.contact))

@@ -46,7 +46,9 @@ public struct ConversationListing: Sendable {
 }
 
 public enum Conversations {
-    public static let table = ShardedTable<Conversation>(directory: "conversations", prefix: "cv", noun: "conversation")
+    /// 100 a shard: every send, receive and close rewrites its conversation's shard, so the shard
+    /// is kept small (about 50 KB) where contacts, changed less often, have 1000.
+    public static let table = ShardedTable<Conversation>(directory: "conversations", prefix: "cv", noun: "conversation", perShard: 100)
     static let contactIndexDirectory = "index/contact-conversations"
 
     public static func resolve(_ input: String, in session: Session) throws(InboxError) -> Conversation {

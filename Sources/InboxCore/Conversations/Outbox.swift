@@ -115,7 +115,7 @@ public enum Outbox {
     static func target(_ request: OutboundRequest, now: Timestamp, in tx: Transaction) throws(InboxError) -> (Conversation, Contact) {
         if let id = request.conversation {
             let conversation = try Conversations.resolve(id, in: tx)
-            guard let contact = try Contacts.table.get(conversation.contact, in: tx) else {
+            guard let contact = try Contacts.table.lookup(conversation.contact, in: tx) else {
                 throw InboxError.notFound("conversation \(conversation.id) refers to contact \(conversation.contact), which does not exist")
             }
             return (conversation, contact)

@@ -42,7 +42,7 @@ extension Conversations {
         if let text {
             // Refuse before anything is staged, so a bulk close that skips this one (--keep-going)
             // leaves no trace of it, not even a message id used up.
-            if let contact = try Contacts.table.get(conversation.contact, in: tx) {
+            if let contact = try Contacts.table.lookup(conversation.contact, in: tx) {
                 if let refusal = SendRules.refusal(channel: conversation.channel, contact: contact, conversation: conversation,
                                                    usesTemplate: false, now: now) {
                     throw InboxError.refused(refusal)
@@ -65,7 +65,7 @@ extension Conversations {
         conversation.unread = false
         conversation.updatedAt = now
         try table.put(conversation, in: tx)
-        if let contact = try Contacts.table.get(conversation.contact, in: tx) {
+        if let contact = try Contacts.table.lookup(conversation.contact, in: tx) {
             let subject = conversation.subject.map { " \"\($0)\"" } ?? ""
             _ = try ContactNotes.add(to: contact, text: "Closed conversation \(conversation.id) (\(conversation.channel.rawValue))\(subject) by \(user)",
                                      author: user, now: now, conversation: conversation.id, in: tx)

@@ -106,7 +106,7 @@ public enum Receiving {
         default: break
         }
         let address = isEmail ? try EmailAddress.normalize(from) : try PhoneNumber.normalize(from, config: config)
-        if let id = try AddressIndex.contacts(with: address, in: tx).first, let contact = try Contacts.table.get(id, in: tx) {
+        if let id = try AddressIndex.contacts(with: address, in: tx).first, let contact = try Contacts.table.lookup(id, in: tx) {
             return (contact, false)
         }
         var draft = ContactDraft()

@@ -1,4 +1,4 @@
-/// `index/responses/NNNN.jsonl` (1000 conversations a file, like their shards): for each
+/// `index/responses/NNNN.jsonl` (100 conversations a file, like their shards): for each
 /// conversation with messages, the waits `inbox report` judges against the reply-time goals —
 /// when the client wrote and when we answered (null: still waiting). The report reads these
 /// and the conversations, never a thread, so it costs the same at a million messages as at ten

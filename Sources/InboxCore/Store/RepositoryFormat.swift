@@ -26,6 +26,7 @@ public enum Upgrade {
         public var to: Int64
         public var threads = 0
         public var messages = 0
+        public var conversations = 0
     }
 
     public static func run(in tx: Transaction) throws(InboxError) -> Summary {
@@ -34,7 +35,8 @@ public enum Upgrade {
             throw InboxError.refused("this repository already has format \(format); there is nothing to upgrade")
         }
         var summary = Summary(from: format, to: Repository.formatVersion)
-        try splitThreads(in: tx, &summary)
+        if format < 2 { try splitThreads(in: tx, &summary) }
+        if format < 3 { try reshardConversations(in: tx, &summary) }
         try ActivityIndex.rebuild(in: tx)
         try ContactSearchIndex.rebuild(from: try Contacts.table.all(in: tx), in: tx)
         _ = try DerivedFiles.rewrite(ResponseIndex.directory, to: ResponseIndex.derived(in: tx), in: tx)
@@ -71,6 +73,38 @@ public enum Upgrade {
                 summary.messages += threads[conversation]!.count
             }
             tx.remove(old)
+        }
+    }
+
+    /// Formats 1 and 2 kept 1000 conversations a shard; format 3 keeps 100 (see
+    /// `Conversations.table`). Old shard k holds cv(1000k)…cv(1000k+999), which go to new
+    /// shards 10k…10k+9, never below k: taking old shards from the highest down, no new file
+    /// is written under a name whose old content is still to be read.
+    static func reshardConversations(in tx: Transaction, _ summary: inout Summary) throws(InboxError) {
+        let table = Conversations.table
+        let oldPerShard = 1000
+        var olds: [(number: Int, name: String)] = []
+        for name in try tx.list(table.directory) where name.hasSuffix(".jsonl") {
+            guard let number = Int(name.dropLast(".jsonl".count)), number >= 0 else {
+                throw InboxError.dataProblems("\(tx.displayPath(table.directory + "/" + name)): not a conversation shard (NNNN.jsonl); move it away and run 'inbox upgrade' again")
+            }
+            olds.append((number, name))
+        }
+        for old in olds.sorted(by: { $0.number > $1.number }) {
+            let path = table.directory + "/" + old.name
+            guard let bytes = try tx.bytes(path) else { continue }
+            var shards: [String: [Conversation]] = [:]
+            try JSONLines.decodeNumbered(bytes, path: tx.displayPath(path), as: Conversation.self) { (conversation, line) throws(InboxError) in
+                guard let n = table.number(of: conversation.id), n / oldPerShard == old.number else {
+                    throw InboxError.badData(path: tx.displayPath(path), line: line, reason: "conversation \(conversation.id) does not belong in this shard")
+                }
+                shards[table.shardFile(for: n), default: []].append(conversation)
+            }
+            if !shards.keys.contains(path) { tx.remove(path) }
+            for (file, conversations) in shards {
+                try tx.spill(file, JSONLines.encode(conversations))
+                summary.conversations += conversations.count
+            }
         }
     }
 }

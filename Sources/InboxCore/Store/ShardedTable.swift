@@ -49,17 +49,30 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
 
     /// The records of one shard with these ids, oldest first, parsing only their lines (a
     /// line that does not start with its id, as the store writes it, is parsed to find out).
+    /// A malformed line among those parsed is reported with its own line number. Inside a
+    /// transaction the bytes are what it staged, so this reads what the transaction would write.
     public func records(withIDs ids: Set<String>, inShard file: String, _ session: Session) throws(InboxError) -> [R] {
-        if session is Transaction || session.isParsed(file) { return try session.records(file, as: R.self).filter { ids.contains($0.id) } }
+        if session.isParsed(file) { return try session.records(file, as: R.self).filter { ids.contains($0.id) } }
         guard let bytes = try session.bytes(file) else { return [] }
         var out: [R] = []
         let path = session.displayPath(file)
         try JSONLines.forEachLine(bytes, path: path) { (line, number) throws(InboxError) in
             if let id = JSONLines.leadingID(line), !ids.contains(id) { return }
-            let record: R = try JSONLines.decode(Array(line) + [0x0A], path: path)[0]
-            if ids.contains(record.id) { out.append(record) }
+            try JSONLines.decodeNumbered(Array(line) + [0x0A], path: path, as: R.self, onProblem: { (_, reason) throws(InboxError) in
+                throw InboxError.badData(path: path, line: number, reason: reason)
+            }) { record, _ in
+                if ids.contains(record.id) { out.append(record) }
+            }
         }
         return out
+    }
+
+    /// The record with this id, parsing only its line when its shard has not been parsed yet:
+    /// a send needs one contact of the thousand in its shard, and rewrites none of them. (A
+    /// command that changes a shard parses all of it first, so it never rewrites a bad line.)
+    public func lookup(_ id: String, in session: Session) throws(InboxError) -> R? {
+        guard let n = number(of: id) else { return nil }
+        return try records(withIDs: [id], inShard: shardFile(for: n), session).first
     }
 
     public func get(_ id: String, in session: Session) throws(InboxError) -> R? {
