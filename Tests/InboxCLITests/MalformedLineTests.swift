@@ -100,6 +100,27 @@ final class MalformedLineTests: XCTestCase {
         XCTAssertEqual(recordFiles(repo), snapshot)
     }
 
+    /// In a batch the contact shard is indexed by id after its first lookup; a bad line found
+    /// through that index still names its own line, and the batch writes nothing.
+    func testABatchOfSendsReportsABadContactLineByItsLineNumber() throws {
+        let repo = makeRepository()
+        for (n, name) in ["Ada Lovelace", "Grace Hopper", "Alan Turing"].enumerated() {
+            inbox("contact", "add", name, "--email", "c\(n + 1)@example.com", in: repo)
+            inbox("message", "send", "--contact", "ct\(n + 1)", "--channel", "email", "First", in: repo)
+        }
+        let shard = repo.file(".inbox/contacts/0000.jsonl")
+        var lines = readBytes(shard)!.split(separator: 0x0A).map(Array.init)
+        lines[2] = Self.replace(lines[2], "\"tags\":[]", Array("\"tags\":7".utf8))
+        try Data(lines.map { $0 + [0x0A] }.joined()).write(to: URL(fileURLWithPath: shard))
+        let snapshot = recordFiles(repo)
+        let script = "message send cv1 Again\nmessage send cv2 Again\nmessage send cv3 Again\n"
+        let result = Inbox.run(["batch"], in: repo.path, stdin: script)
+        XCTAssertEqual(result.status, 65, result.stderr)
+        XCTAssertTrue(result.stderr.contains(shard + ":3: "), result.stderr)
+        XCTAssertTrue(result.stderr.contains("\"tags\" must be"), result.stderr)
+        XCTAssertEqual(recordFiles(repo), snapshot)
+    }
+
     func testFsckReportsEveryProblemNotJustTheFirst() throws {
         let repo = makeRepository()
         for name in ["Ada", "Grace", "Alan", "Edsger"] { inbox("contact", "add", name, "--email", "\(name.lowercased())@example.com", in: repo) }

@@ -114,6 +114,9 @@ enum Journal {
     /// only file, renamed into place) it stands: readers see it and the next writer finishes
     /// it, so a failure after that point comes back as a warning, not an error a script would
     /// answer by running the command again.
+    /// Above this many new files a commit uses one syncfs instead of an fsync per file.
+    static let filesSyncedOneByOne = 16
+
     static func commit(_ files: [(path: String, change: Change)], in store: StoreDirectory) throws(InboxError) -> [String] {
         guard !files.isEmpty else { return [] }
         var written: [Entry] = []
@@ -146,10 +149,11 @@ enum Journal {
                     unsynced.append(entry.temp!)
                 }
             }
-            // Spilled files were written without an fsync each: one syncfs makes them all durable.
-            // The few files of an everyday change are fsynced together instead (syncfs would
-            // also wait for whatever else is being written on this file system).
-            if spilled { try store.syncFileSystem() } else { try store.syncFiles(unsynced) }
+            // The few files of an everyday change are fsynced together, a thread each. A change
+            // of many files (a flush, a batch, spilled files) is made durable by one syncfs:
+            // it also waits for whatever else is being written on this file system, but
+            // thousands of fsyncs would cost a journal commit each.
+            if spilled || unsynced.count > Self.filesSyncedOneByOne { try store.syncFileSystem() } else { try store.syncFiles(unsynced) }
             if written.count > 1 || written[0].temp == nil {
                 // The temp files must be durable in their directory before a journal names them.
                 try store.sync(tempDirectory)

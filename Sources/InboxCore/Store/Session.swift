@@ -9,6 +9,9 @@ public class Session {
     fileprivate var parsed: [String: Any] = [:]
     /// Shards a transaction changes record by record, edited in place (see `Transaction.shard`).
     fileprivate var shards: [String: AnyObject] = [:]
+    /// Files read a record at a time, with where each id's line is (see `lineIndex`).
+    fileprivate var lineIndexes: [String: LineIndex] = [:]
+    fileprivate var scannedOnce: Set<String> = []
 
     init(repository: Repository) { self.repository = repository }
 
@@ -62,13 +65,31 @@ public class Session {
     /// Whether a file's records were parsed already (then filtering them is cheapest).
     func isParsed(_ relative: String) -> Bool { parsed[relative] != nil || shards[relative] != nil }
 
+    /// A file's bytes with the line each id starts, so a batch that looks up a thousand
+    /// contacts one at a time reads and scans their shard once. Built the second time a file
+    /// is asked for (nil the first time: one lookup is cheaper as a plain scan, and a listing
+    /// asks each shard once) and when the file does not exist.
+    func lineIndex(_ relative: String) throws(InboxError) -> LineIndex? {
+        if let index = lineIndexes[relative] { return index }
+        guard scannedOnce.contains(relative) else {
+            scannedOnce.insert(relative)
+            return nil
+        }
+        guard let bytes = try bytes(relative) else { return nil }
+        let index = try LineIndex(bytes, path: displayPath(relative))
+        lineIndexes[relative] = index
+        return index
+    }
+
     func remember<R: StoredRecord>(_ records: [R], for relative: String) {
         shards[relative] = nil
+        lineIndexes[relative] = nil
         parsed[relative] = records
     }
 
     func forget(_ relative: String) {
         shards[relative] = nil
+        lineIndexes[relative] = nil
         parsed[relative] = nil
     }
 
@@ -203,6 +224,7 @@ public final class Transaction: Session {
         staged = savepoint.staged
         parsed = savepoint.parsed
         shards = [:]
+        lineIndexes = [:]
         pendingIndexChanges.rollback(to: savepoint.pending)
     }
 
@@ -259,4 +281,30 @@ final class Shard<R: StoredRecord>: AnyShard {
 
 protocol AnyShard: AnyObject {
     func frozen() -> (records: Any, encode: () -> [UInt8])
+}
+
+/// The lines of one file by the id each starts with (`{"id":"ct42",…`, as the store writes
+/// them); lines that do not start that way are kept apart, to be parsed to learn their id.
+final class LineIndex {
+    struct Line { let range: Range<Int>; let number: Int }
+    let bytes: [UInt8]
+    private(set) var byID: [String: Line] = [:]
+    private(set) var unkeyed: [Line] = []
+
+    init(_ bytes: [UInt8], path: String) throws(InboxError) {
+        self.bytes = bytes
+        var byID: [String: Line] = [:]
+        var unkeyed: [Line] = []
+        try bytes.withUnsafeBufferPointer { (buffer) throws(InboxError) in
+            let base = buffer.baseAddress
+            try JSONLines.forEachLine(bytes, path: path) { (content, number) throws(InboxError) in
+                let start = content.baseAddress.map { $0 - base! } ?? 0
+                let line = Line(range: start..<(start + content.count), number: number)
+                // A second line with one id goes with the unkeyed, so parsing finds both.
+                if let id = JSONLines.leadingID(content), byID[id] == nil { byID[id] = line } else { unkeyed.append(line) }
+            }
+        }
+        self.byID = byID
+        self.unkeyed = unkeyed
+    }
 }

@@ -53,13 +53,26 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
     /// transaction the bytes are what it staged, so this reads what the transaction would write.
     public func records(withIDs ids: Set<String>, inShard file: String, _ session: Session) throws(InboxError) -> [R] {
         if session.isParsed(file) { return try session.records(file, as: R.self).filter { ids.contains($0.id) } }
-        guard let bytes = try session.bytes(file) else { return [] }
-        var out: [R] = []
         let path = session.displayPath(file)
-        try JSONLines.forEachLine(bytes, path: path) { (line, number) throws(InboxError) in
-            if let id = JSONLines.leadingID(line), !ids.contains(id) { return }
-            try JSONLines.decodeNumbered(Array(line) + [0x0A], path: path, as: R.self, onProblem: { (_, reason) throws(InboxError) in
-                throw InboxError.badData(path: path, line: number, reason: reason)
+        guard let index = try session.lineIndex(file) else {
+            guard let bytes = try session.bytes(file) else { return [] }
+            var out: [R] = []
+            try JSONLines.forEachLine(bytes, path: path) { (line, number) throws(InboxError) in
+                if let id = JSONLines.leadingID(line), !ids.contains(id) { return }
+                try JSONLines.decodeNumbered(Array(line) + [0x0A], path: path, as: R.self, onProblem: { (_, reason) throws(InboxError) in
+                    throw InboxError.badData(path: path, line: number, reason: reason)
+                }) { record, _ in
+                    if ids.contains(record.id) { out.append(record) }
+                }
+            }
+            return out
+        }
+        var lines = ids.compactMap { index.byID[$0] } + index.unkeyed
+        lines.sort { $0.number < $1.number }
+        var out: [R] = []
+        for line in lines {
+            try JSONLines.decodeNumbered(Array(index.bytes[line.range]) + [0x0A], path: path, as: R.self, onProblem: { (_, reason) throws(InboxError) in
+                throw InboxError.badData(path: path, line: line.number, reason: reason)
             }) { record, _ in
                 if ids.contains(record.id) { out.append(record) }
             }
@@ -173,11 +186,18 @@ public enum IDPrefix {
     /// The number of an id such as `ct42` (no leading zeros, at most `maxDigits` digits), or nil
     /// when it is not one.
     public static func number(of id: String, prefix: String) -> Int? {
-        guard id.hasPrefix(prefix) else { return nil }
-        let digits = id.dropFirst(prefix.count)
-        guard let first = digits.first, first != "0", digits.count <= maxDigits,
-              digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int(digits)
+        // By bytes: Character's isNumber looks up Unicode properties, and a flush asks this
+        // hundreds of thousands of times.
+        let utf8 = id.utf8
+        guard utf8.starts(with: prefix.utf8) else { return nil }
+        let digits = utf8.dropFirst(prefix.utf8.count)
+        guard let first = digits.first, first != UInt8(ascii: "0"), digits.count <= maxDigits else { return nil }
+        var number = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            number = number * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return number
     }
 
     public static func candidates(_ text: String, prefix: String, last: Int) -> [Int] {

@@ -21,7 +21,7 @@ struct ConversationOpenCommand: InboxCommand {
             let actor = try context.actingUser(tx)
             let (conversation, messages) = try Conversations.open(id, by: actor, now: context.now, in: tx)
             return (conversation, messages, try CommunicationLog.of(conversation.contact, in: tx),
-                    try ContactNotes.of(conversation: conversation, in: tx), try Contacts.table.get(conversation.contact, in: tx), actor)
+                    try ContactNotes.of(conversation: conversation, in: tx), try Contacts.table.lookup(conversation.contact, in: tx), actor)
         }
         var out = ConversationThreadOutput.make(conversation, messages, log, notes, contact, actor: actor, now: context.now)
         let overdue = messages.filter { $0.isOverdue(now: context.now) }

@@ -18,7 +18,7 @@ struct ConversationShowCommand: InboxCommand {
         let (conversation, messages, log, notes, contact, actor) = try context.read { (s) throws(InboxError) in
             let conversation = try Conversations.resolve(id, in: s)
             return (conversation, try Messages.of(conversation.id, in: s), try CommunicationLog.of(conversation.contact, in: s),
-                    try ContactNotes.of(conversation: conversation, in: s), try Contacts.table.get(conversation.contact, in: s),
+                    try ContactNotes.of(conversation: conversation, in: s), try Contacts.table.lookup(conversation.contact, in: s),
                     try context.actingUser(s))
         }
         return ConversationThreadOutput.make(conversation, messages, log, notes, contact, actor: actor, now: context.now)

@@ -29,7 +29,9 @@ struct BatchCommand: InboxCommand {
         var failed: [(line: Int, status: Int32)] = []
         try repository.batch { (tx) throws(InboxError) in
             for line in lines {
-                let savepoint = tx.savepoint()
+                // Only --keep-going goes back to before a failed line; otherwise a failure
+                // abandons the whole batch, and a savepoint per line would be wasted work.
+                let savepoint = keepGoing ? tx.savepoint() : nil
                 let output = BufferedOutput()
                 environment.stdout = output
                 environment.stderr = LineDiagnostics(context.environment.stderr, line: line.number)
@@ -38,7 +40,7 @@ struct BatchCommand: InboxCommand {
                 guard keepGoing else {
                     throw InboxError.commandFailed(status: status, "batch: line \(line.number) failed (exit \(status)); nothing was written")
                 }
-                tx.rollback(to: savepoint)
+                tx.rollback(to: savepoint!)
                 failed.append((line.number, status))
             }
         }
