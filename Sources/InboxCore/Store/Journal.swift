@@ -114,9 +114,6 @@ enum Journal {
     /// only file, renamed into place) it stands: readers see it and the next writer finishes
     /// it, so a failure after that point comes back as a warning, not an error a script would
     /// answer by running the command again.
-    /// Above this many new files a commit uses one syncfs instead of an fsync per file.
-    static let filesSyncedOneByOne = 16
-
     static func commit(_ files: [(path: String, change: Change)], in store: StoreDirectory) throws(InboxError) -> [String] {
         guard !files.isEmpty else { return [] }
         var written: [Entry] = []
@@ -149,11 +146,9 @@ enum Journal {
                     unsynced.append(entry.temp!)
                 }
             }
-            // The few files of an everyday change are fsynced together, a thread each. A change
-            // of many files (a flush, a batch, spilled files) is made durable by one syncfs:
-            // it also waits for whatever else is being written on this file system, but
-            // thousands of fsyncs would cost a journal commit each.
-            if spilled || unsynced.count > Self.filesSyncedOneByOne { try store.syncFileSystem() } else { try store.syncFiles(unsynced) }
+            // Files spilled during the change (thousands, not kept open) are made durable by one
+            // syncfs; the files written here by fsyncs that share one journal commit.
+            if spilled { try store.syncFileSystem() } else { try store.syncFiles(unsynced) }
             if written.count > 1 || written[0].temp == nil {
                 // The temp files must be durable in their directory before a journal names them.
                 try store.sync(tempDirectory)

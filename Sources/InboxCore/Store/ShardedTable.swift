@@ -80,6 +80,17 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
         return out
     }
 
+    /// The records with these ids, by id, reading each shard once (a listing's contact names).
+    public func records(withIDs ids: Set<String>, in session: Session) throws(InboxError) -> [String: R] {
+        var byShard: [String: Set<String>] = [:]
+        for id in ids { if let n = number(of: id) { byShard[shardFile(for: n), default: []].insert(id) } }
+        var out: [String: R] = [:]
+        for (file, wanted) in byShard {
+            for record in try records(withIDs: wanted, inShard: file, session) { out[record.id] = record }
+        }
+        return out
+    }
+
     /// The record with this id, parsing only its line when its shard has not been parsed yet:
     /// a send needs one contact of the thousand in its shard, and rewrites none of them. (A
     /// command that changes a shard parses all of it first, so it never rewrites a bad line.)
@@ -90,7 +101,9 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
 
     public func get(_ id: String, in session: Session) throws(InboxError) -> R? {
         guard let n = number(of: id) else { return nil }
-        return try session.records(shardFile(for: n), as: R.self).first { $0.id == id }
+        // By index: `first(where:)` would copy each record it passes over.
+        let records = try session.records(shardFile(for: n), as: R.self)
+        return records.firstIndex { $0.id == id }.map { records[$0] }
     }
 
     public func all(in session: Session) throws(InboxError) -> [R] {
@@ -159,10 +172,11 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
     }
 
     /// Finds a record by id or by an unambiguous prefix of one: exit 66 when nothing matches,
-    /// 64 listing the candidates when several do.
+    /// 64 listing the candidates when several do. A whole id parses only its own line (a task
+    /// for ct42 needs ct42, not the thousand contacts of its shard).
     public func resolve(_ input: String, in session: Session) throws(InboxError) -> R {
         let text = input.trimmingWhitespace().lowercased()
-        if let record = try get(text, in: session) { return record }
+        if let record = try lookup(text, in: session) { return record }
         let candidates = IDPrefix.candidates(text, prefix: prefix, last: try Sequences.last(prefix, in: session))
         var found: [R] = []
         for n in candidates {

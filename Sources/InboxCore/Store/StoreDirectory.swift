@@ -206,8 +206,8 @@ public final class StoreDirectory {
 
     /// Creates a file that must not exist yet, writes it completely and fsyncs it; its
     /// directory (and parents) are created when missing.
-    /// `durable: false` leaves the fsync to one `syncFileSystem()` before the commit is decided
-    /// (a bulk change of thousands of files).
+    /// `durable: false` only starts the write-back, leaving the fsync to `syncFiles` or
+    /// `syncFileSystem()` before the commit is decided.
     func writeNew(_ relative: String, _ bytes: [UInt8], mode: mode_t, durable: Bool = true) throws(InboxError) {
         guard let (dir, name) = try split(relative, create: true) else { throw outside(relative) }
         let descriptor = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
@@ -217,7 +217,12 @@ public final class StoreDirectory {
             // file's mode when it is replaced.
             guard fchmod(descriptor, mode) == 0 else { throw FileSystem.fail(display(relative), "chmod") }
             try FileSystem.writeAll(descriptor, bytes, display(relative))
-            guard !durable || fsync(descriptor) == 0 else { throw FileSystem.fail(display(relative), "fsync") }
+            if durable {
+                guard fsync(descriptor) == 0 else { throw FileSystem.fail(display(relative), "fsync") }
+            } else {
+                // Only a hint (write-back errors surface at the fsync): its failure is ignored.
+                _ = c_sync_file_range(descriptor, 0, 0, syncFileRangeWrite)
+            }
         } catch {
             close(descriptor)
             unlinkat(dir, name, 0)
@@ -256,20 +261,19 @@ public final class StoreDirectory {
         guard fsync(dir) == 0 else { throw FileSystem.fail(display(relative), "fsync directory") }
     }
 
-    /// fsyncs the files of one commit at the same time. Each fsync waits for the file system's
-    /// journal to commit; fsyncs that wait together share one commit (ext4 and xfs group them),
-    /// so a send that writes five files waits about as long as for one, not five in a row.
+    /// fsyncs files written with `durable: false`. Their write-back was started when they were
+    /// written, so their blocks are allocated in the file system's running journal transaction:
+    /// the first fsync commits it, and the others find their files already committed. A commit
+    /// of five files (or of two thousand, a flush) waits for about one journal commit instead of
+    /// one each — and, unlike syncfs, not for whatever else is being written on the machine.
     func syncFiles(_ relatives: [String]) throws(InboxError) {
-        var descriptors: [Int32] = []
-        defer { for descriptor in descriptors { close(descriptor) } }
         for relative in relatives {
             guard let (dir, name) = try split(relative) else { throw outside(relative) }
             let descriptor = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
             guard descriptor >= 0 else { throw FileSystem.fail(display(relative), "open for fsync") }
-            descriptors.append(descriptor)
+            defer { close(descriptor) }
+            guard fsync(descriptor) == 0 else { throw FileSystem.fail(display(relative), "fsync") }
         }
-        let failures = ConcurrentFsync.run(descriptors)
-        if let (index, code) = failures.first { throw FileSystem.fail(display(relatives[index]), "fsync", code) }
     }
 
     /// Makes every file written without an fsync durable at once (`syncfs` reports write-back
@@ -290,41 +294,7 @@ public final class StoreDirectory {
 @_silgen_name("syncfs")
 private func c_syncfs(_ fd: Int32) -> Int32
 
-/// fsync(2) on several descriptors from as many threads, the last on the calling one.
-enum ConcurrentFsync {
-    /// The failed descriptors' positions and errno values, in order.
-    static func run(_ descriptors: [Int32]) -> [(Int, Int32)] {
-        guard descriptors.count > 1 else {
-            if let only = descriptors.first, fsync(only) != 0 { return [(0, errno)] }
-            return []
-        }
-        let jobs = descriptors.map { Job(descriptor: $0) }
-        var threads: [pthread_t] = []
-        for job in jobs.dropLast() {
-            var thread = pthread_t()
-            let context = Unmanaged.passRetained(job).toOpaque()
-            if pthread_create(&thread, nil, { context in
-                let job = Unmanaged<Job>.fromOpaque(context!).takeRetainedValue()
-                job.run()
-                return nil
-            }, context) == 0 {
-                threads.append(thread)
-            } else {
-                // No thread to be had: do it here, in turn.
-                Unmanaged<Job>.fromOpaque(context).release()
-                job.run()
-            }
-        }
-        jobs.last!.run()
-        for thread in threads { pthread_join(thread, nil) }
-        return jobs.enumerated().compactMap { index, job in job.error == 0 ? nil : (index, job.error) }
-    }
-
-    /// One descriptor's fsync; `error` is written by its thread before the join that reads it.
-    private final class Job {
-        let descriptor: Int32
-        var error: Int32 = 0
-        init(descriptor: Int32) { self.descriptor = descriptor }
-        func run() { if fsync(descriptor) != 0 { error = errno } }
-    }
-}
+/// Also declared only under _GNU_SOURCE: starts write-back of a file's dirty pages.
+@_silgen_name("sync_file_range")
+private func c_sync_file_range(_ fd: Int32, _ offset: Int64, _ count: Int64, _ flags: UInt32) -> Int32
+private let syncFileRangeWrite: UInt32 = 2  // SYNC_FILE_RANGE_WRITE

@@ -133,7 +133,9 @@ public enum Tasks {
                 && (contact == nil || t.contact == contact) && (filter.assignee == nil || t.assignee == filter.assignee)
                 && (!filter.overdue || t.isOverdue(at: now))
         }
-        out.sort { ($0.due?.seconds ?? Int64.max, table.number(of: $0.id) ?? 0) < ($1.due?.seconds ?? Int64.max, table.number(of: $1.id) ?? 0) }
+        // Keys computed once, not twice per comparison.
+        let keyed = out.map { (key: ($0.due?.seconds ?? Int64.max, table.number(of: $0.id) ?? 0), task: $0) }
+        out = keyed.sorted { $0.key < $1.key }.map(\.task)
         if let limit = filter.limit { out = Array(out.prefix(limit)) }
         return out
     }

@@ -41,13 +41,9 @@ enum ConversationView {
         return lines
     }
 
-    /// Contacts of these conversations, read once per shard.
+    /// Contacts of these conversations, each shard read once and only their lines parsed.
     static func contacts(of conversations: [Conversation], in session: Session) throws(InboxError) -> [String: Contact] {
-        var out: [String: Contact] = [:]
-        for c in conversations where out[c.contact] == nil {
-            if let contact = try Contacts.table.get(c.contact, in: session) { out[c.contact] = contact }
-        }
-        return out
+        try Contacts.table.records(withIDs: Set(conversations.map(\.contact)), in: session)
     }
 
     static func channel(_ text: String) throws(InboxError) -> Channel {

@@ -38,11 +38,8 @@ struct TaskListCommand: InboxCommand {
         let (tasks, names) = try context.read { (s) throws(InboxError) in
             let tasks = try sortedList(in: s, now: context.now)
             // People read names; the id stays in --json and in task show.
-            var names: [String: String] = [:]
-            for t in tasks where names[t.contact] == nil {
-                names[t.contact] = try Contacts.table.get(t.contact, in: s)?.displayName
-            }
-            return (tasks, names)
+            let contacts = try Contacts.table.records(withIDs: Set(tasks.map(\.contact)), in: s)
+            return (tasks, contacts.mapValues(\.displayName))
         }
         var out = CommandOutput()
         out.ids = tasks.map(\.id)
