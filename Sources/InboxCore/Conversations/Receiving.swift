@@ -51,9 +51,7 @@ public enum Receiving {
         var message = Message(id: try Messages.nextID(in: tx), conversation: conversation, direction: .inbound,
                               kind: .message, text: request.text, at: at)
         message.from = contact.phones.first ?? contact.emails.first
-        Outbox.record(message, in: &conversation, now: now)
-        if conversation.firstInboundAt.map({ at < $0 }) ?? true { conversation.firstInboundAt = at }
-        conversation.lastInboundAt = max(conversation.lastInboundAt ?? at, at)
+        ConversationSummary.record(message, in: &conversation, now: now)
         if !silenced { conversation.unread = true }
 
         var optedOut = false

@@ -18,7 +18,7 @@ struct MessageCancelCommand: InboxCommand {
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
         let ids = try context.ids(self.ids)
         let cancelled = try context.write { (tx, _) throws(InboxError) in
-            try ids.map { (id) throws(InboxError) in try Outbox.cancel(id, in: tx) }
+            try ids.map { (id) throws(InboxError) in try ScheduledSends.cancel(id, in: tx) }
         }
         var out = CommandOutput()
         out.ids = cancelled.map(\.id)

@@ -31,7 +31,7 @@ struct MessageEditCommand: InboxCommand {
         let newText = try text.map { (t) throws(InboxError) in try context.text(t) }
         let when = try at.map { (t) throws(InboxError) in try TimeExpression.resolve(t, now: context.now) }
         let message = try context.write { (tx, actor) throws(InboxError) in
-            try Outbox.edit(id, text: newText, at: when, actor: actor, signature: signature, now: context.now, in: tx)
+            try ScheduledSends.edit(id, text: newText, at: when, actor: actor, signature: signature, now: context.now, in: tx)
         }
         let due = message.scheduledAt ?? message.at
         return .record(message.id, message.json, "\(message.id) is scheduled for \(due.localDescription) (\(due.age(relativeTo: context.now)))")

@@ -126,7 +126,7 @@ enum MessageSending {
         if case .untrusted(let why) = hook { throw InboxError.refused(why) }
         if hook.isInstalled { try DeliveryHost.check(repository, doing: "send --retry through the delivery hook") }
         let (started, timeout) = try context.write { (tx, _) throws(InboxError) in
-            (try Outbox.retry(id, now: context.now, hookInstalled: hook.isInstalled, in: tx), try DeliveryHook.timeout(tx))
+            (try ScheduledSends.retry(id, now: context.now, hookInstalled: hook.isInstalled, in: tx), try DeliveryHook.timeout(tx))
         }
         let delivery = Outbox.deliver(started, repository: repository, timeout: timeout, now: context.now)
         return report(delivery, "Sent \(delivery.message.id) again (attempt \(delivery.message.attempts))", context)
