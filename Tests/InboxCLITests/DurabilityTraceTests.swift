@@ -82,14 +82,23 @@ final class DurabilityTraceTests: XCTestCase {
     func testReadOnlyCommandsNeverWrite() throws {
         let repo = makeRepository()
         inbox("contact", "add", "Ada", "--email", "ada@example.com", in: repo)
+        // A dead writer's temp file: the next writer removes it; a reader must leave it.
+        XCTAssertTrue(FileManager.default.createFile(atPath: repo.file(".inbox/tmp/0000.jsonl.tmp.999999.0"), contents: Data("x".utf8)))
+        var traced = 0
         for command in [["contact", "list"], ["contact", "show", "ct1"], ["fsck"], ["config", "list"], ["user", "list"]] {
             let calls = try trace(command, in: repo)
-            let writes = calls.filter {
-                ($0.name.hasPrefix("rename") || $0.name.hasPrefix("unlink") || $0.name.hasPrefix("mkdir") || $0.name.hasPrefix("fsync")) ||
-                ($0.name == "openat" && ($0.text.contains("O_WRONLY") || $0.text.contains("O_RDWR") || $0.text.contains("O_CREAT")))
-            }
+            XCTAssertTrue(calls.contains { $0.name == "openat" && $0.text.contains(repo.file(".inbox")) }, "the trace saw the repository read")
+            let writes = calls.filter(Self.isWrite)
             XCTAssertEqual(writes.map(\.text), [], "inbox \(command.joined(separator: " ")) wrote")
+            traced += 1
         }
+        XCTAssertEqual(traced, 5)
+    }
+
+    /// A call that changes the file system: a rename, unlink, mkdir or fsync, or an open for writing.
+    static func isWrite(_ call: Call) -> Bool {
+        ["rename", "unlink", "mkdir", "fsync", "fdatasync"].contains { call.name.hasPrefix($0) } ||
+            (call.name == "openat" && ["O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC"].contains { call.text.contains($0) })
     }
 
     func parent(_ path: String) -> String { (path as NSString).deletingLastPathComponent }
