@@ -29,6 +29,16 @@ public struct DoNotContact: Equatable, Sendable {
     public func blocks(_ channel: String) -> Bool { all || channels.contains(channel) }
 
     public var isEmpty: Bool { !all && channels.isEmpty }
+
+    /// The one way `contact dnd` stores a setting: every channel as `all`, else the channels
+    /// sorted, each once. A record written otherwise (by hand, an old version, a merge) blocks
+    /// the same channels but would "change" on the next `--on` that adds nothing.
+    public var canonical: DoNotContact {
+        var d = self
+        d.channels = all ? [] : Array(Set(channels)).sorted()
+        if !all && Set(d.channels) == Set(ContactChannel.all) { d.all = true; d.channels = [] }
+        return d
+    }
 }
 
 extension DoNotContact {
@@ -38,5 +48,19 @@ extension DoNotContact {
         guard contact.dnd.blocks(dndName) else { return nil }
         let scope = contact.dnd.all ? "all channels" : dndName
         return "\(contact.id) \(contact.displayName) has do-not-contact on \(scope); nothing was sent (inbox contact dnd \(contact.id) --off \(contact.dnd.all ? "all" : dndName) lifts it)"
+    }
+}
+
+extension Contacts {
+    /// `fsck --repair`: rewrites each non-canonical do-not-contact in its canonical form, which
+    /// blocks exactly the same channels, so nothing anyone set is lost.
+    static func canonicaliseDoNotContact(in tx: Transaction) throws(InboxError) -> Int {
+        var fixed: [Contact] = []
+        for var contact in try table.all(in: tx) where contact.dnd != contact.dnd.canonical {
+            contact.dnd = contact.dnd.canonical
+            fixed.append(contact)
+        }
+        if !fixed.isEmpty { try table.put(fixed, in: tx) }
+        return fixed.count
     }
 }

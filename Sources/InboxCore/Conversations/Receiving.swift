@@ -56,7 +56,10 @@ public enum Receiving {
 
         var optedOut = false
         if request.channel == .sms, optOutKeywords.contains(request.text.trimmingWhitespace().uppercased()), !contact.dnd.blocks("sms") {
-            contact.dnd.channels = (contact.dnd.channels + ["sms"]).sorted()
+            // The same change as `contact dnd --on sms`, so it is stored as that would store it.
+            var stop = DoNotContactChange()
+            stop.on = ["sms"]
+            _ = stop.apply(to: &contact.dnd)
             contact.updatedAt = now
             try Contacts.table.put(contact, in: tx)
             optedOut = true
