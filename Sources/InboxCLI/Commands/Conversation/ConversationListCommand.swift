@@ -2,7 +2,7 @@ import InboxCore
 
 struct ConversationListCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "conversation", verb: "list", abstract: "List conversations, most recent activity first",
+        noun: "conversation", verb: "list", access: .read, abstract: "List conversations, most recent activity first",
         options: [
             OptionSpec("mine", "only conversations assigned to you"),
             OptionSpec("all", "conversations of every assignee (the default)"),

@@ -2,7 +2,7 @@ import InboxCore
 
 struct ExportCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "export", abstract: "Write the repository out as JSON lines (everything) or CSV (one row per conversation)",
+        noun: "export", access: .read, abstract: "Write the repository out as JSON lines (everything) or CSV (one row per conversation)",
         options: [
             OptionSpec("format", value: "FORMAT", completion: .choices(["jsonl", "csv"]), "jsonl (default) or csv"),
             OptionSpec("since", value: "TIME", "only conversations created at or after TIME"),

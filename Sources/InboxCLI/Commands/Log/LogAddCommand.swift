@@ -2,7 +2,7 @@ import InboxCore
 
 struct LogAddCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "log", verb: "add", abstract: "Log a call, meeting, email or note with a contact",
+        noun: "log", verb: "add", access: .write, abstract: "Log a call, meeting, email or note with a contact",
         arguments: [ArgumentSpec("TEXT", "what happened; - reads it from standard input")],
         options: [
             OptionSpec("contact", value: "ID", completion: .repository("contacts"), "the contact (required)"),

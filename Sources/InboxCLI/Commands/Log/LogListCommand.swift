@@ -2,7 +2,7 @@ import InboxCore
 
 struct LogListCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "log", verb: "list", abstract: "List log entries, newest first",
+        noun: "log", verb: "list", access: .read, abstract: "List log entries, newest first",
         options: [
             OptionSpec("contact", value: "ID", completion: .repository("contacts"), "only this contact's"),
             OptionSpec("kind", value: "KIND", completion: .choices(LogEntry.Kind.allCases.map(\.rawValue)), "only this kind"),

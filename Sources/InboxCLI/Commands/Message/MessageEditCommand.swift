@@ -2,7 +2,7 @@ import InboxCore
 
 struct MessageEditCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "message", verb: "edit", abstract: "Change a scheduled message's text or time",
+        noun: "message", verb: "edit", access: .write, abstract: "Change a scheduled message's text or time",
         arguments: [
             ArgumentSpec("ID", completion: .repository("scheduled-messages"), "a scheduled message"),
             ArgumentSpec("TEXT", optional: true, "the new text; - reads it from standard input"),

@@ -2,7 +2,7 @@ import InboxCore
 
 struct MessageSendCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "message", verb: "send", abstract: "Send a message, or write an internal note, in a conversation",
+        noun: "message", verb: "send", access: .write, abstract: "Send a message, or write an internal note, in a conversation",
         arguments: [
             ArgumentSpec("CONVERSATION", optional: true, completion: .repository("open-conversations"), "the conversation (or give --contact and --channel)"),
             ArgumentSpec("TEXT", optional: true, "the message; - reads it from standard input (may be left out with --template)"),

@@ -2,7 +2,7 @@ import InboxCore
 
 struct TaskCreateCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "task", verb: "create", abstract: "Ask a client for something: a question, a document, a booking, a notice",
+        noun: "task", verb: "create", access: .write, abstract: "Ask a client for something: a question, a document, a booking, a notice",
         arguments: [ArgumentSpec("TEXT", "what is asked; - reads it from standard input")],
         options: [
             OptionSpec("contact", value: "ID", completion: .repository("contacts"), "the client (required)"),

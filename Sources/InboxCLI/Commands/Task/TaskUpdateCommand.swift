@@ -2,7 +2,7 @@ import InboxCore
 
 struct TaskUpdateCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "task", verb: "update", abstract: "Change a task's state, answer, due time or assignee",
+        noun: "task", verb: "update", access: .write, abstract: "Change a task's state, answer, due time or assignee",
         arguments: [ArgumentSpec("ID", completion: .repository("tasks"), "task id or an unambiguous prefix")],
         options: [
             OptionSpec("state", value: "STATE", completion: .choices(ClientTask.State.allCases.map(\.rawValue)), "outstanding, read, answered or done"),

@@ -2,7 +2,7 @@ import InboxCore
 
 struct UserAddCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "user", verb: "add", abstract: "Register a user who works the inbox",
+        noun: "user", verb: "add", access: .write, abstract: "Register a user who works the inbox",
         arguments: [ArgumentSpec("NAME", "user name: lower-case letters, digits, '.', '_' and '-'")],
         options: [
             OptionSpec("role", value: "ROLE", completion: .choices(User.Role.allCases.map(\.rawValue)),
