@@ -20,12 +20,13 @@ enum InProcessInbox {
         tzset()
     }()
 
-    static func run(_ arguments: [String], in directory: String, stdin: String = "",
+    /// `terminal`: stdout is a terminal (colour, escaping), as a person at the keyboard sees it.
+    static func run(_ arguments: [String], in directory: String, stdin: String = "", terminal: Bool = false,
                     environment: [String: String] = Inbox.baseEnvironment()) -> InboxResult {
         _ = utc
         let out = Captured(), err = Captured()
         let process = ProcessEnvironment(
-            variable: { environment[$0] }, currentDirectory: directory, stdout: out, stderr: err,
+            variable: { environment[$0] }, currentDirectory: directory, stdout: out, stderr: err, stdoutIsTerminal: terminal,
             accountName: { environment["USER"] },
             readStandardInput: { (limit) throws(InboxError) -> [UInt8] in Array(Array(stdin.utf8).prefix(limit + 1)) })
         let status = InboxCLI.run(arguments, process)
@@ -36,10 +37,10 @@ enum InProcessInbox {
 extension XCTestCase {
     /// Runs a command line in process and fails the test unless it exits with `status`.
     @discardableResult
-    func run(_ arguments: String..., in dir: TempDirectory, stdin: String = "", expect status: Int32 = 0,
+    func run(_ arguments: String..., in dir: TempDirectory, stdin: String = "", terminal: Bool = false, expect status: Int32 = 0,
              environment: [String: String] = Inbox.baseEnvironment(),
              file: StaticString = #filePath, line: UInt = #line) -> InboxResult {
-        let result = InProcessInbox.run(arguments, in: dir.path, stdin: stdin, environment: environment)
+        let result = InProcessInbox.run(arguments, in: dir.path, stdin: stdin, terminal: terminal, environment: environment)
         XCTAssertEqual(result.status, status, "inbox \(arguments.joined(separator: " ")): \(result.stderr)", file: file, line: line)
         return result
     }
