@@ -8,6 +8,11 @@ public enum CompletionKind: Sendable, Equatable {
     case choices([String])
     /// Ids or names taken from the repository (`inbox __complete KIND`).
     case repository(String)
+
+    /// The cases of the enum an option is parsed as (`ParsedArguments.choice`).
+    public static func cases<Choice: CaseIterable & RawRepresentable>(_ type: Choice.Type) -> CompletionKind where Choice.RawValue == String {
+        .choices(Choice.allCases.map(\.rawValue))
+    }
 }
 
 /// One option, declared once: parsing, help, the man page and completions all read it.
