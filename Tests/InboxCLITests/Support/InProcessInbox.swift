@@ -6,7 +6,9 @@ import InboxCore
 /// Runs `InboxCLI.run` inside the test process, through the same `ProcessEnvironment` seam
 /// main.swift fills from the real process: no spawn, so a rule's test costs microseconds, and a
 /// failure points at the rule rather than at a process. What needs a real process (exit by
-/// signal, strace, locks held by another process, the pager) keeps spawning the binary (`Inbox`).
+/// signal, strace, locks held by another process, the pager) keeps spawning the binary (`Inbox`),
+/// and so does anything touching the hook trust store, which the core finds through this
+/// process's own HOME, not the `environment` given here.
 enum InProcessInbox {
     /// Text written to one stream, kept in order.
     final class Captured: OutputSink {
