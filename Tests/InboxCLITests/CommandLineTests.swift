@@ -110,8 +110,9 @@ final class CommandLineTests: XCTestCase {
     func testAClosedStdoutIsNotAnError() {
         let repo = makeRepository()
         seedContacts(repo, count: 3000)  // far more output than a pipe buffer holds
-        let result = Inbox.shell("inbox --json contact list | head -n 1 >/dev/null; echo done", in: repo.path)
-        XCTAssertEqual(result.stdout, "done\n")
+        // inbox's own exit status, reported past the pipe: a death by SIGPIPE would show as 141.
+        let result = Inbox.shell("exec 3>&1; { inbox --json contact list; echo \"inbox exited $?\" >&3; } | head -n 1 >/dev/null; echo done", in: repo.path)
+        XCTAssertEqual(result.stdout, "inbox exited 0\ndone\n")
         XCTAssertEqual(result.stderr, "", "no complaint about the closed pipe")
         // A full disk is not a closed pipe: that is an I/O error.
         let full = Inbox.shell("inbox contact list > /dev/full", in: repo.path)

@@ -19,30 +19,100 @@ final class CompletionTests: XCTestCase {
         }
     }
 
-    /// Every noun, verb and long option the binary's help lists appears in all three scripts and the man page.
-    func testEveryNounVerbAndOptionIsInEveryScriptAndTheManPage() {
+    /// Every noun, verb and long option the binary's help lists is offered by all three scripts
+    /// (each asked to complete, as the shell would) and documented in its man page section.
+    func testEveryNounVerbAndOptionIsInEveryScriptAndTheManPage() throws {
         let dir = TempDirectory()
         let overview = Inbox.run(["help"], in: dir.path).stdout
         let commands = overview.split(separator: "\n", omittingEmptySubsequences: false)
             .drop { !$0.hasPrefix("Commands:") }.dropFirst().prefix { !$0.isEmpty }
             .map { $0.split(separator: " ").prefix(2).map(String.init).filter { $0.first!.isLowercase } }
         XCTAssertGreaterThan(commands.count, 40)
-        let documents = ["Completions/inbox.bash", "Completions/_inbox", "Completions/inbox.fish", "man/inbox.1"].map { ($0, file($0)) }
-        var checked = 0
+        var nouns: [String] = [], verbs: [String: Set<String>] = [:]
         for words in commands {
-            let help = Inbox.run(["help"] + words, in: dir.path).stdout
-            let options = Set(help.split(whereSeparator: { " \n,".contains($0) }).filter { $0.hasPrefix("--") }
-                .map { String($0.prefix { $0.isLetter || $0.isNumber || $0 == "-" }.dropFirst(2)) })
-            for (path, text) in documents {
-                for word in words { XCTAssertTrue(text.contains(word), "\(path) lacks '\(word)'") }
-                for option in options {
-                    let needle = path.hasSuffix(".fish") ? "-l \(option)" : path.hasSuffix(".1") ? "Fl -\(option)" : "--\(option)"
-                    XCTAssertTrue(text.contains(needle), "\(path) lacks --\(option) (inbox \(words.joined(separator: " ")))")
-                    checked += 1
-                }
+            if !nouns.contains(words[0]) { nouns.append(words[0]) }
+            if words.count == 2 { verbs[words[0], default: []].insert(words[1]) }
+        }
+        // What each script offers: after "inbox", after each noun, and after "-" for each command.
+        let nounsWithVerbs = nouns.filter { verbs[$0] != nil }
+        let queries = [["inbox", ""]] + nounsWithVerbs.map { ["inbox", $0, ""] } + commands.map { ["inbox"] + $0 + ["-"] }
+        let offered = try ["bash", "zsh", "fish"].map { ($0, try complete(queries, in: $0, repo: dir)) }
+        let man = file("man/inbox.1")
+        var checked = 0
+        for (shell, answers) in offered {
+            XCTAssertEqual(answers.count, queries.count, "\(shell) answered \(answers.count) of \(queries.count) queries")
+            guard answers.count == queries.count else { continue }
+            XCTAssertEqual(Set(answers[0]), Set(nouns), "\(shell): the nouns")
+            for (i, noun) in nounsWithVerbs.enumerated() {
+                XCTAssertEqual(Set(answers[1 + i]), verbs[noun], "\(shell): the verbs of \(noun)")
+            }
+            for (i, words) in commands.enumerated() {
+                let options = helpOptions(words, in: dir)
+                let missing = options.subtracting(answers[1 + nounsWithVerbs.count + i])
+                XCTAssertEqual(missing, [], "\(shell) does not offer these for inbox \(words.joined(separator: " "))")
+                checked += options.count
             }
         }
-        XCTAssertGreaterThan(checked, 400)
+        for words in commands {
+            let title = words.joined(separator: " ")
+            let sections = man.components(separatedBy: "\n.Ss inbox ").dropFirst().filter {
+                let heading = $0.prefix { $0 != "\n" }
+                return heading == title || heading.hasPrefix(title + " ")
+            }
+            XCTAssertEqual(sections.count, 1, "man/inbox.1 has no one section .Ss inbox \(title)")
+            for option in helpOptions(words, globals: false, in: dir) {
+                XCTAssertTrue(sections.first?.contains("Fl -\(option.dropFirst(2))") == true, "man/inbox.1 section inbox \(title) lacks \(option)")
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 600)
+    }
+
+    /// The long options `inbox help WORDS` lists under "Options:", and with `globals` those under
+    /// "Global options:" (every command takes them; the man page documents them once).
+    func helpOptions(_ words: [String], globals: Bool = true, in dir: TempDirectory) -> Set<String> {
+        var options = Set<String>(), section = ""
+        for line in Inbox.run(["help"] + words, in: dir.path).stdout.split(separator: "\n") {
+            if !line.hasPrefix(" ") { section = String(line); continue }
+            guard section == "Options:" || (globals && section == "Global options:") else { continue }
+            let entry = line.drop { $0 == " " }
+            guard entry.hasPrefix("-") else { continue }
+            for word in entry.split(whereSeparator: { " ,".contains($0) }).prefix(2) where word.hasPrefix("--") {
+                options.insert(String(word))
+            }
+        }
+        return options
+    }
+
+    /// Runs each script's completion in its shell for each command line (the last word is the one
+    /// being completed): the candidates offered, one list per query.
+    func complete(_ queries: [[String]], in shell: String, repo: TempDirectory) throws -> [[String]] {
+        let executable = try requiredTool(shell)
+        func quoted(_ word: String) -> String { "'" + word + "'" }
+        let script: String
+        switch shell {
+        case "bash":
+            script = """
+                source '\(root)/Completions/inbox.bash'
+                t() { COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); _inbox; echo "${COMPREPLY[*]}"; }
+                """ + queries.map { "\nt " + $0.map(quoted).joined(separator: " ") }.joined()
+        case "zsh":
+            // compadd stands in for zsh's own, so the function runs outside a completion widget.
+            script = """
+                fpath=('\(root)/Completions' $fpath); autoload -U _inbox
+                typeset -a offered
+                compadd() { if [[ $1 == -a ]]; then offered+=(${(P)2}); else while (( $# )) && [[ $1 != -- ]]; do shift; done; shift; offered+=("$@"); fi }
+                t() { local -a words; words=("$@"); local CURRENT=$#; offered=(); _inbox; print -r -- "${offered[*]}"; }
+                """ + queries.map { "\nt " + $0.map(quoted).joined(separator: " ") }.joined()
+        default:
+            script = "source '\(root)/Completions/inbox.fish'" + queries.map {
+                "\necho (complete -C \(quoted($0.joined(separator: " "))) | string replace -r '\\t.*' '' | string join ' ')"
+            }.joined()
+        }
+        let result = self.shell(executable, shell == "zsh" ? ["-f", "-c", script] : ["-c", script], in: repo)
+        XCTAssertEqual(result.stderr, "", shell)
+        return result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            .map { $0.split(separator: " ").map(String.init) }
     }
 
     func repositoryWithConversations() -> TempDirectory {
@@ -101,6 +171,9 @@ final class CompletionTests: XCTestCase {
         let result = shell(zsh, ["-f", "-c", script], in: repo)
         XCTAssertEqual(result.stderr, "")
         XCTAssertEqual(result.lines, ["loaded", "registered"])
+        // And it completes: nouns, a value list, and open conversations from the repository.
+        XCTAssertEqual(try complete([["inbox", "conv"], ["inbox", "conversation", "list", "--status", ""], ["inbox", "conversation", "close", ""]],
+                                    in: "zsh", repo: repo).dropFirst(), [["open", "closed", "all"], ["cv3", "cv1"]])
     }
 
     func testShellcheckPassesOnTheBashScript() throws {

@@ -56,12 +56,15 @@ final class DataToolTests: XCTestCase {
     func testCSVHasOneRowPerConversationWithTimings() throws {
         let repo = makeRepository()
         inbox("contact", "add", "Smith, Jane", "--email", "jane@example.com", "--tag", "vip", "--tag", "tax", in: repo)
-        inbox("message", "receive", "--contact", "ct1", "--channel", "email", "Hello, \"quoted\"", in: repo, environment: Inbox.baseEnvironment(now: "2026-11-21T09:00:00Z"))
+        // A subject with a comma and quotes reaches the row, so the quoting is what is checked.
+        inbox("conversation", "create", "--contact", "ct1", "--channel", "email", "--subject", "Tax return, \"2025\"", in: repo,
+              environment: Inbox.baseEnvironment(now: "2026-11-21T08:00:00Z"))
+        inbox("message", "receive", "--contact", "ct1", "--channel", "email", "Hello", in: repo, environment: Inbox.baseEnvironment(now: "2026-11-21T09:00:00Z"))
         inbox("message", "send", "cv1", "Hi", in: repo, environment: Inbox.baseEnvironment(now: "2026-11-21T09:10:00Z"))
         inbox("conversation", "close", "cv1", in: repo, environment: Inbox.baseEnvironment(now: "2026-11-21T10:00:00Z"))
         let csv = inbox("export", "--format", "csv", in: repo).stdout
         let rows = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         XCTAssertEqual(rows.count, 2)
-        XCTAssertEqual(rows[1], "cv1,ct1,Jane Smith,email,,closed,,2026-11-21T09:00:00Z,2026-11-21T09:00:00Z,2026-11-21T09:10:00Z,600,2026-11-21T10:00:00Z,3600,2,vip;tax")
+        XCTAssertEqual(rows[1], "cv1,ct1,Jane Smith,email,\"Tax return, \"\"2025\"\"\",closed,,2026-11-21T08:00:00Z,2026-11-21T09:00:00Z,2026-11-21T09:10:00Z,600,2026-11-21T10:00:00Z,3600,2,vip;tax")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import InboxCLI
 
 /// Reads the system calls of a real write under strace: each file written must be a temp file
 /// in `.inbox/tmp/` created with O_EXCL, fsynced before it is renamed over its target, and the
@@ -79,17 +80,53 @@ final class DurabilityTraceTests: XCTestCase {
         XCTAssertGreaterThan(journalUnlink ?? 0, renames.last!.offset)
     }
 
-    func testReadOnlyCommandsNeverWrite() throws {
+    /// What each `.read` command is run with in the walk below; a read command added to the
+    /// table without an entry here fails the test, so none escapes it.
+    static let readSamples: [String: [String]] = [
+        "config get": ["sms.from"], "config list": [], "contact list": [], "contact show": ["ct1"],
+        "conversation list": [], "conversation show": ["cv1"], "export": [], "hook status": [], "log list": [],
+        "message list": [], "message show": ["ms1"], "report": [], "tag list": [], "task list": [], "task show": ["tk1"],
+        "template list": [], "timeline": ["ct1"], "user list": [], "__complete": ["contacts"],
+    ]
+
+    /// Issue 13 item 8: every command the table declares `.read` writes nothing, traced; every
+    /// `.none` command does not even look at the repository.
+    func testEveryReadCommandWritesNothingAndNoCommandOfAccessNoneTouchesTheRepository() throws {
         let repo = makeRepository()
-        inbox("contact", "add", "Ada", "--email", "ada@example.com", in: repo)
-        for command in [["contact", "list"], ["contact", "show", "ct1"], ["fsck"], ["config", "list"], ["user", "list"]] {
-            let calls = try trace(command, in: repo)
-            let writes = calls.filter {
-                ($0.name.hasPrefix("rename") || $0.name.hasPrefix("unlink") || $0.name.hasPrefix("mkdir") || $0.name.hasPrefix("fsync")) ||
-                ($0.name == "openat" && ($0.text.contains("O_WRONLY") || $0.text.contains("O_RDWR") || $0.text.contains("O_CREAT")))
-            }
-            XCTAssertEqual(writes.map(\.text), [], "inbox \(command.joined(separator: " ")) wrote")
+        for line in [["user", "add", "alice", "--role", "admin"], ["config", "set", "user.name", "alice"],
+                     ["contact", "add", "Ada", "--email", "ada@example.com", "--tag", "vip"],
+                     ["message", "receive", "--contact", "ct1", "--channel", "email", "Hello"],
+                     ["task", "create", "Send the form", "--contact", "ct1", "--kind", "question"],
+                     ["log", "add", "Called", "--contact", "ct1", "--kind", "call"], ["template", "add", "thanks", "Thanks"]] {
+            XCTAssertEqual(Inbox.run(line, in: repo.path).status, 0, line.joined(separator: " "))
         }
+        // A dead writer's temp file: the next writer removes it; a reader must leave it.
+        XCTAssertTrue(FileManager.default.createFile(atPath: repo.file(".inbox/tmp/0000.jsonl.tmp.999999.0"), contents: Data("x".utf8)))
+        let table = CommandTable.shared.entries
+        let reads = table.filter { $0.access == .read }.map(\.name)
+        XCTAssertEqual(Set(reads), Set(Self.readSamples.keys), "each read command needs a sample command line here")
+        var traced = 0
+        for name in reads {
+            guard let sample = Self.readSamples[name] else { continue }
+            let command = name.split(separator: " ").map(String.init) + sample
+            let calls = try trace(command, in: repo)
+            XCTAssertTrue(calls.contains { $0.name == "openat" && $0.text.contains(repo.file(".inbox")) }, "\(name): the trace saw the repository read")
+            XCTAssertEqual(calls.filter(Self.isWrite).map(\.text), [], "inbox \(command.joined(separator: " ")) wrote")
+            traced += 1
+        }
+        XCTAssertEqual(traced, Self.readSamples.count)
+        let untouching = ["date": ["now"], "help": ["contact", "add"], "__manpage": [], "__completion": ["bash"]]
+        XCTAssertEqual(Set(table.filter { $0.access == .none }.map(\.name)), Set(untouching.keys))
+        for (name, sample) in untouching {
+            let calls = try trace([name] + sample, in: repo)
+            XCTAssertEqual(calls.filter { $0.text.contains(repo.file(".inbox")) }.map(\.text), [], "inbox \(name) touched the repository")
+        }
+    }
+
+    /// A call that changes the file system: a rename, unlink, mkdir or fsync, or an open for writing.
+    static func isWrite(_ call: Call) -> Bool {
+        ["rename", "unlink", "mkdir", "fsync", "fdatasync"].contains { call.name.hasPrefix($0) } ||
+            (call.name == "openat" && ["O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC"].contains { call.text.contains($0) })
     }
 
     func parent(_ path: String) -> String { (path as NSString).deletingLastPathComponent }

@@ -62,7 +62,11 @@ final class ScheduledSendTests: XCTestCase {
         XCTAssertEqual(results.all.map(\.status), [0, 0, 0, 0], results.all.map(\.stderr).joined())
         XCTAssertTrue(results.all.contains { $0.stderr.contains("another flush is running") }, "only one flush ran at a time")
         // Whatever was left for later flushes goes out once too.
-        while !inbox("message", "flush", in: repo, environment: env(later)).stderr.contains("flush: 0 sent") {}
+        var extraFlushes = 0
+        while !inbox("message", "flush", in: repo, environment: env(later)).stderr.contains("flush: 0 sent") {
+            extraFlushes += 1
+            guard extraFlushes < 5 else { XCTFail("five more flushes still found messages to send"); break }
+        }
         let log = delivered(repo)
         XCTAssertEqual(log.count, 1000, "no message delivered twice or skipped")
         XCTAssertEqual(Set(log), Set((1...1000).map { "ms\($0)" }))
@@ -128,6 +132,7 @@ final class ScheduledSendTests: XCTestCase {
             Int32((try? String(contentsOfFile: repo.file("hook.pid"), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
         }
         while hookPID() == nil && Date() < deadline { usleep(20_000) }
+        XCTAssertNotNil(hookPID(), "the hook never started within 20 seconds")
         XCTAssertEqual(state("ms1", repo)["state"] as? String, "sending", "marked sending before the hook ran")
         kill(flush.processIdentifier, SIGKILL)
         // The orphaned hook goes too (Foundation waits for it before it reaps the flush).

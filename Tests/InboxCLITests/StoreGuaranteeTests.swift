@@ -99,8 +99,36 @@ final class StoreGuaranteeTests: XCTestCase {
             XCTAssertEqual(fsck.status, 0, "round \(round): \(fsck.stdout)\(fsck.stderr)")
             if fsck.status != 0 { break }
         }
-        print("kill test: \(rounds) rounds, window \(window / 1000) ms, \(killed) killed mid-run (\(leftBehind) inside a commit), \(acknowledged.count) acknowledged")
+        // Random kills may all miss the commit itself. These land in it for certain: strace kills
+        // an add at each rename after the journal's, once the change is decided but only part done.
+        let strace = try requiredTool("strace")
+        var journaled = 0
+        for n in 2...6 {
+            // A writer first finishes what the last kill left, so the count of renames is this add's own.
+            inbox("contact", "add", "Settled \(n)", in: repo)
+            let name = "Journaled \(n)"
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: strace)
+            process.arguments = ["-f", "-o", "/dev/null", "-e", "inject=renameat:signal=KILL:when=\(n)", "--", Inbox.binary,
+                                 "contact", "add", name, "--email", "journaled\(n)@example.com", "--phone", "+1 555 90\(n)0"]
+            process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
+            process.environment = Inbox.baseEnvironment()
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            let files = (try? FileManager.default.subpathsOfDirectory(atPath: repo.file(".inbox"))) ?? []
+            XCTAssertTrue(files.contains("journal"), "killed at rename \(n): the decided change is left in the journal")
+            if files.contains("journal") { journaled += 1 }
+            let fsck = Inbox.run(["fsck"], in: repo.path)
+            XCTAssertEqual(fsck.status, 0, "kill at rename \(n): \(fsck.stdout)\(fsck.stderr)")
+            // Decided is done: readers see it before any writer has finished the renames.
+            let found = inbox("--json", "contact", "list", "--search", "journaled\(n)", in: repo).jsonLines()
+            XCTAssertEqual(found.map { "\($0["first_name"] as? String ?? "") \($0["last_name"] as? String ?? "")" }, [name])
+        }
+        print("kill test: \(rounds) rounds, window \(window / 1000) ms, \(killed) killed mid-run (\(leftBehind) inside a commit), \(acknowledged.count) acknowledged; \(journaled) killed by strace inside a journaled commit")
         XCTAssertGreaterThan(killed, 0, "no process was killed; the test proved nothing")
+        XCTAssertEqual(journaled, 5, "every strace kill must interrupt a journaled commit")
         let stored = inbox("--json", "contact", "list", "--search", "crash", in: repo).jsonLines()
             .map { "\($0["first_name"] as? String ?? "") \($0["last_name"] as? String ?? "")" }
         for name in acknowledged { XCTAssertTrue(stored.contains(name), "\(name) exited 0 but is gone") }
@@ -121,7 +149,7 @@ final class StoreGuaranteeTests: XCTestCase {
         // --no-fork: flock execs sleep itself, so one process holds the lock and one kill ends it.
         holder.arguments = ["--no-fork", repo.file(".inbox"), "sleep", "30"]
         try holder.run()
-        usleep(300_000)
+        XCTAssertTrue(try waitUntilLocked(repo.file(".inbox")), "flock never took the lock")
         let start = Date()
         let busy = inbox("contact", "add", "Blocked", "--lock-timeout", "0.5", in: repo, expect: 75)
         XCTAssertTrue(busy.stderr.contains("busy"), busy.stderr)
@@ -177,4 +205,22 @@ final class Statuses: @unchecked Sendable {
     private var storage = [Int32](repeating: -1, count: 4)
     func set(_ i: Int, _ status: Int32) { lock.lock(); storage[i] = status; lock.unlock() }
     var values: [Int32] { lock.lock(); defer { lock.unlock() }; return storage }
+}
+
+extension XCTestCase {
+    /// Waits (up to ten seconds) until some process holds the flock on `path`, so a test never
+    /// assumes that a holder it started has got there.
+    func waitUntilLocked(_ path: String) throws -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        repeat {
+            let probe = Process()
+            probe.executableURL = URL(fileURLWithPath: try requiredTool("flock"))
+            probe.arguments = ["--nonblock", "--conflict-exit-code", "99", path, "true"]
+            try probe.run()
+            probe.waitUntilExit()
+            if probe.terminationStatus == 99 { return true }
+            usleep(20_000)
+        } while Date() < deadline
+        return false
+    }
 }

@@ -2,7 +2,7 @@ import InboxCore
 
 struct DateCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "date", abstract: "Print what time expressions resolve to, in local time and UTC, one line each",
+        noun: "date", access: .none, abstract: "Print what time expressions resolve to, in local time and UTC, one line each",
         arguments: [ArgumentSpec("EXPR", variadic: true, completion: .choices(TimeForms.examples),
                                  "a time: 2026-11-23T09:00, now, +30m, -7d, 1h30m, +1h30m, today 17:00, yesterday, yesterday 17:00, tomorrow 9:00, mon 9:00")],
         discussion: "Several expressions may be given; a day word (today, tomorrow, yesterday, a weekday) or a date takes the clock time after it, so 'inbox date tomorrow 9:00 -7d' prints two lines.",

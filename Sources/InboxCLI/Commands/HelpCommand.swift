@@ -4,7 +4,7 @@ import InboxCore
 /// table so that help, completions and the man page list it like any other command.
 struct HelpCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "help", abstract: "Show help for the tool, a noun, or a command (same as -h and --help)",
+        noun: "help", access: .none, abstract: "Show help for the tool, a noun, or a command (same as -h and --help)",
         arguments: [ArgumentSpec("NOUN", optional: true, completion: .repository("help-topics"), "a command noun, such as contact"),
                     ArgumentSpec("VERB", optional: true, completion: .repository("help-topics"), "one of its verbs, such as add")],
         examples: ["inbox help contact add"]

@@ -2,7 +2,7 @@ import InboxCore
 
 struct ReportCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "report", abstract: "Conversations per day, first-response times, resolution rate, broken reply-time goals",
+        noun: "report", access: .read, abstract: "Conversations per day, first-response times, resolution rate, broken reply-time goals",
         options: [
             OptionSpec("since", value: "TIME", "conversations started at or after TIME"),
             OptionSpec("until", value: "TIME", "conversations started at or before TIME"),

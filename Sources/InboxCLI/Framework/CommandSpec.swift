@@ -8,6 +8,11 @@ public enum CompletionKind: Sendable, Equatable {
     case choices([String])
     /// Ids or names taken from the repository (`inbox __complete KIND`).
     case repository(String)
+
+    /// The cases of the enum an option is parsed as (`ParsedArguments.choice`).
+    public static func cases<Choice: CaseIterable & RawRepresentable>(_ type: Choice.Type) -> CompletionKind where Choice.RawValue == String {
+        .choices(Choice.allCases.map(\.rawValue))
+    }
 }
 
 /// One option, declared once: parsing, help, the man page and completions all read it.
@@ -70,10 +75,22 @@ public struct ArgumentSpec: Sendable {
     }
 }
 
+/// What a command may do to the repository. Declared by every command, so a reader can tell
+/// without reading its `run`, and checked by a test that traces every `.read` command.
+public enum Access: Sendable, Equatable {
+    /// Touches no repository (`date`, `help`, the generators).
+    case none
+    /// Reads, never writes: no file created, renamed, removed or opened for writing.
+    case read
+    /// May change the repository (or, for `hook trust`, this machine's trust store).
+    case write
+}
+
 /// A command's whole interface: `noun verb`, or a bare noun such as `init`.
 public struct CommandSpec: Sendable {
     public let noun: String
     public let verb: String?
+    public let access: Access
     public let abstract: String
     public let arguments: [ArgumentSpec]
     public let options: [OptionSpec]
@@ -83,8 +100,9 @@ public struct CommandSpec: Sendable {
     /// Plumbing for tools (completion, man page generation): left out of help and the man page.
     public let hidden: Bool
 
-    public init(noun: String, verb: String? = nil, abstract: String, arguments: [ArgumentSpec] = [],
+    public init(noun: String, verb: String? = nil, access: Access, abstract: String, arguments: [ArgumentSpec] = [],
                 options: [OptionSpec] = [], discussion: String? = nil, examples: [String] = [], hidden: Bool = false) {
+        self.access = access
         self.hidden = hidden
         self.noun = noun
         self.verb = verb

@@ -25,6 +25,23 @@ public struct ParsedArguments: Sendable {
         return n
     }
 
+    /// The value of an option whose allowed values are the cases of one `CaseIterable` enum,
+    /// which also gives the error's list and, through `CompletionKind.cases`, the completion.
+    public func choice<Choice: CaseIterable & RawRepresentable>(_ name: String, _ type: Choice.Type, ignoringCase: Bool = false)
+        throws(InboxError) -> Choice? where Choice.RawValue == String {
+        guard let text = value(name) else { return nil }
+        guard let choice = Choice(rawValue: ignoringCase ? text.lowercased() : text) else {
+            throw InboxError.usage("--\(name) must be \(Self.alternatives(Choice.self)), not '\(text)'")
+        }
+        return choice
+    }
+
+    /// "a, b or c": an enum's cases as a message lists them.
+    public static func alternatives<Choice: CaseIterable & RawRepresentable>(_ type: Choice.Type) -> String where Choice.RawValue == String {
+        let names = Choice.allCases.map(\.rawValue)
+        return names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names.last!
+    }
+
     /// The positional at `index`, or a usage error naming what is missing.
     public func positional(_ index: Int, _ name: String) throws(InboxError) -> String {
         guard index < positionals.count else { throw InboxError.usage("missing \(name)") }

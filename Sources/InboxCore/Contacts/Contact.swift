@@ -89,36 +89,3 @@ public struct Contact: IdentifiedRecord, Sendable {
         return false
     }
 }
-
-/// Do-not-contact settings: every channel, or a set of them, plus whether inbound messages
-/// and calls are blocked too.
-public struct DoNotContact: Equatable, Sendable {
-    public var all = false
-    /// Sorted channel names (meaningless when `all`).
-    public var channels: [String] = []
-    public var inbound = false
-
-    public init() {}
-
-    init(_ value: JSONValue, inbound: Bool) throws(JSONParseError) {
-        self.inbound = inbound
-        switch value {
-        case .string("all"): all = true
-        case .array(let items):
-            for item in items {
-                guard case .string(let name) = item, ContactChannel.all.contains(name) else {
-                    throw JSONParseError("field \"dnd\" must be \"all\" or a list of channels (\(ContactChannel.all.joined(separator: ", ")))")
-                }
-                channels.append(name)
-            }
-        default:
-            throw JSONParseError("field \"dnd\" must be \"all\" or a list of channels, found \(value.typeName)")
-        }
-    }
-
-    public var json: JSONValue { all ? .string("all") : .strings(channels) }
-
-    public func blocks(_ channel: String) -> Bool { all || channels.contains(channel) }
-
-    public var isEmpty: Bool { !all && channels.isEmpty }
-}

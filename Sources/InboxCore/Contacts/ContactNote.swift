@@ -73,7 +73,13 @@ public enum ContactNotes {
         guard !text.trimmingWhitespace().isEmpty else { throw InboxError.usage("the note is empty") }
         let path = file(for: contact.id)!
         var notes = try tx.records(path, as: ContactNote.self)
-        guard let index = notes.firstIndex(where: { $0.id == id && $0.contact == contact.id }) else {
+        // An id or an unambiguous prefix of one, among this contact's notes, as for every id.
+        let wanted = id.trimmingWhitespace().lowercased()
+        let mine = notes.indices.filter { notes[$0].contact == contact.id }
+        var matching = mine.filter { notes[$0].id == wanted }
+        if matching.isEmpty && !wanted.isEmpty { matching = mine.filter { notes[$0].id.hasPrefix(wanted) } }
+        if matching.count > 1 { throw InboxError.ambiguousID(input: id, candidates: matching.map { notes[$0].id }) }
+        guard let index = matching.first else {
             throw InboxError.notFound("no note '\(id)' on \(contact.id) (see 'inbox contact show \(contact.id)')")
         }
         guard notes[index].text != text else { return notes[index] }

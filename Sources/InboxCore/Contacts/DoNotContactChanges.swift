@@ -25,9 +25,9 @@ public struct DoNotContactChange: Sendable {
             dnd.all = true
             dnd.channels = []
         } else if !dnd.all {
-            dnd.channels = Array(Set(dnd.channels + on)).sorted()
-            if Set(dnd.channels) == Set(ContactChannel.all) { dnd.all = true; dnd.channels = [] }
+            dnd.channels += on
         }
+        dnd = dnd.canonical
         if !on.isEmpty && inbound { dnd.inbound = true }
         if off.isEmpty && on.isEmpty && inbound { dnd.inbound = true }
         return dnd != before

@@ -176,3 +176,23 @@ public enum Conversations {
         return true
     }
 }
+
+extension Conversations {
+    /// Records that `user` has read the conversation: a receipt on every inbound message they
+    /// had not seen, and the unread marker cleared. Returns the messages, oldest first.
+    public static func open(_ id: String, by user: String, now: Timestamp, in tx: Transaction) throws(InboxError) -> (Conversation, [Message]) {
+        var conversation = try resolve(id, in: tx)
+        var messages = try Messages.of(conversation.id, in: tx)
+        var changed: [Message] = []
+        for i in messages.indices where messages[i].direction == .inbound && !messages[i].seenBy.contains(where: { $0.by == user }) {
+            messages[i].seenBy.append(Receipt(by: user, at: now))
+            changed.append(messages[i])
+        }
+        if !changed.isEmpty { try Messages.save(changed, in: tx) }
+        if conversation.unread {
+            conversation.unread = false
+            try table.put(conversation, in: tx)
+        }
+        return (conversation, messages)
+    }
+}

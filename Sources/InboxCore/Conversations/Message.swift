@@ -1,6 +1,6 @@
 /// One message, note or auto-response in a conversation.
 public struct Message: IdentifiedRecord, Sendable {
-    public enum Direction: String, Sendable { case inbound = "in", outbound = "out" }
+    public enum Direction: String, CaseIterable, Sendable { case inbound = "in", outbound = "out" }
     public enum Kind: String, Sendable { case message, note }
     /// Outbound states (DESIGN §3). Inbound messages and notes have none.
     public enum State: String, CaseIterable, Sendable {

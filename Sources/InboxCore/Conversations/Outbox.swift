@@ -19,29 +19,6 @@ public struct OutboundRequest: Sendable {
     public init() {}
 }
 
-/// The rules every outbound message passes, when it is written and again when it is delivered.
-public enum SendRules {
-    public static let whatsappWindow: Int64 = 24 * 3600
-
-    /// Nil when the message may go out; otherwise why not (exit 1 / state `blocked`).
-    public static func refusal(channel: Channel, contact: Contact, conversation: Conversation, usesTemplate: Bool, now: Timestamp) -> String? {
-        let dndName = channel.rawValue
-        if contact.dnd.blocks(dndName) {
-            let scope = contact.dnd.all ? "all channels" : dndName
-            return "\(contact.id) \(contact.displayName) has do-not-contact on \(scope); nothing was sent (inbox contact dnd \(contact.id) --off \(contact.dnd.all ? "all" : dndName) lifts it)"
-        }
-        if channel == .whatsapp && !usesTemplate {
-            guard let last = conversation.lastInboundAt else {
-                return "WhatsApp allows free text only within 24 hours of the contact's last message, and \(contact.id) has not written on WhatsApp; send a template with --template NAME"
-            }
-            if now.seconds - last.seconds > whatsappWindow {
-                return "WhatsApp allows free text only within 24 hours of the contact's last message (\(last.age(relativeTo: now))); send a template with --template NAME"
-            }
-        }
-        return nil
-    }
-}
-
 public enum Outbox {
     /// Checks the rules and records the message, inside the caller's transaction: a note as
     /// written, a scheduled send as `scheduled`, anything else as `sending` (or `sent` at once
@@ -104,7 +81,7 @@ public enum Outbox {
             message.attempts = hookInstalled ? 1 : 0
             if hookInstalled { message.sendingBy = ProcessIdentity.current() }
         }
-        if message.state != .scheduled { record(message, in: &conversation, now: now) }
+        if message.state != .scheduled { ConversationSummary.record(message, in: &conversation, now: now) }
         try Messages.save([message], in: tx)
         try Conversations.table.put(conversation, in: tx)
         return (message, conversation)
@@ -177,25 +154,6 @@ public enum Outbox {
             throw InboxError.refused("--from \(number) is not one of the firm's SMS numbers (\(have)); to send from it, add it: inbox config set sms.from \(fix)")
         }
         return alike[0]
-    }
-
-    /// Updates a conversation's summary for a message that is now part of its thread. `shown`
-    /// is the message the summary shows, needed when `message` may not have the highest id
-    /// (a scheduled one joining the thread): a tie in time goes by id (`Message.isNewer`).
-    public static func record(_ message: Message, in conversation: inout Conversation, now: Timestamp, shown: Message? = nil) {
-        conversation.messageCount += 1
-        // An import or a late webhook may bring an older message: the latest stays the latest.
-        // Internal notes are not activity with the contact: they do not move the conversation.
-        if message.kind == .message, shown.map({ message.isNewer(than: $0) }) ?? conversation.lastMessageAt.map({ message.at >= $0 }) ?? true {
-            conversation.lastMessageAt = message.at
-            conversation.lastDirection = message.direction.rawValue
-            conversation.preview = Conversations.preview(message)
-        }
-        conversation.updatedAt = now
-        if message.direction == .outbound && message.kind == .message && !message.auto {
-            if conversation.firstResponseAt.map({ message.at < $0 }) ?? true { conversation.firstResponseAt = message.at }
-            conversation.missed = false
-        }
     }
 
     /// What became of a message handed to the hook.
@@ -284,14 +242,5 @@ extension Outbox {
             message.state = .inDoubt
             message.error = reason
         }
-    }
-}
-
-extension Conversations {
-    /// The start of a message as a listing shows it.
-    static func preview(_ message: Message) -> String {
-        let flat = message.text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        let text = flat.isEmpty ? message.attachments.map { "[\($0.kind.rawValue)] \($0.name)" }.joined(separator: " ") : flat
-        return text.count > 120 ? String(text.prefix(119)) + "…" : text
     }
 }

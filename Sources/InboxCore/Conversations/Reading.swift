@@ -1,23 +1,5 @@
-/// Opening, closing and read receipts.
+/// Closing, reopening, read receipts and pins.
 extension Conversations {
-    /// Records that `user` has read the conversation: a receipt on every inbound message they
-    /// had not seen, and the unread marker cleared. Returns the messages, oldest first.
-    public static func open(_ id: String, by user: String, now: Timestamp, in tx: Transaction) throws(InboxError) -> (Conversation, [Message]) {
-        var conversation = try resolve(id, in: tx)
-        var messages = try Messages.of(conversation.id, in: tx)
-        var changed: [Message] = []
-        for i in messages.indices where messages[i].direction == .inbound && !messages[i].seenBy.contains(where: { $0.by == user }) {
-            messages[i].seenBy.append(Receipt(by: user, at: now))
-            changed.append(messages[i])
-        }
-        if !changed.isEmpty { try Messages.save(changed, in: tx) }
-        if conversation.unread {
-            conversation.unread = false
-            try table.put(conversation, in: tx)
-        }
-        return (conversation, messages)
-    }
-
     /// What closing did: the closing message to deliver after commit, and the sends that were
     /// still scheduled in the conversation (cancelled when asked, else left to go out).
     public struct Closing: Sendable {

@@ -51,14 +51,15 @@ public enum Receiving {
         var message = Message(id: try Messages.nextID(in: tx), conversation: conversation, direction: .inbound,
                               kind: .message, text: request.text, at: at)
         message.from = contact.phones.first ?? contact.emails.first
-        Outbox.record(message, in: &conversation, now: now)
-        if conversation.firstInboundAt.map({ at < $0 }) ?? true { conversation.firstInboundAt = at }
-        conversation.lastInboundAt = max(conversation.lastInboundAt ?? at, at)
+        ConversationSummary.record(message, in: &conversation, now: now)
         if !silenced { conversation.unread = true }
 
         var optedOut = false
         if request.channel == .sms, optOutKeywords.contains(request.text.trimmingWhitespace().uppercased()), !contact.dnd.blocks("sms") {
-            contact.dnd.channels = (contact.dnd.channels + ["sms"]).sorted()
+            // The same change as `contact dnd --on sms`, so it is stored as that would store it.
+            var stop = DoNotContactChange()
+            stop.on = ["sms"]
+            _ = stop.apply(to: &contact.dnd)
             contact.updatedAt = now
             try Contacts.table.put(contact, in: tx)
             optedOut = true

@@ -39,6 +39,8 @@ public enum Fsck {
         guard report.problems.contains(where: \.derivable), !report.problems.contains(where: { !$0.derivable }) else {
             return report
         }
+        let canonicalised = try Contacts.canonicaliseDoNotContact(in: tx)
+        if canonicalised > 0 { report.repaired.append("rewrote do-not-contact canonically for \(canonicalised) contact\(canonicalised == 1 ? "" : "s")") }
         try rebuildDerived(tx, &report)
         report.problems = try check(tx).problems
         return report
@@ -192,6 +194,9 @@ struct Checker {
                 }
                 if let owner = contact.owner, !users.isEmpty, !users.contains(owner) {
                     problem(file, line, "contact \(contact.id) is owned by '\(owner)', who is not a user")
+                }
+                if contact.dnd != contact.dnd.canonical {
+                    problem(file, line, "contact \(contact.id) has do-not-contact \(JSONWriter.string(contact.dnd.json)), not as stored by contact dnd: \(JSONWriter.string(contact.dnd.canonical.json)) (inbox fsck --repair rewrites it)", derivable: true)
                 }
                 var tags = Set<String>()
                 for tag in contact.tags where !tags.insert(tag.lowercased()).inserted {

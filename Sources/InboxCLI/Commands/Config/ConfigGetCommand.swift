@@ -1,7 +1,7 @@
 import InboxCore
 
 struct ConfigGetCommand: InboxCommand {
-    static let spec = CommandSpec(noun: "config", verb: "get", abstract: "Print one setting's value",
+    static let spec = CommandSpec(noun: "config", verb: "get", access: .read, abstract: "Print one setting's value",
                                   arguments: [ConfigArgument.keySpec], examples: ["inbox config get sms.from"])
     var key: ConfigKey
 

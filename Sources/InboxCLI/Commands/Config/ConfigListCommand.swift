@@ -1,7 +1,7 @@
 import InboxCore
 
 struct ConfigListCommand: InboxCommand {
-    static let spec = CommandSpec(noun: "config", verb: "list", abstract: "List every setting, its value and what it does")
+    static let spec = CommandSpec(noun: "config", verb: "list", access: .read, abstract: "List every setting, its value and what it does")
 
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> ConfigListCommand {
         try arguments.allowPositionals(0)

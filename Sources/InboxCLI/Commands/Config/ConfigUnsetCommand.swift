@@ -1,7 +1,7 @@
 import InboxCore
 
 struct ConfigUnsetCommand: InboxCommand {
-    static let spec = CommandSpec(noun: "config", verb: "unset", abstract: "Return a setting to its default",
+    static let spec = CommandSpec(noun: "config", verb: "unset", access: .write, abstract: "Return a setting to its default",
                                   arguments: [ConfigArgument.keySpec], examples: ["inbox config unset signature"])
     var key: ConfigKey
 

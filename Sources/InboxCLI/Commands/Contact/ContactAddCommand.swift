@@ -2,7 +2,7 @@ import InboxCore
 
 struct ContactAddCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "contact", verb: "add", abstract: "Add a contact and print its id",
+        noun: "contact", verb: "add", access: .write, abstract: "Add a contact and print its id",
         arguments: [ArgumentSpec("NAME", optional: true, "full name: \"Ada Lovelace\" or \"Lovelace, Ada\"")],
         options: [
             OptionSpec("first-name", value: "TEXT", "set the first name exactly"),

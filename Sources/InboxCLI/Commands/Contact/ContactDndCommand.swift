@@ -2,7 +2,7 @@ import InboxCore
 
 struct ContactDndCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "contact", verb: "dnd", abstract: "Turn do-not-contact on or off for channels",
+        noun: "contact", verb: "dnd", access: .write, abstract: "Turn do-not-contact on or off for channels",
         arguments: [ArgumentSpec("ID", optional: true, variadic: true, completion: .repository("contacts"),
                                  "contact ids; - reads them from standard input; or select with --where-tag/--search/--owner")],
         options: [

@@ -2,7 +2,7 @@ import InboxCore
 
 struct ContactEditCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "contact", verb: "edit", abstract: "Change a contact's details",
+        noun: "contact", verb: "edit", access: .write, abstract: "Change a contact's details",
         arguments: [ArgumentSpec("ID", completion: .repository("contacts"), "contact id or an unambiguous prefix")],
         options: [
             OptionSpec("name", value: "TEXT", "set first and last name from a full name"),

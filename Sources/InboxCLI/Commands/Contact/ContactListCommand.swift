@@ -2,7 +2,7 @@ import InboxCore
 
 struct ContactListCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "contact", verb: "list", abstract: "List contacts, newest first",
+        noun: "contact", verb: "list", access: .read, abstract: "List contacts, newest first",
         options: [
             OptionSpec("search", value: "TEXT", "match first name, last name, email, or phone digits"),
             OptionSpec("tag", value: "TAG", completion: .repository("tags"), "only contacts with this tag (any case)"),

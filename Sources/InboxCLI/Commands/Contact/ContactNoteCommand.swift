@@ -2,7 +2,7 @@ import InboxCore
 
 struct ContactNoteCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "contact", verb: "note", abstract: "Add a note to a contact, or change one (--edit)",
+        noun: "contact", verb: "note", access: .write, abstract: "Add a note to a contact, or change one (--edit)",
         arguments: [
             ArgumentSpec("ID", completion: .repository("contacts"), "contact id or an unambiguous prefix"),
             ArgumentSpec("TEXT", "the note; - reads it from standard input"),

@@ -2,7 +2,7 @@ import InboxCore
 
 struct ContactTagCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "contact", verb: "tag", abstract: "Add and remove tags on many contacts at once",
+        noun: "contact", verb: "tag", access: .write, abstract: "Add and remove tags on many contacts at once",
         arguments: [ArgumentSpec("ID", optional: true, variadic: true, completion: .repository("contacts"),
                                  "contact ids; - reads them from standard input; or select with --where-tag/--search")],
         options: [

@@ -2,7 +2,7 @@ import InboxCore
 
 struct ConversationCreateCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "conversation", verb: "create", abstract: "Start a conversation with a contact on a channel",
+        noun: "conversation", verb: "create", access: .write, abstract: "Start a conversation with a contact on a channel",
         options: [
             OptionSpec("contact", value: "ID", completion: .repository("contacts"), "the contact (required)"),
             OptionSpec("channel", value: "CHANNEL", completion: .choices(Channel.allCases.map(\.rawValue)), "sms, email, whatsapp, instagram, telegram, webchat or imessage (required)"),

@@ -2,14 +2,14 @@ import InboxCore
 
 struct ConversationListCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "conversation", verb: "list", abstract: "List conversations, most recent activity first",
+        noun: "conversation", verb: "list", access: .read, abstract: "List conversations, most recent activity first",
         options: [
             OptionSpec("mine", "only conversations assigned to you"),
             OptionSpec("all", "conversations of every assignee (the default)"),
             OptionSpec("unassigned", "only unassigned conversations"),
             OptionSpec("assignee", value: "USER", completion: .repository("users"), "only conversations assigned to USER"),
             OptionSpec("status", value: "STATUS", completion: .choices(["open", "closed", "all"]), "open (default), closed or all"),
-            OptionSpec("category", value: "CATEGORY", completion: .choices(Conversation.Category.allCases.map(\.rawValue)),
+            OptionSpec("category", value: "CATEGORY", completion: .cases(Conversation.Category.self),
                        "new (unassigned), missed (unassigned, auto-responded, unanswered), yours or others (assigned)"),
             OptionSpec("channel", value: "CHANNEL", completion: .choices(Channel.allCases.map(\.rawValue)), "only this channel"),
             OptionSpec("contact", value: "ID", completion: .repository("contacts"), "only this contact's conversations"),
@@ -41,10 +41,7 @@ struct ConversationListCommand: InboxCommand {
             guard let s = ConversationFilter.StatusFilter(rawValue: status) else { throw InboxError.usage("--status must be open, closed or all, not '\(status)'") }
             filter.status = s
         }
-        if let category = arguments.value("category") {
-            guard let c = Conversation.Category(rawValue: category) else { throw InboxError.usage("--category must be new, missed, yours or others, not '\(category)'") }
-            filter.category = c
-        }
+        filter.category = try arguments.choice("category", Conversation.Category.self)
         filter.channel = try arguments.value("channel").map { (c) throws(InboxError) in try ConversationView.channel(c) }
         filter.contact = arguments.value("contact")
         filter.tag = arguments.value("tag")

@@ -2,7 +2,7 @@ import InboxCore
 
 struct BatchCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "batch", abstract: "Run commands read from standard input, one per line, as one all-or-nothing change",
+        noun: "batch", access: .write, abstract: "Run commands read from standard input, one per line, as one all-or-nothing change",
         options: [OptionSpec("keep-going", "keep the lines that succeed when some fail (each failed line is undone)")],
         discussion: "Each line is written as after 'inbox', with shell-style quotes and no expansion; # starts a comment; lines may end with LF or CRLF. Global options given to batch (--now, --as, --json, -q, --no-color, --lock-timeout) apply to every line unless the line gives its own; a line's --repo must name the batch's repository. All lines run in one process under one lock and are written together at the end: if a line fails, nothing is written and batch exits with that line's status, unless --keep-going. Output appears once the batch is written, and only for the lines that were kept. init, demo, import, fsck --repair, message flush and batch cannot be lines: each is its own change or runs the delivery hook, which cannot run before the batch is written; messages sent through a hook inside a batch are queued for the next flush.",
         examples: ["inbox batch < fixture-commands.txt", "printf 'contact add \"Ada Lovelace\"\\ncontact add \"Grace Hopper\"\\n' | inbox batch"]

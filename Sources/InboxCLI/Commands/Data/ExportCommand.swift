@@ -2,9 +2,9 @@ import InboxCore
 
 struct ExportCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "export", abstract: "Write the repository out as JSON lines (everything) or CSV (one row per conversation)",
+        noun: "export", access: .read, abstract: "Write the repository out as JSON lines (everything) or CSV (one row per conversation)",
         options: [
-            OptionSpec("format", value: "FORMAT", completion: .choices(["jsonl", "csv"]), "jsonl (default) or csv"),
+            OptionSpec("format", value: "FORMAT", completion: .cases(ExportFormat.self), "jsonl (default) or csv"),
             OptionSpec("since", value: "TIME", "only conversations created at or after TIME"),
             OptionSpec("until", value: "TIME", "only conversations created at or before TIME"),
         ],
@@ -18,9 +18,8 @@ struct ExportCommand: InboxCommand {
 
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> ExportCommand {
         try arguments.allowPositionals(0)
-        let format = arguments.value("format") ?? "jsonl"
-        guard format == "jsonl" || format == "csv" else { throw InboxError.usage("--format must be jsonl or csv, not '\(format)'") }
-        return ExportCommand(csv: format == "csv", since: arguments.value("since"), until: arguments.value("until"))
+        let format = try arguments.choice("format", ExportFormat.self) ?? .jsonl
+        return ExportCommand(csv: format == .csv, since: arguments.value("since"), until: arguments.value("until"))
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
@@ -40,4 +39,8 @@ struct ExportCommand: InboxCommand {
         }
         return out
     }
+}
+
+enum ExportFormat: String, CaseIterable {
+    case jsonl, csv
 }

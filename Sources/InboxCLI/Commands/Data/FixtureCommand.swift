@@ -2,7 +2,7 @@ import InboxCore
 
 struct FixtureCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "fixture", abstract: "Fill an empty repository with realistic generated data, the same for the same seed",
+        noun: "fixture", access: .write, abstract: "Fill an empty repository with realistic generated data, the same for the same seed",
         options: [
             OptionSpec("contacts", value: "N", "how many contacts"),
             OptionSpec("conversations", value: "N", "how many conversations"),

@@ -2,7 +2,7 @@ import InboxCore
 
 struct ImportCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "import", abstract: "Read records in from JSON lines (as export writes them), all or nothing",
+        noun: "import", access: .write, abstract: "Read records in from JSON lines (as export writes them), all or nothing",
         arguments: [ArgumentSpec("FILE", completion: .file, "the input; - reads standard input")],
         discussion: "Each line is one record with a \"type\" field and its own ids and timestamps. A bad line stops the import with INPUT:LINE: reason and exit 65, and nothing is written; so does an id that already exists.",
         examples: ["inbox import backup.jsonl", "inbox --repo old export | inbox --repo new import -"]

@@ -2,7 +2,7 @@ import InboxCore
 
 struct HookStatusCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "hook", verb: "status", abstract: "Show the delivery hook: installed, executable, its SHA-256, and whether this machine trusts it",
+        noun: "hook", verb: "status", access: .read, abstract: "Show the delivery hook: installed, executable, its SHA-256, and whether this machine trusts it",
         discussion: "A hook runs only once trusted on this machine ('inbox hook trust', after you have read it). Trust is kept outside the repository, in ${XDG_DATA_HOME:-$HOME/.local/share}/inbox/trusted-hooks/, by the hook's SHA-256: a hook that changes is untrusted again.",
         examples: ["inbox hook status", "inbox --json hook status | jq -r .trust"]
     )

@@ -2,7 +2,7 @@ import InboxCore
 
 struct HookTrustCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "hook", verb: "trust", abstract: "Trust the delivery hook as it is now, on this machine (read it first)",
+        noun: "hook", verb: "trust", access: .write, abstract: "Trust the delivery hook as it is now, on this machine (read it first)",
         discussion: "Records the SHA-256 of .inbox/hooks/deliver in ${XDG_DATA_HOME:-$HOME/.local/share}/inbox/trusted-hooks/, outside the repository, so a clone can never trust its own hook. Until then message send and message flush refuse to run it (exit 1). A symlinked hook is refused (exit 74). Prints the hash.",
         examples: ["cat .inbox/hooks/deliver && inbox hook trust", "inbox hook trust -q"]
     )

@@ -2,7 +2,7 @@ import InboxCore
 
 struct HookUntrustCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "hook", verb: "untrust", abstract: "Stop trusting this repository's delivery hook on this machine",
+        noun: "hook", verb: "untrust", access: .write, abstract: "Stop trusting this repository's delivery hook on this machine",
         discussion: "Removes the trust record; message send and message flush refuse to run the hook until it is trusted again.",
         examples: ["inbox hook untrust"]
     )

@@ -2,13 +2,13 @@ import InboxCore
 
 struct LogAddCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "log", verb: "add", abstract: "Log a call, meeting, email or note with a contact",
+        noun: "log", verb: "add", access: .write, abstract: "Log a call, meeting, email or note with a contact",
         arguments: [ArgumentSpec("TEXT", "what happened; - reads it from standard input")],
         options: [
             OptionSpec("contact", value: "ID", completion: .repository("contacts"), "the contact (required)"),
-            OptionSpec("kind", value: "KIND", completion: .choices(LogEntry.Kind.allCases.map(\.rawValue)), "call, meeting, email, note or other (required)"),
-            OptionSpec("direction", value: "DIR", completion: .choices(["in", "out"]), "in (they reached us) or out"),
-            OptionSpec("outcome", value: "OUTCOME", completion: .choices(LogEntry.Outcome.allCases.map(\.rawValue)), "completed, missed, failed or voicemail (calls and meetings)"),
+            OptionSpec("kind", value: "KIND", completion: .cases(LogEntry.Kind.self), "call, meeting, email, note or other (required)"),
+            OptionSpec("direction", value: "DIR", completion: .cases(Message.Direction.self), "in (they reached us) or out"),
+            OptionSpec("outcome", value: "OUTCOME", completion: .cases(LogEntry.Outcome.self), "completed, missed, failed or voicemail (calls and meetings)"),
             OptionSpec("duration", value: "DURATION", "how long, e.g. 12m or 1h30m"),
             OptionSpec("recording", value: "FILE", completion: .file, "an audio or video recording, copied into the repository"),
             OptionSpec("at", value: "TIME", "when it happened (default: now)"),
@@ -22,17 +22,12 @@ struct LogAddCommand: InboxCommand {
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> LogAddCommand {
         try arguments.allowPositionals(1)
         guard let contact = arguments.value("contact") else { throw InboxError.usage("missing --contact ID") }
-        guard let kindName = arguments.value("kind") else { throw InboxError.usage("missing --kind (call, meeting, email, note or other)") }
-        guard let kind = LogEntry.Kind(rawValue: kindName) else { throw InboxError.usage("--kind must be call, meeting, email, note or other, not '\(kindName)'") }
+        guard let kind = try arguments.choice("kind", LogEntry.Kind.self) else {
+            throw InboxError.usage("missing --kind (\(ParsedArguments.alternatives(LogEntry.Kind.self)))")
+        }
         var draft = LogDraft(contact: contact, kind: kind, text: try arguments.positional(0, "TEXT"))
-        if let d = arguments.value("direction") {
-            guard let direction = Message.Direction(rawValue: d) else { throw InboxError.usage("--direction must be in or out, not '\(d)'") }
-            draft.direction = direction
-        }
-        if let o = arguments.value("outcome") {
-            guard let outcome = LogEntry.Outcome(rawValue: o) else { throw InboxError.usage("--outcome must be completed, missed, failed or voicemail, not '\(o)'") }
-            draft.outcome = outcome
-        }
+        draft.direction = try arguments.choice("direction", Message.Direction.self)
+        draft.outcome = try arguments.choice("outcome", LogEntry.Outcome.self)
         if let d = arguments.value("duration") {
             guard let seconds = DurationText.seconds(d) else { throw InboxError.usage("--duration takes a length such as 90s, 12m or 1h30m, not '\(d)'") }
             draft.durationSeconds = seconds

@@ -2,10 +2,10 @@ import InboxCore
 
 struct LogListCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "log", verb: "list", abstract: "List log entries, newest first",
+        noun: "log", verb: "list", access: .read, abstract: "List log entries, newest first",
         options: [
             OptionSpec("contact", value: "ID", completion: .repository("contacts"), "only this contact's"),
-            OptionSpec("kind", value: "KIND", completion: .choices(LogEntry.Kind.allCases.map(\.rawValue)), "only this kind"),
+            OptionSpec("kind", value: "KIND", completion: .cases(LogEntry.Kind.self), "only this kind"),
             OptionSpec("since", value: "TIME", "at or after TIME"),
             OptionSpec("until", value: "TIME", "at or before TIME"),
             OptionSpec("limit", short: "n", value: "N", "at most N"),
@@ -23,10 +23,7 @@ struct LogListCommand: InboxCommand {
         try arguments.allowPositionals(0)
         var filter = LogFilter()
         filter.contact = arguments.value("contact")
-        if let k = arguments.value("kind") {
-            guard let kind = LogEntry.Kind(rawValue: k) else { throw InboxError.usage("--kind must be call, meeting, email, note or other, not '\(k)'") }
-            filter.kind = kind
-        }
+        filter.kind = try arguments.choice("kind", LogEntry.Kind.self)
         filter.limit = try arguments.int("limit")
         return LogListCommand(filter: filter, since: arguments.value("since"), until: arguments.value("until"), order: try LogOrder.parse(arguments))
     }

@@ -2,7 +2,7 @@ import InboxCore
 
 struct MessageCancelCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "message", verb: "cancel", abstract: "Cancel scheduled messages",
+        noun: "message", verb: "cancel", access: .write, abstract: "Cancel scheduled messages",
         arguments: [ArgumentSpec("ID", variadic: true, completion: .repository("scheduled-messages"), "scheduled messages; - reads ids from standard input")],
         discussion: "Only a message that is still scheduled can be cancelled; otherwise exit 1 says its state.",
         examples: ["inbox message cancel ms7", "inbox message list --scheduled --conversation cv1 -q | inbox message cancel -"]
@@ -18,7 +18,7 @@ struct MessageCancelCommand: InboxCommand {
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
         let ids = try context.ids(self.ids)
         let cancelled = try context.write { (tx, _) throws(InboxError) in
-            try ids.map { (id) throws(InboxError) in try Outbox.cancel(id, in: tx) }
+            try ids.map { (id) throws(InboxError) in try ScheduledSends.cancel(id, in: tx) }
         }
         var out = CommandOutput()
         out.ids = cancelled.map(\.id)

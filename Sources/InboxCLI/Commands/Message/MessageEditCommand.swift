@@ -2,7 +2,7 @@ import InboxCore
 
 struct MessageEditCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "message", verb: "edit", abstract: "Change a scheduled message's text or time",
+        noun: "message", verb: "edit", access: .write, abstract: "Change a scheduled message's text or time",
         arguments: [
             ArgumentSpec("ID", completion: .repository("scheduled-messages"), "a scheduled message"),
             ArgumentSpec("TEXT", optional: true, "the new text; - reads it from standard input"),
@@ -31,7 +31,7 @@ struct MessageEditCommand: InboxCommand {
         let newText = try text.map { (t) throws(InboxError) in try context.text(t) }
         let when = try at.map { (t) throws(InboxError) in try TimeExpression.resolve(t, now: context.now) }
         let message = try context.write { (tx, actor) throws(InboxError) in
-            try Outbox.edit(id, text: newText, at: when, actor: actor, signature: signature, now: context.now, in: tx)
+            try ScheduledSends.edit(id, text: newText, at: when, actor: actor, signature: signature, now: context.now, in: tx)
         }
         let due = message.scheduledAt ?? message.at
         return .record(message.id, message.json, "\(message.id) is scheduled for \(due.localDescription) (\(due.age(relativeTo: context.now)))")

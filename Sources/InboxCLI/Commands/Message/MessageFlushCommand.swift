@@ -2,7 +2,7 @@ import InboxCore
 
 struct MessageFlushCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "message", verb: "flush", abstract: "Deliver every scheduled message whose time has come (run it from cron)",
+        noun: "message", verb: "flush", access: .write, abstract: "Deliver every scheduled message whose time has come (run it from cron)",
         options: [
             OptionSpec("dry-run", "list what would be delivered, and write and send nothing"),
             OptionSpec("limit", short: "n", value: "N", "deliver at most N messages this run"),

@@ -2,7 +2,7 @@ import InboxCore
 
 struct MessageListCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "message", verb: "list", abstract: "List messages oldest first: a thread, a contact's, or all",
+        noun: "message", verb: "list", access: .read, abstract: "List messages oldest first: a thread, a contact's, or all",
         options: [
             OptionSpec("conversation", value: "ID", completion: .repository("conversations"), "one conversation's thread"),
             OptionSpec("contact", value: "ID", completion: .repository("contacts"), "every conversation of this contact"),

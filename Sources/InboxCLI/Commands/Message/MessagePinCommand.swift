@@ -2,7 +2,7 @@ import InboxCore
 
 struct MessagePinCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "message", verb: "pin", abstract: "Pin a message as a to-do on its conversation, or mark the to-do done",
+        noun: "message", verb: "pin", access: .write, abstract: "Pin a message as a to-do on its conversation, or mark the to-do done",
         arguments: [ArgumentSpec("ID", completion: .repository("messages"), "message id or an unambiguous prefix")],
         options: [
             OptionSpec("assign", value: "USER", completion: .repository("users"), "who should act on it"),

@@ -2,7 +2,7 @@ import InboxCore
 
 struct MessageReceiveCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "message", verb: "receive", abstract: "Record a message from a contact (for webhooks and imports)",
+        noun: "message", verb: "receive", access: .write, abstract: "Record a message from a contact (for webhooks and imports)",
         arguments: [ArgumentSpec("TEXT", "the message; - reads it from standard input")],
         options: [
             OptionSpec("contact", value: "ID", completion: .repository("contacts"), "the contact who wrote"),

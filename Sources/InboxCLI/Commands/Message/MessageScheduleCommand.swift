@@ -2,7 +2,7 @@ import InboxCore
 
 struct MessageScheduleCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "message", verb: "schedule", abstract: "Schedule a message to send later (the cron flush delivers it)",
+        noun: "message", verb: "schedule", access: .write, abstract: "Schedule a message to send later (the cron flush delivers it)",
         arguments: [
             ArgumentSpec("CONVERSATION", completion: .repository("open-conversations"), "the conversation"),
             ArgumentSpec("TEXT", optional: true, "the message; - reads it from standard input (may be left out with --template)"),

@@ -2,7 +2,7 @@ import InboxCore
 
 struct MessageSendCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "message", verb: "send", abstract: "Send a message, or write an internal note, in a conversation",
+        noun: "message", verb: "send", access: .write, abstract: "Send a message, or write an internal note, in a conversation",
         arguments: [
             ArgumentSpec("CONVERSATION", optional: true, completion: .repository("open-conversations"), "the conversation (or give --contact and --channel)"),
             ArgumentSpec("TEXT", optional: true, "the message; - reads it from standard input (may be left out with --template)"),
@@ -126,7 +126,7 @@ enum MessageSending {
         if case .untrusted(let why) = hook { throw InboxError.refused(why) }
         if hook.isInstalled { try DeliveryHost.check(repository, doing: "send --retry through the delivery hook") }
         let (started, timeout) = try context.write { (tx, _) throws(InboxError) in
-            (try Outbox.retry(id, now: context.now, hookInstalled: hook.isInstalled, in: tx), try DeliveryHook.timeout(tx))
+            (try ScheduledSends.retry(id, now: context.now, hookInstalled: hook.isInstalled, in: tx), try DeliveryHook.timeout(tx))
         }
         let delivery = Outbox.deliver(started, repository: repository, timeout: timeout, now: context.now)
         return report(delivery, "Sent \(delivery.message.id) again (attempt \(delivery.message.attempts))", context)

@@ -9,7 +9,7 @@ struct CompleteCommand: InboxCommand {
                         "users", "tags", "templates", "people", "from-numbers", "config-values", "help-topics"]
 
     static let spec = CommandSpec(
-        noun: "__complete", abstract: "Print completion candidates from the repository (for the shell completion scripts)",
+        noun: "__complete", access: .read, abstract: "Print completion candidates from the repository (for the shell completion scripts)",
         arguments: [ArgumentSpec("KIND", completion: .choices(kinds), kinds.joined(separator: ", ")),
                     ArgumentSpec("WORD", optional: true, variadic: true, "the command's arguments so far")], hidden: true
     )

@@ -5,7 +5,7 @@ import InboxCore
 /// committed files against this output.
 struct CompletionCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "__completion", abstract: "Print the completion script for a shell, generated from the command table",
+        noun: "__completion", access: .none, abstract: "Print the completion script for a shell, generated from the command table",
         arguments: [ArgumentSpec("SHELL", completion: .choices(["bash", "zsh", "fish"]), "bash, zsh or fish")], hidden: true
     )
 

@@ -4,7 +4,7 @@ import InboxCore
 /// the same every time.
 struct DemoCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "demo", abstract: "Create a sample repository in DIR and list what it holds",
+        noun: "demo", access: .write, abstract: "Create a sample repository in DIR and list what it holds",
         arguments: [ArgumentSpec("DIR", completion: .directory, "a new or empty directory for the sample repository")],
         examples: ["inbox demo /tmp/inbox-demo && cd /tmp/inbox-demo && inbox contact list"]
     )

@@ -2,7 +2,7 @@ import InboxCore
 
 struct FsckCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "fsck", abstract: "Check every line, reference and index of the repository",
+        noun: "fsck", access: .write, abstract: "Check every line, reference and index of the repository",
         options: [OptionSpec("repair", "rebuild what is derivable (the address index, id counters) when the sources are sound")],
         discussion: "Prints one line per problem, PATH:LINE: reason, and exits 65 if there is any. Without --repair it only reads.",
         examples: ["inbox fsck", "inbox fsck --repair"]

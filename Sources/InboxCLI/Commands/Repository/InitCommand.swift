@@ -2,7 +2,7 @@ import InboxCore
 
 struct InitCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "init", abstract: "Create an inbox repository (DIR/.inbox) in DIR or the current directory",
+        noun: "init", access: .write, abstract: "Create an inbox repository (DIR/.inbox) in DIR or the current directory",
         arguments: [ArgumentSpec("DIR", optional: true, completion: .directory, "where to create it, with any missing parents (default: the current directory)")],
         options: [OptionSpec("shared", "also set it up to be shared through git, as 'inbox sync init' does")],
         examples: ["inbox init", "inbox init /srv/firm", "inbox init --shared firm"]

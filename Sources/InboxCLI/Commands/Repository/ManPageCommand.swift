@@ -3,7 +3,7 @@ import InboxCore
 /// `inbox __manpage`: prints `man/inbox.1`, generated from the command table so the page can
 /// never miss a command or option. A test checks the committed page against this output.
 struct ManPageCommand: InboxCommand {
-    static let spec = CommandSpec(noun: "__manpage", abstract: "Print the inbox(1) man page (mdoc) generated from the command table", hidden: true)
+    static let spec = CommandSpec(noun: "__manpage", access: .none, abstract: "Print the inbox(1) man page (mdoc) generated from the command table", hidden: true)
 
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> ManPageCommand {
         try arguments.allowPositionals(0)

@@ -10,7 +10,7 @@ import InboxCore
 /// records, and never writes conflict markers.
 struct MergeFileCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "merge-file", abstract: "Merge three versions of a record file by record (git's merge driver for .inbox)",
+        noun: "merge-file", access: .write, abstract: "Merge three versions of a record file by record (git's merge driver for .inbox)",
         arguments: [
             ArgumentSpec("BASE", completion: .file, "the common ancestor (git's %O)"),
             ArgumentSpec("OURS", completion: .file, "this side, replaced by the merge (git's %A)"),

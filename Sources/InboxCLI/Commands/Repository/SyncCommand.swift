@@ -3,7 +3,7 @@ import InboxCore
 /// `inbox sync [init] [--status]`: share the inbox through git (inbox-repository(5)).
 struct SyncCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "sync", abstract: "Share the inbox through git: commit, fetch, merge record by record, rebuild, push",
+        noun: "sync", access: .write, abstract: "Share the inbox through git: commit, fetch, merge record by record, rebuild, push",
         arguments: [ArgumentSpec("init", optional: true, completion: .choices(["init"]),
                                  "set this clone up first: .inbox/.gitignore and .gitattributes, the merge driver, git init if needed")],
         options: [OptionSpec("status", "say how many commits are ahead of and behind the remote, and what is not committed yet")],

@@ -2,7 +2,7 @@ import InboxCore
 
 struct UpgradeCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "upgrade", abstract: "Move a repository written by an older inbox to the current format",
+        noun: "upgrade", access: .write, abstract: "Move a repository written by an older inbox to the current format",
         options: [],
         discussion: "Format 2 keeps each conversation's messages in a file of its own (messages/NNNN/cvN.jsonl) and adds the activity index that conversation list reads; format 3 keeps 100 conversations a shard instead of 1000, so a send rewrites a small file. The upgrade is one atomic change: after a crash the repository is either still in the old format or wholly in the new one. Every id stays. Run it once; a repository already in the current format is left alone (exit 1).",
         examples: ["inbox upgrade && inbox fsck"]

@@ -2,7 +2,7 @@ import InboxCore
 
 struct TagListCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "tag", verb: "list", abstract: "List the tags in use, each with how many contacts have it",
+        noun: "tag", verb: "list", access: .read, abstract: "List the tags in use, each with how many contacts have it",
         options: [TagOrder.option],
         discussion: "Tags compare ignoring case; each is shown as first written. Tag contacts with 'inbox contact tag'.",
         examples: ["inbox tag list", "inbox tag list --sort count", "inbox contact list --tag vip"]

@@ -2,11 +2,11 @@ import InboxCore
 
 struct TaskCreateCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "task", verb: "create", abstract: "Ask a client for something: a question, a document, a booking, a notice",
+        noun: "task", verb: "create", access: .write, abstract: "Ask a client for something: a question, a document, a booking, a notice",
         arguments: [ArgumentSpec("TEXT", "what is asked; - reads it from standard input")],
         options: [
             OptionSpec("contact", value: "ID", completion: .repository("contacts"), "the client (required)"),
-            OptionSpec("kind", value: "KIND", completion: .choices(ClientTask.Kind.allCases.map(\.rawValue)),
+            OptionSpec("kind", value: "KIND", completion: .cases(ClientTask.Kind.self),
                        "question, document-request, document, scheduling-link or notice (required)"),
             OptionSpec("due", value: "TIME", "when it is due (see TIME FORMS)"),
             OptionSpec("assign", value: "USER", completion: .repository("users"), "the user who follows it up"),
@@ -25,9 +25,8 @@ struct TaskCreateCommand: InboxCommand {
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> TaskCreateCommand {
         try arguments.allowPositionals(1)
         guard let contact = arguments.value("contact") else { throw InboxError.usage("missing --contact ID") }
-        guard let kindName = arguments.value("kind") else { throw InboxError.usage("missing --kind (\(ClientTask.Kind.allCases.map(\.rawValue).joined(separator: ", ")))") }
-        guard let kind = ClientTask.Kind(rawValue: kindName) else {
-            throw InboxError.usage("--kind must be one of \(ClientTask.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(kindName)'")
+        guard let kind = try arguments.choice("kind", ClientTask.Kind.self) else {
+            throw InboxError.usage("missing --kind (\(ParsedArguments.alternatives(ClientTask.Kind.self)))")
         }
         return TaskCreateCommand(contact: contact, kind: kind, text: try arguments.positional(0, "TEXT"), due: arguments.value("due"),
                                  assignee: try arguments.value("assign").map { (u) throws(InboxError) in try UserName.validated(u) },

@@ -2,7 +2,7 @@ import InboxCore
 
 struct TaskListCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "task", verb: "list", abstract: "List client tasks by due date",
+        noun: "task", verb: "list", access: .read, abstract: "List client tasks by due date",
         options: [
             OptionSpec("state", value: "STATE", completion: .choices(ClientTask.State.allCases.map(\.rawValue) + ["all"]),
                        "outstanding, read, answered, done or all (default: all but done)"),

@@ -2,7 +2,7 @@ import InboxCore
 
 struct TaskShowCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "task", verb: "show", abstract: "Show one client task",
+        noun: "task", verb: "show", access: .read, abstract: "Show one client task",
         arguments: [ArgumentSpec("ID", completion: .repository("tasks"), "task id or an unambiguous prefix")]
     )
 

@@ -2,10 +2,10 @@ import InboxCore
 
 struct TaskUpdateCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "task", verb: "update", abstract: "Change a task's state, answer, due time or assignee",
+        noun: "task", verb: "update", access: .write, abstract: "Change a task's state, answer, due time or assignee",
         arguments: [ArgumentSpec("ID", completion: .repository("tasks"), "task id or an unambiguous prefix")],
         options: [
-            OptionSpec("state", value: "STATE", completion: .choices(ClientTask.State.allCases.map(\.rawValue)), "outstanding, read, answered or done"),
+            OptionSpec("state", value: "STATE", completion: .cases(ClientTask.State.self), "outstanding, read, answered or done"),
             OptionSpec("answer", value: "TEXT", "the client's answer (marks it answered unless --state says otherwise)"),
             OptionSpec("due", value: "TIME", "a new due time"),
             OptionSpec("assign", value: "USER", completion: .repository("users"), "a new assignee (empty to clear)"),
@@ -21,11 +21,7 @@ struct TaskUpdateCommand: InboxCommand {
 
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> TaskUpdateCommand {
         try arguments.allowPositionals(1)
-        var state: ClientTask.State?
-        if let s = arguments.value("state") {
-            guard let parsed = ClientTask.State(rawValue: s) else { throw InboxError.usage("--state must be outstanding, read, answered or done, not '\(s)'") }
-            state = parsed
-        }
+        let state = try arguments.choice("state", ClientTask.State.self)
         guard ["state", "answer", "due", "assign"].contains(where: arguments.has) else {
             throw InboxError.usage("nothing to change: give --state, --answer, --due or --assign")
         }

@@ -1,7 +1,7 @@
 import InboxCore
 
 struct TemplateListCommand: InboxCommand {
-    static let spec = CommandSpec(noun: "template", verb: "list", abstract: "List message templates")
+    static let spec = CommandSpec(noun: "template", verb: "list", access: .read, abstract: "List message templates")
 
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> TemplateListCommand {
         try arguments.allowPositionals(0)

@@ -2,10 +2,10 @@ import InboxCore
 
 struct UserAddCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "user", verb: "add", abstract: "Register a user who works the inbox",
+        noun: "user", verb: "add", access: .write, abstract: "Register a user who works the inbox",
         arguments: [ArgumentSpec("NAME", "user name: lower-case letters, digits, '.', '_' and '-'")],
         options: [
-            OptionSpec("role", value: "ROLE", completion: .choices(User.Role.allCases.map(\.rawValue)),
+            OptionSpec("role", value: "ROLE", completion: .cases(User.Role.self),
                        "admin (settings and users), agent (default) or viewer (read-only)"),
             OptionSpec("display-name", value: "TEXT", "the name people see"),
             OptionSpec("email", value: "ADDRESS", "the user's email address"),
@@ -25,13 +25,7 @@ struct UserAddCommand: InboxCommand {
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> UserAddCommand {
         try arguments.allowPositionals(1)
         let name = try UserName.validated(try arguments.positional(0, "user NAME"))
-        var role = User.Role.agent
-        if let text = arguments.value("role") {
-            guard let r = User.Role(rawValue: text.lowercased()) else {
-                throw InboxError.usage("--role must be admin, agent or viewer, not '\(text)'")
-            }
-            role = r
-        }
+        let role = try arguments.choice("role", User.Role.self, ignoringCase: true) ?? .agent
         let email = try arguments.value("email").map { (e) throws(InboxError) in try EmailAddress.normalize(e) }
         return UserAddCommand(name: name, role: role, displayName: arguments.value("display-name"), email: email,
                               signature: arguments.value("signature").flatMap { $0.isEmpty ? nil : $0 })

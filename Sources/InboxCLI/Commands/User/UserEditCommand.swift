@@ -2,13 +2,13 @@ import InboxCore
 
 struct UserEditCommand: InboxCommand {
     static let spec = CommandSpec(
-        noun: "user", verb: "edit", abstract: "Change a user's signature, display name, email or role",
+        noun: "user", verb: "edit", access: .write, abstract: "Change a user's signature, display name, email or role",
         arguments: [ArgumentSpec("NAME", completion: .repository("users"), "a registered user")],
         options: [
             OptionSpec("signature", value: "TEXT", "added to the user's email (never to SMS, chat or templates); \"\" removes it"),
             OptionSpec("display-name", value: "TEXT", "the name people see"),
             OptionSpec("email", value: "ADDRESS", "the user's email address"),
-            OptionSpec("role", value: "ROLE", completion: .choices(User.Role.allCases.map(\.rawValue)),
+            OptionSpec("role", value: "ROLE", completion: .cases(User.Role.self),
                        "admin, agent or viewer (admins only)"),
         ],
         discussion: "Users change their own signature, display name and email; changing someone else, or any role, needs an admin once one exists.",
@@ -30,12 +30,7 @@ struct UserEditCommand: InboxCommand {
         if let text = arguments.value("email") {
             command.email = text.isEmpty ? .some(nil) : .some(try EmailAddress.normalize(text))
         }
-        if let text = arguments.value("role") {
-            guard let role = User.Role(rawValue: text.lowercased()) else {
-                throw InboxError.usage("--role must be admin, agent or viewer, not '\(text)'")
-            }
-            command.role = role
-        }
+        command.role = try arguments.choice("role", User.Role.self, ignoringCase: true)
         guard command.signature != nil || command.displayName != nil || command.email != nil || command.role != nil else {
             throw InboxError.usage("nothing to change: give --signature, --display-name, --email or --role")
         }

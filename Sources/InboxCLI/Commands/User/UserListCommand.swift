@@ -1,7 +1,7 @@
 import InboxCore
 
 struct UserListCommand: InboxCommand {
-    static let spec = CommandSpec(noun: "user", verb: "list", abstract: "List users and their roles")
+    static let spec = CommandSpec(noun: "user", verb: "list", access: .read, abstract: "List users and their roles")
 
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> UserListCommand {
         try arguments.allowPositionals(0)
