@@ -53,7 +53,7 @@ public enum Upgrade {
             var threads: [String: [Message]] = [:]
             var order: [String] = []
             try JSONLines.decodeNumbered(bytes, path: tx.displayPath(old), as: Message.self) { (message, line) throws(InboxError) in
-                guard Conversations.table.number(of: message.conversation) != nil else {
+                guard Conversations.table.ids.isValid(message.conversation) else {
                     throw InboxError.badData(path: tx.displayPath(old), line: line, reason: "message \(message.id) names \"\(message.conversation)\", which is not a conversation id")
                 }
                 if threads[message.conversation] == nil { order.append(message.conversation) }

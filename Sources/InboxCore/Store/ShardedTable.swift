@@ -1,5 +1,5 @@
-/// A record with a sequential id such as `ct42`: a fixed prefix and a number that is handed out
-/// once and never reused.
+/// A record with an id such as `ct42` or `ctk3f9x2m7qa4r` (see `IDSpace`): a fixed prefix and a
+/// body that is handed out once and never reused.
 public protocol IdentifiedRecord: StoredRecord {
     var id: String { get }
     /// Told of each record a transaction adds (before: nil) or replaces, so the derived files
@@ -11,36 +11,45 @@ extension IdentifiedRecord {
     public static func noteChange(from before: Self?, to after: Self, in tx: Transaction) {}
 }
 
-/// Records of one kind spread over files of `perShard` ids each (`contacts/0000.jsonl` holds
-/// ct1–ct999, `0001.jsonl` ct1000–ct1999, …), sorted by id inside a file. A change rewrites only
-/// the shards it touches, so its cost follows what it changes, not the size of the repository.
+/// Records of one kind spread over shard files named by `IDSpace.shard(of:)`
+/// (`contacts/0000.jsonl` holds ct1–ct999, `contacts/k3.jsonl` the minted ids ctk3…), sorted
+/// by id inside a file. A change rewrites only the shards it touches, so its cost follows what
+/// it changes, not the size of the repository. The one place that turns an id into a file,
+/// finds a record by id or prefix, and adds or replaces one.
 public struct ShardedTable<R: IdentifiedRecord>: Sendable {
     public let directory: String
-    public let prefix: String
     /// What one record is called in messages ("contact").
     public let noun: String
-    public let perShard: Int
+    public let ids: IDSpace
 
     public init(directory: String, prefix: String, noun: String, perShard: Int = 1000) {
         self.directory = directory
-        self.prefix = prefix
         self.noun = noun
-        self.perShard = perShard
+        self.ids = IDSpace(prefix: prefix, perShard: perShard)
     }
 
-    public func number(of id: String) -> Int? { IDPrefix.number(of: id, prefix: prefix) }
+    public var prefix: String { ids.prefix }
+    public var perShard: Int { ids.perShard }
 
-    public func id(_ number: Int) -> String { prefix + String(number) }
+    public func number(of id: String) -> Int? { ids.number(of: id) }
 
+    public func id(_ number: Int) -> String { ids.id(number) }
+
+    /// The shard file of a sequential id number (the fixture writes shards whole).
     public func shardFile(for number: Int) -> String {
         directory + "/" + Timestamp.pad(number / perShard, 4) + ".jsonl"
     }
 
-    /// Shard files present, oldest ids first. Names grow past four digits (`10000.jsonl` holds
-    /// ct10000000…), so they are ordered by length before spelling.
+    /// The shard file `id` belongs in; nil when it is not an id of this kind.
+    public func shardFile(of id: String) -> String? {
+        ids.shard(of: id).map { directory + "/" + $0 + ".jsonl" }
+    }
+
+    /// Shard files present, in id order: sequential shards by number (names grow past four
+    /// digits, so by length before spelling), then minted ones.
     public func shardFiles(in session: Session) throws(InboxError) -> [String] {
-        try session.list(directory).filter { $0.hasSuffix(".jsonl") }
-            .sorted { ($0.count, $0) < ($1.count, $1) }.map { directory + "/" + $0 }
+        try session.list(directory).filter { $0.hasSuffix(".jsonl") }.map { String($0.dropLast(6)) }
+            .sorted(by: IDSpace.shardOrder).map { directory + "/" + $0 + ".jsonl" }
     }
 
     public func records(inShard file: String, _ session: Session) throws(InboxError) -> [R] {
@@ -49,22 +58,38 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
 
     /// The records of one shard with these ids, oldest first, parsing only their lines (a
     /// line that does not start with its id, as the store writes it, is parsed to find out).
-    public func records(withIDs ids: Set<String>, inShard file: String, _ session: Session) throws(InboxError) -> [R] {
-        if session is Transaction || session.isParsed(file) { return try session.records(file, as: R.self).filter { ids.contains($0.id) } }
+    public func records(withIDs wanted: Set<String>, inShard file: String, _ session: Session) throws(InboxError) -> [R] {
+        if session is Transaction || session.isParsed(file) { return try session.records(file, as: R.self).filter { wanted.contains($0.id) } }
         guard let bytes = try session.bytes(file) else { return [] }
         var out: [R] = []
         let path = session.displayPath(file)
         try JSONLines.forEachLine(bytes, path: path) { (line, number) throws(InboxError) in
-            if let id = JSONLines.leadingID(line), !ids.contains(id) { return }
+            if let id = JSONLines.leadingID(line), !wanted.contains(id) { return }
             let record: R = try JSONLines.decode(Array(line) + [0x0A], path: path)[0]
-            if ids.contains(record.id) { out.append(record) }
+            if wanted.contains(record.id) { out.append(record) }
+        }
+        return out
+    }
+
+    /// The ids in one shard (named as `IDSpace.shard(of:)` names it), read without parsing
+    /// the records when the lines start with their ids, as the store writes them.
+    public func idsInShard(_ shard: String, _ session: Session) throws(InboxError) -> [String] {
+        let file = directory + "/" + shard + ".jsonl"
+        if session is Transaction || session.isParsed(file) { return try session.records(file, as: R.self).map(\.id) }
+        guard let bytes = try session.bytes(file) else { return [] }
+        var out: [String] = []
+        let path = session.displayPath(file)
+        try JSONLines.forEachLine(bytes, path: path) { (line, number) throws(InboxError) in
+            if let id = JSONLines.leadingID(line) { out.append(id); return }
+            let record: R = try JSONLines.decode(Array(line) + [0x0A], path: path)[0]
+            out.append(record.id)
         }
         return out
     }
 
     public func get(_ id: String, in session: Session) throws(InboxError) -> R? {
-        guard let n = number(of: id) else { return nil }
-        return try session.records(shardFile(for: n), as: R.self).first { $0.id == id }
+        guard let file = shardFile(of: id) else { return nil }
+        return try session.records(file, as: R.self).first { $0.id == id }
     }
 
     public func all(in session: Session) throws(InboxError) -> [R] {
@@ -73,37 +98,58 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
         return out
     }
 
-    /// Calls `body` with records newest (highest id) first, starting below id number `below`,
-    /// until it returns false. Reads only the shards it reaches, so `--limit 50` reads one file.
-    public func forEachNewestFirst(in session: Session, below: Int = Int.max, _ body: (R) throws(InboxError) -> Bool) throws(InboxError) {
-        for file in try shardFiles(in: session).reversed() {
-            let name = file.dropFirst(directory.count + 1).dropLast(".jsonl".count)
+    /// Calls `body` with records newest first, after `cursor` (a record listed on the previous
+    /// page), until it returns false. Minted ids come after every sequential one (a repository
+    /// mints once it is shared) and say nothing of time, so they go newest first by `created`,
+    /// id as tie-break, which reads every minted shard; sequential ids go by number and read
+    /// only the shards they reach, so `--limit 50` reads one file.
+    public func forEachNewestFirst(in session: Session, after cursor: R? = nil, created: (R) -> Int64 = { _ in 0 },
+                                   _ body: (R) throws(InboxError) -> Bool) throws(InboxError) {
+        let files = try shardFiles(in: session)
+        let minted = files.filter { IDSpace.isMintedShard(shardName($0)) }
+        let cursorNumber = cursor.flatMap { number(of: $0.id) }
+        if cursorNumber == nil && !minted.isEmpty {
+            var records: [R] = []
+            for file in minted { records += try session.records(file, as: R.self) }
+            let keyed = records.map { ((created($0), ids.order($0.id)), $0) }.sorted { $0.0 > $1.0 }
+            let mark = cursor.map { (created($0), ids.order($0.id)) }
+            for (key, record) in keyed where mark.map({ key < $0 }) ?? true {
+                guard try body(record) else { return }
+            }
+        }
+        let below = cursorNumber ?? Int.max
+        for file in files.reversed() where !IDSpace.isMintedShard(shardName(file)) {
             // shard * perShard >= below, without multiplying a number taken from a file name.
-            if below > 0, let shard = Int(name), shard > (below - 1) / perShard { continue }
+            if below > 0, let shard = Int(shardName(file)), shard > (below - 1) / perShard { continue }
             for record in try session.records(file, as: R.self).reversed() where (number(of: record.id) ?? 0) < below {
                 guard try body(record) else { return }
             }
         }
     }
 
+    /// The shard name of a shard file's path (`contacts/k3.jsonl` → `k3`).
+    public func shardName(_ file: String) -> Substring {
+        file.dropFirst(directory.count + 1).dropLast(".jsonl".count)
+    }
+
     /// Adds or replaces records, rewriting each shard they fall in once. Records in a shard
-    /// are sorted by id number, so each is found by binary search (a flush updates thousands
-    /// of conversations in one change).
+    /// are sorted by id (`IDSpace.key`), so each is found by binary search (a flush updates
+    /// thousands of conversations in one change).
     public func put(_ changed: [R], in tx: Transaction) throws(InboxError) {
-        var byShard: [String: [(number: Int, record: R)]] = [:]
+        var byShard: [String: [(key: Int, record: R)]] = [:]
         for record in changed {
-            guard let n = number(of: record.id) else { continue }
-            byShard[shardFile(for: n), default: []].append((n, record))
+            guard let file = shardFile(of: record.id), let key = ids.key(of: record.id) else { continue }
+            byShard[file, default: []].append((key, record))
         }
         for (file, updates) in byShard {
-            let shard = try tx.shard(file, as: R.self) { self.number(of: $0.id) ?? 0 }
-            for (n, record) in updates {
+            let shard = try tx.shard(file, as: R.self) { self.ids.key(of: $0.id) ?? 0 }
+            for (key, record) in updates {
                 var low = 0, high = shard.numbers.count
                 while low < high {
                     let mid = (low + high) / 2
-                    if shard.numbers[mid] < n { low = mid + 1 } else { high = mid }
+                    if shard.numbers[mid] < key { low = mid + 1 } else { high = mid }
                 }
-                if low < shard.numbers.count && shard.numbers[low] == n && shard.records[low].id == record.id {
+                if low < shard.numbers.count && shard.numbers[low] == key && shard.records[low].id == record.id {
                     R.noteChange(from: shard.records[low], to: record, in: tx)
                     shard.records[low] = record
                 } else if let i = shard.records.firstIndex(where: { $0.id == record.id }) {
@@ -113,7 +159,7 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
                 } else {
                     R.noteChange(from: nil, to: record, in: tx)
                     shard.records.insert(record, at: low)
-                    shard.numbers.insert(n, at: low)
+                    shard.numbers.insert(key, at: low)
                 }
             }
         }
@@ -121,6 +167,11 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
 
     public func put(_ record: R, in tx: Transaction) throws(InboxError) {
         try put([record], in: tx)
+    }
+
+    /// An id for a new record: sequential, or minted in a shared clone (`IDSpace.next`).
+    public func nextID(in tx: Transaction) throws(InboxError) -> String {
+        try ids.next(in: tx) { (id) throws(InboxError) in try get(id, in: tx) != nil }
     }
 
     /// Adds a record under a newly issued id. An id already on disk means the counter fell
@@ -135,54 +186,14 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
     /// Finds a record by id or by an unambiguous prefix of one: exit 66 when nothing matches,
     /// 64 listing the candidates when several do.
     public func resolve(_ input: String, in session: Session) throws(InboxError) -> R {
-        let text = input.trimmingWhitespace().lowercased()
-        if let record = try get(text, in: session) { return record }
-        let candidates = IDPrefix.candidates(text, prefix: prefix, last: try Sequences.last(prefix, in: session))
-        var found: [R] = []
-        for n in candidates {
-            if let record = try get(id(n), in: session) { found.append(record) }
-        }
-        if found.count == 1 { return found[0] }
-        if found.count > 1 { throw InboxError.ambiguousID(input: input, candidates: found.map(\.id)) }
-        throw InboxError.notFound("no \(noun) '\(input)'")
-    }
-}
-
-/// Ids that begin with what was typed, for prefix resolution: at most 11, enough to show ten
-/// and say there are more. Ids are sequential, so the candidates follow from the last one issued.
-public enum IDPrefix {
-    /// An id's number has at most 12 digits (ct999999999999). Every number read from input or
-    /// from the repository is held to it, so id arithmetic never overflows, and the shard file
-    /// an id maps to (number / 1000, or / 100 for messages) has at most 10 digits.
-    public static let maxDigits = 12
-    public static let maxNumber = 999_999_999_999
-
-    /// The number of an id such as `ct42` (no leading zeros, at most `maxDigits` digits), or nil
-    /// when it is not one.
-    public static func number(of id: String, prefix: String) -> Int? {
-        guard id.hasPrefix(prefix) else { return nil }
-        let digits = id.dropFirst(prefix.count)
-        guard let first = digits.first, first != "0", digits.count <= maxDigits,
-              digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int(digits)
+        try ids.resolve(input, noun: noun, in: session, get: { (id) throws(InboxError) in try get(id, in: session) },
+                        idsInShard: { (shard) throws(InboxError) in try idsInShard(shard, session) },
+                        shards: { () throws(InboxError) in try shardFiles(in: session).map { String(shardName($0)) } })
     }
 
-    public static func candidates(_ text: String, prefix: String, last: Int) -> [Int] {
-        var candidates: [Int] = []
-        let digits = text.dropFirst(prefix.count)
-        let last = min(last, maxNumber)
-        if prefix.hasPrefix(text) {
-            candidates = last > 0 ? Array((1...last).prefix(11)) : []
-        } else if text.hasPrefix(prefix), digits.count < maxDigits, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let d = Int(digits), d > 0 {
-            // d has fewer than 12 digits and low stays within 13, so nothing here can overflow.
-            var low = d * 10, width = 10
-            while low <= last && candidates.count < 11 {
-                candidates += (low...min(low + width - 1, last)).prefix(11 - candidates.count)
-                low *= 10
-                width *= 10
-            }
-        }
-        return candidates
+    /// `id` as people see it (`IDSpace.short`), reading the one shard it is in.
+    public func short(_ id: String, in session: Session) throws(InboxError) -> String {
+        guard let shard = ids.shard(of: id), ids.mintedBody(of: id) != nil else { return id }
+        return ids.short(id, among: try idsInShard(shard, session))
     }
 }

@@ -95,7 +95,7 @@ public enum Import {
             try fresh(n.id, exists: existing.contains { $0.id == n.id })
         }
         for e in batch.log {
-            guard Contacts.table.number(of: e.contact) != nil else {
+            guard Contacts.table.ids.isValid(e.contact) else {
                 throw InboxError.badData(path: input, line: batch.lineOf[e.id] ?? 0, reason: "log entry \(e.id) names \"\(e.contact)\", which is not a contact id")
             }
             let existing = try tx.records(CommunicationLog.file(for: e.contact), as: LogEntry.self)
