@@ -35,7 +35,7 @@ final class StoreFormatTests: XCTestCase {
         }
         for index in ["activity", "contact-search", "responses"] { try fm.removeItem(atPath: root + "/index/" + index) }
         let config = try String(contentsOfFile: root + "/config.jsonl", encoding: .utf8)
-        let old = config.replacingOccurrences(of: #"{"key":"repository.format","value":2}"#, with: #"{"key":"repository.format","value":1}"#)
+        let old = config.replacingOccurrences(of: #"{"key":"repository.format","value":3}"#, with: #"{"key":"repository.format","value":1}"#)
         XCTAssertNotEqual(old, config)
         try old.write(toFile: root + "/config.jsonl", atomically: false, encoding: .utf8)
     }
@@ -64,12 +64,44 @@ final class StoreFormatTests: XCTestCase {
         XCTAssertEqual(recordFiles(repo), downgraded, "a refused command changed nothing")
 
         let upgraded = inbox("upgrade", in: repo, environment: env)
-        XCTAssertTrue((upgraded.stdout + upgraded.stderr).contains("from format 1 to 2: 900 messages in 250 thread files"), upgraded.stdout + upgraded.stderr)
-        XCTAssertEqual(recordFiles(repo), files, "the upgrade gives the files format 2 writes")
+        XCTAssertTrue((upgraded.stdout + upgraded.stderr).contains("from format 1 to 3: 900 messages in 250 thread files"), upgraded.stdout + upgraded.stderr)
+        XCTAssertEqual(recordFiles(repo), files, "the upgrade gives the files format 3 writes")
         inbox("fsck", in: repo, environment: env)
         XCTAssertEqual(views(repo), before)
         let again = inbox("upgrade", in: repo, expect: 1, environment: env)
-        XCTAssertTrue(again.stderr.contains("already has format 2"), again.stderr)
+        XCTAssertTrue(again.stderr.contains("already has format 3"), again.stderr)
+    }
+
+    /// Format 2 differs from 3 only in what an older binary may do to a shared clone, so the
+    /// upgrade changes the format and, in a shared clone, the .gitignore (the clone id stays
+    /// out of git); every id stays and resolves.
+    func testAFormatTwoRepositoryUpgradesToThreeOnceAndStaysTheSame() throws {
+        let repo = makeFixture(conversations: 30, messages: 90)
+        let before = views(repo)
+        let files = recordFiles(repo)
+        let root = repo.file(".inbox")
+        let config = try String(contentsOfFile: root + "/config.jsonl", encoding: .utf8)
+        let two = config.replacingOccurrences(of: #"{"key":"repository.format","value":3}"#, with: #"{"key":"repository.format","value":2}"#)
+        XCTAssertNotEqual(two, config)
+        try two.write(toFile: root + "/config.jsonl", atomically: false, encoding: .utf8)
+        // A shared clone of format 2: its .gitignore predates the clone id.
+        try "*.jsonl merge=inbox\n".write(toFile: root + "/.gitattributes", atomically: false, encoding: .utf8)
+        try "/index/\n/sequences.jsonl\n".write(toFile: root + "/.gitignore", atomically: false, encoding: .utf8)
+        let refused = Inbox.run(["contact", "add", "Grace"], in: repo.path, environment: env)
+        XCTAssertEqual(refused.status, 65, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("format 2") && refused.stderr.contains("inbox upgrade"), refused.stderr)
+
+        let upgraded = inbox("upgrade", in: repo, environment: env)
+        XCTAssertTrue((upgraded.stdout + upgraded.stderr).contains("from format 2 to 3"), upgraded.stdout + upgraded.stderr)
+        func records() -> [String: Data] { recordFiles(repo).filter { !$0.key.hasPrefix(".git") } }
+        XCTAssertEqual(records(), files, "format 2's records are format 3's")
+        let ignore = try String(contentsOfFile: root + "/.gitignore", encoding: .utf8)
+        XCTAssertTrue(ignore.contains("/clone-id\n"), ignore)
+        inbox("fsck", in: repo, environment: env)
+        XCTAssertEqual(views(repo), before)
+        let again = inbox("upgrade", in: repo, expect: 1, environment: env)
+        XCTAssertTrue(again.stderr.contains("already has format 3"), again.stderr)
+        XCTAssertEqual(records(), files)
     }
 
     func testAnUpgradeThatMeetsABadLineChangesNothing() throws {

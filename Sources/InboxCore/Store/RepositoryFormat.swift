@@ -35,6 +35,11 @@ public enum Upgrade {
         }
         var summary = Summary(from: format, to: Repository.formatVersion)
         try splitThreads(in: tx, &summary)
+        // Format 3: a shared clone mints ids from its own clone id, which must never be
+        // committed (two clones with one clone id would mint the same ids).
+        if try IDSpace.mintsMinted(tx), let ignore = try tx.bytes(".gitignore"), ignore != Array(Sync.gitignore.utf8) {
+            tx.stage(".gitignore", Array(Sync.gitignore.utf8))
+        }
         try ActivityIndex.rebuild(in: tx)
         try ContactSearchIndex.rebuild(from: try Contacts.table.all(in: tx), in: tx)
         _ = try DerivedFiles.rewrite(ResponseIndex.directory, to: ResponseIndex.derived(in: tx), in: tx)
