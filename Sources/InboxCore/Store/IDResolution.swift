@@ -54,7 +54,8 @@ extension IDSpace {
     /// only ones that can share two or more body characters with it) begins with, and at least
     /// `MintedID.shortLength` body characters; a sequential id whole.
     public func short(_ id: String, among shardIDs: [String]) -> String {
-        guard mintedBody(of: id) != nil else { return id }
+        // An id no record has (in an error message) stays whole: its short form would name nothing.
+        guard mintedBody(of: id) != nil, shardIDs.contains(id) else { return id }
         let mine = Array(id.utf8)
         var shared = 0
         for other in shardIDs where other != id {
@@ -67,5 +68,67 @@ extension IDSpace {
         }
         let length = min(mine.count, max(prefix.utf8.count + MintedID.shortLength, shared + 1))
         return String(decoding: mine.prefix(length), as: UTF8.self)
+    }
+}
+
+/// Minted ids in text for people, cut to their short form (`IDSpace.short`): contacts,
+/// conversations, tasks and messages, whose prefixes resolve. Note and log ids are only ever
+/// typed whole, so they stay whole. JSON, `-q` and exports carry full ids and never come here.
+public struct IDDisplay {
+    let session: Session
+    private var cache: [String: String] = [:]
+
+    public init(session: Session) { self.session = session }
+
+    /// Whether `text` may hold a minted id: a cheap test that spares the lock and the shard
+    /// reads for output that has none (every repository that is not shared).
+    public static func mayHoldMintedID(_ text: String) -> Bool {
+        var run = 0
+        for byte in text.utf8 {
+            if byte < 0x80, MintedID.digitValue[Int(byte)] >= 0 {
+                run += 1
+                if run >= 2 + MintedID.length { return true }
+            } else {
+                run = 0
+            }
+        }
+        return false
+    }
+
+    public mutating func shorten(_ text: String) throws(InboxError) -> String {
+        guard IDDisplay.mayHoldMintedID(text) else { return text }
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        let width = 2 + MintedID.length
+        func isWord(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) }
+        while i < bytes.count {
+            if i + width <= bytes.count, i == 0 || !isWord(bytes[i - 1]), i + width == bytes.count || !isWord(bytes[i + width]) {
+                let token = String(decoding: bytes[i..<(i + width)], as: UTF8.self)
+                if let short = try short(token) {
+                    out += Array(short.utf8)
+                    i += width
+                    continue
+                }
+            }
+            out.append(bytes[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private mutating func short(_ token: String) throws(InboxError) -> String? {
+        if let known = cache[token] { return known }
+        let result: String?
+        switch token.prefix(2) {
+        case Contacts.table.prefix where Contacts.table.ids.mintedBody(of: token) != nil: result = try Contacts.table.short(token, in: session)
+        case Conversations.table.prefix where Conversations.table.ids.mintedBody(of: token) != nil: result = try Conversations.table.short(token, in: session)
+        case Tasks.table.prefix where Tasks.table.ids.mintedBody(of: token) != nil: result = try Tasks.table.short(token, in: session)
+        case Messages.prefix where Messages.ids.mintedBody(of: token) != nil: result = try Messages.short(token, in: session)
+        default: result = nil
+        }
+        cache[token] = result
+        return result
     }
 }
