@@ -101,23 +101,8 @@ public enum Messages {
     /// Adds new messages or replaces changed ones, rewriting each thread file once. The
     /// location index and the delivery queue follow at commit (`DerivedIndexes`).
     public static func save(_ messages: [Message], in tx: Transaction) throws(InboxError) {
-        var byFile: [String: [Message]] = [:]
-        for message in messages { byFile[file(forConversation: message.conversation), default: []].append(message) }
-        for (path, changed) in byFile {
-            var records = try tx.records(path, as: Message.self)
-            var position: [String: Int] = [:]
-            for (i, m) in records.enumerated() { position[m.id] = i }
-            for message in changed {
-                if let i = position[message.id] {
-                    tx.pendingIndexChanges.note(.message(before: records[i], after: message))
-                    records[i] = message
-                } else {
-                    tx.pendingIndexChanges.note(.message(before: nil, after: message))
-                    position[message.id] = records.count
-                    records.append(message)
-                }
-            }
-            tx.stage(path, records: records)
+        try ParentFiles.upsert(messages, file: { file(forConversation: $0.conversation) }, in: tx) { before, after in
+            tx.pendingIndexChanges.note(.message(before: before, after: after))
         }
     }
 }

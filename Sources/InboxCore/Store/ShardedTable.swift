@@ -197,3 +197,31 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
         return ids.short(id, among: try idsInShard(shard, session))
     }
 }
+
+/// Records kept in a file of their parent's rather than in id shards (a conversation's thread
+/// is `messages/SHARD/ID.jsonl`): in the order they were added, so an upsert appends what is
+/// new and replaces what is there in place, rewriting each file once. `note` is told of each
+/// change, as `IdentifiedRecord.noteChange` is for a table.
+public enum ParentFiles {
+    public static func upsert<R: IdentifiedRecord>(_ changed: [R], file: (R) -> String, in tx: Transaction,
+                                                   note: (_ before: R?, _ after: R) -> Void) throws(InboxError) {
+        var byFile: [String: [R]] = [:]
+        for record in changed { byFile[file(record), default: []].append(record) }
+        for (path, updates) in byFile {
+            var records = try tx.records(path, as: R.self)
+            var position: [String: Int] = [:]
+            for (i, r) in records.enumerated() { position[r.id] = i }
+            for record in updates {
+                if let i = position[record.id] {
+                    note(records[i], record)
+                    records[i] = record
+                } else {
+                    note(nil, record)
+                    position[record.id] = records.count
+                    records.append(record)
+                }
+            }
+            tx.stage(path, records: records)
+        }
+    }
+}

@@ -131,7 +131,8 @@ public enum Import {
         var byFile: [String: [R]] = [:]
         for r in records { byFile[file(r), default: []].append(r) }
         for (path, added) in byFile {
-            let all = (try tx.records(path, as: R.self) + added).sorted { (IDPrefix.number(of: $0.id, prefix: prefix) ?? 0) < (IDPrefix.number(of: $1.id, prefix: prefix) ?? 0) }
+            let ids = IDSpace(prefix: prefix)
+            let all = (try tx.records(path, as: R.self) + added).sorted { ids.order($0.id) < ids.order($1.id) }
             tx.stage(path, records: all)
         }
     }
