@@ -86,8 +86,8 @@ extension Checker {
         }
     }
 
-    /// `messages/SHARD/ID.jsonl`, SHARD being the conversation's shard (`0000` for cv1–cv999,
-    /// `k3` for cvk3…); anything else there is reported.
+    /// `messages/SHARD/ID.jsonl`, SHARD naming the conversation's thread directory (`0000` for
+    /// cv1–cv999, `k3` for cvk3…); anything else there is reported.
     mutating func threadFiles() throws(InboxError) -> [String] {
         var files: [String] = []
         for shard in try session.list(Messages.directory).sorted(by: IDSpace.shardOrder) {
@@ -101,7 +101,7 @@ extension Checker {
                 let id = name.hasSuffix(".jsonl") ? String(name.dropLast(6)) : ""
                 guard Conversations.table.ids.isValid(id), Messages.file(forConversation: id) == file else {
                     let home = Conversations.table.ids.isValid(id) ? " (\(id)'s thread belongs in \(Messages.file(forConversation: id)))" : ""
-                    problem(file, nil, "unexpected file (a thread file is named after its conversation, in its conversation's shard directory)" + home)
+                    problem(file, nil, "unexpected file (a thread file is named after its conversation, in its directory: messages/0000/cv1.jsonl, messages/k3/cvk3….jsonl)" + home)
                     continue
                 }
                 files.append(file)

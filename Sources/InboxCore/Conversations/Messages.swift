@@ -26,18 +26,20 @@ public enum Messages {
     public static let ids = IDSpace(prefix: prefix)
     static let directory = "messages"
     static let indexDirectory = "index/messages"
+    /// Thread directories: 1000 numbered conversations each, or a minted conversation's two
+    /// characters, whatever size the conversation table's own shards are.
+    static let threadDirectories = IDSpace(prefix: "cv", perShard: 1000)
 
     public static func number(of id: String) -> Int? { ids.number(of: id) }
 
     public static func order(_ id: String) -> IDOrder { ids.order(id) }
 
-    /// The thread file of a conversation, in its conversation's shard directory
-    /// (`messages/0000/cv42.jsonl`, `messages/k3/cvk3f9x2m7qa4r.jsonl`). Built from a parsed id,
+    /// The thread file of a conversation (`messages/0000/cv42.jsonl`,
+    /// `messages/k3/cvk3f9x2m7qa4r.jsonl`). Built from a parsed id,
     /// so no id read from a file can name a path; an id that is not a conversation id maps to
     /// `cv0`, which no conversation has.
     static func file(forConversation id: String) -> String {
-        let table = Conversations.table
-        guard let shard = table.ids.shard(of: id) else { return directory + "/0000/" + table.id(0) + ".jsonl" }
+        guard let shard = threadDirectories.shard(of: id) else { return directory + "/0000/" + threadDirectories.id(0) + ".jsonl" }
         return directory + "/" + shard + "/" + id + ".jsonl"
     }
 

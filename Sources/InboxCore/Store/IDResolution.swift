@@ -83,17 +83,16 @@ public struct IDDisplay {
     /// Whether `text` may hold a minted id: a cheap test that spares the lock and the shard
     /// reads for output that has none (every repository that is not shared).
     public static func mayHoldMintedID(_ text: String) -> Bool {
-        var run = 0
-        for byte in text.utf8 {
-            if byte < 0x80, MintedID.digitValue[Int(byte)] >= 0 {
-                run += 1
-                if run >= 2 + MintedID.length { return true }
-            } else {
-                run = 0
-            }
+        let bytes = Array(text.utf8)
+        var start = 0
+        for end in 0...bytes.count where end == bytes.count || !isWord(bytes[end]) {
+            if end - start == 2 + MintedID.length, MintedID.isBody(bytes[(start + 2)..<end]) { return true }
+            start = end + 1
         }
         return false
     }
+
+    static func isWord(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) }
 
     public mutating func shorten(_ text: String) throws(InboxError) -> String {
         guard IDDisplay.mayHoldMintedID(text) else { return text }
@@ -102,7 +101,7 @@ public struct IDDisplay {
         out.reserveCapacity(bytes.count)
         var i = 0
         let width = 2 + MintedID.length
-        func isWord(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) }
+        let isWord = IDDisplay.isWord
         while i < bytes.count {
             if i + width <= bytes.count, i == 0 || !isWord(bytes[i - 1]), i + width == bytes.count || !isWord(bytes[i + width]) {
                 let token = String(decoding: bytes[i..<(i + width)], as: UTF8.self)
