@@ -83,6 +83,7 @@ public struct IDDisplay {
     /// Whether `text` may hold a minted id: a cheap test that spares the lock and the shard
     /// reads for output that has none (every repository that is not shared).
     public static func mayHoldMintedID(_ text: String) -> Bool {
+        guard text.utf8.count >= 2 + MintedID.length else { return false }
         let bytes = Array(text.utf8)
         var start = 0
         for end in 0...bytes.count where end == bytes.count || !isWord(bytes[end]) {
