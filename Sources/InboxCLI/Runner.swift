@@ -51,7 +51,7 @@ public enum InboxCLI {
             let command = try type.parse(arguments)
             var output = try command.run(context!)
             if let stream = output.stream { try run(stream, environment) }
-            ShortIDs.apply(to: &output, globals, context!)
+            ShortIDs.apply(to: &output, globals, context!, command: type.spec)
             render(output, globals, environment, command: type.spec.name)
             var status = ExitStatus.success
             if let failure = output.failure { status = report(failure, spec: nil, noun: nil, environment) }

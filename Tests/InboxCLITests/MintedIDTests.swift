@@ -135,6 +135,9 @@ final class MintedIDTests: XCTestCase {
         for short in shown.prefix(10) {
             XCTAssertEqual(run(["-q", "contact", "show", short]).stdout, ids[shown.firstIndex(of: short)!] + "\n")
         }
+        // Completion offers whole ids, which begin with whatever prefix was typed.
+        let offered = run(["__complete", "contacts"]).stdout.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
+        XCTAssertEqual(Set(offered), Set(ids))
         let added = run(["contact", "add", "Zed Last"]).stdout
         XCTAssertNotNil(added.range(of: #"^Added contact ct[a-z][0-9a-z]{5,11} Zed Last\n$"#, options: .regularExpression), added)
     }

@@ -4,7 +4,10 @@ import InboxCore
 /// (`IDDisplay`); JSON and `-q` keep every id whole for scripts. Done here, once, for every
 /// command, so no command formats ids on its own.
 enum ShortIDs {
-    static func apply(to output: inout CommandOutput, _ globals: GlobalOptions, _ context: CommandContext) {
+    static func apply(to output: inout CommandOutput, _ globals: GlobalOptions, _ context: CommandContext, command: CommandSpec) {
+        // Completion candidates are for the shell, which keeps those that begin with the word
+        // typed so far: a whole id always does.
+        guard command.noun != CompleteCommand.spec.noun else { return }
         let json = output.forcedForm == .json || (globals.json && output.forcedForm == nil)
         let quiet = globals.quiet && output.forcedForm == nil
         var texts = output.info + output.notices
