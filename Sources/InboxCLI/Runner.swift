@@ -49,8 +49,9 @@ public enum InboxCLI {
         do throws(InboxError) {
             context = try CommandContext(globals: globals, environment: environment, repository: repository)
             let command = try type.parse(arguments)
-            let output = try command.run(context!)
+            var output = try command.run(context!)
             if let stream = output.stream { try run(stream, environment) }
+            ShortIDs.apply(to: &output, globals, context!, command: type.spec)
             render(output, globals, environment, command: type.spec.name)
             var status = ExitStatus.success
             if let failure = output.failure { status = report(failure, spec: nil, noun: nil, environment) }

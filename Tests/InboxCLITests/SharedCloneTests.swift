@@ -11,7 +11,7 @@ final class SharedCloneTests: XCTestCase {
         let team = Team()
         team.create("a", now: start)
         team.inbox("a", ["user", "add", "alice", "--role", "admin"], now: start)
-        team.inbox("a", ["contact", "add", "Ann Lee", "--phone", "+12125550100"], now: start)
+        team.add("ct1", "a", ["contact", "add", "Ann Lee", "--phone", "+12125550100"], now: start)
         team.sync("a", now: start)
         return team
     }
@@ -24,7 +24,7 @@ final class SharedCloneTests: XCTestCase {
         XCTAssertEqual(Team.git(["clone", "-q", team.remote, "b"], in: team.dir.path).status, 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: team.path("b") + "/.inbox/index"))
         team.inbox("b", ["fsck"], now: start)
-        team.inbox("a", ["contact", "add", "Bea Two", "--phone", "+12125550101"], now: "2026-11-30T09:10:00Z")
+        let bea = team.add("ct2", "a", ["contact", "add", "Bea Two", "--phone", "+12125550101"], now: "2026-11-30T09:10:00Z")
         team.sync("a", now: "2026-11-30T09:10:00Z")
         let pulled = Team.git(["-C", team.path("b"), "pull", "-q", "--no-rebase", "origin", "main"], in: team.dir.path)
         XCTAssertEqual(pulled.status, 0, pulled.stderr)
@@ -32,9 +32,9 @@ final class SharedCloneTests: XCTestCase {
         // The address index knows the pulled contact: a message from her number finds her.
         let received = team.inbox("b", ["message", "receive", "Hi", "--from", "+12125550101", "--channel", "sms", "--json"],
                                   now: "2026-11-30T09:12:00Z").jsonLines()
-        XCTAssertEqual(received.first?["contact"] as? String, "ct2")
-        let added = team.inbox("b", ["contact", "add", "Cid Three", "-q"], now: "2026-11-30T09:13:00Z")
-        XCTAssertEqual(added.stdout, "ct3\n")
+        XCTAssertEqual(received.first?["contact"] as? String, bea)
+        let added = team.add("ct3", "b", ["contact", "add", "Cid Three"], now: "2026-11-30T09:13:00Z")
+        XCTAssertFalse([team.ids["ct1"], bea].contains(added), "the next contact gets a new id")
     }
 
     func testOnlyTheDeliveryHostFlushesOrSendsThroughTheHook() throws {
@@ -42,18 +42,18 @@ final class SharedCloneTests: XCTestCase {
         let a = { (args: [String], status: Int32, host: String) -> InboxResult in
             var env = team.environment("a", now: "2026-11-30T10:01:00Z")
             env["INBOX_HOST"] = host
-            let result = Inbox.run(args, in: team.path("a"), environment: env)
+            let result = Inbox.run(args.map { team.ids[$0] ?? $0 }, in: team.path("a"), environment: env)
             XCTAssertEqual(result.status, status, "inbox \(args.joined(separator: " ")) on \(host): \(result.stderr)")
             return result
         }
         _ = a(["config", "set", "sms.from", "+12125550199"], 0, "office")
-        _ = a(["conversation", "create", "--contact", "ct1", "--channel", "sms"], 0, "office")
+        team.ids["cv1"] = a(["-q", "conversation", "create", "--contact", "ct1", "--channel", "sms"], 0, "office").stdout.trimmingCharacters(in: .newlines)
         // Unset: any machine delivers, as before.
         _ = a(["message", "send", "cv1", "Before"], 0, "laptop")
         _ = a(["config", "set", "delivery.host", "bad host!"], 64, "office")
         _ = a(["config", "set", "delivery.host", "office"], 0, "office")
         XCTAssertEqual(a(["config", "get", "delivery.host"], 0, "laptop").stdout, "office\n")
-        _ = a(["--now", "2026-11-30T09:00:00Z", "message", "schedule", "cv1", "Later", "--at", "2026-11-30T09:30:00Z"], 0, "laptop")
+        let later = a(["-q", "--now", "2026-11-30T09:00:00Z", "message", "schedule", "cv1", "Later", "--at", "2026-11-30T09:30:00Z"], 0, "laptop").stdout
         let before = recordFiles(team.path("a"))
         let flush = a(["message", "flush"], 1, "laptop")
         XCTAssertTrue(flush.stderr.contains("delivery.host is 'office'") && flush.stderr.contains("'laptop'"), flush.stderr)
@@ -73,8 +73,8 @@ final class SharedCloneTests: XCTestCase {
         for (name, bytes) in before where !name.hasPrefix("index/") { XCTAssertEqual(after[name], bytes, name) }
         // A note runs no hook and is allowed anywhere; the delivery host flushes.
         _ = a(["message", "send", "cv1", "Called her", "--note"], 0, "laptop")
-        XCTAssertEqual(a(["message", "flush", "-q"], 0, "office").stdout, "ms2\n")
-        XCTAssertEqual(team.deliveries(), ["ms2"])
+        XCTAssertEqual(a(["message", "flush", "-q"], 0, "office").stdout, later)
+        XCTAssertEqual(team.deliveries().map { $0 + "\n" }, [later])
     }
 
     /// Someone pushes between our fetch and our push: git rejects ours, and sync fetches, merges

@@ -119,6 +119,38 @@ final class StoreFormatTests: XCTestCase {
         inbox("upgrade", in: repo, expect: 1, environment: env)
     }
 
+    /// A shared clone of format 2 (30 conversations: one shard in either format) upgrades to
+    /// minting ids: the format and its .gitignore change (the clone id stays out of git); every
+    /// id stays and resolves.
+    func testAFormatTwoRepositoryUpgradesToThreeOnceAndStaysTheSame() throws {
+        let repo = makeFixture(conversations: 30, messages: 90)
+        let before = views(repo)
+        let files = recordFiles(repo)
+        let root = repo.file(".inbox")
+        let config = try String(contentsOfFile: root + "/config.jsonl", encoding: .utf8)
+        let two = config.replacingOccurrences(of: #"{"key":"repository.format","value":3}"#, with: #"{"key":"repository.format","value":2}"#)
+        XCTAssertNotEqual(two, config)
+        try two.write(toFile: root + "/config.jsonl", atomically: false, encoding: .utf8)
+        // A shared clone of format 2: its .gitignore predates the clone id.
+        try "*.jsonl merge=inbox\n".write(toFile: root + "/.gitattributes", atomically: false, encoding: .utf8)
+        try "/index/\n/sequences.jsonl\n".write(toFile: root + "/.gitignore", atomically: false, encoding: .utf8)
+        let refused = Inbox.run(["contact", "add", "Grace"], in: repo.path, environment: env)
+        XCTAssertEqual(refused.status, 65, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("format 2") && refused.stderr.contains("inbox upgrade"), refused.stderr)
+
+        let upgraded = inbox("upgrade", in: repo, environment: env)
+        XCTAssertTrue((upgraded.stdout + upgraded.stderr).contains("from format 2 to 3"), upgraded.stdout + upgraded.stderr)
+        func records() -> [String: Data] { recordFiles(repo).filter { !$0.key.hasPrefix(".git") } }
+        XCTAssertEqual(records(), files, "format 2's records are format 3's")
+        let ignore = try String(contentsOfFile: root + "/.gitignore", encoding: .utf8)
+        XCTAssertTrue(ignore.contains("/clone-id\n"), ignore)
+        inbox("fsck", in: repo, environment: env)
+        XCTAssertEqual(views(repo), before)
+        let again = inbox("upgrade", in: repo, expect: 1, environment: env)
+        XCTAssertTrue(again.stderr.contains("already has format 3"), again.stderr)
+        XCTAssertEqual(records(), files)
+    }
+
     func testAnUpgradeThatMeetsABadLineChangesNothing() throws {
         let repo = makeFixture()
         try downgradeToFormatOne(repo)

@@ -4,8 +4,7 @@ import XCTest
 /// Issue 14: a team shares one inbox through git. Three clones of one bare remote make
 /// conflicting offline changes, sync in different orders, and must end byte-identical, fsck
 /// clean, with every change kept or resolved by the documented rule and each message delivered
-/// once. Offline adds happen on one clone per test only: sequential ids collide across clones
-/// until issue 14 item 1 lands (see testSameIdAddedOnTwoClonesIsReportedNotDropped).
+/// once. Records added offline on several clones: MintedIDTests.
 final class TeamSyncTests: XCTestCase {
     let start = "2026-11-30T09:00:00Z"
 
@@ -19,12 +18,12 @@ final class TeamSyncTests: XCTestCase {
         a(["user", "add", "alice", "--role", "admin"])
         a(["user", "add", "bob"])
         a(["user", "add", "carol"])
-        a(["contact", "add", "Ann Lee", "--phone", "+12125550100", "--tag", "old"])
-        a(["conversation", "create", "--contact", "ct1", "--channel", "sms", "--subject", "Return"])
-        a(["conversation", "create", "--contact", "ct1", "--channel", "email", "--subject", "Old"])
+        team.add("ct1", "a", ["contact", "add", "Ann Lee", "--phone", "+12125550100", "--tag", "old"], now: start)
+        team.add("cv1", "a", ["conversation", "create", "--contact", "ct1", "--channel", "sms", "--subject", "Return"], now: start)
+        team.add("cv2", "a", ["conversation", "create", "--contact", "ct1", "--channel", "email", "--subject", "Old"], now: start)
         a(["conversation", "close", "cv2"])
         a(["config", "set", "sms.from", "+12125550199"])
-        a(["message", "schedule", "cv1", "Your return is ready", "--at", "2026-11-30T10:00:00Z"])
+        team.add("ms1", "a", ["message", "schedule", "cv1", "Your return is ready", "--at", "2026-11-30T10:00:00Z"], now: start)
         a(["config", "set", "delivery.host", "host-a"])
         try FileManager.default.createDirectory(atPath: team.path("a") + "/.inbox/hooks", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: team.path("a") + "/.inbox/hooks/deliver",
@@ -65,8 +64,8 @@ final class TeamSyncTests: XCTestCase {
         XCTAssertEqual(contact["company"] as? String, "Acme")
         XCTAssertEqual(contact["disposition"] as? String, "Callback")
         let conversations = team.inbox("c", ["conversation", "list", "--status", "all", "--json"], now: now).jsonLines()
-        let cv1 = try XCTUnwrap(conversations.first { $0["id"] as? String == "cv1" })
-        let cv2 = try XCTUnwrap(conversations.first { $0["id"] as? String == "cv2" })
+        let cv1 = try XCTUnwrap(conversations.first { $0["id"] as? String == team.ids["cv1"] })
+        let cv2 = try XCTUnwrap(conversations.first { $0["id"] as? String == team.ids["cv2"] })
         XCTAssertEqual(cv1["status"] as? String, "closed")  // only b changed the status
         XCTAssertEqual(cv2["status"] as? String, "open")    // only a changed it (reopened)
         XCTAssertEqual(cv2["assignee"] as? String, "bob")   // both assigned: c's later change (updated_at) wins
@@ -75,10 +74,10 @@ final class TeamSyncTests: XCTestCase {
         XCTAssertEqual(message["text"] as? String, "Your return is ready")
         let error = message["error"] as? String ?? ""
         XCTAssertTrue(error.contains("refused"), "the edit/cancel is recorded as refused: \(error)")
-        XCTAssertEqual(team.deliveries(), ["ms1"])
+        XCTAssertEqual(team.deliveries(), [team.ids["ms1"]!])
         // Nothing is left to deliver anywhere, and a second flush on the host sends nothing.
         team.inbox("a", ["message", "flush"], now: "2026-11-30T11:00:00Z")
-        XCTAssertEqual(team.deliveries(), ["ms1"])
+        XCTAssertEqual(team.deliveries(), [team.ids["ms1"]!])
     }
 
     func testConflictingOfflineChangesConvergeSyncingBThenAThenC() throws {
@@ -153,18 +152,27 @@ final class TeamSyncTests: XCTestCase {
         XCTAssertEqual(again.stdout, "Already shared; nothing changed\n")
     }
 
-    /// Item 1 (ids that cannot collide) is not done: two clones adding offline both issue ct2.
-    /// The merge must refuse to pick one silently: exit 65 naming the id, nothing merged.
+    /// Clones mint ids that cannot collide, but a clone copied whole (`cp -r`, clone id and
+    /// counters included) mints the same ids as its original. The merge must refuse to pick
+    /// one silently: exit 65 naming the id, nothing merged.
     func testSameIdAddedOnTwoClonesIsReportedNotDropped() throws {
         let team = try makeTeam()
-        team.inbox("a", ["contact", "add", "Bea One"], now: "2026-11-30T09:10:00Z")
-        team.inbox("b", ["contact", "add", "Cid Two"], now: "2026-11-30T09:10:00Z", user: "bob")
+        let clone = team.path("a") + "/.inbox/clone-id"
+        let counters = team.path("a") + "/.inbox/sequences.jsonl"
+        for file in [clone, counters] {
+            let copy = file.replacingOccurrences(of: team.path("a"), with: team.path("b"))
+            try? FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.copyItem(atPath: file, toPath: copy)
+        }
+        let one = team.add("one", "a", ["contact", "add", "Bea One"], now: "2026-11-30T09:10:00Z")
+        let two = team.add("two", "b", ["contact", "add", "Cid Two"], now: "2026-11-30T09:10:00Z", user: "bob")
+        XCTAssertEqual(one, two, "a copied clone id mints the same ids")
         team.sync("a", now: "2026-11-30T09:20:00Z")
         let result = team.inbox("b", ["sync"], now: "2026-11-30T09:21:00Z", user: "bob", expect: 65)
-        XCTAssertTrue(result.stderr.contains("ct2"), result.stderr)
+        XCTAssertTrue(result.stderr.contains(one), result.stderr)
         XCTAssertTrue(result.stderr.contains("added on both sides"), result.stderr)
         // b keeps its own contact, committed, and no conflict markers anywhere.
-        let shard = try String(contentsOfFile: team.path("b") + "/.inbox/contacts/0000.jsonl", encoding: .utf8)
+        let shard = try String(contentsOfFile: team.path("b") + "/.inbox/contacts/" + one.dropFirst(2).prefix(2) + ".jsonl", encoding: .utf8)
         XCTAssertTrue(shard.contains("Cid"))
         XCTAssertFalse(shard.contains("<<<<<<<"))
         team.inbox("b", ["fsck"], now: "2026-11-30T09:22:00Z", user: "bob")

@@ -18,7 +18,7 @@ public struct AddressEntry: StoredRecord, Equatable, Sendable {
     public var json: JSONObject { JSONObject([("address", .string(address)), ("contact", .string(contact))]) }
 
     static func sorted(_ a: AddressEntry, _ b: AddressEntry) -> Bool {
-        a.address != b.address ? a.address < b.address : (Contacts.table.number(of: a.contact) ?? 0) < (Contacts.table.number(of: b.contact) ?? 0)
+        a.address != b.address ? a.address < b.address : Contacts.table.ids.order(a.contact) < Contacts.table.ids.order(b.contact)
     }
 }
 

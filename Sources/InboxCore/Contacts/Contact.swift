@@ -43,7 +43,7 @@ public struct Contact: IdentifiedRecord, Sendable {
         fields = try reader.stringMap("fields")
         createdAt = try reader.timestamp("created_at")
         updatedAt = try reader.timestamp("updated_at")
-        guard Contacts.table.number(of: id) != nil else { throw JSONParseError("field \"id\" is not a contact id: \"\(id)\"") }
+        guard Contacts.table.ids.isValid(id) else { throw JSONParseError("field \"id\" is not a contact id: \"\(id)\"") }
     }
 
     public var json: JSONObject {

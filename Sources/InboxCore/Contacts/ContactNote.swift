@@ -50,18 +50,17 @@ public struct ContactNote: IdentifiedRecord, Sendable {
 
 public enum ContactNotes {
     public static let prefix = "nt"
+    public static let ids = IDSpace(prefix: prefix)
     static let directory = "notes"
 
     static func file(for contactID: String) -> String? {
-        guard let n = Contacts.table.number(of: contactID) else { return nil }
-        return directory + "/" + Timestamp.pad(n / Contacts.table.perShard, 4) + ".jsonl"
+        Contacts.table.ids.shard(of: contactID).map { directory + "/" + $0 + ".jsonl" }
     }
 
     public static func add(to contact: Contact, text: String, author: String, now: Timestamp, conversation: String? = nil,
                            in tx: Transaction) throws(InboxError) -> ContactNote {
         guard !text.trimmingWhitespace().isEmpty else { throw InboxError.usage("the note is empty") }
-        let number = try Sequences.next(prefix, in: tx).lowerBound
-        let note = ContactNote(id: prefix + String(number), contact: contact.id, text: text, author: author, at: now, conversation: conversation)
+        let note = ContactNote(id: try ids.next(in: tx), contact: contact.id, text: text, author: author, at: now, conversation: conversation)
         let path = file(for: contact.id)!
         tx.stage(path, records: try tx.records(path, as: ContactNote.self) + [note])
         return note

@@ -30,8 +30,7 @@ public enum ContactSearchIndex {
     static let directory = "index/contact-search"
 
     static func file(for id: String) -> String? {
-        guard let n = Contacts.table.number(of: id) else { return nil }
-        return directory + "/" + Timestamp.pad(n / Contacts.table.perShard, 4) + ".jsonl"
+        Contacts.table.ids.shard(of: id).map { directory + "/" + $0 + ".jsonl" }
     }
 
     /// Brings the entries of changed contacts up to date, one rewrite per file.
@@ -50,7 +49,7 @@ public enum ContactSearchIndex {
     }
 
     static func ordered(_ entries: [ContactSearchEntry]) -> [ContactSearchEntry] {
-        entries.map { (Contacts.table.number(of: $0.id) ?? 0, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        entries.map { (Contacts.table.ids.order($0.id), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     static func derived(from contacts: [Contact]) -> [String: [ContactSearchEntry]] {

@@ -65,8 +65,7 @@ public enum Contacts {
         guard !draft.firstName.isEmpty || !draft.lastName.isEmpty || !draft.phones.isEmpty || !draft.emails.isEmpty else {
             throw InboxError.usage("a contact needs a name, a phone number or an email address")
         }
-        let number = try Sequences.next(table.prefix, in: tx).lowerBound
-        var contact = Contact(id: table.id(number), firstName: draft.firstName, lastName: draft.lastName, createdAt: now)
+        var contact = Contact(id: try table.nextID(in: tx), firstName: draft.firstName, lastName: draft.lastName, createdAt: now)
         contact.phones = try unique(draft.phones.map { (p) throws(InboxError) in try PhoneNumber.normalize(p, config: config) })
         contact.emails = try unique(draft.emails.map { (e) throws(InboxError) in try EmailAddress.normalize(e) })
         contact.company = draft.company.flatMap(nonEmpty)
@@ -125,22 +124,18 @@ public enum Contacts {
 
     /// Contacts newest first, filtered and paged.
     public static func list(_ filter: ContactFilter, in session: Session) throws(InboxError) -> [Contact] {
-        var below = Int.max
-        if let after = filter.after {
-            let cursor = try resolve(after, in: session)
-            below = table.number(of: cursor.id) ?? 0
-        }
+        let cursor = try filter.after.map { (after) throws(InboxError) in try resolve(after, in: session) }
         var out: [Contact] = []
         let limit = filter.limit ?? Int.max
         guard limit > 0 else { return [] }
         if let search = filter.search, !search.trimmingWhitespace().isEmpty {
-            try searchNewestFirst(search, below: below, in: session) { (contact) throws(InboxError) -> Bool in
+            try searchNewestFirst(search, after: cursor, in: session) { (contact) throws(InboxError) -> Bool in
                 if filter.admits(contact) { out.append(contact) }
                 return out.count < limit
             }
             return out
         }
-        try table.forEachNewestFirst(in: session, below: below) { (contact) throws(InboxError) -> Bool in
+        try table.forEachNewestFirst(in: session, after: cursor, created: \.createdAt.seconds) { (contact) throws(InboxError) -> Bool in
             if filter.admits(contact) { out.append(contact) }
             return out.count < limit
         }
@@ -149,18 +144,34 @@ public enum Contacts {
 
     /// Contacts that may match `search`, newest first, found through the search index: only
     /// the lines that hold the query are parsed, in the index and in the contact shards.
-    static func searchNewestFirst(_ search: String, below: Int, in session: Session,
+    /// Minted contacts (a shared clone's) go first, newest by creation time, as in
+    /// `ShardedTable.forEachNewestFirst`; then sequential ones by number, shard by shard.
+    static func searchNewestFirst(_ search: String, after cursor: Contact?, in session: Session,
                                   _ body: (Contact) throws(InboxError) -> Bool) throws(InboxError) {
         if let tx = session as? Transaction { try DerivedIndexes.settle(tx) }
         let needles = ContactSearchIndex.needles(for: search)
-        for shard in try table.shardFiles(in: session).reversed() {
-            // shard * perShard >= below, without multiplying a number taken from a file name.
-            if below > 0, let number = Int(shard.dropFirst(table.directory.count + 1).dropLast(".jsonl".count)),
-               number > (below - 1) / table.perShard { continue }
+        let files = try table.shardFiles(in: session)
+        let cursorNumber = cursor.flatMap { table.number(of: $0.id) }
+        func matches(_ shard: String) throws(InboxError) -> [Contact] {
             let indexFile = ContactSearchIndex.directory + "/" + String(shard.dropFirst(table.directory.count + 1))
-            let ids = try ContactSearchIndex.candidates(in: indexFile, needles: needles, session).filter { (table.number(of: $0) ?? 0) < below }
-            guard !ids.isEmpty else { continue }
-            for contact in try table.records(withIDs: Set(ids), inShard: shard, session).reversed() where contact.matches(search: search) {
+            let ids = try ContactSearchIndex.candidates(in: indexFile, needles: needles, session)
+            guard !ids.isEmpty else { return [] }
+            return try table.records(withIDs: Set(ids), inShard: shard, session).filter { $0.matches(search: search) }
+        }
+        if cursorNumber == nil {
+            var minted: [Contact] = []
+            for shard in files where IDSpace.isMintedShard(table.shardName(shard)) { minted += try matches(shard) }
+            let key = { (c: Contact) in (c.createdAt.seconds, table.ids.order(c.id)) }
+            let mark = cursor.map(key)
+            for contact in minted.sorted(by: { key($0) > key($1) }) where mark.map({ key(contact) < $0 }) ?? true {
+                guard try body(contact) else { return }
+            }
+        }
+        let below = cursorNumber ?? Int.max
+        for shard in files.reversed() where !IDSpace.isMintedShard(table.shardName(shard)) {
+            // shard * perShard >= below, without multiplying a number taken from a file name.
+            if below > 0, let number = Int(table.shardName(shard)), number > (below - 1) / table.perShard { continue }
+            for contact in try matches(shard).reversed() where (table.number(of: contact.id) ?? 0) < below {
                 guard try body(contact) else { return }
             }
         }

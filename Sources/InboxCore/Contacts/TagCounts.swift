@@ -4,7 +4,7 @@ extension Tags {
     public static func counts(in session: Session) throws(InboxError) -> [(tag: String, contacts: Int)] {
         var spelling: [String: String] = [:]
         var count: [String: Int] = [:]
-        try Contacts.table.forEachNewestFirst(in: session) { (contact) throws(InboxError) -> Bool in
+        try Contacts.table.forEachNewestFirst(in: session, created: \.createdAt.seconds) { (contact) throws(InboxError) -> Bool in
             for tag in contact.tags {
                 let key = tag.lowercased()
                 spelling[key] = tag

@@ -30,7 +30,7 @@ public struct ActivityRow: StoredRecord {
                     ("conversation", .object(conversation.json))])
     }
 
-    var order: (Int64, Int) { (conversation.activityAt.seconds, Conversations.table.number(of: conversation.id) ?? 0) }
+    var order: (Int64, IDOrder) { (conversation.activityAt.seconds, Conversations.table.ids.order(conversation.id)) }
 }
 
 public enum ActivityIndex {

@@ -75,7 +75,7 @@ public struct Conversation: IdentifiedRecord, Sendable {
             guard case .int(let n) = value, n >= 0 else { throw JSONParseError("field \"auto_response_period\" must be a whole number") }
             autoResponsePeriod = n
         }
-        guard Conversations.table.number(of: id) != nil else { throw JSONParseError("field \"id\" is not a conversation id: \"\(id)\"") }
+        guard Conversations.table.ids.isValid(id) else { throw JSONParseError("field \"id\" is not a conversation id: \"\(id)\"") }
     }
 
     public var json: JSONObject {

@@ -15,6 +15,12 @@ struct ContactConversation: StoredRecord, Equatable {
     }
 
     var json: JSONObject { JSONObject([("contact", .string(contact)), ("conversation", .string(conversation))]) }
+
+    /// By contact, then conversation, in id order; for sequential ids the same as before minted ones.
+    static func ordered(_ entries: [ContactConversation]) -> [ContactConversation] {
+        entries.map { ((Contacts.table.ids.order($0.contact), Conversations.table.ids.order($0.conversation)), $0) }
+            .sorted { $0.0 < $1.0 }.map(\.1)
+    }
 }
 
 /// Which conversations `conversation list` shows, and in what order.
@@ -55,8 +61,9 @@ public enum Conversations {
         try table.resolve(input, in: session)
     }
 
+    /// Beside the contact's shard: `index/contact-conversations/0000.jsonl`, `…/k3.jsonl`.
     static func contactIndexFile(_ contact: String) -> String {
-        contactIndexDirectory + "/" + Timestamp.pad((Contacts.table.number(of: contact) ?? 0) / Contacts.table.perShard, 4) + ".jsonl"
+        contactIndexDirectory + "/" + (Contacts.table.ids.shard(of: contact) ?? "0000") + ".jsonl"
     }
 
     /// A contact's conversations, oldest first.
@@ -69,8 +76,7 @@ public enum Conversations {
     }
 
     public static func create(contact: Contact, channel: Channel, subject: String?, now: Timestamp, in tx: Transaction) throws(InboxError) -> Conversation {
-        let number = try Sequences.next(table.prefix, in: tx).lowerBound
-        let conversation = Conversation(id: table.id(number), contact: contact.id, channel: channel,
+        let conversation = Conversation(id: try table.nextID(in: tx), contact: contact.id, channel: channel,
                                         subject: subject.flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0.trimmingWhitespace() }, createdAt: now)
         try table.insert(conversation, in: tx)
         try index([conversation], in: tx)
@@ -81,10 +87,8 @@ public enum Conversations {
     static func index(_ conversations: [Conversation], in tx: Transaction) throws(InboxError) {
         var byFile: [String: [ContactConversation]] = [:]
         for c in conversations { byFile[contactIndexFile(c.contact), default: []].append(ContactConversation(contact: c.contact, conversation: c.id)) }
-        let order = { (e: ContactConversation) in (Contacts.table.number(of: e.contact) ?? 0, table.number(of: e.conversation) ?? 0) }
         for (path, added) in byFile {
-            let entries = (try tx.records(path, as: ContactConversation.self) + added).map { (order($0), $0) }.sorted { $0.0 < $1.0 }
-            tx.stage(path, records: entries.map(\.1))
+            tx.stage(path, records: ContactConversation.ordered(try tx.records(path, as: ContactConversation.self) + added))
         }
     }
 
@@ -119,8 +123,8 @@ public enum Conversations {
     /// Reads the activity index from the newest (or oldest) hour until the page is full, so a
     /// page costs what it shows; one contact's conversations come from the contact's index.
     public static func list(_ filter: ConversationFilter, actor: String, in session: Session) throws(InboxError) -> ConversationListing {
-        let key = { (c: Conversation) in (c.activityAt.seconds, table.number(of: c.id) ?? 0) }
-        var mark: (Int64, Int)?
+        let key = { (c: Conversation) in (c.activityAt.seconds, table.ids.order(c.id)) }
+        var mark: (Int64, IDOrder)?
         if let after = filter.after { mark = key(try resolve(after, in: session)) }
         let limit = filter.limit ?? Int.max
         var listing = ConversationListing()

@@ -33,7 +33,7 @@ public struct QueueEntry: StoredRecord, Equatable, Sendable {
     }
 
     static func order(_ a: QueueEntry, _ b: QueueEntry) -> Bool {
-        (a.due.seconds, Messages.number(of: a.message) ?? 0) < (b.due.seconds, Messages.number(of: b.message) ?? 0)
+        (a.due.seconds, Messages.order(a.message)) < (b.due.seconds, Messages.order(b.message))
     }
 }
 

@@ -110,11 +110,11 @@ enum MessageLocations {
     static func add(_ messages: [Message], in tx: Transaction) throws(InboxError) {
         var byFile: [String: [MessageLocation]] = [:]
         for m in messages {
-            byFile[Messages.indexFile(forMessage: Messages.number(of: m.id) ?? 0), default: []].append(MessageLocation(message: m.id, conversation: m.conversation))
+            byFile[Messages.indexFile(forMessage: m.id), default: []].append(MessageLocation(message: m.id, conversation: m.conversation))
         }
         for (path, added) in byFile {
             let records = try tx.records(path, as: MessageLocation.self) + added
-            let keyed = records.map { (Messages.number(of: $0.message) ?? 0, $0) }.sorted { $0.0 < $1.0 }
+            let keyed = records.map { (Messages.order($0.message), $0) }.sorted { $0.0 < $1.0 }
             tx.stage(path, records: keyed.map(\.1))
         }
     }

@@ -6,16 +6,11 @@ extension Checker {
         let table = Conversations.table
         var conversations: [String: Conversation] = [:]
         for file in try shardFiles(table.directory) {
-            var previous = 0
+            var previous: Int?
             for (c, line) in try load(file, as: Conversation.self) {
-                let n = table.number(of: c.id) ?? 0
-                noteInUse(table.prefix, n)
                 if conversations[c.id] != nil { problem(file, line, "duplicate conversation id \(c.id)"); continue }
                 conversations[c.id] = c
-                if table.shardFile(for: n) != file { problem(file, line, "conversation \(c.id) belongs in \(table.shardFile(for: n))") }
-                if n <= previous { problem(file, line, "conversation \(c.id) is out of order (ids ascend)") }
-                previous = n
-                if n > lastIssued[table.prefix] ?? 0 { problem(file, line, "conversation \(c.id) is above the last id issued", derivable: true) }
+                checkPlacement(c.id, of: table, file, line, after: &previous, lastIssued: lastIssued[table.prefix] ?? 0)
                 if !contacts.contains(c.contact) { problem(file, line, "conversation \(c.id) refers to contact \(c.contact), which does not exist") }
                 if let a = c.assignee, !users.isEmpty, !users.contains(a) { problem(file, line, "conversation \(c.id) is assigned to '\(a)', who is not a user") }
             }
@@ -86,31 +81,33 @@ extension Checker {
             problem(file, nil, "the response times the report reads do not match the threads (inbox fsck --repair rebuilds them)", derivable: true)
         }
         for (id, difference) in summaries.sorted(by: { $0.id < $1.id }) {
-            problem(Conversations.table.shardFile(for: Conversations.table.number(of: id) ?? 0), nil,
+            problem(Conversations.table.shardFile(of: id) ?? Conversations.table.directory, nil,
                     "conversation \(id): \(difference) (inbox fsck --repair rebuilds summaries)", derivable: true)
         }
     }
 
-    /// `messages/NNNN/cvN.jsonl`, NNNN being N / 1000; anything else there is reported.
+    /// `messages/SHARD/ID.jsonl`, SHARD naming the conversation's thread directory (`0000` for
+    /// cv1–cv999, `k3` for cvk3…); anything else there is reported.
     mutating func threadFiles() throws(InboxError) -> [String] {
         var files: [String] = []
-        for shard in try session.list(Messages.directory) {
+        for shard in try session.list(Messages.directory).sorted(by: IDSpace.shardOrder) {
             let dir = Messages.directory + "/" + shard
-            guard Checker.isShardNumber(shard), try session.isDirectory(dir) else {
-                problem(dir, nil, "unexpected file (threads live in messages/NNNN/cvN.jsonl; an older layout needs 'inbox upgrade')")
+            guard IDSpace.isShardName(shard), try session.isDirectory(dir) else {
+                problem(dir, nil, "unexpected file (threads live in messages/NNNN/cvN.jsonl, or messages/k3/cvk3….jsonl for minted ids; an older layout needs 'inbox upgrade')")
                 continue
             }
-            for name in try session.list(dir) {
+            for name in try session.list(dir).sorted(by: { ($0.count, $0) < ($1.count, $1) }) {
                 let file = dir + "/" + name
-                let n = name.hasSuffix(".jsonl") ? Conversations.table.number(of: String(name.dropLast(6))) : nil
-                guard let n, Messages.file(forConversation: Conversations.table.id(n)) == file else {
-                    problem(file, nil, "unexpected file (a thread file is named after its conversation, cvN.jsonl, in messages/\(Timestamp.pad((n ?? 0) / Messages.conversationsPerDirectory, 4)))")
+                let id = name.hasSuffix(".jsonl") ? String(name.dropLast(6)) : ""
+                guard Conversations.table.ids.isValid(id), Messages.file(forConversation: id) == file else {
+                    let home = Conversations.table.ids.isValid(id) ? " (\(id)'s thread belongs in \(Messages.file(forConversation: id)))" : ""
+                    problem(file, nil, "unexpected file (a thread file is named after its conversation, in its directory: messages/0000/cv1.jsonl, messages/k3/cvk3….jsonl)" + home)
                     continue
                 }
                 files.append(file)
             }
         }
-        return files.sorted { ($0.count, $0) < ($1.count, $1) }
+        return files
     }
 
     /// `home`: each message's conversation.
@@ -121,13 +118,13 @@ extension Checker {
                 indexed.insert(entry.message)
                 if home[entry.message] != entry.conversation {
                     problem(file, line, "stale index entry: \(entry.message) is not in \(entry.conversation) (inbox fsck --repair rebuilds the index)", derivable: true)
-                } else if Messages.indexFile(forMessage: Messages.number(of: entry.message) ?? 0) != file {
+                } else if Messages.indexFile(forMessage: entry.message) != file {
                     problem(file, line, "index entry for \(entry.message) is in the wrong file", derivable: true)
                 }
             }
         }
         for id in home.keys.sorted() where !indexed.contains(id) {
-            problem(Messages.indexFile(forMessage: Messages.number(of: id) ?? 0), nil, "index lacks message \(id) (inbox fsck --repair rebuilds the index)", derivable: true)
+            problem(Messages.indexFile(forMessage: id), nil, "index lacks message \(id) (inbox fsck --repair rebuilds the index)", derivable: true)
         }
     }
 
@@ -184,12 +181,12 @@ extension Fsck {
         for file in try Messages.threadFiles(in: tx) { messages += try tx.records(file, as: Message.self) }
         var locations: [String: [MessageLocation]] = [:]
         for m in messages {
-            locations[Messages.indexFile(forMessage: Messages.number(of: m.id) ?? 0), default: []].append(MessageLocation(message: m.id, conversation: m.conversation))
+            locations[Messages.indexFile(forMessage: m.id), default: []].append(MessageLocation(message: m.id, conversation: m.conversation))
         }
-        try rewrite(Messages.indexDirectory, locations, sortedBy: { (Messages.number(of: $0.message) ?? 0) < (Messages.number(of: $1.message) ?? 0) }, tx, &report)
+        try rewrite(Messages.indexDirectory, locations, sortedBy: { Messages.order($0.message) < Messages.order($1.message) }, tx, &report)
         var byContact: [String: [ContactConversation]] = [:]
         for c in conversations { byContact[Conversations.contactIndexFile(c.contact), default: []].append(ContactConversation(contact: c.contact, conversation: c.id)) }
-        let order = { (e: ContactConversation) in (Contacts.table.number(of: e.contact) ?? 0, Conversations.table.number(of: e.conversation) ?? 0) }
+        let order = { (e: ContactConversation) in (Contacts.table.ids.order(e.contact), Conversations.table.ids.order(e.conversation)) }
         try rewrite(Conversations.contactIndexDirectory, byContact, sortedBy: { order($0) < order($1) }, tx, &report)
         let queue = DeliveryQueue.derived(from: messages)
         if try DeliveryQueue.all(tx) != queue {

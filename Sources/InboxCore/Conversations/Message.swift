@@ -93,7 +93,7 @@ public struct Message: IdentifiedRecord, Sendable {
             }
             retryAt = t
         }
-        guard Messages.number(of: id) != nil else { throw JSONParseError("field \"id\" is not a message id: \"\(id)\"") }
+        guard Messages.ids.isValid(id) else { throw JSONParseError("field \"id\" is not a message id: \"\(id)\"") }
     }
 
     public var json: JSONObject {
@@ -210,11 +210,11 @@ public struct Pin: Equatable, Sendable {
 }
 
 extension Message {
-    /// Thread order: by time, then by id number (ids are issued in order), so two messages in
+    /// Thread order: by time, then by id (`IDSpace.order`), so two messages in
     /// the same second have one order. The summary the write path keeps and the one fsck derives
     /// both use it, or they would disagree about which message is last.
     public func isNewer(than other: Message) -> Bool {
-        (at.seconds, Messages.number(of: id) ?? 0) > (other.at.seconds, Messages.number(of: other.id) ?? 0)
+        (at.seconds, Messages.order(id)) > (other.at.seconds, Messages.order(other.id))
     }
 
     /// The message a conversation's summary shows: the newest message (not note) in its thread.

@@ -23,25 +23,30 @@ struct MessageLocation: StoredRecord, Equatable {
 
 public enum Messages {
     public static let prefix = "ms"
+    public static let ids = IDSpace(prefix: prefix)
     static let directory = "messages"
     static let indexDirectory = "index/messages"
-    static let conversationsPerDirectory = 1000
-    static let idsPerIndexFile = 1000
+    /// Thread directories: 1000 numbered conversations each, or a minted conversation's two
+    /// characters, whatever size the conversation table's own shards are.
+    static let threadDirectories = IDSpace(prefix: "cv", perShard: 1000)
 
-    public static func number(of id: String) -> Int? { IDPrefix.number(of: id, prefix: prefix) }
+    public static func number(of id: String) -> Int? { ids.number(of: id) }
 
-    /// The thread file of a conversation. Built from the id's number, never from its text, so
-    /// no id read from a file can name a path; an id that is not a conversation id maps to
+    public static func order(_ id: String) -> IDOrder { ids.order(id) }
+
+    /// The thread file of a conversation (`messages/0000/cv42.jsonl`,
+    /// `messages/k3/cvk3f9x2m7qa4r.jsonl`). Built from a parsed id,
+    /// so no id read from a file can name a path; an id that is not a conversation id maps to
     /// `cv0`, which no conversation has.
     static func file(forConversation id: String) -> String {
-        let n = Conversations.table.number(of: id) ?? 0
-        return directory + "/" + Timestamp.pad(n / conversationsPerDirectory, 4) + "/" + Conversations.table.id(n) + ".jsonl"
+        guard let shard = threadDirectories.shard(of: id) else { return directory + "/0000/" + threadDirectories.id(0) + ".jsonl" }
+        return directory + "/" + shard + "/" + id + ".jsonl"
     }
 
     /// Every thread file, in conversation order.
     static func threadFiles(in session: Session) throws(InboxError) -> [String] {
         var files: [String] = []
-        for shard in try session.list(directory).sorted(by: { ($0.count, $0) < ($1.count, $1) }) where !shard.hasSuffix(".jsonl") {
+        for shard in try session.list(directory).sorted(by: IDSpace.shardOrder) where !shard.hasSuffix(".jsonl") {
             let dir = directory + "/" + shard
             let names = try session.list(dir).filter { $0.hasSuffix(".jsonl") }
             files += names.sorted { ($0.count, $0) < ($1.count, $1) }.map { dir + "/" + $0 }
@@ -49,8 +54,9 @@ public enum Messages {
         return files
     }
 
-    static func indexFile(forMessage number: Int) -> String {
-        indexDirectory + "/" + Timestamp.pad(number / idsPerIndexFile, 4) + ".jsonl"
+    /// The location index file of a message id (`index/messages/0000.jsonl`, `…/k3.jsonl`).
+    static func indexFile(forMessage id: String) -> String {
+        indexDirectory + "/" + (ids.shard(of: id) ?? "0000") + ".jsonl"
     }
 
     /// A conversation's messages, oldest first.
@@ -59,55 +65,46 @@ public enum Messages {
     }
 
     public static func get(_ id: String, in session: Session) throws(InboxError) -> Message? {
-        guard let n = number(of: id) else { return nil }
+        guard ids.isValid(id) else { return nil }
         // A message this transaction added is not in the location index until it settles.
         if let tx = session as? Transaction, let pending = tx.pendingIndexChanges.messages[id] {
             return try of(pending.after.conversation, in: session).first { $0.id == id }
         }
-        guard let location = try session.records(indexFile(forMessage: n), as: MessageLocation.self).first(where: { $0.message == id }) else {
+        guard let location = try session.records(indexFile(forMessage: id), as: MessageLocation.self).first(where: { $0.message == id }) else {
             return nil
         }
         return try of(location.conversation, in: session).first { $0.id == id }
     }
 
-    /// A message by id or unambiguous prefix: exit 66 when none, 64 when several.
+    /// A message by id or unambiguous prefix: exit 66 when none, 64 when several. The
+    /// location index stands in for a table's shards.
     public static func resolve(_ input: String, in session: Session) throws(InboxError) -> Message {
-        let text = input.trimmingWhitespace().lowercased()
-        if let message = try get(text, in: session) { return message }
-        var found: [Message] = []
-        for n in IDPrefix.candidates(text, prefix: prefix, last: try Sequences.last(prefix, in: session)) {
-            if let message = try get(prefix + String(n), in: session) { found.append(message) }
-        }
-        if found.count == 1 { return found[0] }
-        if found.count > 1 { throw InboxError.ambiguousID(input: input, candidates: found.map(\.id)) }
-        throw InboxError.notFound("no message '\(input)'")
+        try ids.resolve(input, noun: "message", in: session, get: { (id) throws(InboxError) in try get(id, in: session) },
+                        idsInShard: { (shard) throws(InboxError) in try idsInShard(shard, session) },
+                        shards: { () throws(InboxError) in try session.list(indexDirectory).filter { $0.hasSuffix(".jsonl") }.map { String($0.dropLast(6)) } })
+    }
+
+    static func idsInShard(_ shard: String, _ session: Session) throws(InboxError) -> [String] {
+        if let tx = session as? Transaction { try DerivedIndexes.settle(tx) }
+        return try session.records(indexDirectory + "/" + shard + ".jsonl", as: MessageLocation.self).map(\.message)
+    }
+
+    /// `id` as people see it (`IDSpace.short`).
+    public static func short(_ id: String, in session: Session) throws(InboxError) -> String {
+        guard let shard = ids.shard(of: id), ids.mintedBody(of: id) != nil else { return id }
+        return ids.short(id, among: try idsInShard(shard, session))
     }
 
     /// Hands out an id for a new message.
     static func nextID(in tx: Transaction) throws(InboxError) -> String {
-        prefix + String(try Sequences.next(prefix, in: tx).lowerBound)
+        try ids.next(in: tx) { (id) throws(InboxError) in try get(id, in: tx) != nil }
     }
 
     /// Adds new messages or replaces changed ones, rewriting each thread file once. The
     /// location index and the delivery queue follow at commit (`DerivedIndexes`).
     public static func save(_ messages: [Message], in tx: Transaction) throws(InboxError) {
-        var byFile: [String: [Message]] = [:]
-        for message in messages { byFile[file(forConversation: message.conversation), default: []].append(message) }
-        for (path, changed) in byFile {
-            var records = try tx.records(path, as: Message.self)
-            var position: [String: Int] = [:]
-            for (i, m) in records.enumerated() { position[m.id] = i }
-            for message in changed {
-                if let i = position[message.id] {
-                    tx.pendingIndexChanges.note(.message(before: records[i], after: message))
-                    records[i] = message
-                } else {
-                    tx.pendingIndexChanges.note(.message(before: nil, after: message))
-                    position[message.id] = records.count
-                    records.append(message)
-                }
-            }
-            tx.stage(path, records: records)
+        try ParentFiles.upsert(messages, file: { file(forConversation: $0.conversation) }, in: tx) { before, after in
+            tx.pendingIndexChanges.note(.message(before: before, after: after))
         }
     }
 }
@@ -145,7 +142,7 @@ extension Messages {
         messages = messages.filter { m in
             (filter.state == nil || m.state == filter.state) && (!filter.pinned || m.pin != nil)
         }
-        messages.sort { ($0.at.seconds, number(of: $0.id) ?? 0) < ($1.at.seconds, number(of: $1.id) ?? 0) }
+        messages.sort { ($0.at.seconds, order($0.id)) < ($1.at.seconds, order($1.id)) }
         if let limit = filter.limit { messages = Array(messages.suffix(limit)) }
         return messages
     }

@@ -30,7 +30,7 @@ public struct SpooledOutcome: StoredRecord, Equatable, Sendable {
         error = try f.optionalString("error")
         providerID = try f.optionalString("provider_id")
         retryAt = try f.optionalTimestamp("retry_at")
-        guard Messages.number(of: message) != nil else { throw JSONParseError("field \"message\" is not a message id: \"\(message)\"") }
+        guard Messages.ids.isValid(message) else { throw JSONParseError("field \"message\" is not a message id: \"\(message)\"") }
     }
 
     public var json: JSONObject {
@@ -78,7 +78,7 @@ public enum Outcomes {
                 if mayRemove && kill(pid, 0) != 0 && errno == ESRCH { try store.remove(path) }
                 continue
             }
-            guard name.hasSuffix(".json"), Messages.number(of: String(name.dropLast(5))) != nil else { continue }
+            guard name.hasSuffix(".json"), Messages.ids.isValid(String(name.dropLast(5))) else { continue }
             guard let bytes = try store.read(path) else { continue }
             let records = try JSONLines.decode(bytes, path: directory + "/" + name, as: SpooledOutcome.self)
             guard records.count == 1, let outcome = records.first, outcome.message + ".json" == name else {

@@ -41,7 +41,7 @@ public struct ResponseRecord: StoredRecord, Equatable {
     /// What a thread says: every stretch from a client's message to our next reply.
     public init?(conversation: String, thread messages: [Message]) {
         let thread = messages.filter(ConversationSummary.inThread)
-            .sorted { ($0.at.seconds, Messages.number(of: $0.id) ?? 0) < ($1.at.seconds, Messages.number(of: $1.id) ?? 0) }
+            .sorted { ($0.at.seconds, Messages.order($0.id)) < ($1.at.seconds, Messages.order($1.id)) }
         guard !thread.isEmpty else { return nil }
         var waits: [Wait] = []
         var waitingSince: Timestamp?
@@ -62,12 +62,11 @@ public enum ResponseIndex {
     static let directory = "index/responses"
 
     static func file(for conversation: String) -> String {
-        let n = Conversations.table.number(of: conversation) ?? 0
-        return directory + "/" + Timestamp.pad(n / Conversations.table.perShard, 4) + ".jsonl"
+        directory + "/" + (Conversations.table.ids.shard(of: conversation) ?? "0000") + ".jsonl"
     }
 
     static func ordered(_ records: [ResponseRecord]) -> [ResponseRecord] {
-        records.map { (Conversations.table.number(of: $0.conversation) ?? 0, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        records.map { (Conversations.table.ids.order($0.conversation), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     /// The records of one file, by conversation id.

@@ -90,10 +90,11 @@ public struct LogFilter: Sendable {
 /// The log, kept beside its contacts: `log/0000.jsonl` holds the entries of ct1–ct999.
 public enum CommunicationLog {
     public static let prefix = "lg"
+    public static let ids = IDSpace(prefix: prefix)
     static let directory = "log"
 
     static func file(for contact: String) -> String {
-        directory + "/" + Timestamp.pad((Contacts.table.number(of: contact) ?? 0) / Contacts.table.perShard, 4) + ".jsonl"
+        directory + "/" + (Contacts.table.ids.shard(of: contact) ?? "0000") + ".jsonl"
     }
 
     public static func add(_ draft: LogDraft, author: String, now: Timestamp, in tx: Transaction) throws(InboxError) -> LogEntry {
@@ -102,8 +103,7 @@ public enum CommunicationLog {
         if draft.kind != .call && draft.kind != .meeting && draft.outcome != nil {
             throw InboxError.usage("--outcome is for calls and meetings")
         }
-        let number = try Sequences.next(prefix, in: tx).lowerBound
-        var entry = LogEntry(id: prefix + String(number), contact: contact.id, kind: draft.kind, text: draft.text,
+        var entry = LogEntry(id: try ids.next(in: tx), contact: contact.id, kind: draft.kind, text: draft.text,
                              at: draft.at ?? now, author: author, createdAt: now)
         entry.direction = draft.direction
         entry.outcome = draft.outcome
@@ -122,7 +122,7 @@ public enum CommunicationLog {
         return entry
     }
 
-    static func order(_ e: LogEntry) -> (Int64, Int) { (e.at.seconds, IDPrefix.number(of: e.id, prefix: prefix) ?? 0) }
+    static func order(_ e: LogEntry) -> (Int64, IDOrder) { (e.at.seconds, ids.order(e.id)) }
 
     /// A contact's entries, oldest first.
     public static func of(_ contact: String, in session: Session) throws(InboxError) -> [LogEntry] {

@@ -17,10 +17,13 @@ struct RecordKind: Sendable {
 
     var isMessage: Bool { idPrefix == Messages.prefix }
 
-    /// The store's order for the file: by id number for id-keyed files, else by the key's text.
-    func sortKey(_ key: String) -> (Int, String) {
-        if let idPrefix { return (IDPrefix.number(of: key, prefix: idPrefix) ?? Int.max, key) }
-        return (0, key)
+    /// The store's order for the file: for id-keyed files the store's one order of ids
+    /// (`IDSpace.order`: sequential by number, then minted by spelling), else the key's text.
+    /// Thread files are kept in the order messages were added; a merged one is in id order,
+    /// which every reader that shows a thread sorts by time anyway.
+    func sortKey(_ key: String) -> IDOrder {
+        guard let idPrefix else { return IDOrder(shape: 2, value: 0, text: key) }
+        return IDSpace(prefix: idPrefix).order(key)
     }
 
     static func of<R: StoredRecord>(_ name: String, _ type: R.Type, key: String = "id", idPrefix: String? = nil,
@@ -72,7 +75,7 @@ struct RecordKind: Sendable {
     /// The kind of a file by its first record, when git gave no path.
     static func forRecord(_ object: JSONObject) -> RecordKind? {
         if let id = object["id"]?.stringValue {
-            for kind in [contact, note, conversation, message, task, log] where IDPrefix.number(of: id, prefix: kind.idPrefix!) != nil {
+            for kind in [contact, note, conversation, message, task, log] where IDSpace(prefix: kind.idPrefix!).isValid(id) {
                 return kind
             }
             return nil

@@ -20,6 +20,7 @@ public enum Sync {
         /lock
         /outcomes/
         /sequences.jsonl
+        /clone-id
 
         """
     /// Record files merge through `inbox merge-file`, never with conflict markers.
@@ -89,7 +90,7 @@ public enum Sync {
             if !wrote.isEmpty { done.append("Wrote " + wrote.map { ".inbox/" + $0 }.joined(separator: " and ")) }
             if try registerDriver(git, binary: binary) { done.append("Registered the merge driver: \(driverCommand(binary))") }
             // Files a clone committed before they were ignored stay tracked: untrack them (kept on disk).
-            try git.check(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", ".inbox/index", ".inbox/sequences.jsonl",
+            try git.check(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", ".inbox/index", ".inbox/sequences.jsonl", ".inbox/clone-id",
                            ".inbox/journal", ".inbox/tmp", ".inbox/outcomes", ".inbox/flush.lock"], "untracking derived files")
             if let summary = try commitLocal(git, message: "inbox sync init: share the inbox") {
                 done.append("Committed the inbox (\(summary))")

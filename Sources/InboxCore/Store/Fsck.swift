@@ -161,10 +161,10 @@ struct Checker {
         var files: [String] = []
         for name in try session.list(directory) {
             let stem = name.hasSuffix(".jsonl") ? String(name.dropLast(6)) : ""
-            if Checker.isShardNumber(stem) {
+            if IDSpace.isShardName(stem) {
                 files.append(directory + "/" + name)
             } else {
-                problem(directory + "/" + name, nil, "unexpected file (shards are named NNNN.jsonl)")
+                problem(directory + "/" + name, nil, "unexpected file (shards are named NNNN.jsonl for sequential ids, or by two letters and digits, k3.jsonl, for minted ones)")
             }
         }
         return files
@@ -175,23 +175,15 @@ struct Checker {
         var all: [Contact] = []
         var seen: [String: String] = [:]
         for file in try shardFiles(table.directory) {
-            var previous = 0
+            var previous: Int?
             for (contact, line) in try load(file, as: Contact.self) {
-                let n = table.number(of: contact.id) ?? 0
-                noteInUse(table.prefix, n)
                 if let other = seen[contact.id] {
                     problem(file, line, "duplicate contact id \(contact.id) (also in \(other))")
                     continue
                 }
                 seen[contact.id] = "\(file):\(line)"
-                if table.shardFile(for: n) != file {
-                    problem(file, line, "contact \(contact.id) belongs in \(table.shardFile(for: n))")
-                }
-                if n <= previous { problem(file, line, "contact \(contact.id) is out of order (ids ascend)") }
-                previous = n
-                if n > lastIssued {
-                    problem(file, line, "contact \(contact.id) is above the last id issued (\(table.prefix)\(lastIssued) in \(Sequences.file)); a new contact would reuse it", derivable: true)
-                }
+                checkPlacement(contact.id, of: table, file, line, after: &previous,
+                               above: "(\(table.prefix)\(lastIssued) in \(Sequences.file)); a new contact would reuse it", lastIssued: lastIssued)
                 if let owner = contact.owner, !users.isEmpty, !users.contains(owner) {
                     problem(file, line, "contact \(contact.id) is owned by '\(owner)', who is not a user")
                 }
@@ -221,9 +213,9 @@ struct Checker {
                 } else if ContactNotes.file(for: note.contact) != file {
                     problem(file, line, "note \(note.id) belongs in \(ContactNotes.file(for: note.contact)!)")
                 }
-                let n = IDPrefix.number(of: note.id, prefix: ContactNotes.prefix) ?? 0
+                let n = ContactNotes.ids.number(of: note.id) ?? 0
                 noteInUse(ContactNotes.prefix, n)
-                if n <= 0 {
+                if !ContactNotes.ids.isValid(note.id) {
                     problem(file, line, "\"\(note.id)\" is not a note id")
                 } else if n > lastIssued {
                     problem(file, line, "note \(note.id) is above the last id issued (\(ContactNotes.prefix)\(lastIssued))", derivable: true)
@@ -282,11 +274,20 @@ extension Checker {
 
 /// Shard names and id counters (issue 10, item 8), apart from the record checks.
 extension Checker {
-    /// `0000` to `9999`, then `10000` and up as ids grow (no leading zero past four digits); at
-    /// most 10 digits, the longest name a 12-digit id maps to.
-    static func isShardNumber(_ stem: String) -> Bool {
-        guard (4...10).contains(stem.count), stem.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
-        return stem.count == 4 || stem.first != "0"
+    /// A record of an id-keyed table: in the shard its id names, after the record before it
+    /// (`previous`: that record's `IDSpace.key`), and a sequential id no higher than its counter.
+    /// Record decoding has already refused an id of neither shape.
+    mutating func checkPlacement<R: IdentifiedRecord>(_ id: String, of table: ShardedTable<R>, _ file: String, _ line: Int,
+                                                      after previous: inout Int?, above: String = "", lastIssued: Int) {
+        let n = table.number(of: id) ?? 0
+        noteInUse(table.prefix, n)
+        if let home = table.shardFile(of: id), home != file { problem(file, line, "\(table.noun) \(id) belongs in \(home)") }
+        let key = table.ids.key(of: id) ?? 0
+        if let previous, key <= previous { problem(file, line, "\(table.noun) \(id) is out of order (ids ascend)") }
+        previous = key
+        if n > lastIssued {
+            problem(file, line, "\(table.noun) \(id) is above the last id issued" + (above.isEmpty ? "" : " " + above), derivable: true)
+        }
     }
 
     mutating func noteInUse(_ prefix: String, _ number: Int) {

@@ -20,7 +20,9 @@ public final class Repository {
 
     public static let storeName = ".inbox"
     /// 2: one file per conversation thread (`messages/NNNN/cvN.jsonl`), the activity index
-    /// and the contact search index.
+    /// and the contact search index. 3: 100 conversations a shard, and a shared clone mints ids
+    /// (`IDSpace`) instead of numbering them, so an older inbox, which would number, must not
+    /// write to it.
     public static let formatVersion: Int64 = 3
     /// Directories created by `init`, one per kind of sharded record.
     static let directories = ["contacts", "notes", "index", "index/addresses"]

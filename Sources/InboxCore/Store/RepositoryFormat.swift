@@ -37,6 +37,11 @@ public enum Upgrade {
         var summary = Summary(from: format, to: Repository.formatVersion)
         if format < 2 { try splitThreads(in: tx, &summary) }
         if format < 3 { try reshardConversations(in: tx, &summary) }
+        // Format 3: a shared clone mints ids from its own clone id, which must never be
+        // committed (two clones with one clone id would mint the same ids).
+        if try IDSpace.mintsMinted(tx), let ignore = try tx.bytes(".gitignore"), ignore != Array(Sync.gitignore.utf8) {
+            tx.stage(".gitignore", Array(Sync.gitignore.utf8))
+        }
         try ActivityIndex.rebuild(in: tx)
         try ContactSearchIndex.rebuild(from: try Contacts.table.all(in: tx), in: tx)
         _ = try DerivedFiles.rewrite(ResponseIndex.directory, to: ResponseIndex.derived(in: tx), in: tx)
@@ -55,7 +60,7 @@ public enum Upgrade {
             var threads: [String: [Message]] = [:]
             var order: [String] = []
             try JSONLines.decodeNumbered(bytes, path: tx.displayPath(old), as: Message.self) { (message, line) throws(InboxError) in
-                guard Conversations.table.number(of: message.conversation) != nil else {
+                guard Conversations.table.ids.isValid(message.conversation) else {
                     throw InboxError.badData(path: tx.displayPath(old), line: line, reason: "message \(message.id) names \"\(message.conversation)\", which is not a conversation id")
                 }
                 if threads[message.conversation] == nil { order.append(message.conversation) }

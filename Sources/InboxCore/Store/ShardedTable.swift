@@ -1,5 +1,5 @@
-/// A record with a sequential id such as `ct42`: a fixed prefix and a number that is handed out
-/// once and never reused.
+/// A record with an id such as `ct42` or `ctk3f9x2m7qa4r` (see `IDSpace`): a fixed prefix and a
+/// body that is handed out once and never reused.
 public protocol IdentifiedRecord: StoredRecord {
     var id: String { get }
     /// Told of each record a transaction adds (before: nil) or replaces, so the derived files
@@ -11,36 +11,45 @@ extension IdentifiedRecord {
     public static func noteChange(from before: Self?, to after: Self, in tx: Transaction) {}
 }
 
-/// Records of one kind spread over files of `perShard` ids each (`contacts/0000.jsonl` holds
-/// ct1–ct999, `0001.jsonl` ct1000–ct1999, …), sorted by id inside a file. A change rewrites only
-/// the shards it touches, so its cost follows what it changes, not the size of the repository.
+/// Records of one kind spread over shard files named by `IDSpace.shard(of:)`
+/// (`contacts/0000.jsonl` holds ct1–ct999, `contacts/k3.jsonl` the minted ids ctk3…), sorted
+/// by id inside a file. A change rewrites only the shards it touches, so its cost follows what
+/// it changes, not the size of the repository. The one place that turns an id into a file,
+/// finds a record by id or prefix, and adds or replaces one.
 public struct ShardedTable<R: IdentifiedRecord>: Sendable {
     public let directory: String
-    public let prefix: String
     /// What one record is called in messages ("contact").
     public let noun: String
-    public let perShard: Int
+    public let ids: IDSpace
 
     public init(directory: String, prefix: String, noun: String, perShard: Int = 1000) {
         self.directory = directory
-        self.prefix = prefix
         self.noun = noun
-        self.perShard = perShard
+        self.ids = IDSpace(prefix: prefix, perShard: perShard)
     }
 
-    public func number(of id: String) -> Int? { IDPrefix.number(of: id, prefix: prefix) }
+    public var prefix: String { ids.prefix }
+    public var perShard: Int { ids.perShard }
 
-    public func id(_ number: Int) -> String { prefix + String(number) }
+    public func number(of id: String) -> Int? { ids.number(of: id) }
 
+    public func id(_ number: Int) -> String { ids.id(number) }
+
+    /// The shard file of a sequential id number (the fixture writes shards whole).
     public func shardFile(for number: Int) -> String {
         directory + "/" + Timestamp.pad(number / perShard, 4) + ".jsonl"
     }
 
-    /// Shard files present, oldest ids first. Names grow past four digits (`10000.jsonl` holds
-    /// ct10000000…), so they are ordered by length before spelling.
+    /// The shard file `id` belongs in; nil when it is not an id of this kind.
+    public func shardFile(of id: String) -> String? {
+        ids.shard(of: id).map { directory + "/" + $0 + ".jsonl" }
+    }
+
+    /// Shard files present, in id order: sequential shards by number (names grow past four
+    /// digits, so by length before spelling), then minted ones.
     public func shardFiles(in session: Session) throws(InboxError) -> [String] {
-        try session.list(directory).filter { $0.hasSuffix(".jsonl") }
-            .sorted { ($0.count, $0) < ($1.count, $1) }.map { directory + "/" + $0 }
+        try session.list(directory).filter { $0.hasSuffix(".jsonl") }.map { String($0.dropLast(6)) }
+            .sorted(by: IDSpace.shardOrder).map { directory + "/" + $0 + ".jsonl" }
     }
 
     public func records(inShard file: String, _ session: Session) throws(InboxError) -> [R] {
@@ -80,10 +89,26 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
         return out
     }
 
+    /// The ids in one shard (named as `IDSpace.shard(of:)` names it), read without parsing
+    /// the records when the lines start with their ids, as the store writes them.
+    public func idsInShard(_ shard: String, _ session: Session) throws(InboxError) -> [String] {
+        let file = directory + "/" + shard + ".jsonl"
+        if session is Transaction || session.isParsed(file) { return try session.records(file, as: R.self).map(\.id) }
+        guard let bytes = try session.bytes(file) else { return [] }
+        var out: [String] = []
+        let path = session.displayPath(file)
+        try JSONLines.forEachLine(bytes, path: path) { (line, number) throws(InboxError) in
+            if let id = JSONLines.leadingID(line) { out.append(id); return }
+            let record: R = try JSONLines.decode(Array(line) + [0x0A], path: path)[0]
+            out.append(record.id)
+        }
+        return out
+    }
+
     /// The records with these ids, by id, reading each shard once (a listing's contact names).
     public func records(withIDs ids: Set<String>, in session: Session) throws(InboxError) -> [String: R] {
         var byShard: [String: Set<String>] = [:]
-        for id in ids { if let n = number(of: id) { byShard[shardFile(for: n), default: []].insert(id) } }
+        for id in ids { if let file = shardFile(of: id) { byShard[file, default: []].insert(id) } }
         var out: [String: R] = [:]
         for (file, wanted) in byShard {
             for record in try records(withIDs: wanted, inShard: file, session) { out[record.id] = record }
@@ -95,14 +120,14 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
     /// a send needs one contact of the thousand in its shard, and rewrites none of them. (A
     /// command that changes a shard parses all of it first, so it never rewrites a bad line.)
     public func lookup(_ id: String, in session: Session) throws(InboxError) -> R? {
-        guard let n = number(of: id) else { return nil }
-        return try records(withIDs: [id], inShard: shardFile(for: n), session).first
+        guard let file = shardFile(of: id) else { return nil }
+        return try records(withIDs: [id], inShard: file, session).first
     }
 
     public func get(_ id: String, in session: Session) throws(InboxError) -> R? {
-        guard let n = number(of: id) else { return nil }
+        guard let file = shardFile(of: id) else { return nil }
         // By index: `first(where:)` would copy each record it passes over.
-        let records = try session.records(shardFile(for: n), as: R.self)
+        let records = try session.records(file, as: R.self)
         return records.firstIndex { $0.id == id }.map { records[$0] }
     }
 
@@ -112,37 +137,58 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
         return out
     }
 
-    /// Calls `body` with records newest (highest id) first, starting below id number `below`,
-    /// until it returns false. Reads only the shards it reaches, so `--limit 50` reads one file.
-    public func forEachNewestFirst(in session: Session, below: Int = Int.max, _ body: (R) throws(InboxError) -> Bool) throws(InboxError) {
-        for file in try shardFiles(in: session).reversed() {
-            let name = file.dropFirst(directory.count + 1).dropLast(".jsonl".count)
+    /// Calls `body` with records newest first, after `cursor` (a record listed on the previous
+    /// page), until it returns false. Minted ids come after every sequential one (a repository
+    /// mints once it is shared) and say nothing of time, so they go newest first by `created`,
+    /// id as tie-break, which reads every minted shard; sequential ids go by number and read
+    /// only the shards they reach, so `--limit 50` reads one file.
+    public func forEachNewestFirst(in session: Session, after cursor: R? = nil, created: (R) -> Int64 = { _ in 0 },
+                                   _ body: (R) throws(InboxError) -> Bool) throws(InboxError) {
+        let files = try shardFiles(in: session)
+        let minted = files.filter { IDSpace.isMintedShard(shardName($0)) }
+        let cursorNumber = cursor.flatMap { number(of: $0.id) }
+        if cursorNumber == nil && !minted.isEmpty {
+            var records: [R] = []
+            for file in minted { records += try session.records(file, as: R.self) }
+            let keyed = records.map { ((created($0), ids.order($0.id)), $0) }.sorted { $0.0 > $1.0 }
+            let mark = cursor.map { (created($0), ids.order($0.id)) }
+            for (key, record) in keyed where mark.map({ key < $0 }) ?? true {
+                guard try body(record) else { return }
+            }
+        }
+        let below = cursorNumber ?? Int.max
+        for file in files.reversed() where !IDSpace.isMintedShard(shardName(file)) {
             // shard * perShard >= below, without multiplying a number taken from a file name.
-            if below > 0, let shard = Int(name), shard > (below - 1) / perShard { continue }
+            if below > 0, let shard = Int(shardName(file)), shard > (below - 1) / perShard { continue }
             for record in try session.records(file, as: R.self).reversed() where (number(of: record.id) ?? 0) < below {
                 guard try body(record) else { return }
             }
         }
     }
 
+    /// The shard name of a shard file's path (`contacts/k3.jsonl` → `k3`).
+    public func shardName(_ file: String) -> Substring {
+        file.dropFirst(directory.count + 1).dropLast(".jsonl".count)
+    }
+
     /// Adds or replaces records, rewriting each shard they fall in once. Records in a shard
-    /// are sorted by id number, so each is found by binary search (a flush updates thousands
-    /// of conversations in one change).
+    /// are sorted by id (`IDSpace.key`), so each is found by binary search (a flush updates
+    /// thousands of conversations in one change).
     public func put(_ changed: [R], in tx: Transaction) throws(InboxError) {
-        var byShard: [String: [(number: Int, record: R)]] = [:]
+        var byShard: [String: [(key: Int, record: R)]] = [:]
         for record in changed {
-            guard let n = number(of: record.id) else { continue }
-            byShard[shardFile(for: n), default: []].append((n, record))
+            guard let file = shardFile(of: record.id), let key = ids.key(of: record.id) else { continue }
+            byShard[file, default: []].append((key, record))
         }
         for (file, updates) in byShard {
-            let shard = try tx.shard(file, as: R.self) { self.number(of: $0.id) ?? 0 }
-            for (n, record) in updates {
+            let shard = try tx.shard(file, as: R.self) { self.ids.key(of: $0.id) ?? 0 }
+            for (key, record) in updates {
                 var low = 0, high = shard.numbers.count
                 while low < high {
                     let mid = (low + high) / 2
-                    if shard.numbers[mid] < n { low = mid + 1 } else { high = mid }
+                    if shard.numbers[mid] < key { low = mid + 1 } else { high = mid }
                 }
-                if low < shard.numbers.count && shard.numbers[low] == n && shard.records[low].id == record.id {
+                if low < shard.numbers.count && shard.numbers[low] == key && shard.records[low].id == record.id {
                     R.noteChange(from: shard.records[low], to: record, in: tx)
                     shard.records[low] = record
                 } else if let i = shard.records.firstIndex(where: { $0.id == record.id }) {
@@ -152,7 +198,7 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
                 } else {
                     R.noteChange(from: nil, to: record, in: tx)
                     shard.records.insert(record, at: low)
-                    shard.numbers.insert(n, at: low)
+                    shard.numbers.insert(key, at: low)
                 }
             }
         }
@@ -160,6 +206,11 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
 
     public func put(_ record: R, in tx: Transaction) throws(InboxError) {
         try put([record], in: tx)
+    }
+
+    /// An id for a new record: sequential, or minted in a shared clone (`IDSpace.next`).
+    public func nextID(in tx: Transaction) throws(InboxError) -> String {
+        try ids.next(in: tx) { (id) throws(InboxError) in try get(id, in: tx) != nil }
     }
 
     /// Adds a record under a newly issued id. An id already on disk means the counter fell
@@ -175,61 +226,42 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
     /// 64 listing the candidates when several do. A whole id parses only its own line (a task
     /// for ct42 needs ct42, not the thousand contacts of its shard).
     public func resolve(_ input: String, in session: Session) throws(InboxError) -> R {
-        let text = input.trimmingWhitespace().lowercased()
-        if let record = try lookup(text, in: session) { return record }
-        let candidates = IDPrefix.candidates(text, prefix: prefix, last: try Sequences.last(prefix, in: session))
-        var found: [R] = []
-        for n in candidates {
-            if let record = try get(id(n), in: session) { found.append(record) }
-        }
-        if found.count == 1 { return found[0] }
-        if found.count > 1 { throw InboxError.ambiguousID(input: input, candidates: found.map(\.id)) }
-        throw InboxError.notFound("no \(noun) '\(input)'")
+        try ids.resolve(input, noun: noun, in: session, get: { (id) throws(InboxError) in try lookup(id, in: session) },
+                        idsInShard: { (shard) throws(InboxError) in try idsInShard(shard, session) },
+                        shards: { () throws(InboxError) in try shardFiles(in: session).map { String(shardName($0)) } })
+    }
+
+    /// `id` as people see it (`IDSpace.short`), reading the one shard it is in.
+    public func short(_ id: String, in session: Session) throws(InboxError) -> String {
+        guard let shard = ids.shard(of: id), ids.mintedBody(of: id) != nil else { return id }
+        return ids.short(id, among: try idsInShard(shard, session))
     }
 }
 
-/// Ids that begin with what was typed, for prefix resolution: at most 11, enough to show ten
-/// and say there are more. Ids are sequential, so the candidates follow from the last one issued.
-public enum IDPrefix {
-    /// An id's number has at most 12 digits (ct999999999999). Every number read from input or
-    /// from the repository is held to it, so id arithmetic never overflows, and the shard file
-    /// an id maps to (number / 1000, or / 100 for messages) has at most 10 digits.
-    public static let maxDigits = 12
-    public static let maxNumber = 999_999_999_999
-
-    /// The number of an id such as `ct42` (no leading zeros, at most `maxDigits` digits), or nil
-    /// when it is not one.
-    public static func number(of id: String, prefix: String) -> Int? {
-        // By bytes: Character's isNumber looks up Unicode properties, and a flush asks this
-        // hundreds of thousands of times.
-        let utf8 = id.utf8
-        guard utf8.starts(with: prefix.utf8) else { return nil }
-        let digits = utf8.dropFirst(prefix.utf8.count)
-        guard let first = digits.first, first != UInt8(ascii: "0"), digits.count <= maxDigits else { return nil }
-        var number = 0
-        for byte in digits {
-            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
-            number = number * 10 + Int(byte - UInt8(ascii: "0"))
-        }
-        return number
-    }
-
-    public static func candidates(_ text: String, prefix: String, last: Int) -> [Int] {
-        var candidates: [Int] = []
-        let digits = text.dropFirst(prefix.count)
-        let last = min(last, maxNumber)
-        if prefix.hasPrefix(text) {
-            candidates = last > 0 ? Array((1...last).prefix(11)) : []
-        } else if text.hasPrefix(prefix), digits.count < maxDigits, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let d = Int(digits), d > 0 {
-            // d has fewer than 12 digits and low stays within 13, so nothing here can overflow.
-            var low = d * 10, width = 10
-            while low <= last && candidates.count < 11 {
-                candidates += (low...min(low + width - 1, last)).prefix(11 - candidates.count)
-                low *= 10
-                width *= 10
+/// Records kept in a file of their parent's rather than in id shards (a conversation's thread
+/// is `messages/SHARD/ID.jsonl`): in the order they were added, so an upsert appends what is
+/// new and replaces what is there in place, rewriting each file once. `note` is told of each
+/// change, as `IdentifiedRecord.noteChange` is for a table.
+public enum ParentFiles {
+    public static func upsert<R: IdentifiedRecord>(_ changed: [R], file: (R) -> String, in tx: Transaction,
+                                                   note: (_ before: R?, _ after: R) -> Void) throws(InboxError) {
+        var byFile: [String: [R]] = [:]
+        for record in changed { byFile[file(record), default: []].append(record) }
+        for (path, updates) in byFile {
+            var records = try tx.records(path, as: R.self)
+            var position: [String: Int] = [:]
+            for (i, r) in records.enumerated() { position[r.id] = i }
+            for record in updates {
+                if let i = position[record.id] {
+                    note(records[i], record)
+                    records[i] = record
+                } else {
+                    note(nil, record)
+                    position[record.id] = records.count
+                    records.append(record)
+                }
             }
+            tx.stage(path, records: records)
         }
-        return candidates
     }
 }

@@ -3,15 +3,10 @@ extension Checker {
     mutating func checkTasksAndLog(contacts: Set<String>, users: Set<String>, lastIssued: [String: Int]) throws(InboxError) {
         var seen = Set<String>()
         for file in try shardFiles(Tasks.table.directory) {
-            var previous = 0
+            var previous: Int?
             for (task, line) in try load(file, as: ClientTask.self) {
-                let n = Tasks.table.number(of: task.id) ?? 0
-                noteInUse(Tasks.table.prefix, n)
                 if !seen.insert(task.id).inserted { problem(file, line, "duplicate task id \(task.id)") }
-                if Tasks.table.shardFile(for: n) != file { problem(file, line, "task \(task.id) belongs in \(Tasks.table.shardFile(for: n))") }
-                if n <= previous { problem(file, line, "task \(task.id) is out of order (ids ascend)") }
-                previous = n
-                if n > lastIssued[Tasks.table.prefix] ?? 0 { problem(file, line, "task \(task.id) is above the last id issued", derivable: true) }
+                checkPlacement(task.id, of: Tasks.table, file, line, after: &previous, lastIssued: lastIssued[Tasks.table.prefix] ?? 0)
                 if !contacts.contains(task.contact) { problem(file, line, "task \(task.id) refers to contact \(task.contact), which does not exist") }
                 if let a = task.assignee, !users.isEmpty, !users.contains(a) { problem(file, line, "task \(task.id) is assigned to '\(a)', who is not a user") }
                 for a in task.attachments where try session.bytes(a.path) == nil { problem(file, line, "task \(task.id): attachment \(a.path) is missing") }

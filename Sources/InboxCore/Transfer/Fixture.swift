@@ -131,13 +131,12 @@ struct FixtureWriter {
     private var byContact: [String: [ContactConversation]] = [:]
     private var queue: [QueueEntry] = []
     /// Encoded activity rows by file, with their order.
-    private var activity: [String: [(order: (Int64, Int), line: [UInt8])]] = [:]
+    private var activity: [String: [(order: (Int64, IDOrder), line: [UInt8])]] = [:]
 
     init(tx: Transaction) { self.tx = tx }
 
     mutating func add(_ contact: Contact) throws(InboxError) {
-        let n = Contacts.table.number(of: contact.id) ?? 0
-        if let last = contactShard.last, n / Contacts.table.perShard != (Contacts.table.number(of: last.id) ?? 0) / Contacts.table.perShard {
+        if let last = contactShard.last, Contacts.table.ids.shard(of: contact.id) != Contacts.table.ids.shard(of: last.id) {
             try flushContacts()
         }
         contactShard.append(contact)
@@ -148,7 +147,7 @@ struct FixtureWriter {
 
     private mutating func flushContacts() throws(InboxError) {
         guard let first = contactShard.first else { return }
-        try tx.spill(Contacts.table.shardFile(for: Contacts.table.number(of: first.id) ?? 0), JSONLines.encode(contactShard))
+        try tx.spill(Contacts.table.shardFile(of: first.id)!, JSONLines.encode(contactShard))
         try tx.spill(ContactSearchIndex.file(for: first.id)!, JSONLines.encode(contactShard.map(ContactSearchEntry.init)))
         contactShard = []
     }
@@ -160,8 +159,7 @@ struct FixtureWriter {
     }
 
     mutating func add(_ c: Conversation, thread: [Message], contactName: String) throws(InboxError) {
-        let n = Conversations.table.number(of: c.id) ?? 0
-        if let last = conversationShard.last, n / Conversations.table.perShard != (Conversations.table.number(of: last.id) ?? 0) / Conversations.table.perShard {
+        if let last = conversationShard.last, Conversations.table.ids.shard(of: c.id) != Conversations.table.ids.shard(of: last.id) {
             try flushConversations()
         }
         conversationShard.append(c)
@@ -172,8 +170,7 @@ struct FixtureWriter {
         if let r = ResponseRecord(conversation: c.id, thread: thread) { responses.append(r) }
         try tx.spill(Messages.file(forConversation: c.id), JSONLines.encode(thread))
         for m in thread {
-            let number = Messages.number(of: m.id) ?? 0
-            if let last = locations.last, number / Messages.idsPerIndexFile != (Messages.number(of: last.message) ?? 0) / Messages.idsPerIndexFile {
+            if let last = locations.last, Messages.indexFile(forMessage: m.id) != Messages.indexFile(forMessage: last.message) {
                 try flushLocations()
             }
             locations.append(MessageLocation(message: m.id, conversation: c.id))
@@ -183,7 +180,7 @@ struct FixtureWriter {
 
     private mutating func flushConversations() throws(InboxError) {
         guard let first = conversationShard.first else { return }
-        try tx.spill(Conversations.table.shardFile(for: Conversations.table.number(of: first.id) ?? 0), JSONLines.encode(conversationShard))
+        try tx.spill(Conversations.table.shardFile(of: first.id)!, JSONLines.encode(conversationShard))
         if !responses.isEmpty { try tx.spill(ResponseIndex.file(for: first.id), JSONLines.encode(responses)) }
         conversationShard = []
         responses = []
@@ -191,7 +188,7 @@ struct FixtureWriter {
 
     private mutating func flushLocations() throws(InboxError) {
         guard let first = locations.first else { return }
-        try tx.spill(Messages.indexFile(forMessage: Messages.number(of: first.message) ?? 0), JSONLines.encode(locations))
+        try tx.spill(Messages.indexFile(forMessage: first.message), JSONLines.encode(locations))
         locations = []
     }
 

@@ -95,7 +95,7 @@ public enum Import {
             try fresh(n.id, exists: existing.contains { $0.id == n.id })
         }
         for e in batch.log {
-            guard Contacts.table.number(of: e.contact) != nil else {
+            guard Contacts.table.ids.isValid(e.contact) else {
                 throw InboxError.badData(path: input, line: batch.lineOf[e.id] ?? 0, reason: "log entry \(e.id) names \"\(e.contact)\", which is not a contact id")
             }
             let existing = try tx.records(CommunicationLog.file(for: e.contact), as: LogEntry.self)
@@ -131,7 +131,8 @@ public enum Import {
         var byFile: [String: [R]] = [:]
         for r in records { byFile[file(r), default: []].append(r) }
         for (path, added) in byFile {
-            let all = (try tx.records(path, as: R.self) + added).sorted { (IDPrefix.number(of: $0.id, prefix: prefix) ?? 0) < (IDPrefix.number(of: $1.id, prefix: prefix) ?? 0) }
+            let ids = IDSpace(prefix: prefix)
+            let all = (try tx.records(path, as: R.self) + added).sorted { ids.order($0.id) < ids.order($1.id) }
             tx.stage(path, records: all)
         }
     }

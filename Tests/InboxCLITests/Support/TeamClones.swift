@@ -8,6 +8,9 @@ final class Team {
     var remote: String { dir.file("remote.git") }
     /// A delivery hook that appends each message id it delivers to $DELIVERY_LOG.
     var log: String { dir.file("delivery.log") }
+    /// Names the tests give records (`ct1`, `ms1`) for the ids a shared clone minted for them
+    /// (`ctk3f9x2m7qa4r`): arguments equal to a name are passed as its id.
+    var ids: [String: String] = [:]
 
     init() {
         _ = Team.git(["init", "-q", "--bare", "-b", "main", remote], in: dir.path)
@@ -19,6 +22,7 @@ final class Team {
         var env = Inbox.baseEnvironment(now: now)
         env["INBOX_HOST"] = "host-" + clone
         env["INBOX_USER"] = user
+        env["INBOX_SEED"] = "clone-" + clone  // each clone its own clone id, deterministically
         env["DELIVERY_LOG"] = log
         env["GIT_AUTHOR_NAME"] = clone
         env["GIT_AUTHOR_EMAIL"] = clone + "@example.com"
@@ -33,9 +37,20 @@ final class Team {
     @discardableResult
     func inbox(_ clone: String, _ arguments: [String], now: String, user: String = "alice", stdin: String? = nil, expect status: Int32 = 0,
                file: StaticString = #filePath, line: UInt = #line) -> InboxResult {
+        let arguments = arguments.map { ids[$0] ?? $0 }
         let result = Inbox.run(arguments, in: path(clone), stdin: stdin, environment: environment(clone, now: now, user: user))
         XCTAssertEqual(result.status, status, "[\(clone)] inbox \(arguments.joined(separator: " ")): \(result.stdout)\(result.stderr)", file: file, line: line)
         return result
+    }
+
+    /// Runs a command that adds a record with `-q` and names the id it prints `name`.
+    @discardableResult
+    func add(_ name: String, _ clone: String, _ arguments: [String], now: String, user: String = "alice",
+             file: StaticString = #filePath, line: UInt = #line) -> String {
+        let id = inbox(clone, ["-q"] + arguments, now: now, user: user, file: file, line: line).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertFalse(id.isEmpty || id.contains("\n"), "\(arguments): printed \(id)", file: file, line: line)
+        ids[name] = id
+        return id
     }
 
     /// The first clone: a shared inbox pushed to the remote.

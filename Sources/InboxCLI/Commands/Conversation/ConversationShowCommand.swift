@@ -31,7 +31,7 @@ enum ConversationThreadOutput {
     /// left in the contact's history), and the contact's calls and other log entries, in time order.
     static func make(_ conversation: Conversation, _ messages: [Message], _ log: [LogEntry], _ closings: [ContactNote], _ contact: Contact?,
                      actor: String, now: Timestamp) -> CommandOutput {
-        let ordered = messages.sorted { ($0.at.seconds, Messages.number(of: $0.id) ?? 0) < ($1.at.seconds, Messages.number(of: $1.id) ?? 0) }
+        let ordered = messages.sorted { ($0.at.seconds, Messages.order($0.id)) < ($1.at.seconds, Messages.order($1.id)) }
         var json = conversation.json(for: actor)
         json.append("messages", .array(ordered.map { m in
             var record = m.json

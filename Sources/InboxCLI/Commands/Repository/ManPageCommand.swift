@@ -63,6 +63,7 @@ enum ManPage {
             ".It Ev INBOX_REPO", text("The repository, as --repo."),
             ".It Ev INBOX_USER", text("The acting user, as --as. Otherwise the setting user.name, then USER, then LOGNAME."),
             ".It Ev INBOX_NOW", text("A fixed clock, as --now: the same commands with the same clock give byte-identical repositories."),
+            ".It Ev INBOX_SEED", text("In a shared clone, the seed of the clone id that new ids are minted from, when the clone makes it (on its first new record); unset, the system's random source. With INBOX_NOW, runs repeat byte for byte. Give each clone its own."),
             ".It Ev NO_COLOR", text("Set and non-empty: never colour the output."),
             ".It Ev INBOX_PAGER , PAGER", text("The pager for long output on a terminal, run with sh -c (default less -FRX, with LESS=FRX when LESS is unset). Empty or cat: no pager."),
             ".It Ev COLUMNS", text("The terminal's width, when stdout is a terminal; otherwise the terminal is asked. Not used for output to a pipe or file."),
