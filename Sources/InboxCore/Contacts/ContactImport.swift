@@ -58,9 +58,25 @@ public struct ContactImportPlan: Sendable {
     public var addedCount: Int { original.filter { $0 == nil }.count }
     public var updatedCount: Int { contacts.indices.filter { i in original[i].map { !contacts[i].sameContent(as: $0) } ?? false }.count }
 
-    /// The contact a row leaves behind, as the plan (or, once applied, the repository) holds it.
-    public func contact(of row: ContactImportRow) -> Contact? { row.slot.map { contacts[$0] } }
-    public func isNew(_ row: ContactImportRow) -> Bool { row.slot.map { original[$0] == nil } ?? false }
+    /// What the command reports, without the contacts themselves: a real import hands this
+    /// out of its transaction so the plan is freed before the commit encodes 100,000 records.
+    public var outcome: ContactImportOutcome {
+        ContactImportOutcome(input: input, rows: rows.map { row in
+            (row.line, row.action, row.slot.map { contacts[$0].id }.flatMap { $0.isEmpty ? nil : $0 }, row.slot.map { contacts[$0].displayName })
+        }, added: addedCount, updated: updatedCount)
+    }
+}
+
+public struct ContactImportOutcome: Sendable {
+    public let input: String
+    /// Each row: its line, what it did, the contact's id (nil before a new one has its) and name.
+    public let rows: [(line: Int, action: ContactImportRow.Action, id: String?, name: String?)]
+    public let added: Int
+    public let updated: Int
+
+    public var rejected: [(line: Int, reason: String)] {
+        rows.compactMap { row in if case .reject(let reason) = row.action { return (row.line, reason) } else { return nil } }
+    }
 }
 
 public enum ContactImport {

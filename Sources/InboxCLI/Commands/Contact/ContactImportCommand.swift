@@ -51,26 +51,27 @@ struct ContactImportCommand: InboxCommand {
             try InputLimits.check(data, input: label, limit: InputLimits.importBytes, what: "the import")
             bytes = data
         }
-        let plan: ContactImportPlan
+        let outcome: ContactImportOutcome
         if dryRun {
-            plan = try context.read { (s) throws(InboxError) in try ContactImport.plan(bytes, input: label, map: map, now: context.now, in: s) }
+            outcome = try context.read { (s) throws(InboxError) in
+                try ContactImport.plan(bytes, input: label, map: map, now: context.now, in: s).outcome
+            }
         } else {
-            plan = try context.write { (tx, _) throws(InboxError) in
+            outcome = try context.write { (tx, _) throws(InboxError) in
                 var plan = try ContactImport.plan(bytes, input: label, map: map, now: context.now, in: tx)
                 if plan.rejected.isEmpty || keepGoing { try ContactImport.apply(&plan, now: context.now, in: tx) }
-                return plan
+                return plan.outcome
             }
         }
-        return output(plan)
+        return output(outcome)
     }
 
-    func output(_ plan: ContactImportPlan) -> CommandOutput {
+    func output(_ outcome: ContactImportOutcome) -> CommandOutput {
         var out = CommandOutput()
-        let rejected = plan.rejected
+        let rejected = outcome.rejected
         let written = !dryRun && (rejected.isEmpty || keepGoing)
-        for row in plan.rows {
-            let contact = plan.contact(of: row)
-            let id = contact.map { $0.id.isEmpty ? "new" : $0.id } ?? ""
+        var ids = Set<String>()
+        for row in outcome.rows {
             var fields: [(String, JSONValue)] = [("line", .int(Int64(row.line)))]
             switch row.action {
             case .add: fields.append(("action", .string("add")))
@@ -78,26 +79,21 @@ struct ContactImportCommand: InboxCommand {
             case .unchanged: fields.append(("action", .string("unchanged")))
             case .reject(let reason): fields += [("action", .string("reject")), ("reason", .string(reason))]
             }
-            if let contact, !contact.id.isEmpty { fields.append(("id", .string(contact.id))) }
+            if let id = row.id { fields.append(("id", .string(id))) }
             out.records.append(.object(JSONObject(fields)))
-            if dryRun, let contact {
+            if written, let id = row.id, row.action == .add || row.action == .update { ids.insert(id) }
+            if dryRun, let name = row.name {
                 let verb = row.action == .add ? "add" : row.action == .update ? "update" : "no change to"
-                out.lines.append(.plain("\(plan.input):\(row.line): \(verb) \(id == "new" ? "" : id + " ")\(contact.displayName)"))
+                out.lines.append(.plain("\(outcome.input):\(row.line): \(verb) \(row.id.map { $0 + " " } ?? "")\(name)"))
             }
         }
-        out.ids = written ? Array(Set(plan.rows.compactMap { row -> String? in
-            guard row.action == .add || row.action == .update else { return nil }
-            return plan.contact(of: row)?.id
-        })).sorted { ($0.count, $0) < ($1.count, $1) } : []
-        out.notices = rejected.map { row in
-            if case .reject(let reason) = row.action { return "\(plan.input):\(row.line): \(reason)" }
-            return ""
-        }
-        let counts = "\(plan.addedCount) added, \(plan.updatedCount) updated, \(rejected.count) rejected"
+        out.ids = ids.sorted { ($0.count, $0) < ($1.count, $1) }
+        out.notices = rejected.map { "\(outcome.input):\($0.line): \($0.reason)" }
+        let counts = "\(outcome.added) added, \(outcome.updated) updated, \(rejected.count) rejected"
         if dryRun {
-            out.info = ["Would import \(plan.input): \(counts); nothing was written"]
+            out.info = ["Would import \(outcome.input): \(counts); nothing was written"]
         } else if written {
-            out.lines.append(.plain("Imported \(plan.input): \(counts)"))
+            out.lines.append(.plain("Imported \(outcome.input): \(counts)"))
         }
         if !rejected.isEmpty {
             let n = rejected.count
