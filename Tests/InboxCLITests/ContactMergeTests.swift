@@ -48,7 +48,7 @@ final class ContactMergeTests: XCTestCase {
         XCTAssertTrue(merged.stderr.contains("plan: kept ct1's \"gold\", not ct2's \"silver\""), merged.stderr)
         inbox("fsck", in: repo)
 
-        let keep = json("contact", "show", "ct1", in: repo)[0]
+        let keep = json("contact", "show", "ct1", in: repo).first ?? [:]
         XCTAssertEqual(keep["phones"] as? [String], ["+15550100", "+15550199"])
         XCTAssertEqual(keep["emails"] as? [String], ["ada@example.com", "ada@home.example", "ada.l@work.example"])
         XCTAssertEqual(keep["tags"] as? [String], ["vip", "tax-2026"])
@@ -63,7 +63,7 @@ final class ContactMergeTests: XCTestCase {
         XCTAssertEqual(inbox("task", "list", "--contact", "ct2", "-q", in: repo).lines, ["tk1"])
 
         // Conversations, their messages and the listing rows follow.
-        let conversation = json("conversation", "show", "cv1", in: repo)[0]
+        let conversation = json("conversation", "show", "cv1", in: repo).first ?? [:]
         XCTAssertEqual(conversation["contact"] as? String, "ct1")
         let messages = json("message", "list", "--contact", "ct1", in: repo)
         XCTAssertEqual(messages.count, 3)
@@ -72,7 +72,7 @@ final class ContactMergeTests: XCTestCase {
         XCTAssertFalse(inbox("conversation", "list", "--status", "all", in: repo).stdout.contains("A. Lovelace"))
         XCTAssertEqual(inbox("conversation", "list", "--contact", "ct1", "--status", "all", "-q", in: repo).lines, ["cv1"])
         XCTAssertEqual(inbox("message", "list", "--scheduled", "-q", in: repo).lines.count, 1)
-        let shown = json("contact", "show", "ct1", in: repo)[0]
+        let shown = json("contact", "show", "ct1", in: repo).first ?? [:]
         XCTAssertEqual((shown["notes"] as? [[String: Any]])?.count, 2)
 
         // Search and address matching find ct1 by the others' phone and email.
@@ -103,6 +103,16 @@ final class ContactMergeTests: XCTestCase {
         let fsck = inbox("fsck", in: repo, expect: 65)
         XCTAssertTrue(fsck.stdout.contains("contact-merges.jsonl:3: contact ct3 is recorded as merged into ct9 but still exists"), fsck.stdout)
         XCTAssertTrue(fsck.stdout.contains("contact-merges.jsonl:3: contact ct3 is recorded as merged into ct9, which does not exist"), fsck.stdout)
+    }
+
+    /// ct1 merged away must find what it became, not be read as a prefix of ct10–ct12.
+    func testAMergedIdIsLookedUpBeforeIdPrefixes() {
+        let repo = makeRepository()
+        for n in 1...12 { inbox("contact", "add", "Person \(n)", in: repo) }
+        inbox("contact", "merge", "ct2", "ct1", in: repo)
+        XCTAssertEqual((json("contact", "show", "ct1", in: repo).first ?? [:])["id"] as? String, "ct2")
+        XCTAssertEqual(inbox("contact", "tag", "ct1", "--add", "vip", "-q", in: repo).lines, ["ct2"])
+        inbox("fsck", in: repo)
     }
 
     func testMergeRefusesItselfAndUnknownIdsAndDryRunWritesNothing() {
@@ -161,12 +171,12 @@ final class ContactMergeTests: XCTestCase {
         let moved = inbox("conversation", "move", "cv1", "--contact", "ct1", in: repo)
         XCTAssertEqual(moved.lines, ["Moved cv1 from ct2 to ct1"])
         inbox("fsck", in: repo)
-        XCTAssertEqual(json("conversation", "show", "cv1", in: repo)[0]["contact"] as? String, "ct1")
+        XCTAssertEqual((json("conversation", "show", "cv1", in: repo).first ?? [:])["contact"] as? String, "ct1")
         XCTAssertEqual(Set(json("message", "list", "--conversation", "cv1", in: repo).compactMap { $0["contact"] as? String }), ["ct1"])
         XCTAssertEqual(inbox("conversation", "list", "--contact", "ct2", "--status", "all", "-q", in: repo).lines, [])
         XCTAssertTrue(inbox("conversation", "list", "--status", "all", in: repo).stdout.contains("Ada Lovelace"))
         // The note about the conversation went with it; the note about ct2 stayed.
-        XCTAssertEqual((json("contact", "show", "ct2", in: repo)[0]["notes"] as? [[String: Any]])?.compactMap { $0["text"] as? String },
+        XCTAssertEqual(((json("contact", "show", "ct2", in: repo).first ?? [:])["notes"] as? [[String: Any]])?.compactMap { $0["text"] as? String },
                        ["Prefers mornings"])
         // ct2 has nothing but a note and a task now, which still keep it.
         inbox("contact", "delete", "ct2", in: repo, expect: 1)
@@ -181,7 +191,7 @@ final class ContactMergeTests: XCTestCase {
         let repo = makeRepository()
         inbox("contact", "add", "Ada Lovelace", "--email", "ada@example.com", "--email", "ada@home.example", in: repo)
         inbox("contact", "edit", "ct1", "--remove-email", "ADA@home.example", in: repo)
-        XCTAssertEqual(json("contact", "show", "ct1", in: repo)[0]["emails"] as? [String], ["ada@example.com"])
+        XCTAssertEqual((json("contact", "show", "ct1", in: repo).first ?? [:])["emails"] as? [String], ["ada@example.com"])
         inbox("contact", "edit", "ct1", "--remove-email", "nobody@example.com", in: repo, expect: 66)
         inbox("contact", "add", "Other", "--email", "ada@home.example", in: repo)
         inbox("fsck", in: repo)
