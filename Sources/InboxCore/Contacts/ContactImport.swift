@@ -136,16 +136,19 @@ public enum ContactImport {
             for (slot, n) in zip(new, numbers) { plan.contacts[slot].id = Contacts.table.id(n) }
             try refuseTakenIDs(new.map { plan.contacts[$0].id }, in: tx)
         }
-        var changed: [(before: Contact?, after: Contact)] = []
+        var changed: [Contact] = []
+        changed.reserveCapacity(plan.contacts.count)
+        var addresses = AddressIndex.Changes()
         for slot in plan.contacts.indices {
             if let before = plan.original[slot] {
                 guard !plan.contacts[slot].sameContent(as: before) else { continue }
                 plan.contacts[slot].updatedAt = now
             }
-            changed.append((plan.original[slot], plan.contacts[slot]))
+            addresses.note(from: plan.original[slot], to: plan.contacts[slot])
+            changed.append(plan.contacts[slot])
         }
-        try Contacts.table.put(changed.map(\.after), in: tx)
-        try AddressIndex.replace(changed, in: tx)
+        try Contacts.table.put(changed, in: tx)
+        try addresses.apply(in: tx)
     }
 
     /// An id the counter hands out that is already on disk (a hand edit) must not be overwritten.
@@ -162,17 +165,21 @@ public enum ContactImport {
 }
 
 extension AddressIndex {
-    /// Moves the index from many contacts' old addresses to their new ones, each file once.
-    static func replace(_ changes: [(before: Contact?, after: Contact)], in tx: Transaction) throws(InboxError) {
-        var byFile: [String: (add: [AddressEntry], remove: Set<String>)] = [:]
-        for (before, after) in changes {
+    /// Many contacts' address changes, gathered and then written each file once.
+    struct Changes {
+        private var byFile: [String: (add: [AddressEntry], remove: Set<String>)] = [:]
+
+        mutating func note(from before: Contact?, to after: Contact) {
             let old = Set(before.map(keys) ?? []), new = Set(keys(of: after))
             for key in new.subtracting(old) { byFile[file(for: key), default: ([], [])].add.append(AddressEntry(address: key, contact: after.id)) }
             for key in old.subtracting(new) { byFile[file(for: key), default: ([], [])].remove.insert(key + "\u{0}" + after.id) }
         }
-        for (path, change) in byFile {
-            let entries = try tx.records(path, as: AddressEntry.self).filter { !change.remove.contains($0.address + "\u{0}" + $0.contact) } + change.add
-            tx.stage(path, records: entries.sorted(by: AddressEntry.sorted))
+
+        func apply(in tx: Transaction) throws(InboxError) {
+            for (path, change) in byFile {
+                let entries = try tx.records(path, as: AddressEntry.self).filter { !change.remove.contains($0.address + "\u{0}" + $0.contact) } + change.add
+                tx.stage(path, records: entries.sorted(by: AddressEntry.sorted))
+            }
         }
     }
 }
