@@ -88,7 +88,7 @@ public enum ContactImport {
         var reader = CSVReader(bytes, input: input)
         guard let header = try reader.next() else { throw InboxError.badData(path: input, line: 1, reason: "the file is empty: it needs a header row") }
         let columns = try self.columns(header.fields, map: map, input: input, line: header.line)
-        var planner = Planner(session: session, input: input, now: now, columns: columns)
+        var planner = ContactImportPlanner(session: session, input: input, now: now, columns: columns)
         planner.config = try Config.load(session)
         planner.users = Set(try Users.all(session).map(\.name))
         while let record = try reader.next() { try planner.take(record.fields, line: record.line) }

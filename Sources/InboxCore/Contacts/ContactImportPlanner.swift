@@ -1,7 +1,7 @@
 /// Turns CSV rows into adds and updates, one row at a time, remembering which contact each
 /// phone and email belongs to (in the repository or in an earlier row), so a file of 100,000
 /// rows looks each address up once and never holds its rows.
-struct Planner {
+struct ContactImportPlanner {
     let session: Session
     let input: String
     let now: Timestamp
@@ -66,7 +66,7 @@ struct Planner {
             case .firstName: row.first = value
             case .lastName: row.last = value
             case .name:
-                let (first, last) = Planner.splitName(value)
+                let (first, last) = ContactImportPlanner.splitName(value)
                 row.first = first
                 row.last = last
             case .phone:
