@@ -6,9 +6,9 @@ _inbox_globals="--repo --as --now --json -q --quiet --no-color --no-pager --lock
 
 _inbox_verbs() {
     case "$1" in
-        conversation) echo "list open close assign create show reopen" ;;
+        conversation) echo "list open close assign create show reopen move" ;;
         message) echo "send receive list show schedule edit cancel flush seen pin unpin" ;;
-        contact) echo "add list show edit note tag dnd" ;;
+        contact) echo "add list show edit note tag dnd delete merge import" ;;
         template) echo "add list remove" ;;
         tag) echo "list" ;;
         task) echo "create list show update" ;;
@@ -26,6 +26,7 @@ _inbox_options() {
         "conversation close") echo "--message --cancel-scheduled --keep-going" ;;
         "conversation assign") echo "--me --none" ;;
         "conversation create") echo "--contact --channel --subject --assign" ;;
+        "conversation move") echo "--contact" ;;
         "message send") echo "--contact --channel --attach --template --from --cc --note --no-signature --at --retry" ;;
         "message receive") echo "--contact --from --channel --at" ;;
         "message list") echo "--conversation --contact --state --pinned --scheduled -n --limit" ;;
@@ -40,6 +41,9 @@ _inbox_options() {
         "contact note") echo "--edit" ;;
         "contact tag") echo "--add --remove --where-tag --search --owner --dry-run --keep-going" ;;
         "contact dnd") echo "--on --off --inbound --where-tag --search --owner --dry-run --keep-going" ;;
+        "contact delete") echo "--force --dry-run" ;;
+        "contact merge") echo "--dry-run" ;;
+        "contact import") echo "--map --dry-run --keep-going" ;;
         "template add") echo "--channel" ;;
         "tag list") echo "--sort" ;;
         "task create") echo "--contact --kind --due --assign --attach" ;;
@@ -79,6 +83,7 @@ _inbox_value() {
         "conversation create --channel") echo "words:sms email whatsapp instagram telegram webchat imessage" ;;
         "conversation create --subject") echo "none" ;;
         "conversation create --assign") echo "repo:users" ;;
+        "conversation move --contact") echo "repo:contacts" ;;
         "message send --contact") echo "repo:contacts" ;;
         "message send --channel") echo "words:sms email whatsapp instagram telegram webchat imessage" ;;
         "message send --attach") echo "file" ;;
@@ -146,6 +151,7 @@ _inbox_value() {
         "contact dnd --where-tag") echo "repo:tags" ;;
         "contact dnd --search") echo "none" ;;
         "contact dnd --owner") echo "repo:users" ;;
+        "contact import --map") echo "none" ;;
         "template add --channel") echo "words:sms email whatsapp instagram telegram webchat imessage" ;;
         "tag list --sort") echo "words:name count" ;;
         "task create --contact") echo "repo:contacts" ;;
@@ -213,6 +219,7 @@ _inbox_argument() {
         "conversation assign "*) echo "repo:users" ;;
         "conversation show "*) echo "repo:conversations" ;;
         "conversation reopen "*) echo "repo:conversations" ;;
+        "conversation move "*) echo "repo:conversations" ;;
         "message send 0") echo "repo:open-conversations" ;;
         "message send "*) echo "none" ;;
         "message receive "*) echo "none" ;;
@@ -232,6 +239,10 @@ _inbox_argument() {
         "contact note "*) echo "none" ;;
         "contact tag "*) echo "repo:contacts" ;;
         "contact dnd "*) echo "repo:contacts" ;;
+        "contact delete "*) echo "repo:contacts" ;;
+        "contact merge 0") echo "repo:contacts" ;;
+        "contact merge "*) echo "repo:contacts" ;;
+        "contact import "*) echo "file" ;;
         "template add "*) echo "none" ;;
         "template remove "*) echo "repo:templates" ;;
         "task create "*) echo "none" ;;

@@ -13,6 +13,8 @@ function __inbox_value_options
             string join \n -- --message
         case 'conversation create'
             string join \n -- --contact --channel --subject --assign
+        case 'conversation move'
+            string join \n -- --contact
         case 'message send'
             string join \n -- --contact --channel --attach --template --from --cc --at --retry
         case 'message receive'
@@ -41,6 +43,8 @@ function __inbox_value_options
             string join \n -- --add --remove --where-tag --search --owner
         case 'contact dnd'
             string join \n -- --on --off --where-tag --search --owner
+        case 'contact import'
+            string join \n -- --map
         case 'template add'
             string join \n -- --channel
         case 'tag list'
@@ -179,6 +183,7 @@ complete -c inbox -n '__inbox_at conversation' -a assign -d 'Assign conversation
 complete -c inbox -n '__inbox_at conversation' -a create -d 'Start a conversation with a contact on a channel'
 complete -c inbox -n '__inbox_at conversation' -a show -d 'Print a conversation\'s thread without marking it read'
 complete -c inbox -n '__inbox_at conversation' -a reopen -d 'Reopen closed conversations'
+complete -c inbox -n '__inbox_at conversation' -a move -d 'Give a conversation to another contact'
 complete -c inbox -n '__inbox_at message' -a send -d 'Send a message, or write an internal note, in a conversation'
 complete -c inbox -n '__inbox_at message' -a receive -d 'Record a message from a contact (for webhooks and imports)'
 complete -c inbox -n '__inbox_at message' -a list -d 'List messages oldest first: a thread, a contact\'s, or all'
@@ -197,6 +202,9 @@ complete -c inbox -n '__inbox_at contact' -a edit -d 'Change a contact\'s detail
 complete -c inbox -n '__inbox_at contact' -a note -d 'Add a note to a contact, or change one (--edit)'
 complete -c inbox -n '__inbox_at contact' -a tag -d 'Add and remove tags on many contacts at once'
 complete -c inbox -n '__inbox_at contact' -a dnd -d 'Turn do-not-contact on or off for channels'
+complete -c inbox -n '__inbox_at contact' -a delete -d 'Delete contacts that nothing refers to (or, with --force, with all they have)'
+complete -c inbox -n '__inbox_at contact' -a merge -d 'Merge duplicate contacts into one'
+complete -c inbox -n '__inbox_at contact' -a import -d 'Add and update contacts from a CSV file with a header row'
 complete -c inbox -n '__inbox_at template' -a add -d 'Save a message template with placeholders'
 complete -c inbox -n '__inbox_at template' -a list -d 'List message templates'
 complete -c inbox -n '__inbox_at template' -a remove -d 'Remove message templates'
@@ -250,6 +258,8 @@ complete -c inbox -n '__inbox_in conversation create' -l subject -x -d 'what it 
 complete -c inbox -n '__inbox_in conversation create' -l assign -x -a '(__inbox_candidates users)' -d 'assign it at once'
 complete -c inbox -n '__inbox_arg 0+ conversation show' -a '(__inbox_candidates conversations)'
 complete -c inbox -n '__inbox_arg 0+ conversation reopen' -a '(__inbox_candidates conversations)'
+complete -c inbox -n '__inbox_in conversation move' -l contact -x -a '(__inbox_candidates contacts)' -d 'the contact it belongs to from now on'
+complete -c inbox -n '__inbox_arg 0+ conversation move' -a '(__inbox_candidates conversations)'
 complete -c inbox -n '__inbox_in message send' -l contact -x -a '(__inbox_candidates contacts)' -d 'send to this contact (with --channel): their open conversation, or a new one'
 complete -c inbox -n '__inbox_in message send' -l channel -x -a 'sms email whatsapp instagram telegram webchat imessage' -d 'the channel, with --contact'
 complete -c inbox -n '__inbox_in message send' -l attach -r -F -d 'attach a file (repeatable); refused where the channel cannot carry it'
@@ -345,6 +355,16 @@ complete -c inbox -n '__inbox_in contact dnd' -l owner -x -a '(__inbox_candidate
 complete -c inbox -n '__inbox_in contact dnd' -l dry-run -d 'show what would change and write nothing'
 complete -c inbox -n '__inbox_in contact dnd' -l keep-going -d 'skip ids that are unknown or ambiguous, report each on stderr, change the rest in one commit; exit 1 if any was skipped'
 complete -c inbox -n '__inbox_arg 0+ contact dnd' -a '(__inbox_candidates contacts)'
+complete -c inbox -n '__inbox_in contact delete' -l force -d 'also delete their conversations (with every message), notes, tasks and log entries'
+complete -c inbox -n '__inbox_in contact delete' -l dry-run -d 'show what would be deleted and write nothing'
+complete -c inbox -n '__inbox_arg 0+ contact delete' -a '(__inbox_candidates contacts)'
+complete -c inbox -n '__inbox_in contact merge' -l dry-run -d 'show what would move and write nothing'
+complete -c inbox -n '__inbox_arg 0 contact merge' -a '(__inbox_candidates contacts)'
+complete -c inbox -n '__inbox_arg 1+ contact merge' -a '(__inbox_candidates contacts)'
+complete -c inbox -n '__inbox_in contact import' -l map -x -d 'read COLUMN as FIELD: first_name, last_name, name, phone, email, company, tags, owner, disposition, field:KEY or skip'
+complete -c inbox -n '__inbox_in contact import' -l dry-run -d 'print what each row would do (add, update, no change, reject) and write nothing'
+complete -c inbox -n '__inbox_in contact import' -l keep-going -d 'import the good rows and report each bad one on stderr; exit 1 if any was rejected'
+complete -c inbox -n '__inbox_arg 0+ contact import' -F
 complete -c inbox -n '__inbox_in template add' -l channel -x -a 'sms email whatsapp instagram telegram webchat imessage' -d 'only for this channel (e.g. an approved WhatsApp template)'
 complete -c inbox -n '__inbox_arg 0+ template remove' -a '(__inbox_candidates templates)'
 complete -c inbox -n '__inbox_in tag list' -l sort -x -a 'name count' -d 'name (A to Z, ignoring case; the default) or count (most contacts first)'

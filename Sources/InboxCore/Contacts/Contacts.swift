@@ -56,8 +56,15 @@ public struct ContactFilter: Sendable {
 public enum Contacts {
     public static let table = ShardedTable<Contact>(directory: "contacts", prefix: "ct", noun: "contact")
 
+    /// A contact by id or unambiguous prefix. The id of a contact merged into another finds
+    /// the one it was merged into, before any prefix is tried (ct7 must not become ct70).
     public static func resolve(_ input: String, in session: Session) throws(InboxError) -> Contact {
-        try table.resolve(input, in: session)
+        let text = input.trimmingWhitespace().lowercased()
+        if table.ids.isValid(text), try table.get(text, in: session) == nil,
+           let into = try ContactMerges.target(of: text, in: session), let kept = try table.get(into, in: session) {
+            return kept
+        }
+        return try table.resolve(input, in: session)
     }
 
     public static func add(_ draft: ContactDraft, allowDuplicate: Bool, now: Timestamp, in tx: Transaction) throws(InboxError) -> Contact {

@@ -47,6 +47,7 @@ struct RecordKind: Sendable {
     static let user = of("user", User.self, key: "name")
     static let template = of("template", Template.self, key: "name")
     static let counter = of("counter", SequenceRecord.self, key: "prefix")
+    static let contactMerge = of("contact merge", ContactMerge.self, key: "merged", idPrefix: Contacts.table.prefix)
 
     /// The kind of a file by its path inside `.inbox` (what git passes as %P).
     static func forPath(_ path: String) -> RecordKind? {
@@ -58,6 +59,7 @@ struct RecordKind: Sendable {
         case Users.file: return .user
         case Templates.file: return .template
         case Sequences.file: return .counter
+        case ContactMerges.file: return .contactMerge
         default: break
         }
         let top = parts.first ?? ""

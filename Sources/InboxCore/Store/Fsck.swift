@@ -128,6 +128,7 @@ struct Checker {
         let problemsBefore = report.problems.count
         let contacts = try checkContacts(lastIssued: lastIssued[Contacts.table.prefix] ?? 0, users: userNames)
         let contactsSound = report.problems.count == problemsBefore
+        try checkContactMerges(contacts: Set(contacts.map(\.id)), lastIssued: lastIssued[Contacts.table.prefix] ?? 0)
         let closingNotes = try checkNotes(contacts: Set(contacts.map(\.id)), lastIssued: lastIssued[ContactNotes.prefix] ?? 0)
         // An index checked against contacts that did not all parse would only echo those lines.
         if contactsSound {

@@ -3,7 +3,7 @@
 extension Checker {
     /// The names allowed at the top of `.inbox`.
     static let topLevel: Set<String> = [
-        "config.jsonl", "sequences.jsonl", CloneID.file, "users.jsonl", "templates.jsonl", "lock", "flush.lock", "journal",
+        "config.jsonl", "sequences.jsonl", CloneID.file, "users.jsonl", "templates.jsonl", ContactMerges.file, "lock", "flush.lock", "journal",
         Journal.tempDirectory, "outcomes",
         "contacts", "notes", "conversations", "messages", "tasks", "log", "index", "hooks", "attachments",
     ]
