@@ -28,7 +28,7 @@ _inbox_options() {
         "conversation create") echo "--contact --channel --subject --assign" ;;
         "message send") echo "--contact --channel --attach --template --from --cc --note --no-signature --at --retry" ;;
         "message receive") echo "--contact --from --channel --at" ;;
-        "message list") echo "--conversation --contact --state --pinned --scheduled -n --limit" ;;
+        "message list") echo "--conversation --contact --state --pinned --scheduled --search --since --until -n --limit" ;;
         "message schedule") echo "--at --attach --template --from --cc --no-signature" ;;
         "message edit") echo "--at --no-signature" ;;
         "message flush") echo "--dry-run -n --limit" ;;
@@ -94,6 +94,9 @@ _inbox_value() {
         "message list --conversation") echo "repo:conversations" ;;
         "message list --contact") echo "repo:contacts" ;;
         "message list --state") echo "words:scheduled sending sent failed blocked cancelled in-doubt" ;;
+        "message list --search") echo "none" ;;
+        "message list --since") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
+        "message list --until") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
         "message list -n"|"message list --limit") echo "none" ;;
         "message schedule --at") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
         "message schedule --attach") echo "file" ;;

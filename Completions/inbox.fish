@@ -18,7 +18,7 @@ function __inbox_value_options
         case 'message receive'
             string join \n -- --contact --from --channel --at
         case 'message list'
-            string join \n -- --conversation --contact --state -n --limit
+            string join \n -- --conversation --contact --state --search --since --until -n --limit
         case 'message schedule'
             string join \n -- --at --attach --template --from --cc
         case 'message edit'
@@ -229,7 +229,7 @@ complete -c inbox -n '__inbox_in conversation list' -l category -x -a 'new misse
 complete -c inbox -n '__inbox_in conversation list' -l channel -x -a 'sms email whatsapp instagram telegram webchat imessage' -d 'only this channel'
 complete -c inbox -n '__inbox_in conversation list' -l contact -x -a '(__inbox_candidates contacts)' -d 'only this contact\'s conversations'
 complete -c inbox -n '__inbox_in conversation list' -l tag -x -a '(__inbox_candidates tags)' -d 'only contacts with this tag'
-complete -c inbox -n '__inbox_in conversation list' -l search -x -d 'match the contact (name, email, phone), the subject or the last message'
+complete -c inbox -n '__inbox_in conversation list' -l search -x -d 'match the contact (name, email, phone), the subject, or a message holding every word of TEXT'
 complete -c inbox -n '__inbox_in conversation list' -l since -x -a 'now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow' -d 'last activity at or after TIME'
 complete -c inbox -n '__inbox_in conversation list' -l until -x -a 'now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow' -d 'last activity at or before TIME'
 complete -c inbox -n '__inbox_in conversation list' -l sort -x -a 'newest oldest' -d 'newest (default) or oldest activity first'
@@ -270,6 +270,9 @@ complete -c inbox -n '__inbox_in message list' -l contact -x -a '(__inbox_candid
 complete -c inbox -n '__inbox_in message list' -l state -x -a 'scheduled sending sent failed blocked cancelled in-doubt' -d 'only outbound messages in this state'
 complete -c inbox -n '__inbox_in message list' -l pinned -d 'only pinned messages (the to-do panel)'
 complete -c inbox -n '__inbox_in message list' -l scheduled -d 'only pending sends, soonest first: scheduled ones (OVERDUE once their time has passed unsent), and failed ones awaiting a retry (WHEN is the retry time)'
+complete -c inbox -n '__inbox_in message list' -l search -x -d 'only messages holding every word of TEXT (case and accents do not count)'
+complete -c inbox -n '__inbox_in message list' -l since -x -a 'now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow' -d 'only messages at or after TIME'
+complete -c inbox -n '__inbox_in message list' -l until -x -a 'now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow' -d 'only messages at or before TIME'
 complete -c inbox -n '__inbox_in message list' -l limit -s n -x -d 'only the last N'
 complete -c inbox -n '__inbox_arg 0+ message show' -a '(__inbox_candidates messages)'
 complete -c inbox -n '__inbox_in message schedule' -l at -x -a 'now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow' -d 'when to send it (required; see TIME FORMS)'

@@ -33,7 +33,7 @@ final class StoreFormatTests: XCTestCase {
         for (shard, data) in shards {
             XCTAssertTrue(fm.createFile(atPath: root + "/messages/" + String(format: "%04d", shard) + ".jsonl", contents: data))
         }
-        for index in ["activity", "contact-search", "responses"] { try fm.removeItem(atPath: root + "/index/" + index) }
+        for index in ["activity", "contact-search", "responses", "words"] { try fm.removeItem(atPath: root + "/index/" + index) }
         let config = try String(contentsOfFile: root + "/config.jsonl", encoding: .utf8)
         let old = config.replacingOccurrences(of: #"{"key":"repository.format","value":2}"#, with: #"{"key":"repository.format","value":1}"#)
         XCTAssertNotEqual(old, config)

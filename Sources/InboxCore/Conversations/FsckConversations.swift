@@ -37,6 +37,7 @@ extension Checker {
         var responses: [String: [ResponseRecord]] = [:]
         var summaries: [(id: String, problem: String)] = []
         var threaded = Set<String>()
+        var words = WordIndex.Builder()
         func summarize(_ c: Conversation, _ thread: [Message]) {
             for difference in ConversationSummary.differences(c, ConversationSummary.derive(c, from: thread)) {
                 summaries.append((c.id, difference))
@@ -48,6 +49,7 @@ extension Checker {
                 noteInUse(Messages.prefix, Messages.number(of: m.id) ?? 0)
                 if home[m.id] != nil { problem(file, line, "duplicate message id \(m.id)"); continue }
                 home[m.id] = m.conversation
+                words.add(m)
                 guard let c = conversations[m.conversation] else {
                     problem(file, line, "message \(m.id) refers to conversation \(m.conversation), which does not exist")
                     continue
@@ -80,6 +82,9 @@ extension Checker {
             problem(DeliveryQueue.file, nil, "the delivery queue does not match the messages waiting to be sent (inbox fsck --repair rebuilds it)", derivable: true)
         }
         try checkContactConversationIndex(conversations)
+        for file in try WordIndex.differences(from: words.encoded(), in: session) {
+            problem(file, nil, "the word index that search reads does not match the messages (inbox fsck --repair rebuilds it)", derivable: true)
+        }
         try checkActivityIndex(conversations, names: contactNames)
         let wantedResponses = responses.mapValues { JSONLines.encode(ResponseIndex.ordered($0)) }
         for file in try DerivedFiles.differences(ResponseIndex.directory, from: wantedResponses, in: session) {
@@ -199,6 +204,9 @@ extension Fsck {
         for file in try ActivityIndex.rebuild(in: tx) + DerivedFiles.rewrite(ResponseIndex.directory, to: ResponseIndex.derived(from: Dictionary(grouping: messages, by: \.conversation)), in: tx) {
             report.repaired.append("rebuilt \(tx.displayPath(file))")
         }
+        var words = WordIndex.Builder()
+        for m in messages { words.add(m) }
+        for file in try WordIndex.rebuild(to: words.encoded(), in: tx) { report.repaired.append("rebuilt \(tx.displayPath(file))") }
         let threads = Dictionary(grouping: messages, by: \.conversation)
         var rebuilt: [Conversation] = []
         for c in conversations {

@@ -130,6 +130,9 @@ struct FixtureWriter {
     private var locations: [MessageLocation] = []
     private var byContact: [String: [ContactConversation]] = [:]
     private var queue: [QueueEntry] = []
+    /// The word index of the current block of messages (`WordIndex`), written when it is full.
+    private var words = WordIndex.Builder()
+    private var wordBlock: String?
     /// Encoded activity rows by file, with their order.
     private var activity: [String: [(order: (Int64, Int), line: [UInt8])]] = [:]
 
@@ -177,6 +180,9 @@ struct FixtureWriter {
                 try flushLocations()
             }
             locations.append(MessageLocation(message: m.id, conversation: c.id))
+            let block = WordIndex.block(ofMessage: m.id)
+            if block != wordBlock { try flushWords(); wordBlock = block }
+            words.add(m)
             if let entry = DeliveryQueue.entry(for: m) { queue.append(entry) }
         }
     }
@@ -189,6 +195,11 @@ struct FixtureWriter {
         responses = []
     }
 
+    private mutating func flushWords() throws(InboxError) {
+        for (path, bytes) in words.encoded() { try tx.spill(path, bytes) }
+        words = WordIndex.Builder()
+    }
+
     private mutating func flushLocations() throws(InboxError) {
         guard let first = locations.first else { return }
         try tx.spill(Messages.indexFile(forMessage: Messages.number(of: first.message) ?? 0), JSONLines.encode(locations))
@@ -198,6 +209,7 @@ struct FixtureWriter {
     mutating func finish() throws(InboxError) {
         try flushConversations()
         try flushLocations()
+        try flushWords()
         let order = { (e: ContactConversation) in (Contacts.table.number(of: e.contact) ?? 0, Conversations.table.number(of: e.conversation) ?? 0) }
         for (path, entries) in byContact {
             try tx.spill(path, JSONLines.encode(entries.map { (order($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)))
