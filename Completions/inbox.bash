@@ -27,7 +27,7 @@ _inbox_options() {
         "conversation assign") echo "--me --none" ;;
         "conversation create") echo "--contact --channel --subject --assign" ;;
         "message send") echo "--contact --channel --attach --template --from --cc --note --no-signature --at --retry" ;;
-        "message receive") echo "--contact --from --channel --at" ;;
+        "message receive") echo "--contact --from --channel --at --attach --subject" ;;
         "message list") echo "--conversation --contact --state --pinned --scheduled --search --since --until -n --limit" ;;
         "message schedule") echo "--at --attach --template --from --cc --no-signature" ;;
         "message edit") echo "--at --no-signature" ;;
@@ -91,6 +91,8 @@ _inbox_value() {
         "message receive --from") echo "none" ;;
         "message receive --channel") echo "words:sms email whatsapp instagram telegram facebook webchat imessage" ;;
         "message receive --at") echo "words:now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow" ;;
+        "message receive --attach") echo "file" ;;
+        "message receive --subject") echo "none" ;;
         "message list --conversation") echo "repo:conversations" ;;
         "message list --contact") echo "repo:contacts" ;;
         "message list --state") echo "words:scheduled sending sent failed blocked cancelled in-doubt" ;;

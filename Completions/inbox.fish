@@ -16,7 +16,7 @@ function __inbox_value_options
         case 'message send'
             string join \n -- --contact --channel --attach --template --from --cc --at --retry
         case 'message receive'
-            string join \n -- --contact --from --channel --at
+            string join \n -- --contact --from --channel --at --attach --subject
         case 'message list'
             string join \n -- --conversation --contact --state --search --since --until -n --limit
         case 'message schedule'
@@ -265,6 +265,8 @@ complete -c inbox -n '__inbox_in message receive' -l contact -x -a '(__inbox_can
 complete -c inbox -n '__inbox_in message receive' -l from -x -d 'their phone number or email address: matched to a contact, or a new contact is made'
 complete -c inbox -n '__inbox_in message receive' -l channel -x -a 'sms email whatsapp instagram telegram facebook webchat imessage' -d 'the channel it came on (required)'
 complete -c inbox -n '__inbox_in message receive' -l at -x -a 'now +30m +1h +1d +1w -1h -1d -7d -30d today yesterday tomorrow' -d 'when it arrived (default: now)'
+complete -c inbox -n '__inbox_in message receive' -l attach -r -F -d 'a file that came with it, stored by content as sent files are'
+complete -c inbox -n '__inbox_in message receive' -l subject -x -d 'the email\'s subject: it goes to the thread of that subject (Re: and Fwd: aside), or starts one named so'
 complete -c inbox -n '__inbox_in message list' -l conversation -x -a '(__inbox_candidates conversations)' -d 'one conversation\'s thread'
 complete -c inbox -n '__inbox_in message list' -l contact -x -a '(__inbox_candidates contacts)' -d 'every conversation of this contact'
 complete -c inbox -n '__inbox_in message list' -l state -x -a 'scheduled sending sent failed blocked cancelled in-doubt' -d 'only outbound messages in this state'
