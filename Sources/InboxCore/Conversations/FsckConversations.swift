@@ -37,7 +37,7 @@ extension Checker {
         var responses: [String: [ResponseRecord]] = [:]
         var summaries: [(id: String, problem: String)] = []
         var threaded = Set<String>()
-        var words = WordIndex.Builder()
+        var words = WordIndex.Builder(watching: WordIndex.recentMessages(session))
         func summarize(_ c: Conversation, _ thread: [Message]) {
             for difference in ConversationSummary.differences(c, ConversationSummary.derive(c, from: thread)) {
                 summaries.append((c.id, difference))
@@ -82,9 +82,7 @@ extension Checker {
             problem(DeliveryQueue.file, nil, "the delivery queue does not match the messages waiting to be sent (inbox fsck --repair rebuilds it)", derivable: true)
         }
         try checkContactConversationIndex(conversations)
-        for file in try WordIndex.differences(from: words.encoded(), in: session) {
-            problem(file, nil, "the word index that search reads does not match the messages (inbox fsck --repair rebuilds it)", derivable: true)
-        }
+        try checkWordIndex(words)
         try checkActivityIndex(conversations, names: contactNames)
         let wantedResponses = responses.mapValues { JSONLines.encode(ResponseIndex.ordered($0)) }
         for file in try DerivedFiles.differences(ResponseIndex.directory, from: wantedResponses, in: session) {

@@ -9,8 +9,14 @@ public enum MessageSearch {
     static func hits(_ terms: [String], in session: Session) throws(InboxError) -> [WordHit] {
         guard !terms.isEmpty else { return [] }
         if let tx = session as? Transaction { try DerivedIndexes.settle(tx) }
+        // The recent file speaks for its messages; the buckets for the others.
+        let recent = try session.records(WordIndex.recentFile, as: RecentWords.self)
+        let overridden = Set(recent.map(\.message))
         var out: [WordHit] = []
-        for block in try session.list(WordIndex.directory).sorted() {
+        for line in recent where Set(line.words).isSuperset(of: terms) {
+            out.append(WordHit(message: line.message, conversation: line.conversation))
+        }
+        for block in try WordIndex.blocks(in: session) {
             var lists: [[WordHit]] = []
             for term in terms {
                 let list = try line(term, in: WordIndex.file(block: block, word: term), session)
@@ -20,9 +26,9 @@ public enum MessageSearch {
             guard !lists.isEmpty else { continue }
             lists.sort { $0.count < $1.count }
             let others = lists.dropFirst().map { Set($0.map(\.message)) }
-            out += lists[0].filter { hit in others.allSatisfy { $0.contains(hit.message) } }
+            out += lists[0].filter { hit in !overridden.contains(hit.message) && others.allSatisfy { $0.contains(hit.message) } }
         }
-        return out
+        return out.sorted { $0.order < $1.order }
     }
 
     /// The ids of conversations with a message holding every word of `query`; nil when the
