@@ -88,18 +88,20 @@ final class MessageSearchTests: XCTestCase {
         XCTAssertTrue(broken.stdout.contains("the word index that search reads does not match the messages (inbox fsck --repair rebuilds it)"), broken.stdout)
         inbox("fsck", "--repair", in: repo)
         inbox("fsck", in: repo)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: recent), "a rebuild leaves every word in its bucket")
+        XCTAssertEqual(try String(contentsOfFile: recent, encoding: .utf8).split(separator: "\n").count, 5, "rebuilt as the messages say")
         XCTAssertEqual(ids("message", "list", "--search", "receipt", in: repo), ["ms5"])
         XCTAssertEqual(ids("message", "list", "--search", "resume", in: repo), ["ms1", "ms2"])
     }
 
-    /// Past its limit the recent file is merged into the buckets at commit, and a damaged
-    /// bucket is found by fsck and rebuilt.
+    /// The recent file holds the messages numbered in the span of 200 of the last id; older ones
+    /// move to the buckets at commit; a damaged bucket is found by fsck and rebuilt.
     func testTheRecentWordsAreMergedIntoTheBucketsAndFsckChecksThem() throws {
         let repo = makeThreads()
         let script = (1...210).map { "message receive --contact ct2 --channel email \"Batch note \($0) about kumquat\($0)\"" }.joined(separator: "\n") + "\n"
         inbox("batch", in: repo, stdin: script)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: repo.file(".inbox/index/words/recent.jsonl")), "merged")
+        let recent = try String(contentsOfFile: repo.file(".inbox/index/words/recent.jsonl"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(recent.count, 15, "ms200 to ms214; ms1 to ms199 are in the buckets")
+        XCTAssertTrue(recent.first?.hasPrefix(#"{"message":"ms200","#) == true, "\(recent.first ?? "")")
         inbox("fsck", in: repo)
         XCTAssertEqual(ids("message", "list", "--search", "kumquat7", in: repo), ["ms11"])
         XCTAssertEqual(ids("message", "list", "--search", "batch", in: repo).count, 210)
@@ -109,14 +111,14 @@ final class MessageSearchTests: XCTestCase {
 
         let words = repo.file(".inbox/index/words/0000")
         let files = try FileManager.default.contentsOfDirectory(atPath: words)
-        let holder = try XCTUnwrap(files.first { (try? String(contentsOfFile: words + "/" + $0, encoding: .utf8))?.contains(#"{"word":"kumquat200""#) == true })
+        let holder = try XCTUnwrap(files.first { (try? String(contentsOfFile: words + "/" + $0, encoding: .utf8))?.contains(#"{"word":"kumquat100""#) == true })
         try FileManager.default.removeItem(atPath: words + "/" + holder)
-        XCTAssertEqual(ids("message", "list", "--search", "kumquat200", in: repo), [])
+        XCTAssertEqual(ids("message", "list", "--search", "kumquat100", in: repo), [])
         let broken = inbox("fsck", in: repo, expect: 65)
         XCTAssertTrue(broken.stdout.contains(words + "/" + holder + ": the word index that search reads does not match the messages"), broken.stdout)
         inbox("fsck", "--repair", in: repo)
         inbox("fsck", in: repo)
-        XCTAssertEqual(ids("message", "list", "--search", "kumquat200", in: repo), ["ms204"])
+        XCTAssertEqual(ids("message", "list", "--search", "kumquat100", in: repo), ["ms104"])
     }
 
     /// A query reads, in each block of 10,000 messages, one index file per word, and the
@@ -125,7 +127,7 @@ final class MessageSearchTests: XCTestCase {
         let repo = makeRepository()
         var env = Inbox.baseEnvironment(now: "2026-06-02T10:00:00Z")
         env["INBOX_USER"] = "alice"
-        inbox("fixture", "--contacts", "50", "--conversations", "300", "--messages", "20000", "--seed", "3", in: repo, environment: env)
+        inbox("fixture", "--contacts", "50", "--conversations", "300", "--messages", "20300", "--seed", "3", in: repo, environment: env)
         inbox("message", "receive", "--contact", "ct7", "--channel", "sms", "Zanzibar holiday photos", in: repo, environment: env)
         inbox("fsck", in: repo, environment: env)
         let blocks = try FileManager.default.contentsOfDirectory(atPath: repo.file(".inbox/index/words")).filter { !$0.hasSuffix(".jsonl") }
@@ -139,7 +141,7 @@ final class MessageSearchTests: XCTestCase {
         process.environment = env
         let result = Inbox.capture(process, stdin: nil)
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertEqual(result.lines, ["ms20001"])
+        XCTAssertEqual(result.lines, ["ms20301"])
         let opened = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").filter { $0.contains(".inbox/") && !$0.contains("ENOENT") }
         let indexFiles = opened.filter { $0.contains("/index/words/") && $0.contains(".jsonl") }
         XCTAssertGreaterThan(indexFiles.count, 0)

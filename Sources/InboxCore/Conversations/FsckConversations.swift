@@ -37,7 +37,7 @@ extension Checker {
         var responses: [String: [ResponseRecord]] = [:]
         var summaries: [(id: String, problem: String)] = []
         var threaded = Set<String>()
-        var words = WordIndex.Builder(watching: WordIndex.recentMessages(session))
+        var words = WordIndex.Builder(last: lastIssued[Messages.prefix] ?? 0)
         func summarize(_ c: Conversation, _ thread: [Message]) {
             for difference in ConversationSummary.differences(c, ConversationSummary.derive(c, from: thread)) {
                 summaries.append((c.id, difference))
@@ -202,7 +202,7 @@ extension Fsck {
         for file in try ActivityIndex.rebuild(in: tx) + DerivedFiles.rewrite(ResponseIndex.directory, to: ResponseIndex.derived(from: Dictionary(grouping: messages, by: \.conversation)), in: tx) {
             report.repaired.append("rebuilt \(tx.displayPath(file))")
         }
-        var words = WordIndex.Builder()
+        var words = WordIndex.Builder(last: max(try Sequences.last(Messages.prefix, in: tx), messages.compactMap { Messages.number(of: $0.id) }.max() ?? 0))
         for m in messages { words.add(m) }
         for file in try WordIndex.rebuild(to: words.encoded(), in: tx) { report.repaired.append("rebuilt \(tx.displayPath(file))") }
         let threads = Dictionary(grouping: messages, by: \.conversation)

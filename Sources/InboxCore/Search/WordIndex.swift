@@ -3,20 +3,20 @@
 /// - `NNNN/XX.jsonl` (NNNN = message number / 10,000; XX = one of 256 buckets of the word, a
 ///   hash): lines `{"word":"invoice","hits":"ms12/cv3 ms40/cv3"}` (message/conversation, in
 ///   message order), sorted by word. A search reads, in each block, the one file of each word.
-/// - `recent.jsonl`: the words of messages added or changed since the buckets were last
-///   merged, one line a message. It overrides the buckets for its messages (`was`: the words
-///   the buckets still hold for it). A send rewrites this one small file instead of a file per
-///   word; past `recentLimit` lines the commit merges them into the buckets, once.
+/// - `recent.jsonl`: the words of the newest messages, those numbered in the same span of
+///   200 as the last id issued, one line a message. A send rewrites this one small file
+///   instead of a file per word; when the ids move into the next span, the commit moves the
+///   lines into the buckets, once. Which file holds a message follows from its number alone,
+///   so a batch leaves the same files as its commands run one by one.
 ///
-/// Derived: kept at commit (`DerivedIndexes`), checked by fsck, rebuilt by `fsck --repair`
-/// (which leaves no recent file).
+/// Derived: kept at commit (`DerivedIndexes`), checked by fsck, rebuilt by `fsck --repair`.
 public enum WordIndex {
     static let directory = "index/words"
     static let recentFile = directory + "/recent.jsonl"
     static let messagesPerBlock = 10_000
-    /// Small enough that a send rewrites a few kilobytes, large enough that the merge (a file
-    /// per word) comes once in hundreds of sends.
-    static let recentLimit = 200
+    /// Small enough that a send rewrites a few kilobytes, large enough that moving the lines
+    /// into the buckets (a file per word) comes once in hundreds of messages.
+    static let recentSpan = 200
 
     /// What a message is found by: its text and the names of its attachments.
     static func words(of message: Message) -> [String] {
@@ -26,6 +26,9 @@ public enum WordIndex {
     static func block(ofMessage id: String) -> String {
         Timestamp.pad((Messages.number(of: id) ?? 0) / messagesPerBlock, 4)
     }
+
+    /// Whether message number `n` belongs in the recent file when `last` is the last id issued.
+    static func isRecent(_ n: Int, last: Int) -> Bool { n / recentSpan == last / recentSpan }
 
     /// FNV-1a of the word's bytes, as two hex digits.
     static func bucket(_ word: String) -> String {
@@ -37,62 +40,80 @@ public enum WordIndex {
 
     static func file(block: String, word: String) -> String { directory + "/" + block + "/" + bucket(word) + ".jsonl" }
 
-    /// Notes changed messages' words in the recent file; merges it into the buckets once it
-    /// is past its limit.
+    /// Brings the index up to date with changed messages: the newest in the recent file, older
+    /// ones in their buckets; lines the ids have moved past go to the buckets.
     static func update(_ changes: [String: (before: Message?, after: Message)], in tx: Transaction) throws(InboxError) {
+        let last = try Sequences.last(Messages.prefix, in: tx)
         var recent: [String: RecentWords] = [:]
         for line in try tx.records(recentFile, as: RecentWords.self) { recent[line.message] = line }
-        var changed = false
-        for (id, change) in changes {
-            let after = change.after
-            let new = words(of: after)
-            // Most changes (a delivery's state, a receipt) leave the words alone.
-            if let before = change.before, recent[id] == nil, before.conversation == after.conversation, before.text == after.text,
-               before.attachments.map(\.name) == after.attachments.map(\.name) { continue }
-            if var line = recent[id] {
-                guard line.words != new || line.conversation != after.conversation else { continue }
-                (line.words, line.conversation) = (new, after.conversation)
-                recent[id] = line
-            } else {
-                let old = change.before.map(words(of:)) ?? []
-                guard old != new || change.before?.conversation != after.conversation else { continue }
-                recent[id] = RecentWords(message: id, conversation: after.conversation, words: new, was: old)
-            }
-            changed = true
+        var buckets = BucketChanges()
+        var moved = Set<String>()
+        for (id, line) in recent where !isRecent(line.number, last: last) {
+            recent[id] = nil
+            moved.insert(id)
+            let now = changes[id].map { RecentWords($0.after) } ?? line
+            buckets.add(now.message, now.conversation, now.words)
         }
+        var changed = !moved.isEmpty
+        for (id, change) in changes where !moved.contains(id) {
+            let after = change.after
+            let n = Messages.number(of: id) ?? 0
+            // Most changes (a delivery's state, a receipt) leave the words alone.
+            if let before = change.before, before.conversation == after.conversation, before.text == after.text,
+               before.attachments.map(\.name) == after.attachments.map(\.name) { continue }
+            if isRecent(n, last: last) {
+                let line = RecentWords(after)
+                if recent[id] != line { recent[id] = line; changed = true }
+                continue
+            }
+            let old = change.before.map(words(of:)) ?? []
+            let new = words(of: after)
+            let moved = change.before.map { $0.conversation != after.conversation } ?? false
+            guard moved || old != new else { continue }
+            buckets.remove(id, moved ? old : old.filter { !new.contains($0) })
+            buckets.add(id, after.conversation, moved ? new : new.filter { !old.contains($0) })
+        }
+        try buckets.apply(in: tx)
         guard changed else { return }
-        if recent.count > recentLimit {
-            try merge(Array(recent.values), in: tx)
+        if recent.isEmpty {
             if try tx.bytes(recentFile) != nil { tx.remove(recentFile) }
         } else {
             tx.stage(recentFile, records: recent.values.sorted { $0.order < $1.order })
         }
     }
 
-    /// Moves recent lines into the buckets: each message's `was` words out, its words in.
-    static func merge(_ lines: [RecentWords], in tx: Transaction) throws(InboxError) {
-        var added: [String: [String: [WordHit]]] = [:]
-        var removed: [String: [String: Set<String>]] = [:]
-        for line in lines {
-            let block = block(ofMessage: line.message)
-            for word in line.was { removed[file(block: block, word: word), default: [:]][word, default: []].insert(line.message) }
-            let hit = WordHit(message: line.message, conversation: line.conversation)
-            for word in line.words { added[file(block: block, word: word), default: [:]][word, default: []].append(hit) }
+    /// Hits to add to and take from the bucket files, applied with one rewrite a file.
+    struct BucketChanges {
+        private var added: [String: [String: [WordHit]]] = [:]
+        private var removed: [String: [String: Set<String>]] = [:]
+
+        mutating func add(_ message: String, _ conversation: String, _ words: [String]) {
+            let block = WordIndex.block(ofMessage: message)
+            let hit = WordHit(message: message, conversation: conversation)
+            for word in words { added[WordIndex.file(block: block, word: word), default: [:]][word, default: []].append(hit) }
         }
-        for path in Set(added.keys).union(removed.keys) {
-            var words = try read(path, tx)
-            for (word, ids) in removed[path] ?? [:] {
-                words[word]?.removeAll { ids.contains($0.message) }
-                if words[word]?.isEmpty == true { words[word] = nil }
-            }
-            for (word, new) in added[path] ?? [:] {
-                let ids = Set(new.map(\.message))
-                words[word] = ((words[word] ?? []).filter { !ids.contains($0.message) } + new).sorted { $0.order < $1.order }
-            }
-            if words.isEmpty {
-                if try tx.bytes(path) != nil { tx.remove(path) }
-            } else {
-                tx.stage(path, encode(words))
+
+        mutating func remove(_ message: String, _ words: [String]) {
+            let block = WordIndex.block(ofMessage: message)
+            for word in words { removed[WordIndex.file(block: block, word: word), default: [:]][word, default: []].insert(message) }
+        }
+
+        func apply(in tx: Transaction) throws(InboxError) {
+            for path in Set(added.keys).union(removed.keys) {
+                var words = try WordIndex.read(path, tx)
+                for (word, ids) in removed[path] ?? [:] {
+                    words[word]?.removeAll { ids.contains($0.message) }
+                    if words[word]?.isEmpty == true { words[word] = nil }
+                }
+                for (word, new) in added[path] ?? [:] {
+                    let ids = Set(new.map(\.message))
+                    words[word] = ((words[word] ?? []).filter { !ids.contains($0.message) } + new).sorted { $0.order < $1.order }
+                }
+                if words.isEmpty {
+                    if try tx.bytes(path) != nil { tx.remove(path) }
+                } else {
+                    tx.stage(path, WordIndex.encode(words))
+                }
             }
         }
     }
@@ -133,17 +154,20 @@ public enum WordIndex {
     /// The buckets as the messages say they should be (no recent file), built a thread at a time.
     struct Builder {
         private(set) var files: [String: [String: [WordHit]]] = [:]
-        /// Messages whose words fsck compares with the recent file, and what they are.
-        let watching: Set<String>
-        private(set) var watched: [String: (words: [String], conversation: String)] = [:]
+        private(set) var recent: [RecentWords] = []
+        /// The last message id issued: it decides which messages are recent.
+        let last: Int
 
-        init(watching: Set<String> = []) { self.watching = watching }
+        init(last: Int) { self.last = last }
 
         mutating func add(_ message: Message) {
+            let words = WordIndex.words(of: message)
+            if WordIndex.isRecent(Messages.number(of: message.id) ?? 0, last: last) {
+                recent.append(RecentWords(message: message.id, conversation: message.conversation, words: words))
+                return
+            }
             let block = WordIndex.block(ofMessage: message.id)
             let hit = WordHit(message: message.id, conversation: message.conversation)
-            let words = WordIndex.words(of: message)
-            if watching.contains(message.id) { watched[message.id] = (words, message.conversation) }
             for word in words { files[WordIndex.file(block: block, word: word), default: [:]][word, default: []].append(hit) }
         }
 
@@ -156,7 +180,17 @@ public enum WordIndex {
             }
         }
 
-        func encoded() -> [String: [UInt8]] { sorted().mapValues(WordIndex.encode) }
+        /// Each file's bytes, the recent file included.
+        func encoded() -> [String: [UInt8]] {
+            var out = sorted().mapValues(WordIndex.encode)
+            if let bytes = recentBytes() { out[WordIndex.recentFile] = bytes }
+            return out
+        }
+
+        func recentBytes() -> [UInt8]? { recent.isEmpty ? nil : JSONLines.encode(recent.sorted { $0.order < $1.order }) }
+
+        /// Forgets the buckets written so far (a fixture writes them a block at a time).
+        mutating func clearBuckets() { files = [:] }
     }
 
     /// Every bucket file, as `directory/NNNN/XX.jsonl`.
@@ -172,21 +206,21 @@ public enum WordIndex {
         try session.list(directory).filter { !$0.hasSuffix(".jsonl") }.sorted()
     }
 
-    /// Rewrites every bucket that differs from `wanted` and drops the recent file; returns the
-    /// files rewritten.
+    /// Every file of the index: the buckets and the recent file.
+    static func allFiles(in session: Session) throws(InboxError) -> [String] {
+        try files(in: session) + (try session.bytes(recentFile) != nil ? [recentFile] : [])
+    }
+
+    /// Rewrites every file that differs from `wanted`; returns the files rewritten.
     @discardableResult
     static func rebuild(to wanted: [String: [UInt8]], in tx: Transaction) throws(InboxError) -> [String] {
         var rewritten: [String] = []
-        for path in Set(try files(in: tx)).union(wanted.keys).sorted() {
+        for path in Set(try allFiles(in: tx)).union(wanted.keys).sorted() {
             let want = wanted[path] ?? []
             if try tx.bytes(path) ?? [] != want {
                 if want.isEmpty { tx.remove(path) } else { tx.stage(path, want) }
                 rewritten.append(path)
             }
-        }
-        if try tx.bytes(recentFile) != nil {
-            tx.remove(recentFile)
-            rewritten.append(recentFile)
         }
         return rewritten
     }
@@ -194,7 +228,7 @@ public enum WordIndex {
     /// Rebuilds the index from every thread, read one at a time (`inbox upgrade`).
     @discardableResult
     static func rebuild(in tx: Transaction) throws(InboxError) -> [String] {
-        var builder = Builder()
+        var builder = Builder(last: try Sequences.last(Messages.prefix, in: tx))
         for file in try Messages.threadFiles(in: tx) {
             for m in try tx.records(file, as: Message.self) { builder.add(m) }
         }
@@ -216,31 +250,34 @@ public struct WordEntry: StoredRecord, Equatable {
     public var json: JSONObject { JSONObject([("word", .string(word)), ("hits", .string(hits))]) }
 }
 
-/// A line of the recent file: a message's words now, and those the buckets hold for it.
+/// A line of the recent file: a message, its conversation and its words.
 struct RecentWords: StoredRecord, Equatable {
     var message: String
     var conversation: String
     var words: [String]
-    var was: [String]
 
-    init(message: String, conversation: String, words: [String], was: [String]) {
-        (self.message, self.conversation, self.words, self.was) = (message, conversation, words, was)
+    init(message: String, conversation: String, words: [String]) {
+        (self.message, self.conversation, self.words) = (message, conversation, words)
+    }
+
+    init(_ message: Message) {
+        self.init(message: message.id, conversation: message.conversation, words: WordIndex.words(of: message))
     }
 
     init(fields: inout FieldReader) throws(JSONParseError) {
         message = try fields.string("message")
         conversation = try fields.string("conversation")
         words = try fields.string("words").split(separator: " ").map(String.init)
-        was = try fields.string("was").split(separator: " ").map(String.init)
         guard Messages.number(of: message) != nil else { throw JSONParseError("field \"message\" is not a message id: \"\(message)\"") }
     }
 
     var json: JSONObject {
         JSONObject([("message", .string(message)), ("conversation", .string(conversation)),
-                    ("words", .string(words.joined(separator: " "))), ("was", .string(was.joined(separator: " ")))])
+                    ("words", .string(words.joined(separator: " ")))])
     }
 
-    var order: (Int, String) { (Messages.number(of: message) ?? 0, message) }
+    var number: Int { Messages.number(of: message) ?? 0 }
+    var order: (Int, String) { (number, message) }
 }
 
 /// One message holding a word, and its conversation.
