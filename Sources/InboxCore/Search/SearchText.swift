@@ -15,6 +15,7 @@ public enum SearchText {
     }
 
     static func forEachWord(_ text: String, _ body: (String) -> Void) {
+        if forEachASCIIWord(text, body) { return }
         var word = ""
         func end() {
             if !word.isEmpty && word.utf8.count <= longestWord { body(word) }
@@ -48,6 +49,30 @@ public enum SearchText {
             }
         }
         end()
+    }
+
+    /// Most messages are ASCII: their words are cut from the bytes without looking at
+    /// Unicode properties. False, having called nothing, when the text is not ASCII.
+    private static func forEachASCIIWord(_ text: String, _ body: (String) -> Void) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return false }
+            var word: [UInt8] = []
+            word.reserveCapacity(32)
+            func end() {
+                if !word.isEmpty && word.count <= longestWord { body(String(decoding: word, as: UTF8.self)) }
+                word.removeAll(keepingCapacity: true)
+            }
+            for byte in bytes {
+                switch byte {
+                case 0x30...0x39, 0x61...0x7A: word.append(byte)
+                case 0x41...0x5A: word.append(byte + 0x20)
+                default: end()
+                }
+            }
+            end()
+            return true
+        }
     }
 
     /// Han, kana: scripts written without spaces between words.

@@ -153,7 +153,8 @@ public enum WordIndex {
 
     /// The buckets as the messages say they should be (no recent file), built a thread at a time.
     struct Builder {
-        private(set) var files: [String: [String: [WordHit]]] = [:]
+        /// Block → word → hits; grouped into bucket files when encoded.
+        private var blocks: [String: [String: [WordHit]]] = [:]
         private(set) var recent: [RecentWords] = []
         /// The last message id issued: it decides which messages are recent.
         let last: Int
@@ -166,18 +167,21 @@ public enum WordIndex {
                 recent.append(RecentWords(message: message.id, conversation: message.conversation, words: words))
                 return
             }
-            let block = WordIndex.block(ofMessage: message.id)
             let hit = WordHit(message: message.id, conversation: message.conversation)
-            for word in words { files[WordIndex.file(block: block, word: word), default: [:]][word, default: []].append(hit) }
+            let block = WordIndex.block(ofMessage: message.id)
+            for word in words { blocks[block, default: [:]][word, default: []].append(hit) }
         }
 
-        /// Hits in message order, whatever order the threads came in.
+        /// The bucket files' words, hits in message order whatever order the threads came in.
         func sorted() -> [String: [String: [WordHit]]] {
-            files.mapValues { words in
-                words.mapValues { hits in
-                    hits.indices.dropFirst().allSatisfy { hits[$0 - 1].order < hits[$0].order } ? hits : hits.sorted { $0.order < $1.order }
+            var files: [String: [String: [WordHit]]] = [:]
+            for (block, words) in blocks {
+                for (word, hits) in words {
+                    let ordered = hits.indices.dropFirst().allSatisfy { hits[$0 - 1].order < hits[$0].order } ? hits : hits.sorted { $0.order < $1.order }
+                    files[WordIndex.file(block: block, word: word), default: [:]][word] = ordered
                 }
             }
+            return files
         }
 
         /// Each file's bytes, the recent file included.
@@ -190,7 +194,7 @@ public enum WordIndex {
         func recentBytes() -> [UInt8]? { recent.isEmpty ? nil : JSONLines.encode(recent.sorted { $0.order < $1.order }) }
 
         /// Forgets the buckets written so far (a fixture writes them a block at a time).
-        mutating func clearBuckets() { files = [:] }
+        mutating func clearBuckets() { blocks = [:] }
     }
 
     /// Every bucket file, as `directory/NNNN/XX.jsonl`.
