@@ -23,9 +23,9 @@ public enum WordIndex {
         SearchText.words(message.attachments.isEmpty ? message.text : message.text + "\n" + message.attachments.map(\.name).joined(separator: "\n"))
     }
 
-    static func block(ofMessage id: String) -> String {
-        Timestamp.pad((Messages.number(of: id) ?? 0) / messagesPerBlock, 4)
-    }
+    static func block(ofMessage id: String) -> String { block(ofNumber: Messages.number(of: id) ?? 0) }
+
+    static func block(ofNumber n: Int) -> String { Timestamp.pad(n / messagesPerBlock, 4) }
 
     /// Whether message number `n` belongs in the recent file when `last` is the last id issued.
     static func isRecent(_ n: Int, last: Int) -> Bool { n / recentSpan == last / recentSpan }
@@ -163,12 +163,14 @@ public enum WordIndex {
 
         mutating func add(_ message: Message) {
             let words = WordIndex.words(of: message)
-            if WordIndex.isRecent(Messages.number(of: message.id) ?? 0, last: last) {
+            // The id is parsed once: a fixture adds a hundred thousand messages.
+            let n = Messages.number(of: message.id) ?? 0
+            if WordIndex.isRecent(n, last: last) {
                 recent.append(RecentWords(message: message.id, conversation: message.conversation, words: words))
                 return
             }
-            let hit = WordHit(message: message.id, conversation: message.conversation)
-            let block = WordIndex.block(ofMessage: message.id)
+            let hit = WordHit(message: message.id, conversation: message.conversation, number: n)
+            let block = WordIndex.block(ofNumber: n)
             for word in words { blocks[block, default: [:]][word, default: []].append(hit) }
         }
 
@@ -291,10 +293,10 @@ public struct WordHit: Hashable, Sendable {
     /// The message's number, for ordering (computed once).
     let number: Int
 
-    init(message: String, conversation: String) {
+    init(message: String, conversation: String, number: Int? = nil) {
         self.message = message
         self.conversation = conversation
-        number = Messages.number(of: message) ?? 0
+        self.number = number ?? Messages.number(of: message) ?? 0
     }
 
     init?(_ text: Substring) {
