@@ -144,6 +144,8 @@ final class ConversationWorkflowTests: XCTestCase {
         XCTAssertEqual(path, "attachments/" + String((attachment?["sha256"] as? String ?? "").prefix(2)) + "/" + (attachment?["sha256"] as? String ?? ""))
 
         inbox("message", "receive", "--contact", "ct1", "--channel", "instagram", "Hi from Instagram", in: repo)
+        // Instagram messages go to the contact's handle (issue 12 item 6).
+        inbox("contact", "edit", "ct1", "--instagram", "ada.lovelace", in: repo)
         let before = snapshot(repo)
         let refused = inbox("message", "send", "cv2", "Here it is", "--attach", pdf, in: repo, expect: 1)
         XCTAssertTrue(refused.stderr.contains("instagram cannot carry document"), refused.stderr)

@@ -62,7 +62,7 @@ final class StoreFormatTests: XCTestCase {
         for (shard, data) in shards {
             XCTAssertTrue(fm.createFile(atPath: root + "/messages/" + String(format: "%04d", shard) + ".jsonl", contents: data))
         }
-        for index in ["activity", "contact-search", "responses"] { try fm.removeItem(atPath: root + "/index/" + index) }
+        for index in ["activity", "contact-search", "responses", "words"] { try fm.removeItem(atPath: root + "/index/" + index) }
     }
 
     func views(_ repo: TempDirectory) -> [String] {

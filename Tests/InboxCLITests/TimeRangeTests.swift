@@ -44,6 +44,7 @@ final class TimeRangeTests: XCTestCase {
          ["log", "add", "--contact", "ct1", "--kind", "call", "Talked", "--at", time],
          ["log", "list", "--since", time], ["log", "list", "--until", time],
          ["conversation", "list", "--since", time], ["conversation", "list", "--until", time],
+         ["message", "list", "--since", time], ["message", "list", "--until", time],
          ["report", "--since", time], ["report", "--until", time],
          ["export", "--since", time], ["export", "--until", time],
          ["date", time],

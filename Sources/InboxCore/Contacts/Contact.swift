@@ -13,6 +13,8 @@ public struct Contact: IdentifiedRecord, Sendable {
     public var dnd: DoNotContact
     /// Custom fields, sorted by key.
     public var fields: [(key: String, value: String)]
+    /// Instagram, Telegram and Facebook usernames, without the @, lower case; stored only when set.
+    public var handles: [Channel: String] = [:]
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
 
@@ -41,20 +43,30 @@ public struct Contact: IdentifiedRecord, Sendable {
         tags = try reader.strings("tags")
         dnd = try DoNotContact(reader.value("dnd"), inbound: reader.bool("dnd_inbound"))
         fields = try reader.stringMap("fields")
+        for channel in Handle.channels {
+            guard let value = reader.absentOr(channel.rawValue) else { continue }
+            guard case .string(let handle) = value, (try? Handle.normalize(handle, channel: channel)) == handle else {
+                throw JSONParseError("field \"\(channel.rawValue)\" must be a \(Handle.name(channel)) username like \"ada.lovelace\"")
+            }
+            handles[channel] = handle
+        }
         createdAt = try reader.timestamp("created_at")
         updatedAt = try reader.timestamp("updated_at")
         guard Contacts.table.ids.isValid(id) else { throw JSONParseError("field \"id\" is not a contact id: \"\(id)\"") }
     }
 
     public var json: JSONObject {
-        JSONObject([
+        var pairs: [(key: String, value: JSONValue)] = [
             ("id", .string(id)), ("first_name", .string(firstName)), ("last_name", .string(lastName)),
             ("phones", .strings(phones)), ("emails", .strings(emails)), ("company", .optional(company)),
             ("owner", .optional(owner)), ("disposition", .optional(disposition)), ("tags", .strings(tags)),
             ("dnd", dnd.json), ("dnd_inbound", .bool(dnd.inbound)),
             ("fields", .object(JSONObject(fields.map { ($0.key, JSONValue.string($0.value)) }))),
-            ("created_at", .string(createdAt.iso)), ("updated_at", .string(updatedAt.iso)),
-        ])
+        ]
+        // Only when set, so records written before handles existed stay byte-identical.
+        for channel in Handle.channels { if let handle = handles[channel] { pairs.append((channel.rawValue, .string(handle))) } }
+        pairs += [("created_at", .string(createdAt.iso)), ("updated_at", .string(updatedAt.iso))]
+        return JSONObject(pairs)
     }
 
     public var fullName: String {
@@ -73,7 +85,7 @@ public struct Contact: IdentifiedRecord, Sendable {
         return tags.contains { $0.lowercased() == wanted }
     }
 
-    /// Matches `contact list --search`: first name, last name, full name, email, or phone digits.
+    /// Matches `contact list --search`: first name, last name, full name, email, handle, or phone digits.
     public func matches(search query: String) -> Bool {
         let q = query.trimmingWhitespace().lowercased()
         guard !q.isEmpty else { return true }
@@ -81,6 +93,8 @@ public struct Contact: IdentifiedRecord, Sendable {
             return true
         }
         if emails.contains(where: { $0.lowercased().contains(q) }) { return true }
+        let handle = q.hasPrefix("@") ? String(q.dropFirst()) : q
+        if !handle.isEmpty, handles.values.contains(where: { $0.contains(handle) }) { return true }
         // A query made of phone characters matches on digits, so "555-0100" finds "+15550100".
         if q.allSatisfy({ ($0.isASCII && $0.isNumber) || " +-.()".contains($0) }) {
             let digits = PhoneNumber.digits(q)

@@ -69,11 +69,13 @@ enum ConversationRemoval {
         guard !conversations.isEmpty else { return }
         let ids = Set(conversations.map(\.id))
         var messageIDs = Set<String>()
+        var messages: [Message] = []
         for c in conversations {
             let thread = Messages.file(forConversation: c.id)
-            for m in try tx.records(thread, as: Message.self) { messageIDs.insert(m.id) }
+            for m in try tx.records(thread, as: Message.self) { messageIDs.insert(m.id); messages.append(m) }
             if try tx.bytes(thread) != nil { tx.remove(thread) }
         }
+        try WordIndex.remove(messages, in: tx)
         let locationFiles = Set(messageIDs.map { Messages.indexFile(forMessage: $0) })
         for path in locationFiles { try Contacts.removeLines(path, as: MessageLocation.self, in: tx) { messageIDs.contains($0.message) } }
         let queue = try DeliveryQueue.all(tx)

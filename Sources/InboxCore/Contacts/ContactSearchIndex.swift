@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// `index/contact-search/NNNN.jsonl`: for each contact, beside its shard (1000 ids a file), the
-/// text `contact list --search` matches, lower-cased: full name, emails, phone digits. A search
+/// text `contact list --search` matches, lower-cased: full name, emails, phone digits, handles. A search
 /// scans these small lines for the query's bytes and parses only the lines that contain them,
 /// then reads only those contacts' lines from their shards; every candidate is confirmed by
 /// `Contact.matches`, so the index decides nothing on its own. Derived: kept at commit, checked
@@ -14,7 +14,8 @@ public struct ContactSearchEntry: StoredRecord, Equatable {
 
     public init(_ contact: Contact) {
         id = contact.id
-        text = ([contact.fullName.lowercased()] + contact.emails.map { $0.lowercased() } + contact.phones.map(PhoneNumber.digits))
+        text = ([contact.fullName.lowercased()] + contact.emails.map { $0.lowercased() } + contact.phones.map(PhoneNumber.digits)
+                + Handle.channels.compactMap { contact.handles[$0] })
             .joined(separator: " | ")
     }
 
@@ -115,6 +116,8 @@ public enum ContactSearchIndex {
     static func needles(for query: String) -> [[UInt8]] {
         let q = query.trimmingWhitespace().lowercased()
         var out = [jsonBytes(q)]
+        // "@ada.l" looks for a handle, stored without its @.
+        if q.hasPrefix("@"), q.count > 1 { out.append(jsonBytes(String(q.dropFirst()))) }
         if q.allSatisfy({ ($0.isASCII && $0.isNumber) || " +-.()".contains($0) }) {
             let digits = PhoneNumber.digits(q)
             if !digits.isEmpty { out.append(jsonBytes(digits)) }

@@ -9,6 +9,8 @@ public struct ContactDraft: Sendable {
     public var disposition: String?
     public var tags: [String] = []
     public var fields: [(key: String, value: String)] = []
+    /// Instagram, Telegram, Facebook usernames.
+    public var handles: [Channel: String] = [:]
 
     public init() {}
 }
@@ -28,6 +30,8 @@ public struct ContactChanges: Sendable {
     public var disposition: String?
     public var setFields: [(key: String, value: String)] = []
     public var removeFields: [String] = []
+    /// A handle to set; an empty one removes it.
+    public var handles: [Channel: String] = [:]
 
     public init() {}
 }
@@ -83,6 +87,7 @@ public enum Contacts {
         }
         contact.tags = Tags.merge(contact.tags, adding: draft.tags)
         contact.fields = try CustomFields.apply(draft.fields, removing: [], to: [])
+        for (channel, handle) in draft.handles { contact.handles[channel] = try Handle.normalize(handle, channel: channel) }
         if !allowDuplicate { try AddressIndex.refuseDuplicates(of: contact, in: tx) }
         try AddressIndex.update(from: nil, to: contact, in: tx)
         try table.insert(contact, in: tx)
@@ -118,6 +123,9 @@ public enum Contacts {
             contact.owner = nonEmpty(v)
         }
         contact.fields = try CustomFields.apply(changes.setFields, removing: changes.removeFields, to: contact.fields)
+        for (channel, handle) in changes.handles {
+            contact.handles[channel] = handle.trimmingWhitespace().isEmpty ? nil : try Handle.normalize(handle, channel: channel)
+        }
         guard !contact.fullName.isEmpty || !contact.phones.isEmpty || !contact.emails.isEmpty else {
             throw InboxError.usage("a contact needs a name, a phone number or an email address")
         }

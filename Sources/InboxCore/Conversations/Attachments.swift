@@ -24,10 +24,10 @@ public enum Attachments {
     }
 
     /// What each channel carries, following the help-centre table (WhatsApp, Instagram,
-    /// Telegram, web widget); SMS carries pictures as MMS; email and iMessage carry anything.
+    /// Telegram, web widget); SMS carries pictures as MMS; email, iMessage and Messenger carry anything.
     public static func channel(_ channel: Channel, carries kind: Attachment.Kind) -> Bool {
         switch channel {
-        case .whatsapp, .telegram, .email, .imessage: return true
+        case .whatsapp, .telegram, .facebook, .email, .imessage: return true
         case .instagram: return kind != .document
         case .webchat: return kind == .image || kind == .document
         case .sms: return kind == .image

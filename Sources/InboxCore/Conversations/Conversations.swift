@@ -129,10 +129,13 @@ public enum Conversations {
         let limit = filter.limit ?? Int.max
         var listing = ConversationListing()
         guard limit > 0 else { return listing }
+        // Conversations with a message holding every word of the search (the word index).
+        var texts: Set<String>?
+        if let search = filter.search { texts = try MessageSearch.conversations(matching: search, in: session) }
         if let contact = filter.contact {
             let contactID = try Contacts.resolve(contact, in: session).id
             var matches: [Conversation] = []
-            for c in try of(contact: contactID, in: session) where try admits(c, filter, actor: actor, session) { matches.append(c) }
+            for c in try of(contact: contactID, in: session) where try admits(c, filter, actor: actor, session, texts: texts) { matches.append(c) }
             matches.sort { filter.newestFirst ? key($0) > key($1) : key($0) < key($1) }
             if let mark { matches = matches.filter { filter.newestFirst ? key($0) < mark : key($0) > mark } }
             listing.conversations = Array(matches.prefix(limit))
@@ -144,7 +147,7 @@ public enum Conversations {
         try ActivityIndex.forEach(in: session, newestFirst: filter.newestFirst, from: from, to: to) { (row) throws(InboxError) -> Bool in
             let c = row.conversation
             if let mark, filter.newestFirst ? key(c) >= mark : key(c) <= mark { return true }
-            guard try admits(c, filter, actor: actor, session, contactName: row.contactName) else { return true }
+            guard try admits(c, filter, actor: actor, session, contactName: row.contactName, texts: texts) else { return true }
             listing.conversations.append(c)
             listing.contactNames[c.contact] = row.contactName
             return listing.conversations.count < limit
@@ -153,7 +156,7 @@ public enum Conversations {
     }
 
     static func admits(_ c: Conversation, _ filter: ConversationFilter, actor: String, _ session: Session,
-                       contactName: String? = nil) throws(InboxError) -> Bool {
+                       contactName: String? = nil, texts: Set<String>? = nil) throws(InboxError) -> Bool {
         switch filter.status {
         case .open where c.status != .open, .closed where c.status != .closed: return false
         default: break
@@ -173,6 +176,7 @@ public enum Conversations {
             let q = search.trimmingWhitespace().lowercased()
             let inRow = (c.subject?.lowercased().contains(q) ?? false) || (c.preview?.lowercased().contains(q) ?? false)
                 || (contactName?.lowercased().contains(q) ?? false)
+                || (texts?.contains(c.id) ?? false)
             // Emails and phone digits are on the contact, not the row.
             if !inRow, try Contacts.table.get(c.contact, in: session)?.matches(search: search) != true { return false }
         }

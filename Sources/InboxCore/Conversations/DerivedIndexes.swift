@@ -88,6 +88,7 @@ public enum DerivedIndexes {
         try ActivityIndex.update(pending.conversations, renamed: pending.renamedContacts, in: tx)
         try ContactSearchIndex.update(Array(pending.searchedContacts.values), in: tx)
         try ResponseIndex.update(conversations: Set(pending.messages.values.map(\.after.conversation)), in: tx)
+        try WordIndex.update(pending.messages, in: tx)
     }
 }
 

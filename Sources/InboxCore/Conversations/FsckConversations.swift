@@ -32,6 +32,7 @@ extension Checker {
         var responses: [String: [ResponseRecord]] = [:]
         var summaries: [(id: String, problem: String)] = []
         var threaded = Set<String>()
+        var words = WordIndex.Builder(last: lastIssued[Messages.prefix] ?? 0)
         func summarize(_ c: Conversation, _ thread: [Message]) {
             for difference in ConversationSummary.differences(c, ConversationSummary.derive(c, from: thread)) {
                 summaries.append((c.id, difference))
@@ -43,6 +44,7 @@ extension Checker {
                 noteInUse(Messages.prefix, Messages.number(of: m.id) ?? 0)
                 if home[m.id] != nil { problem(file, line, "duplicate message id \(m.id)"); continue }
                 home[m.id] = m.conversation
+                words.add(m)
                 guard let c = conversations[m.conversation] else {
                     problem(file, line, "message \(m.id) refers to conversation \(m.conversation), which does not exist")
                     continue
@@ -75,6 +77,7 @@ extension Checker {
             problem(DeliveryQueue.file, nil, "the delivery queue does not match the messages waiting to be sent (inbox fsck --repair rebuilds it)", derivable: true)
         }
         try checkContactConversationIndex(conversations)
+        try checkWordIndex(words)
         try checkActivityIndex(conversations, names: contactNames)
         let wantedResponses = responses.mapValues { JSONLines.encode(ResponseIndex.ordered($0)) }
         for file in try DerivedFiles.differences(ResponseIndex.directory, from: wantedResponses, in: session) {
@@ -196,6 +199,9 @@ extension Fsck {
         for file in try ActivityIndex.rebuild(in: tx) + DerivedFiles.rewrite(ResponseIndex.directory, to: ResponseIndex.derived(from: Dictionary(grouping: messages, by: \.conversation)), in: tx) {
             report.repaired.append("rebuilt \(tx.displayPath(file))")
         }
+        var words = WordIndex.Builder(last: max(try Sequences.last(Messages.prefix, in: tx), messages.compactMap { Messages.number(of: $0.id) }.max() ?? 0))
+        for m in messages { words.add(m) }
+        for file in try WordIndex.rebuild(to: words.encoded(), in: tx) { report.repaired.append("rebuilt \(tx.displayPath(file))") }
         let threads = Dictionary(grouping: messages, by: \.conversation)
         var rebuilt: [Conversation] = []
         for c in conversations {

@@ -117,6 +117,10 @@ public struct MessageFilter: Sendable {
     public var pinned = false
     /// Pending sends only, soonest first (from the delivery queue).
     public var scheduled = false
+    /// Only messages holding every word of this (`MessageSearch`).
+    public var search: String?
+    public var since: Timestamp?
+    public var until: Timestamp?
     public var limit: Int?
 
     public init() {}
@@ -127,7 +131,9 @@ extension Messages {
     public static func list(_ filter: MessageFilter, in session: Session) throws(InboxError) -> [Message] {
         if filter.scheduled { return try scheduled(filter, in: session) }
         var messages: [Message]
-        if let id = filter.conversation {
+        if let search = filter.search {
+            messages = try searched(search, filter, in: session)
+        } else if let id = filter.conversation {
             messages = try of(try Conversations.resolve(id, in: session).id, in: session)
         } else if let id = filter.contact {
             let contact = try Contacts.resolve(id, in: session)
@@ -141,6 +147,7 @@ extension Messages {
         }
         messages = messages.filter { m in
             (filter.state == nil || m.state == filter.state) && (!filter.pinned || m.pin != nil)
+                && (filter.since.map { m.at >= $0 } ?? true) && (filter.until.map { m.at <= $0 } ?? true)
         }
         messages.sort { ($0.at.seconds, order($0.id)) < ($1.at.seconds, order($1.id)) }
         if let limit = filter.limit { messages = Array(messages.suffix(limit)) }

@@ -134,7 +134,13 @@ public enum Outbox {
                 throw InboxError.refused("\(contact.id) \(contact.displayName) has no email address (inbox contact edit \(contact.id) --add-email ADDRESS)")
             }
             return (nil, email)
-        case .instagram, .telegram, .webchat:
+        case .instagram, .telegram, .facebook:
+            guard let handle = contact.handles[channel] else {
+                let name = Handle.name(channel)
+                throw InboxError.refused("\(contact.id) \(contact.displayName) has no \(name) handle (inbox contact edit \(contact.id) --\(channel.rawValue) USERNAME)")
+            }
+            return (nil, handle)
+        case .webchat:
             return (nil, nil)
         }
     }

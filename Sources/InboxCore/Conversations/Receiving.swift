@@ -6,6 +6,10 @@ public struct InboundRequest: Sendable {
     public var channel: Channel
     public var text: String
     public var at: Timestamp?
+    /// Files that came with it (paths to read; stored by content, as sends store theirs).
+    public var attachments: [String] = []
+    /// An email's subject: it names the thread the message goes to, or starts a new one.
+    public var subject: String?
 
     public init(channel: Channel, text: String) {
         self.channel = channel
@@ -19,6 +23,8 @@ public struct Reception: Sendable {
     public var contact: Contact
     public var createdContact: Bool
     public var reopened: Bool
+    /// A new conversation was started for it.
+    public var startedThread: Bool
     public var autoResponse: Message?
     public var optedOut: Bool
 }
@@ -31,26 +37,38 @@ public enum Receiving {
     public static let optOutKeywords: Set<String> = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"]
 
     public static func receive(_ request: InboundRequest, now: Timestamp, in tx: Transaction) throws(InboxError) -> Reception {
+        let subject = request.subject.map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
+        guard subject == nil || request.channel == .email else {
+            throw InboxError.usage("--subject is for email, where a subject names the thread; \(request.channel.rawValue) messages have none")
+        }
         let config = try Config.load(tx)
         var (contact, createdContact) = try sender(request, config: config, now: now, in: tx)
         let at = request.at ?? now
         var conversation: Conversation
         var reopened = false
+        var started = false
         let silenced = contact.dnd.inbound && contact.dnd.blocks(request.channel.rawValue)
-        if let current = try Conversations.current(contact: contact.id, channel: request.channel, in: tx) {
+        if let current = try thread(for: contact, request.channel, subject: subject, in: tx) {
             conversation = current
             if conversation.status == .closed && !silenced {
                 Conversations.reopen(&conversation, now: now)
                 reopened = true
             }
         } else {
-            conversation = try Conversations.create(contact: contact, channel: request.channel, subject: nil, now: now, in: tx)
+            conversation = try Conversations.create(contact: contact, channel: request.channel, subject: subject, now: now, in: tx)
+            started = true
             // Blocked inbound is kept for the record but raises no new conversation.
             if silenced { conversation.status = .closed; conversation.closedAt = now }
         }
         var message = Message(id: try Messages.nextID(in: tx), conversation: conversation, direction: .inbound,
                               kind: .message, text: request.text, at: at)
         message.from = contact.phones.first ?? contact.emails.first
+        for path in request.attachments {
+            let name = String(path.split(separator: "/").last ?? Substring(path))
+            // Stored as a send stores its files (by content, the same size limit); no channel
+            // check: the channel has already carried it.
+            message.attachments.append(try Attachments.store(path: path, displayName: name, in: tx))
+        }
         ConversationSummary.record(message, in: &conversation, now: now)
         if !silenced { conversation.unread = true }
 
@@ -90,7 +108,19 @@ public enum Receiving {
         try Messages.save([message] + (autoResponse.map { [$0] } ?? []), in: tx)
         try Conversations.table.put(conversation, in: tx)
         return Reception(message: message, conversation: conversation, contact: contact, createdContact: createdContact,
-                         reopened: reopened, autoResponse: autoResponse, optedOut: optedOut)
+                         reopened: reopened, startedThread: started, autoResponse: autoResponse, optedOut: optedOut)
+    }
+
+    /// The conversation a message goes to: the open one on the channel, else the latest. An
+    /// email with a subject goes to the thread of that subject ("Re: Your W-2" is "Your W-2"),
+    /// open first, else the latest; none (nil) starts a new thread.
+    static func thread(for contact: Contact, _ channel: Channel, subject: String?, in tx: Transaction) throws(InboxError) -> Conversation? {
+        guard let subject else { return try Conversations.current(contact: contact.id, channel: channel, in: tx) }
+        let topic = EmailSubject.topic(subject)
+        let threads = try Conversations.of(contact: contact.id, in: tx).filter { c in
+            c.channel == channel && c.subject.map(EmailSubject.topic) == topic
+        }
+        return threads.last { $0.status == .open } ?? threads.last
     }
 
     /// The contact named, or the one with this address, or a new contact with it.
@@ -130,5 +160,24 @@ public enum Availability {
     public static func switched(to value: JSONValue, in tx: Transaction) throws(InboxError) {
         let wasOn = try Config.load(tx).availabilityOn
         if wasOn && value == .string("off") { _ = try Sequences.next(offPeriodCounter, in: tx) }
+    }
+}
+
+/// Email subjects as threads see them: replies and forwards ("Re:", "Fwd:", "AW:"...) belong to
+/// the thread of the subject they answer, whatever the case.
+enum EmailSubject {
+    static let replyPrefixes = ["re:", "fwd:", "fw:", "aw:", "wg:", "sv:", "vs:", "tr:", "rv:"]
+
+    static func topic(_ subject: String) -> String {
+        var s = Substring(subject.trimmingWhitespace().lowercased())
+        var stripped = true
+        while stripped {
+            stripped = false
+            for prefix in replyPrefixes where s.hasPrefix(prefix) {
+                s = s.dropFirst(prefix.count).drop { $0 == " " || $0 == "\t" }
+                stripped = true
+            }
+        }
+        return String(s)
     }
 }

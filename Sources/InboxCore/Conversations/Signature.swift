@@ -30,8 +30,8 @@ extension Channel {
         switch self {
         case .sms, .whatsapp, .imessage: return .phone
         case .email: return .email
-        // No handle is stored for these; a widget or bot reports a phone or an email.
-        case .instagram, .telegram, .webchat: return .phoneOrEmail
+        // A widget or bot reports a phone or an email; a send goes to the contact's handle.
+        case .instagram, .telegram, .facebook, .webchat: return .phoneOrEmail
         }
     }
 }

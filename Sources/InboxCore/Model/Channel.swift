@@ -1,6 +1,6 @@
 /// The channels a conversation can run on.
 public enum Channel: String, CaseIterable, Sendable {
-    case sms, email, whatsapp, instagram, telegram, webchat, imessage
+    case sms, email, whatsapp, instagram, telegram, facebook, webchat, imessage
 }
 
 /// What do-not-contact can block: every channel, plus phone calls.

@@ -45,6 +45,7 @@ public enum Upgrade {
         try ActivityIndex.rebuild(in: tx)
         try ContactSearchIndex.rebuild(from: try Contacts.table.all(in: tx), in: tx)
         _ = try DerivedFiles.rewrite(ResponseIndex.directory, to: ResponseIndex.derived(in: tx), in: tx)
+        try WordIndex.rebuild(in: tx)
         try Config.set(.repositoryFormat, to: .int(Repository.formatVersion), in: tx)
         return summary
     }

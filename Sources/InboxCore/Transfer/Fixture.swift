@@ -47,7 +47,7 @@ public enum Fixture {
         }
         guard sizes.conversations > 0 || sizes.messages == 0 else { throw InboxError.usage("messages need conversations: give --conversations") }
         var random = SeededRandom(seed: seed)
-        var out = FixtureWriter(tx: tx)
+        var out = FixtureWriter(tx: tx, messages: sizes.conversations > 0 ? sizes.messages : 0)
         let users = ["alice", "bob", "carol"]
         for (i, name) in users.enumerated() {
             try Users.add(User(name: name, displayName: name.prefix(1).uppercased() + name.dropFirst(), email: "\(name)@firm.example",
@@ -130,10 +130,16 @@ struct FixtureWriter {
     private var locations: [MessageLocation] = []
     private var byContact: [String: [ContactConversation]] = [:]
     private var queue: [QueueEntry] = []
+    /// The word index of the current block of messages (`WordIndex`), written when it is full.
+    private var words: WordIndex.Builder
+    private var wordBlock: String?
     /// Encoded activity rows by file, with their order.
     private var activity: [String: [(order: (Int64, IDOrder), line: [UInt8])]] = [:]
 
-    init(tx: Transaction) { self.tx = tx }
+    init(tx: Transaction, messages: Int) {
+        self.tx = tx
+        words = WordIndex.Builder(last: messages)
+    }
 
     mutating func add(_ contact: Contact) throws(InboxError) {
         if let last = contactShard.last, Contacts.table.ids.shard(of: contact.id) != Contacts.table.ids.shard(of: last.id) {
@@ -174,6 +180,9 @@ struct FixtureWriter {
                 try flushLocations()
             }
             locations.append(MessageLocation(message: m.id, conversation: c.id))
+            let block = WordIndex.block(ofMessage: m.id)
+            if block != wordBlock { try flushWords(); wordBlock = block }
+            words.add(m)
             if let entry = DeliveryQueue.entry(for: m) { queue.append(entry) }
         }
     }
@@ -186,6 +195,11 @@ struct FixtureWriter {
         responses = []
     }
 
+    private mutating func flushWords() throws(InboxError) {
+        for (path, bytes) in words.sorted().mapValues(WordIndex.encode) { try tx.spill(path, bytes) }
+        words.clearBuckets()
+    }
+
     private mutating func flushLocations() throws(InboxError) {
         guard let first = locations.first else { return }
         try tx.spill(Messages.indexFile(forMessage: first.message), JSONLines.encode(locations))
@@ -195,6 +209,8 @@ struct FixtureWriter {
     mutating func finish() throws(InboxError) {
         try flushConversations()
         try flushLocations()
+        try flushWords()
+        if let recent = words.recentBytes() { try tx.spill(WordIndex.recentFile, recent) }
         let order = { (e: ContactConversation) in (Contacts.table.number(of: e.contact) ?? 0, Conversations.table.number(of: e.conversation) ?? 0) }
         for (path, entries) in byContact {
             try tx.spill(path, JSONLines.encode(entries.map { (order($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)))

@@ -14,6 +14,7 @@ struct ContactAddCommand: InboxCommand {
             OptionSpec("disposition", value: "TEXT", "disposition, e.g. Callback or Not Interested"),
             OptionSpec("tag", value: "TAG", repeatable: true, completion: .repository("tags"), "tag"),
             OptionSpec("field", value: "KEY=VALUE", repeatable: true, "custom field"),
+        ] + ContactView.handleOptions + [
             OptionSpec("allow-duplicate", "add even if a phone or email already belongs to another contact"),
         ],
         discussion: "A phone number or email address that already belongs to a contact is refused (exit 1) unless --allow-duplicate is given.",
@@ -41,6 +42,7 @@ struct ContactAddCommand: InboxCommand {
         draft.disposition = arguments.value("disposition")
         draft.tags = try arguments.list("tag").map { (t) throws(InboxError) in try Tags.validated(t) }
         draft.fields = try arguments.list("field").map { (f) throws(InboxError) in try CustomFields.parse(f) }
+        draft.handles = ContactView.handles(arguments)
         return ContactAddCommand(draft: draft, allowDuplicate: arguments.flag("allow-duplicate"))
     }
 

@@ -19,6 +19,7 @@ struct ContactEditCommand: InboxCommand {
             OptionSpec("disposition", value: "TEXT", "set the disposition (empty clears it)"),
             OptionSpec("field", value: "KEY=VALUE", repeatable: true, "set a custom field; KEY= removes it"),
             OptionSpec("remove-field", value: "KEY", repeatable: true, "remove a custom field"),
+        ] + ContactView.handleOptions.map { OptionSpec($0.long, value: "USERNAME", $0.help + " (empty removes it)") } + [
             OptionSpec("allow-duplicate", "allow a phone or email that belongs to another contact"),
         ],
         examples: ["inbox contact edit ct1 --add-phone \"+44 20 7946 0000\" --disposition Callback", "inbox contact edit ct1 --owner alice --field plan=gold"]
@@ -52,8 +53,9 @@ struct ContactEditCommand: InboxCommand {
         changes.disposition = arguments.value("disposition")
         changes.setFields = try arguments.list("field").map { (f) throws(InboxError) in try CustomFields.parse(f) }
         changes.removeFields = arguments.list("remove-field")
+        changes.handles = ContactView.handles(arguments)
         let touched = ["name", "first-name", "last-name", "phone", "add-phone", "remove-phone", "email", "add-email",
-                       "remove-email", "company", "owner", "disposition", "field", "remove-field"]
+                       "remove-email", "company", "owner", "disposition", "field", "remove-field"] + Handle.channels.map(\.rawValue)
         guard touched.contains(where: arguments.has) else {
             throw InboxError.usage("nothing to change: give at least one option, such as --company or --add-phone")
         }

@@ -14,12 +14,27 @@ enum ContactView {
         )
     }
 
+    /// `--instagram`, `--telegram`, `--facebook` for `contact add` and `edit`.
+    static let handleOptions = Handle.channels.map { channel in
+        OptionSpec(channel.rawValue, value: "USERNAME", "\(Handle.name(channel)) username (the @ may be left out), where \(channel.rawValue) messages go")
+    }
+
+    /// The handles given, by channel.
+    static func handles(_ arguments: ParsedArguments) -> [Channel: String] {
+        var out: [Channel: String] = [:]
+        for channel in Handle.channels { if let value = arguments.value(channel.rawValue) { out[channel] = value } }
+        return out
+    }
+
     static func details(_ c: Contact, notes: [ContactNote], now: Timestamp) -> [CommandOutput.Line] {
         var fields: [(String, String)] = [
             ("Name", c.fullName.isEmpty ? "-" : c.fullName),
             ("First name", c.firstName), ("Last name", c.lastName),
             ("Phones", c.phones.isEmpty ? "-" : c.phones.joined(separator: ", ")),
             ("Emails", c.emails.isEmpty ? "-" : c.emails.joined(separator: ", ")),
+        ]
+        fields += Handle.channels.compactMap { channel in c.handles[channel].map { (Handle.name(channel), "@" + $0) } }
+        fields += [
             ("Company", c.company ?? "-"), ("Owner", c.owner ?? "-"), ("Disposition", c.disposition ?? "-"),
             ("Tags", c.tags.isEmpty ? "-" : c.tags.joined(separator: ", ")),
             ("Do not contact", dndDescription(c.dnd)),

@@ -5,7 +5,7 @@ struct ConversationCreateCommand: InboxCommand {
         noun: "conversation", verb: "create", access: .write, abstract: "Start a conversation with a contact on a channel",
         options: [
             OptionSpec("contact", value: "ID", completion: .repository("contacts"), "the contact (required)"),
-            OptionSpec("channel", value: "CHANNEL", completion: .choices(Channel.allCases.map(\.rawValue)), "sms, email, whatsapp, instagram, telegram, webchat or imessage (required)"),
+            OptionSpec("channel", value: "CHANNEL", completion: .choices(Channel.allCases.map(\.rawValue)), "sms, email, whatsapp, instagram, telegram, facebook, webchat or imessage (required)"),
             OptionSpec("subject", value: "TEXT", "what it is about"),
             OptionSpec("assign", value: "USER", completion: .repository("users"), "assign it at once"),
         ],

@@ -14,7 +14,7 @@ struct ConversationListCommand: InboxCommand {
             OptionSpec("channel", value: "CHANNEL", completion: .choices(Channel.allCases.map(\.rawValue)), "only this channel"),
             OptionSpec("contact", value: "ID", completion: .repository("contacts"), "only this contact's conversations"),
             OptionSpec("tag", value: "TAG", completion: .repository("tags"), "only contacts with this tag"),
-            OptionSpec("search", value: "TEXT", "match the contact (name, email, phone), the subject or the last message"),
+            OptionSpec("search", value: "TEXT", "match the contact (name, email, phone), the subject, or a message holding every word of TEXT"),
             OptionSpec("since", value: "TIME", "last activity at or after TIME"),
             OptionSpec("until", value: "TIME", "last activity at or before TIME"),
             OptionSpec("sort", value: "ORDER", completion: .choices(["newest", "oldest"]), "newest (default) or oldest activity first"),

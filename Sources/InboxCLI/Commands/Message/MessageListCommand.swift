@@ -9,12 +9,18 @@ struct MessageListCommand: InboxCommand {
             OptionSpec("state", value: "STATE", completion: .choices(Message.State.allCases.map(\.rawValue)), "only outbound messages in this state"),
             OptionSpec("pinned", "only pinned messages (the to-do panel)"),
             OptionSpec("scheduled", "only pending sends, soonest first: scheduled ones (OVERDUE once their time has passed unsent), and failed ones awaiting a retry (WHEN is the retry time)"),
+            OptionSpec("search", value: "TEXT", "only messages holding every word of TEXT (case and accents do not count)"),
+            OptionSpec("since", value: "TIME", "only messages at or after TIME"),
+            OptionSpec("until", value: "TIME", "only messages at or before TIME"),
             OptionSpec("limit", short: "n", value: "N", "only the last N"),
         ],
-        examples: ["inbox message list --conversation cv1", "inbox message list --scheduled", "inbox message list --pinned", "inbox message list --state failed -q"]
+        discussion: "--search matches whole words of the message text and attachment names: letters and digits, upper or lower case, with or without accents (\"resume\" finds \"Résumé\"); every word given must be in the message. It reads the word index under .inbox/index/words, so it stays fast however many messages there are.",
+        examples: ["inbox message list --conversation cv1", "inbox message list --search \"w-2 upload\" --since -30d", "inbox message list --scheduled", "inbox message list --pinned", "inbox message list --state failed -q"]
     )
 
     var filter: MessageFilter
+    var since: String?
+    var until: String?
 
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> MessageListCommand {
         try arguments.allowPositionals(0)
@@ -31,11 +37,16 @@ struct MessageListCommand: InboxCommand {
         filter.pinned = arguments.flag("pinned")
         filter.scheduled = arguments.flag("scheduled")
         try arguments.exclusive("scheduled", "state")
+        for option in ["search", "since", "until"] { try arguments.exclusive("scheduled", option) }
+        filter.search = arguments.value("search")
         filter.limit = try arguments.int("limit")
-        return MessageListCommand(filter: filter)
+        return MessageListCommand(filter: filter, since: arguments.value("since"), until: arguments.value("until"))
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        var filter = self.filter
+        filter.since = try since.map { (t) throws(InboxError) in try TimeExpression.resolve(t, now: context.now) }
+        filter.until = try until.map { (t) throws(InboxError) in try TimeExpression.resolve(t, now: context.now) }
         let (messages, timeout) = try context.read { (s) throws(InboxError) in
             (try Messages.list(filter, in: s), filter.scheduled ? try DeliveryHook.timeout(s) : 0)
         }
