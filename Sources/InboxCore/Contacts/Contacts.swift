@@ -64,8 +64,9 @@ public enum Contacts {
     /// the one it was merged into, before any prefix is tried (ct7 must not become ct70).
     public static func resolve(_ input: String, in session: Session) throws(InboxError) -> Contact {
         let text = input.trimmingWhitespace().lowercased()
-        if table.ids.isValid(text), try table.get(text, in: session) == nil,
-           let into = try ContactMerges.target(of: text, in: session), let kept = try table.get(into, in: session) {
+        // Whole ids parse only their own line (a receive or a task names one contact).
+        if table.ids.isValid(text), try table.lookup(text, in: session) == nil,
+           let into = try ContactMerges.target(of: text, in: session), let kept = try table.lookup(into, in: session) {
             return kept
         }
         return try table.resolve(input, in: session)
