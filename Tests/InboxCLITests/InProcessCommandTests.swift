@@ -26,7 +26,8 @@ final class InProcessCommandTests: XCTestCase {
         let repo = makeRepositoryInProcess()
         run("contact", "add", "Ada Lovelace", in: repo)
         let shard = repo.file(".inbox/contacts/0000.jsonl")
-        let every = #"["whatsapp","calls","email","imessage","instagram","sms","telegram","webchat"]"#
+        // Every channel and calls, out of order: what `contact dnd` stores as "all".
+        let every = #"["whatsapp","calls","email","facebook","imessage","instagram","sms","telegram","webchat"]"#
         let original = try String(contentsOfFile: shard, encoding: .utf8)
         XCTAssertTrue(original.contains(#""dnd":[]"#), original)
         try original.replacingOccurrences(of: #""dnd":[]"#, with: #""dnd":"# + every).write(toFile: shard, atomically: false, encoding: .utf8)
