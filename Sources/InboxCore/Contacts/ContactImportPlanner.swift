@@ -66,7 +66,7 @@ struct ContactImportPlanner {
             case .firstName: row.first = value
             case .lastName: row.last = value
             case .name:
-                let (first, last) = ContactImportPlanner.splitName(value)
+                let (first, last) = Contacts.splitName(value)
                 row.first = first
                 row.last = last
             case .phone:
@@ -151,16 +151,5 @@ struct ContactImportPlanner {
     func name(of slot: Int) -> String {
         if let line = addedOn[slot] { return "the contact added on line \(line)" }
         return plan.contacts[slot].id
-    }
-
-    /// "Ada Lovelace" → (Ada, Lovelace); "Lovelace, Ada" → (Ada, Lovelace), as `contact add` reads a name.
-    static func splitName(_ full: String) -> (first: String, last: String) {
-        let name = full.trimmingWhitespace()
-        if let comma = name.firstIndex(of: ",") {
-            return (String(name[name.index(after: comma)...]).trimmingWhitespace(), String(name[..<comma]).trimmingWhitespace())
-        }
-        let words = name.split(whereSeparator: \.isWhitespace)
-        guard let first = words.first else { return ("", "") }
-        return (String(first), words.dropFirst().joined(separator: " "))
     }
 }

@@ -58,6 +58,18 @@ public struct ContactFilter: Sendable {
 }
 
 public enum Contacts {
+    /// A full name split the way people write it: "Ada Lovelace", "Mary Ann Smith" (first word,
+    /// then the rest) or "Lovelace, Ada".
+    public static func splitName(_ full: String) -> (first: String, last: String) {
+        let name = full.trimmingWhitespace()
+        if let comma = name.firstIndex(of: ",") {
+            return (String(name[name.index(after: comma)...]).trimmingWhitespace(), String(name[..<comma]).trimmingWhitespace())
+        }
+        let words = name.split(whereSeparator: \.isWhitespace)
+        guard let first = words.first else { return ("", "") }
+        return (String(first), words.dropFirst().joined(separator: " "))
+    }
+
     public static let table = ShardedTable<Contact>(directory: "contacts", prefix: "ct", noun: "contact")
 
     /// A contact by id or unambiguous prefix. The id of a contact merged into another finds

@@ -31,7 +31,7 @@ struct ContactAddCommand: InboxCommand {
         try arguments.allowPositionals(1)
         var draft = ContactDraft()
         if let name = arguments.positionals.first {
-            (draft.firstName, draft.lastName) = ContactView.splitName(name)
+            (draft.firstName, draft.lastName) = Contacts.splitName(name)
         }
         if let first = arguments.value("first-name") { draft.firstName = first.trimmingWhitespace() }
         if let last = arguments.value("last-name") { draft.lastName = last.trimmingWhitespace() }

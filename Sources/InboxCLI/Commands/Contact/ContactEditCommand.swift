@@ -34,7 +34,7 @@ struct ContactEditCommand: InboxCommand {
         let id = try arguments.positional(0, "contact ID")
         var changes = ContactChanges()
         if let full = arguments.value("name") {
-            let (first, last) = ContactView.splitName(full)
+            let (first, last) = Contacts.splitName(full)
             changes.firstName = first
             changes.lastName = last
         }

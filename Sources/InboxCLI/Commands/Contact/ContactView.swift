@@ -62,16 +62,4 @@ enum ContactView {
         let channels = dnd.all ? "all channels" : dnd.channels.joined(separator: ", ")
         return channels + (dnd.inbound ? " (inbound too)" : "")
     }
-
-    /// A full name split the way people write it: "Ada Lovelace", "Mary Ann Smith" (first word,
-    /// then the rest) or "Lovelace, Ada".
-    static func splitName(_ full: String) -> (first: String, last: String) {
-        let name = full.trimmingWhitespace()
-        if let comma = name.firstIndex(of: ",") {
-            return (String(name[name.index(after: comma)...]).trimmingWhitespace(), String(name[..<comma]).trimmingWhitespace())
-        }
-        let words = name.split(whereSeparator: \.isWhitespace)
-        guard let first = words.first else { return ("", "") }
-        return (String(first), words.dropFirst().joined(separator: " "))
-    }
 }

@@ -32,7 +32,7 @@ struct DemoCommand: InboxCommand {
                                signature: "— Bob Lin, Moreau & Co", createdAt: start), in: tx)
             for (i, sample) in DemoCommand.people.enumerated() {
                 var draft = ContactDraft()
-                (draft.firstName, draft.lastName) = ContactView.splitName(sample.name)
+                (draft.firstName, draft.lastName) = Contacts.splitName(sample.name)
                 draft.phones = [sample.phone]
                 draft.emails = [sample.email]
                 draft.company = sample.company
