@@ -69,9 +69,15 @@ public enum ResponseIndex {
         records.map { (Conversations.table.ids.order($0.conversation), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
+    /// The response index file beside a conversation shard (`conversations/0003.jsonl` →
+    /// `index/responses/0003.jsonl`).
+    static func file(forShard conversationShard: String) -> String {
+        directory + "/" + String(conversationShard.split(separator: "/").last ?? "")
+    }
+
     /// The records of one file, by conversation id.
     static func records(for conversationShard: String, in session: Session) throws(InboxError) -> [String: ResponseRecord] {
-        let path = directory + "/" + String(conversationShard.split(separator: "/").last ?? "")
+        let path = file(forShard: conversationShard)
         var out: [String: ResponseRecord] = [:]
         for r in try session.records(path, as: ResponseRecord.self) { out[r.conversation] = r }
         return out

@@ -33,14 +33,17 @@ public class Session {
     /// The names in `relative`, plus those of `pending` files (paths relative to `.inbox`) that
     /// would appear there: a journal's temp files for a reader, staged files for a writer.
     func list<Paths: Sequence>(_ relative: String, adding pending: Paths) throws(InboxError) -> [String] where Paths.Element == String {
-        var names = Set(try storedNames(relative))
+        let stored = try storedNames(relative)
         let prefix = relative + "/"
+        // Usually nothing is pending here: the stored names are already sorted.
+        guard pending.contains(where: { $0.hasPrefix(prefix) }) else { return stored }
+        var names = Set(stored)
         for target in pending where target.hasPrefix(prefix) {
             // A file staged deeper down makes its directory appear (a new thread's `messages/0012/`).
             let rest = target.dropFirst(prefix.count)
             names.insert(String(rest.prefix { $0 != "/" }))
         }
-        return names.sorted()
+        return names.sorted(by: StoreDirectory.byteOrder)
     }
 
     /// Whether `relative` is a directory, counting those a staged file would create.

@@ -199,7 +199,24 @@ public final class StoreDirectory {
             }
             found.append((name, kind))
         }
-        return found.sorted { $0.name < $1.name }
+        // Byte order (what String's `<` gives for these ASCII names), without its Unicode
+        // comparison: a directory of thousands of hour files is sorted on every listing.
+        return found.sorted { StoreDirectory.byteOrder($0.name, $1.name) }
+    }
+
+    /// Whether `a` sorts before `b` by their UTF-8 bytes.
+    static func byteOrder(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let common = min(x.count, y.count)
+                if common > 0, let p = x.baseAddress, let q = y.baseAddress {
+                    let c = memcmp(p, q, common)
+                    if c != 0 { return c < 0 }
+                }
+                return x.count < y.count
+            }
+        }
     }
 
     // MARK: Changes

@@ -159,6 +159,17 @@ public struct Timestamp: Comparable, Hashable, Sendable {
             + Timestamp.pad(Int(parts.tm_min), 2)
     }
 
+    /// The local calendar day as one number, 20261121: cheap to compare and count by.
+    public var localDay: Int {
+        let parts = localParts
+        return (Int(parts.tm_year) + 1900) * 10000 + (Int(parts.tm_mon) + 1) * 100 + Int(parts.tm_mday)
+    }
+
+    /// `2026-11-21` for a `localDay` number.
+    public static func dayText(_ day: Int) -> String {
+        pad(day / 10000, 4) + "-" + pad(day / 100 % 100, 2) + "-" + pad(day % 100, 2)
+    }
+
     var localParts: tm {
         var t = time_t(seconds)
         var parts = tm()
