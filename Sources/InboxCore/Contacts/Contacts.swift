@@ -76,10 +76,13 @@ public enum Contacts {
     /// the one it was merged into, before any prefix is tried (ct7 must not become ct70).
     public static func resolve(_ input: String, in session: Session) throws(InboxError) -> Contact {
         let text = input.trimmingWhitespace().lowercased()
-        // Whole ids parse only their own line (a receive or a task names one contact).
-        if table.ids.isValid(text), try table.lookup(text, in: session) == nil,
-           let into = try ContactMerges.target(of: text, in: session), let kept = try table.lookup(into, in: session) {
-            return kept
+        // Whole ids parse only their own line (a receive or a task names one contact), once:
+        // a second read of the shard would index all of its lines.
+        if table.ids.isValid(text) {
+            if let contact = try table.lookup(text, in: session) { return contact }
+            if let into = try ContactMerges.target(of: text, in: session), let kept = try table.lookup(into, in: session) {
+                return kept
+            }
         }
         return try table.resolve(input, in: session)
     }
