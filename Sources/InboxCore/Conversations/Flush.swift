@@ -46,6 +46,7 @@ public enum Flush {
                 var out: [Handled] = []
                 for id in try prepare(tx) {
                     if let result = try start(id, now: now, hookInstalled: false, in: tx) { out.append(result) }
+                    try tx.limitMemory()  // 10,000 due messages may be in 10,000 threads
                 }
                 return out
             }

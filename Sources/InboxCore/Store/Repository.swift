@@ -180,6 +180,8 @@ public final class Repository {
         do throws(InboxError) {
             result = try body(tx)
             try DerivedIndexes.settle(tx)
+            // The commit encodes every staged file at once: keep that within the budget.
+            try tx.limitMemory()
         } catch {
             tx.discardSpills()
             throw error

@@ -12,6 +12,8 @@ public class Session {
     /// Files read a record at a time, with where each id's line is (see `lineIndex`).
     fileprivate var lineIndexes: [String: LineIndex] = [:]
     fileprivate var scannedOnce: Set<String> = []
+    /// Each parsed file's size on disk: what its records roughly cost to hold (`limitMemory`).
+    fileprivate var sizes: [String: Int] = [:]
 
     init(repository: Repository) { self.repository = repository }
 
@@ -58,6 +60,7 @@ public class Session {
         let records: [R]
         if let data = try bytes(relative) {
             records = try JSONLines.decode(data, path: displayPath(relative))
+            sizes[relative] = data.count
         } else {
             records = []
         }
@@ -139,6 +142,15 @@ public final class Snapshot: Session {
 public final class Transaction: Session {
     private var staged: [String: Staged] = [:]
     private var spillSerial = 0
+    /// When each file was last staged as content, for `limitMemory` (oldest spilled first).
+    private var stagedAt: [String: Int] = [:]
+    private var stageSerial = 0
+    /// Set once a savepoint exists: a rollback may go back to a spilled file's earlier temp
+    /// file, which a later spill of the same file would have removed.
+    private var savepointTaken = false
+    /// Above this many bytes of staged files (their size on disk when read), `limitMemory`
+    /// writes the oldest to `tmp/`.
+    public static let memoryBudget = 96 << 20
     /// Changes the derived files have not followed yet (see `DerivedIndexes`).
     public internal(set) var pendingIndexChanges = PendingIndexChanges()
 
@@ -150,18 +162,61 @@ public final class Transaction: Session {
 
     /// Replaces a whole file's content.
     public func stage(_ relative: String, _ content: [UInt8]) {
+        dropSpill(relative)
         staged[relative] = .content({ content })
         forget(relative)
+        sizes[relative] = content.count
+        noteStaged(relative)
     }
 
     /// Replaces a file's records; they are encoded once, at commit.
     public func stage<R: StoredRecord>(_ relative: String, records: [R]) {
+        dropSpill(relative)
         remember(records, for: relative)
         staged[relative] = .content({ JSONLines.encode(records) })
+        noteStaged(relative)
+    }
+
+    /// A file spilled earlier and now staged anew: its temp file is no longer needed, unless a
+    /// savepoint still names it (then the next writer's recovery removes it).
+    private func dropSpill(_ relative: String) {
+        guard !savepointTaken, case .written(let temp) = staged[relative] else { return }
+        try? repository.store.remove(temp)
+    }
+
+    private func noteStaged(_ relative: String) {
+        stageSerial += 1
+        stagedAt[relative] = stageSerial
+    }
+
+    /// Staged files wait as records until the commit encodes them, so a change of thousands of
+    /// files (a batch of 10,000 sends into 10,000 threads, a flush, the derived indexes they
+    /// move) would hold all of them at once. Past `budget` the least recently staged are
+    /// spilled to `tmp/` (see `spill`) until half the budget is left, and files that were only
+    /// read are dropped (read again if asked): memory follows the budget, not the change.
+    /// Does nothing once a savepoint was taken (batch --keep-going).
+    public func limitMemory(to budget: Int = Transaction.memoryBudget) throws(InboxError) {
+        guard !savepointTaken else { return }
+        var held: [(at: Int, path: String)] = []
+        var total = 0
+        for (path, change) in staged {
+            guard case .content = change else { continue }
+            held.append((stagedAt[path] ?? 0, path))
+            total += sizes[path] ?? 4096
+        }
+        guard total > budget else { return }
+        for (_, path) in held.sorted(by: { $0.at < $1.at }) where total > budget / 2 {
+            guard case .content(let content) = staged[path] else { continue }
+            total -= sizes[path] ?? 4096
+            try spill(path, content())
+        }
+        for path in parsed.keys where staged[path] == nil { parsed[path] = nil }
+        lineIndexes.removeAll()
     }
 
     /// Removes a file at commit.
     public func remove(_ relative: String) {
+        dropSpill(relative)
         staged[relative] = .removal
         forget(relative)
     }
@@ -193,7 +248,9 @@ public final class Transaction: Session {
         // The shard is now the only holder of the records, so edits need no copy.
         parsed[relative] = nil
         shards[relative] = shard
+        dropSpill(relative)
         staged[relative] = .content({ JSONLines.encode(shard.records) })
+        noteStaged(relative)
         return shard
     }
 
@@ -213,6 +270,7 @@ public final class Transaction: Session {
     /// captured as their current values (shared until the next edit copies them), and the
     /// pending index changes as a position in their log.
     public func savepoint() -> Savepoint {
+        savepointTaken = true
         var frozenStaged = staged
         var frozenParsed = parsed
         for (file, shard) in shards {

@@ -36,7 +36,11 @@ struct BatchCommand: InboxCommand {
                 environment.stdout = output
                 environment.stderr = LineDiagnostics(context.environment.stderr, line: line.number)
                 let status = InboxCLI.perform(line.reading, environment, repository: repository)
-                guard status != 0 else { kept.append(output.text); continue }
+                guard status != 0 else {
+                    kept.append(output.text)
+                    try tx.limitMemory()  // 10,000 lines may stage 10,000 threads
+                    continue
+                }
                 guard keepGoing else {
                     throw InboxError.commandFailed(status: status, "batch: line \(line.number) failed (exit \(status)); nothing was written")
                 }

@@ -1,0 +1,62 @@
+import Foundation
+@testable import InboxCore
+import XCTest
+
+/// `Transaction.limitMemory`: a change of many files keeps at most its budget of them in memory
+/// by writing the oldest to `tmp/` before the commit, and the commit is the same either way.
+final class MemoryBudgetTests: XCTestCase {
+    var dir: String!
+    var repo: Repository!
+
+    override func setUpWithError() throws {
+        dir = NSTemporaryDirectory() + "/budget-\(UUID().uuidString)"
+        (repo, _) = try Repository.initialize(at: dir, lockTimeout: 1)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+
+    /// The same size for every n below 1000.
+    func content(_ n: Int) -> [UInt8] {
+        let number = String(n)
+        return Array(String(repeating: "line " + String(repeating: "0", count: 3 - number.count) + number + "\n", count: 100).utf8)
+    }
+
+    func tempFiles() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: repo.path("tmp")).filter { !$0.hasPrefix(".") }
+    }
+
+    func testPastItsBudgetATransactionSpillsTheOldestFilesAndCommitsTheSameBytes() throws {
+        let size = content(0).count
+        var spilledBeforeCommit: [String] = []
+        var readBack: [UInt8]?
+        try repo.write { (tx) throws(InboxError) in
+            for n in 0..<20 { tx.stage("notes/\(n).jsonl", content(n)) }
+            try tx.limitMemory(to: 10 * size)  // 20 files held, 10 allowed: down to 5
+            spilledBeforeCommit = (try? tempFiles()) ?? []
+            readBack = try tx.bytes("notes/0.jsonl")  // a spilled file still reads as staged
+            tx.stage("notes/0.jsonl", content(100))   // and can be staged again
+            try tx.limitMemory(to: 10 * size)
+        }
+        XCTAssertEqual(spilledBeforeCommit.count, 15, "the 15 oldest of 20 files go to tmp/ (half the budget is left): \(spilledBeforeCommit.sorted())")
+        XCTAssertEqual(readBack, content(0))
+        for n in 1..<20 {
+            XCTAssertEqual(FileManager.default.contents(atPath: repo.path("notes/\(n).jsonl")).map(Array.init), content(n), "notes/\(n)")
+        }
+        XCTAssertEqual(FileManager.default.contents(atPath: repo.path("notes/0.jsonl")).map(Array.init), content(100))
+        XCTAssertEqual(try tempFiles(), [], "the commit used every spilled file")
+    }
+
+    func testWithinItsBudgetOrAfterASavepointNothingIsSpilled() throws {
+        let size = content(0).count
+        try repo.write { (tx) throws(InboxError) in
+            for n in 0..<5 { tx.stage("notes/\(n).jsonl", content(n)) }
+            try tx.limitMemory(to: 10 * size)
+            XCTAssertEqual((try? tempFiles())?.count ?? 0, 0, "within the budget")
+            _ = tx.savepoint()
+            for n in 5..<40 { tx.stage("notes/\(n).jsonl", content(n)) }
+            try tx.limitMemory(to: 10 * size)
+            XCTAssertEqual((try? tempFiles())?.count ?? 0, 0, "a savepoint may be rolled back to: nothing spilled")
+        }
+        XCTAssertEqual(FileManager.default.contents(atPath: repo.path("notes/39.jsonl")).map(Array.init), content(39))
+    }
+}
