@@ -68,32 +68,38 @@ public enum ActivityIndex {
         }
         guard !changes.isEmpty else { return }
         var leaving: [String: Set<String>] = [:]
-        for (id, change) in changes { if let before = change.before { leaving[file(for: before.activityAt), default: []].insert(id) } }
-        var files: [String: [ActivityRow]] = [:]
-        var knownNames: [String: String] = [:]
-        for (path, ids) in leaving {
-            var rows = try tx.records(path, as: ActivityRow.self)
-            rows.removeAll { row in
-                guard ids.contains(row.conversation.id) else { return false }
-                knownNames[row.conversation.id] = row.contactName
-                return true
-            }
-            files[path] = rows
-        }
+        var arriving: [String: [Conversation]] = [:]
         for (id, change) in changes {
-            let c = change.after
-            var name = renamed[c.contact] ?? knownNames[id]
-            if name == nil { name = try Contacts.table.lookup(c.contact, in: tx)?.displayName }
-            let path = file(for: c.activityAt)
-            if files[path] == nil { files[path] = try tx.records(path, as: ActivityRow.self) }
-            files[path]!.append(ActivityRow(conversation: c, contactName: name ?? c.contact))
+            if let before = change.before { leaving[file(for: before.activityAt), default: []].insert(id) }
+            arriving[file(for: change.after.activityAt), default: []].append(change.after)
         }
-        for (path, rows) in files {
+        // Each file is read, changed and staged once, one at a time, so a flush that moves
+        // 10,000 rows out of thousands of hour files holds one of them at a time (the memory
+        // budget spills the rest). In path order, so a row moving to a later hour (a send: to
+        // now) has its name from the row it leaves; one moving earlier looks its contact up.
+        var knownNames: [String: String] = [:]
+        for path in Set(leaving.keys).union(arriving.keys).sorted() {
+            var rows = try tx.records(path, as: ActivityRow.self)
+            var existed = !rows.isEmpty
+            if !existed { existed = try tx.bytes(path) != nil }
+            if let ids = leaving[path] {
+                rows.removeAll { row in
+                    guard ids.contains(row.conversation.id) else { return false }
+                    knownNames[row.conversation.id] = row.contactName
+                    return true
+                }
+            }
+            for c in arriving[path] ?? [] {
+                var name = renamed[c.contact] ?? knownNames[c.id]
+                if name == nil { name = try Contacts.table.lookup(c.contact, in: tx)?.displayName }
+                rows.append(ActivityRow(conversation: c, contactName: name ?? c.contact))
+            }
             if rows.isEmpty {
-                if try tx.bytes(path) != nil { tx.remove(path) }
+                if existed { tx.remove(path) }
             } else {
                 tx.stage(path, records: rows.sorted { $0.order < $1.order })
             }
+            try tx.limitMemory()
         }
     }
 

@@ -95,6 +95,7 @@ public enum ResponseIndex {
             }
             let wanted = ordered(records)
             if wanted != (try tx.records(path, as: ResponseRecord.self)) { tx.stage(path, records: wanted) }
+            try tx.limitMemory()  // a flush reaches thousands of these files (see ActivityIndex.update)
         }
     }
 
