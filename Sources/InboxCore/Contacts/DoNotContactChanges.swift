@@ -55,6 +55,12 @@ extension Contacts {
                         _ change: (inout Contact) -> Bool) throws(InboxError) -> BulkContactChange {
         var result = BulkContactChange()
         var seen = Set<String>()
+        // A shard named by many ids is parsed whole, once: each id is then found by binary
+        // search, and the rewrite edits the same parsed records, instead of parsing each
+        // contact's line for the lookup and the whole shard again for the rewrite.
+        var perShard: [String: Int] = [:]
+        for id in ids { if let file = table.shardFile(of: id.trimmingWhitespace().lowercased()) { perShard[file, default: 0] += 1 } }
+        for (file, count) in perShard where count >= 32 { _ = try table.records(inShard: file, session) }
         for id in ids {
             var contact: Contact
             do throws(InboxError) {
