@@ -35,7 +35,7 @@ public final class RepositoryLock {
             let left = deadline - monotonicSeconds()
             if left <= 0 {
                 close(fd)
-                throw InboxError.busy("the repository is busy (another inbox command holds the lock on \(store.path)); try again, or raise --lock-timeout")
+                throw InboxError.busy("the repository is busy (another inbox command holds the lock on \(store.path)); \(Remedy.waitForLock)")
             }
             // Back off gently: short waits keep parallel writers fast, longer ones keep a
             // blocked cron job from spinning.

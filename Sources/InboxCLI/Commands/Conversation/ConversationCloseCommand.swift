@@ -27,7 +27,7 @@ struct ConversationCloseCommand: InboxCommand {
         let ids = try context.ids(self.ids)
         let repository = try context.repository()
         let hook = try DeliveryHook.readiness(repository)
-        if case .untrusted(let why) = hook, message != nil, !repository.isBatching { throw InboxError.refused(why) }
+        if case .untrusted(let why) = hook, message != nil, !repository.isBatching { throw InboxError.refused(Explanation(why)) }
         if hook.isInstalled, message != nil, !repository.isBatching {
             try DeliveryHost.check(repository, doing: "closing with a message through the delivery hook")
         }
@@ -41,7 +41,7 @@ struct ConversationCloseCommand: InboxCommand {
                 } catch {
                     // Only what a rule refuses or an id that names nothing is skipped; I/O and bad data still stop all.
                     guard keepGoing, Self.skippable(error) else { throw error }
-                    skipped.append("skipped \(id): \(error.message)")
+                    skipped.append("skipped \(id): \(ErrorText.message(error))")
                 }
             }
             return (closed, skipped, try DeliveryHook.timeout(tx))
