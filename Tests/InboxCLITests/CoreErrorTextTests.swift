@@ -23,6 +23,11 @@ final class CoreErrorTextTests: XCTestCase {
                 if literal.firstMatch(in: code, range: NSRange(code.startIndex..., in: code)) != nil {
                     offending.append("\(file):\(index + 1): \(code.trimmingCharacters(in: .whitespaces))")
                 }
+                // A field or remedy interpolated into an untyped `let` becomes a String, spelled
+                // by `String(describing:)` ("repair(effect: …)") instead of by the command line.
+                if code.range(of: #"(let|var) [a-zA-Z]+ = ".*\\\((placeholder: )?(Remedy|InputField)\."#, options: .regularExpression) != nil {
+                    offending.append("\(file):\(index + 1): untyped: \(code.trimmingCharacters(in: .whitespaces))")
+                }
             }
         }
         XCTAssertGreaterThan(scanned, 50)

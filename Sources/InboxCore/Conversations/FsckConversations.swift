@@ -136,7 +136,7 @@ extension Checker {
     mutating func checkActivityIndex(_ conversations: [String: Conversation], names: [String: String]) throws(InboxError) {
         let wanted = ActivityIndex.derived(from: Array(conversations.values), names: names)
         var present = Set<String>()
-        let hint = "(\(Remedy.repair(effect: "rebuilds the index")))"
+        let hint: Explanation = "(\(Remedy.repair(effect: "rebuilds the index")))"
         for name in try session.list(ActivityIndex.directory) {
             let file = ActivityIndex.directory + "/" + name
             present.insert(file)

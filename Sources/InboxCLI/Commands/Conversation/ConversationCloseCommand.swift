@@ -3,7 +3,7 @@ import InboxCore
 struct ConversationCloseCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "conversation", verb: "close", access: .write, abstract: "Close conversations, optionally sending a closing message",
-        arguments: [ArgumentSpec("ID", variadic: true, completion: .repository("open-conversations"), "conversation ids; - reads them from standard input")],
+        arguments: [ArgumentSpec("ID", variadic: true, completion: .repository(.openConversations), "conversation ids; - reads them from standard input")],
         options: [OptionSpec("message", value: "TEXT", "send this to the contact first (placeholders are filled)"),
                   OptionSpec("cancel-scheduled", "cancel the messages still scheduled in the conversation"),
                   OptionSpec("keep-going", "skip ids that are unknown or refused (already closed), report each, close the rest")],
