@@ -137,11 +137,11 @@ public enum InboxCLI {
     static func report(_ error: InboxError, spec: CommandSpec?, noun: String?, _ environment: ProcessEnvironment) -> Int32 {
         var text: String
         switch error {
-        case .badData:
+        case .badData, .badInput:
             // PATH:LINE: reason, at the start of the line, as compilers print it.
-            text = error.message + "\n"
+            text = ErrorText.message(error) + "\n"
         case .usage:
-            text = "Error: \(error.message)\n"
+            text = "Error: \(ErrorText.message(error))\n"
             if let spec {
                 text += "Usage: \(spec.usage)\nSee 'inbox \(spec.name) --help'.\n"
             } else if let noun {
@@ -150,7 +150,7 @@ public enum InboxCLI {
                 text += "Usage: inbox [global options] NOUN VERB [arguments] [options]\nSee 'inbox help'.\n"
             }
         default:
-            text = "Error: \(error.message)\n"
+            text = "Error: \(ErrorText.message(error))\n"
         }
         environment.stderr.write(TerminalText.escaped(text))
         return ExitStatus.of(error)

@@ -192,7 +192,7 @@ final class InboundAndFlushRuleTests: XCTestCase {
             try Conversations.table.put(c, in: tx)
         }
         let problems = try repo.read { (s) throws(InboxError) in try Fsck.check(s).problems }
-        XCTAssertEqual(problems.map(\.reason).filter { $0.contains("message_count 7, messages say 1") }.count, 1, problems.map(\.description).joined(separator: "\n"))
+        XCTAssertEqual(problems.map(\.reason.description).filter { $0.contains("message_count 7, messages say 1") }.count, 1, problems.map(\.description).joined(separator: "\n"))
         let repaired = try repo.write { (tx) throws(InboxError) in try Fsck.repair(tx) }
         XCTAssertEqual(repaired.problems, [])
         XCTAssertEqual(try conversation("cv1").messageCount, 1)

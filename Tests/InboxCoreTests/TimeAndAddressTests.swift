@@ -31,7 +31,8 @@ final class TimeAndAddressTests: XCTestCase {
     func testUnclearTimesAreRefusedNotGuessed() {
         for text in ["", "soon", "tomorrow", "tomorrow 9", "2026-02-30", "2026-11-23T25:00", "+5x", "mon 9:00 extra", "next monday"] {
             XCTAssertThrowsError(try resolve(text), text) { error in
-                guard case InboxError.usage(let message) = error else { return XCTFail("\(text): \(error)") }
+                guard case InboxError.usage(let explanation) = error else { return XCTFail("\(text): \(error)") }
+                let message = explanation.description
                 XCTAssertTrue(message.contains("unclear time"), message)
             }
         }

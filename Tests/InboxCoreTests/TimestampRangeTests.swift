@@ -23,7 +23,8 @@ final class TimestampRangeTests: XCTestCase {
         let now = Timestamp(iso: "9999-12-31T12:00:00Z")!
         for text in ["9999-12-31T23:59:59-14:00", "0000-01-01T00:00:00+01:00", "+12h", "+1d", "+99999w", "tomorrow 9:00"] {
             XCTAssertThrowsError(try TimeExpression.resolve(text, now: now), text) { error in
-                guard case InboxError.usage(let message)? = error as? InboxError else { return XCTFail("\(text): \(error)") }
+                guard case InboxError.usage(let explanation)? = error as? InboxError else { return XCTFail("\(text): \(error)") }
+                let message = explanation.description
                 XCTAssertTrue(message.contains("1970 to 9999"), message)
             }
         }

@@ -5,8 +5,8 @@ import InboxCore
 struct HelpCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "help", access: .none, abstract: "Show help for the tool, a noun, or a command (same as -h and --help)",
-        arguments: [ArgumentSpec("NOUN", optional: true, completion: .repository("help-topics"), "a command noun, such as contact"),
-                    ArgumentSpec("VERB", optional: true, completion: .repository("help-topics"), "one of its verbs, such as add")],
+        arguments: [ArgumentSpec("NOUN", optional: true, completion: .repository(.helpTopics), "a command noun, such as contact"),
+                    ArgumentSpec("VERB", optional: true, completion: .repository(.helpTopics), "one of its verbs, such as add")],
         examples: ["inbox help contact add"]
     )
 

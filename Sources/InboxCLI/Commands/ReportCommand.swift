@@ -6,7 +6,7 @@ struct ReportCommand: InboxCommand {
         options: [
             OptionSpec("since", value: "TIME", "conversations started at or after TIME"),
             OptionSpec("until", value: "TIME", "conversations started at or before TIME"),
-            OptionSpec("assignee", value: "USER", completion: .repository("users"), "only conversations assigned to USER"),
+            OptionSpec("assignee", value: "USER", completion: .repository(.users), "only conversations assigned to USER"),
         ],
         discussion: "A first reply is checked against goal.new (default 2h), or goal.missed (4h) when the conversation got the auto-response; later replies in an assigned conversation against goal.yours (the same day). Messages still waiting count as broken once their goal has passed. --json gives every figure, durations in seconds.",
         examples: ["inbox report --since 2026-11-01 --until 2026-11-30", "inbox --json report --assignee alice | jq .first_response"]

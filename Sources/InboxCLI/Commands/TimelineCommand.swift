@@ -3,7 +3,7 @@ import InboxCore
 struct TimelineCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "timeline", access: .read, abstract: "Everything with one contact, grouped by date: messages, calls, notes, tasks, log entries",
-        arguments: [ArgumentSpec("CONTACT", completion: .repository("contacts"), "contact id or an unambiguous prefix")],
+        arguments: [ArgumentSpec("CONTACT", completion: .repository(.contacts), "contact id or an unambiguous prefix")],
         options: [
             OptionSpec("since", value: "TIME", "only what happened at or after TIME"),
             OptionSpec("until", value: "TIME", "only what happened at or before TIME"),

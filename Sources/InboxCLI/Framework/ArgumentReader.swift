@@ -68,7 +68,7 @@ public struct ArgumentReader {
             return helpTopic(topic, globals)
         }
         guard table.knowsNoun(nounName) else {
-            return .failure(Failure(error: .usage(unknownCommand(nounName, among: table.visibleNouns)), spec: nil, noun: nil))
+            return .failure(Failure(error: .usage(Explanation(unknownCommand(nounName, among: table.visibleNouns))), spec: nil, noun: nil))
         }
         var spec: CommandSpec
         var type: any InboxCommand.Type
@@ -79,7 +79,7 @@ public struct ArgumentReader {
             }
             guard let found = table.command(nounName, verbName) else {
                 let message = unknownCommand(verbName, among: table.verbs(of: nounName), context: "inbox \(nounName)")
-                return .failure(Failure(error: .usage(message), spec: nil, noun: nounName))
+                return .failure(Failure(error: .usage(Explanation(message)), spec: nil, noun: nounName))
             }
             type = found
         } else {
@@ -129,11 +129,11 @@ public struct ArgumentReader {
     private func helpTopic(_ words: [String], _ globals: GlobalOptions) -> Result<(GlobalOptions, Invocation), Failure> {
         guard let first = words.first else { return .success((globals, .help(noun: nil, verb: nil))) }
         guard table.knowsNoun(first) else {
-            return .failure(Failure(error: .usage(unknownCommand(first, among: table.visibleNouns)), spec: nil, noun: nil))
+            return .failure(Failure(error: .usage(Explanation(unknownCommand(first, among: table.visibleNouns))), spec: nil, noun: nil))
         }
         if words.count > 1, table.hasVerbs(first) {
             guard table.command(first, words[1]) != nil else {
-                return .failure(Failure(error: .usage(unknownCommand(words[1], among: table.verbs(of: first), context: "inbox \(first)")), spec: nil, noun: first))
+                return .failure(Failure(error: .usage(Explanation(unknownCommand(words[1], among: table.verbs(of: first), context: "inbox \(first)"))), spec: nil, noun: first))
             }
             return .success((globals, .help(noun: first, verb: words[1])))
         }

@@ -7,12 +7,18 @@ public enum CompletionKind: Sendable, Equatable {
     case directory
     case choices([String])
     /// Ids or names taken from the repository (`inbox __complete KIND`).
-    case repository(String)
+    case repository(CompletionSource)
 
     /// The cases of the enum an option is parsed as (`ParsedArguments.choice`).
     public static func cases<Choice: CaseIterable & RawRepresentable>(_ type: Choice.Type) -> CompletionKind where Choice.RawValue == String {
         .choices(Choice.allCases.map(\.rawValue))
     }
+}
+
+/// What `inbox __complete KIND` offers; the raw value is the KIND the completion scripts pass.
+public enum CompletionSource: String, CaseIterable, Sendable {
+    case contacts, conversations, openConversations = "open-conversations", messages, scheduledMessages = "scheduled-messages"
+    case tasks, users, tags, templates, people, fromNumbers = "from-numbers", configValues = "config-values", helpTopics = "help-topics"
 }
 
 /// One option, declared once: parsing, help, the man page and completions all read it.

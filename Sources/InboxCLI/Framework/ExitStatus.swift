@@ -15,7 +15,7 @@ public enum ExitStatus {
         switch error {
         case .usage, .ambiguousID: return usage
         case .refused: return refused
-        case .badData, .dataProblems: return badData
+        case .badData, .badInput, .dataProblems: return badData
         case .noRepository, .notFound: return notFound
         case .deliveryFailed: return deliveryFailed
         case .io: return ioError

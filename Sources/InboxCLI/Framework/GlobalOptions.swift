@@ -17,7 +17,7 @@ public struct GlobalOptions: Sendable {
 
     public static let specs: [OptionSpec] = [
         OptionSpec("repo", value: "DIR", completion: .directory, "the repository: the directory holding .inbox (env INBOX_REPO)"),
-        OptionSpec("as", value: "USER", completion: .repository("users"), "act as this user (env INBOX_USER; default: config user.name, then $USER)"),
+        OptionSpec("as", value: "USER", completion: .repository(.users), "act as this user (env INBOX_USER; default: config user.name, then $USER)"),
         OptionSpec("now", value: "TIME", "fix the clock, for reproducible runs (env INBOX_NOW)"),
         OptionSpec("json", "print JSON Lines: one object per record, UTC timestamps"),
         OptionSpec("quiet", short: "q", "print ids only, one per line"),

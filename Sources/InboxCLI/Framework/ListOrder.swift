@@ -12,17 +12,18 @@ extension ListOrder {
     static var names: [String] { allCases.map(\.rawValue) }
 
     static func sortOption(_ help: String) -> OptionSpec {
-        OptionSpec("sort", value: "KEY", completion: .choices(names), help)
+        OptionSpec("sort", value: "KEY", completion: .cases(Self.self), help)
     }
 
     /// The value of --sort, or nil when it was not given.
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> Self? {
-        guard let text = arguments.value("sort") else { return nil }
-        guard let order = Self(rawValue: text) else {
-            throw InboxError.usage("--sort must be one of \(names.joined(separator: ", ")), not '\(text)'")
-        }
-        return order
+        try arguments.choice("sort", Self.self)
     }
+}
+
+/// `conversation list --sort`: by last activity, newest or oldest first.
+enum ConversationOrder: String, CaseIterable {
+    case newest, oldest
 }
 
 /// Ties keep the listing's own order (newest id first), so a sort is stable and repeatable.

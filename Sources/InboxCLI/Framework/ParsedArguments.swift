@@ -30,10 +30,43 @@ public struct ParsedArguments: Sendable {
     public func choice<Choice: CaseIterable & RawRepresentable>(_ name: String, _ type: Choice.Type, ignoringCase: Bool = false)
         throws(InboxError) -> Choice? where Choice.RawValue == String {
         guard let text = value(name) else { return nil }
+        return try Self.parse(text, as: Choice.self, option: name, ignoringCase: ignoringCase)
+    }
+
+    /// Every value of a repeatable option, each word split at commas (`--on sms,email`).
+    public func choices<Choice: CaseIterable & RawRepresentable>(_ name: String, _ type: Choice.Type, ignoringCase: Bool = false)
+        throws(InboxError) -> [Choice] where Choice.RawValue == String {
+        var out: [Choice] = []
+        for value in list(name) {
+            for part in value.split(separator: ",") { out.append(try Self.parse(String(part), as: Choice.self, option: name, ignoringCase: ignoringCase)) }
+        }
+        return out
+    }
+
+    /// `text` as one of `Choice`'s cases, or the usage error that lists them all.
+    public static func parse<Choice: CaseIterable & RawRepresentable>(_ text: String, as type: Choice.Type, option name: String, ignoringCase: Bool = false)
+        throws(InboxError) -> Choice where Choice.RawValue == String {
         guard let choice = Choice(rawValue: ignoringCase ? text.lowercased() : text) else {
             throw InboxError.usage("--\(name) must be \(Self.alternatives(Choice.self)), not '\(text)'")
         }
         return choice
+    }
+
+    /// One of `Choice`'s values, or `all`: a filter that may take every case at once.
+    public enum OrAll<Choice: CaseIterable & RawRepresentable & Hashable>: CaseIterable, RawRepresentable, Hashable where Choice.RawValue == String {
+        case one(Choice)
+        case all
+
+        public static var allCases: [OrAll] { Choice.allCases.map(OrAll.one) + [.all] }
+        public init?(rawValue: String) {
+            if rawValue == "all" { self = .all } else if let choice = Choice(rawValue: rawValue) { self = .one(choice) } else { return nil }
+        }
+        public var rawValue: String {
+            switch self {
+            case .one(let choice): return choice.rawValue
+            case .all: return "all"
+            }
+        }
     }
 
     /// "a, b or c": an enum's cases as a message lists them.

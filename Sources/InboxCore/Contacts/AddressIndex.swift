@@ -51,7 +51,7 @@ public enum AddressIndex {
     static func refuseDuplicates(of contact: Contact, in session: Session) throws(InboxError) {
         for key in keys(of: contact) {
             if let other = try contacts(with: key, in: session).first(where: { $0 != contact.id }) {
-                throw InboxError.refused("\(key) already belongs to contact \(other); use --allow-duplicate to add it anyway")
+                throw InboxError.refused("\(key) already belongs to contact \(other); \(Remedy.allowDuplicate)")
             }
         }
     }

@@ -37,7 +37,7 @@ public enum ContactColumn: Equatable, Sendable {
 
 /// One row of an import and what becomes of it.
 public struct ContactImportRow: Sendable {
-    public enum Action: Sendable, Equatable { case add, update, unchanged, reject(String) }
+    public enum Action: Sendable, Equatable { case add, update, unchanged, reject(Explanation) }
     public var line: Int
     public var action: Action
     /// The contact the row fills (an index into the plan's contacts); nil for a reject.
@@ -74,7 +74,7 @@ public struct ContactImportOutcome: Sendable {
     public let added: Int
     public let updated: Int
 
-    public var rejected: [(line: Int, reason: String)] {
+    public var rejected: [(line: Int, reason: Explanation)] {
         rows.compactMap { row in if case .reject(let reason) = row.action { return (row.line, reason) } else { return nil } }
     }
 }
@@ -98,7 +98,7 @@ public enum ContactImport {
     static func columns(_ headers: [String], map: [(column: String, to: ContactColumn)], input: String, line: Int) throws(InboxError) -> [ContactColumn] {
         let keys = headers.map(ContactColumn.headerKey)
         for m in map where !keys.contains(ContactColumn.headerKey(m.column)) {
-            throw InboxError.usage("--map names column '\(m.column)', which the header of \(input) lacks (it has: \(headers.joined(separator: ", ")))")
+            throw InboxError.usage("\(InputField.importColumnMap) names column '\(m.column)', which the header of \(input) lacks (it has: \(headers.joined(separator: ", ")))")
         }
         var columns: [ContactColumn] = []
         for (header, key) in zip(headers, keys) {
@@ -108,16 +108,16 @@ public enum ContactImport {
             do throws(InboxError) {
                 columns.append(.field(try CustomFields.validatedKey(key.replacingSpaces(with: "_"))))
             } catch {
-                throw InboxError.badData(path: input, line: line, reason: "column '\(header)' cannot be a custom field name (letters, digits, '_', '-', '.'); name its field with --map '\(header)=FIELD'")
+                throw InboxError.badData(path: input, line: line, reason: "column '\(header)' cannot be a custom field name (letters, digits, '_', '-', '.'); name its field with \(Remedy.mapColumn(column: header, field: "FIELD"))")
             }
         }
         for (i, c) in columns.enumerated() where !c.isMultiple {
             if let j = columns[..<i].firstIndex(of: c) {
-                throw InboxError.badData(path: input, line: line, reason: "columns '\(headers[j])' and '\(headers[i])' both fill \(describe(c)); skip one with --map '\(headers[i])=skip'")
+                throw InboxError.badData(path: input, line: line, reason: "columns '\(headers[j])' and '\(headers[i])' both fill \(describe(c)); skip one with \(Remedy.mapColumn(column: headers[i], field: "skip"))")
             }
         }
         guard columns.contains(where: { [.firstName, .lastName, .name, .phone, .email].contains($0) }) else {
-            throw InboxError.badData(path: input, line: line, reason: "no column gives a name, phone or email (header: \(headers.joined(separator: ", "))); use --map COLUMN=FIELD")
+            throw InboxError.badData(path: input, line: line, reason: "no column gives a name, phone or email (header: \(headers.joined(separator: ", "))); use \(Remedy.mapColumn(column: nil, field: "FIELD"))")
         }
         return columns
     }
@@ -163,7 +163,7 @@ public enum ContactImport {
         for (file, wanted) in byShard {
             let present = Set(try tx.records(file, as: Contact.self).map(\.id))
             if let taken = wanted.first(where: present.contains) {
-                throw InboxError.dataProblems("\(tx.displayPath(Sequences.file)): the contact counter is behind the data: \(taken) already exists (run 'inbox fsck --repair')")
+                throw InboxError.dataProblems("\(tx.displayPath(Sequences.file)): the contact counter is behind the data: \(taken) already exists (\(Remedy.runRepair))")
             }
         }
     }

@@ -18,8 +18,7 @@ extension Contacts {
         let blocked = out.filter { !$0.removed.isEmpty }
         if !force, !blocked.isEmpty {
             let named = blocked.map { "\($0.contact.id) \($0.contact.displayName) has \($0.removed.summary)" }.joined(separator: "; ")
-            throw InboxError.refused("\(named): nothing was deleted (--force deletes \(blocked.count == 1 ? "them" : "those") too; "
-                                     + "'contact merge' or 'conversation move' keeps them)")
+            throw InboxError.refused("\(named): nothing was deleted (\(Remedy.deleteReferencesToo(plural: blocked.count != 1)))")
         }
         return out
     }

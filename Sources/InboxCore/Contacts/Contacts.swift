@@ -256,7 +256,7 @@ public enum Tags {
 public enum CustomFields {
     public static func parse(_ text: String) throws(InboxError) -> (key: String, value: String) {
         guard let eq = text.firstIndex(of: "=") else {
-            throw InboxError.usage("--field takes key=value, not '\(text)'")
+            throw InboxError.usage("\(InputField.customField) takes key=value, not '\(text)'")
         }
         let key = try validatedKey(String(text[..<eq]))
         return (key, String(text[text.index(after: eq)...]))

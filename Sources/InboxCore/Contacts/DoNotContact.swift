@@ -43,11 +43,11 @@ public struct DoNotContact: Equatable, Sendable {
 
 extension DoNotContact {
     /// Why a message may not go to `contact` on `channel`, or nil when do-not-contact allows it.
-    static func refusal(_ contact: Contact, channel: Channel) -> String? {
+    static func refusal(_ contact: Contact, channel: Channel) -> Explanation? {
         let dndName = channel.rawValue
         guard contact.dnd.blocks(dndName) else { return nil }
         let scope = contact.dnd.all ? "all channels" : dndName
-        return "\(contact.id) \(contact.displayName) has do-not-contact on \(scope); nothing was sent (inbox contact dnd \(contact.id) --off \(contact.dnd.all ? "all" : dndName) lifts it)"
+        return "\(contact.id) \(contact.displayName) has do-not-contact on \(scope); nothing was sent (\(Remedy.liftDoNotContact(contact: contact.id, scope: contact.dnd.all ? "all" : dndName)))"
     }
 }
 

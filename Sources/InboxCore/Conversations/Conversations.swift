@@ -26,7 +26,7 @@ struct ContactConversation: StoredRecord, Equatable {
 /// Which conversations `conversation list` shows, and in what order.
 public struct ConversationFilter: Sendable {
     public enum Ownership: Sendable, Equatable { case all, mine, unassigned, assignee(String) }
-    public enum StatusFilter: String, Sendable { case open, closed, all }
+    public enum StatusFilter: String, CaseIterable, Sendable { case open, closed, all }
 
     public var ownership = Ownership.all
     public var status = StatusFilter.open

@@ -12,6 +12,9 @@ public enum Flush {
         public var outcome: Message.State
         /// In-doubt because its hook ran out of time in this flush (not left by a dead one).
         public var timedOut = false
+        /// Why it was blocked or is in doubt, its remedy still data (the message keeps
+        /// `reason.description` as its error).
+        public var reason: Explanation? = nil
     }
 
     public enum Result: Sendable {
@@ -26,7 +29,7 @@ public enum Flush {
 
     public static func run(_ repository: Repository, now: Timestamp, limit: Int?) throws(InboxError) -> Result {
         let readiness = try DeliveryHook.readiness(repository)
-        if case .untrusted(let why) = readiness { throw InboxError.refused(why) }
+        if case .untrusted(let why) = readiness { throw InboxError.refused(Explanation(why)) }
         guard let lock = try RepositoryLock.tryAcquire(lockName, in: repository.store) else {
             return .busy(stuck: FlushHolder.stuck(repository))
         }
@@ -119,9 +122,10 @@ public enum Flush {
             if let owner = message.sendingBy, ProcessIdentity.isAlive(owner) { continue }
             message.state = .inDoubt
             message.sendingBy = nil
-            message.error = "delivery was interrupted; it may or may not have been sent (inbox message send --retry \(message.id) sends it again)"
+            let reason: Explanation = "delivery was interrupted; it may or may not have been sent (\(Remedy.retrySend(message: message.id)))"
+            message.error = reason.description
             try Messages.save([message], in: tx)
-            out.append(Handled(message: message, outcome: .inDoubt))
+            out.append(Handled(message: message, outcome: .inDoubt, reason: reason))
         }
         return out
     }
@@ -139,9 +143,9 @@ public enum Flush {
         if let refusal = SendRules.refusal(channel: message.channel, contact: contact, conversation: conversation,
                                            usesTemplate: message.template != nil, now: now) {
             message.state = .blocked
-            message.error = refusal
+            message.error = refusal.description
             try Messages.save([message], in: tx)
-            return Handled(message: message, outcome: .blocked)
+            return Handled(message: message, outcome: .blocked, reason: refusal)
         }
         message.attempts += 1
         if firstAttempt {

@@ -74,18 +74,18 @@ extension Checker {
         try checkMessageIndex(home)
         let queued = try load(DeliveryQueue.file, as: QueueEntry.self)
         if queued.map(\.record) != queue.sorted(by: QueueEntry.order) {
-            problem(DeliveryQueue.file, nil, "the delivery queue does not match the messages waiting to be sent (inbox fsck --repair rebuilds it)", derivable: true)
+            problem(DeliveryQueue.file, nil, "the delivery queue does not match the messages waiting to be sent (\(Remedy.repair(effect: "rebuilds it")))", derivable: true)
         }
         try checkContactConversationIndex(conversations)
         try checkWordIndex(words)
         try checkActivityIndex(conversations, names: contactNames)
         let wantedResponses = responses.mapValues { JSONLines.encode(ResponseIndex.ordered($0)) }
         for file in try DerivedFiles.differences(ResponseIndex.directory, from: wantedResponses, in: session) {
-            problem(file, nil, "the response times the report reads do not match the threads (inbox fsck --repair rebuilds them)", derivable: true)
+            problem(file, nil, "the response times the report reads do not match the threads (\(Remedy.repair(effect: "rebuilds them")))", derivable: true)
         }
         for (id, difference) in summaries.sorted(by: { $0.id < $1.id }) {
             problem(Conversations.table.shardFile(of: id) ?? Conversations.table.directory, nil,
-                    "conversation \(id): \(difference) (inbox fsck --repair rebuilds summaries)", derivable: true)
+                    "conversation \(id): \(difference) (\(Remedy.repair(effect: "rebuilds summaries")))", derivable: true)
         }
     }
 
@@ -104,7 +104,7 @@ extension Checker {
                 let id = name.hasSuffix(".jsonl") ? String(name.dropLast(6)) : ""
                 guard Conversations.table.ids.isValid(id), Messages.file(forConversation: id) == file else {
                     let home = Conversations.table.ids.isValid(id) ? " (\(id)'s thread belongs in \(Messages.file(forConversation: id)))" : ""
-                    problem(file, nil, "unexpected file (a thread file is named after its conversation, in its directory: messages/0000/cv1.jsonl, messages/k3/cvk3….jsonl)" + home)
+                    problem(file, nil, "unexpected file (a thread file is named after its conversation, in its directory: messages/0000/cv1.jsonl, messages/k3/cvk3….jsonl)\(home)")
                     continue
                 }
                 files.append(file)
@@ -120,14 +120,14 @@ extension Checker {
             for (entry, line) in try load(file, as: MessageLocation.self) {
                 indexed.insert(entry.message)
                 if home[entry.message] != entry.conversation {
-                    problem(file, line, "stale index entry: \(entry.message) is not in \(entry.conversation) (inbox fsck --repair rebuilds the index)", derivable: true)
+                    problem(file, line, "stale index entry: \(entry.message) is not in \(entry.conversation) (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
                 } else if Messages.indexFile(forMessage: entry.message) != file {
                     problem(file, line, "index entry for \(entry.message) is in the wrong file", derivable: true)
                 }
             }
         }
         for id in home.keys.sorted() where !indexed.contains(id) {
-            problem(Messages.indexFile(forMessage: id), nil, "index lacks message \(id) (inbox fsck --repair rebuilds the index)", derivable: true)
+            problem(Messages.indexFile(forMessage: id), nil, "index lacks message \(id) (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
         }
     }
 
@@ -136,7 +136,7 @@ extension Checker {
     mutating func checkActivityIndex(_ conversations: [String: Conversation], names: [String: String]) throws(InboxError) {
         let wanted = ActivityIndex.derived(from: Array(conversations.values), names: names)
         var present = Set<String>()
-        let hint = "(inbox fsck --repair rebuilds the index)"
+        let hint: Explanation = "(\(Remedy.repair(effect: "rebuilds the index")))"
         for name in try session.list(ActivityIndex.directory) {
             let file = ActivityIndex.directory + "/" + name
             present.insert(file)
@@ -166,12 +166,12 @@ extension Checker {
             for (entry, line) in try load(file, as: ContactConversation.self) {
                 indexed.insert(entry.conversation)
                 if conversations[entry.conversation]?.contact != entry.contact || Conversations.contactIndexFile(entry.contact) != file {
-                    problem(file, line, "stale index entry: \(entry.conversation) is not \(entry.contact)'s (inbox fsck --repair rebuilds the index)", derivable: true)
+                    problem(file, line, "stale index entry: \(entry.conversation) is not \(entry.contact)'s (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
                 }
             }
         }
         for id in conversations.keys.sorted() where !indexed.contains(id) {
-            problem(Conversations.contactIndexFile(conversations[id]!.contact), nil, "index lacks conversation \(id) (inbox fsck --repair rebuilds the index)", derivable: true)
+            problem(Conversations.contactIndexFile(conversations[id]!.contact), nil, "index lacks conversation \(id) (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
         }
     }
 }

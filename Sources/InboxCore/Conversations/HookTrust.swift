@@ -131,7 +131,10 @@ public enum HookTrust {
         if FileSystem.isDirectory(path) { return }
         let up = parent(path)
         if up != path && !up.isEmpty { try makeDirectories(up) }
-        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw InboxError.io(path: path, operation: "mkdir", errno: errno) }
+        if mkdir(path, 0o700) == 0 {
+            // 0700 whatever the umask took from the owner.
+            if chmod(path, 0o700) != 0 { throw InboxError.io(path: path, operation: "chmod", errno: errno) }
+        } else if errno != EEXIST { throw InboxError.io(path: path, operation: "mkdir", errno: errno) }
     }
 
     static func parent(_ path: String) -> String {

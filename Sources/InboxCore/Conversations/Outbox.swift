@@ -28,7 +28,7 @@ public enum Outbox {
         try Outcomes.applySpooled(in: tx)
         var (conversation, contact) = try target(request, now: now, in: tx)
         guard conversation.status == .open || request.note else {
-            throw InboxError.refused("\(conversation.id) is closed; reopen it first (inbox conversation reopen \(conversation.id)) or send with --contact and --channel to start a new one")
+            throw InboxError.refused("\(conversation.id) is closed; \(Remedy.reopenOrStartNew(conversation: conversation.id))")
         }
         let config = try Config.load(tx)
         var text: String
@@ -59,7 +59,7 @@ public enum Outbox {
             }
             (message.from, message.to) = try addresses(conversation.channel, contact: contact, from: request.from, config: config)
             guard request.cc.isEmpty || conversation.channel == .email else {
-                throw InboxError.usage("--cc is for email; \(conversation.id) is \(conversation.channel.rawValue)")
+                throw InboxError.usage("\(InputField.copyTo) is for email; \(conversation.id) is \(conversation.channel.rawValue)")
             }
             message.cc = try request.cc.map { (address) throws(InboxError) in try EmailAddress.normalize(address) }
         }
@@ -98,7 +98,7 @@ public enum Outbox {
             return (conversation, contact)
         }
         guard let contactID = request.contact, let channel = request.channel else {
-            throw InboxError.usage("give a conversation, or --contact and --channel")
+            throw InboxError.usage("give a conversation, or \(InputField.outboundContact) and \(InputField.outboundChannel)")
         }
         let contact = try Contacts.resolve(contactID, in: tx)
         let current = try Conversations.current(contact: contact.id, channel: channel, in: tx)
@@ -113,31 +113,31 @@ public enum Outbox {
     /// number, email their address.
     static func addresses(_ channel: Channel, contact: Contact, from: String?, config: Config) throws(InboxError) -> (String?, String?) {
         guard from == nil || channel == .sms else {
-            throw InboxError.usage("--from chooses one of the firm's SMS numbers; it cannot be used on \(channel.rawValue)")
+            throw InboxError.usage("\(InputField.firmNumber) chooses one of the firm's SMS numbers; it cannot be used on \(channel.rawValue)")
         }
         switch channel {
         case .sms, .whatsapp, .imessage:
             guard let phone = contact.phones.first else {
-                throw InboxError.refused("\(contact.id) \(contact.displayName) has no phone number for \(channel.rawValue) (inbox contact edit \(contact.id) --add-phone NUMBER)")
+                throw InboxError.refused("\(contact.id) \(contact.displayName) has no phone number for \(channel.rawValue) (\(Remedy.addPhone(contact: contact.id)))")
             }
             var sender: String? = nil
             if channel == .sms {
                 if let from { sender = try firmNumber(from, config: config) }
                 else { sender = config.smsFrom.first }
                 guard sender != nil else {
-                    throw InboxError.refused("SMS needs a From number: pass --from NUMBER or run 'inbox config set sms.from NUMBER'")
+                    throw InboxError.refused("SMS needs a From number: \(Remedy.chooseSMSNumber)")
                 }
             }
             return (sender, phone)
         case .email:
             guard let email = contact.emails.first else {
-                throw InboxError.refused("\(contact.id) \(contact.displayName) has no email address (inbox contact edit \(contact.id) --add-email ADDRESS)")
+                throw InboxError.refused("\(contact.id) \(contact.displayName) has no email address (\(Remedy.addEmail(contact: contact.id)))")
             }
             return (nil, email)
         case .instagram, .telegram, .facebook:
             guard let handle = contact.handles[channel] else {
                 let name = Handle.name(channel)
-                throw InboxError.refused("\(contact.id) \(contact.displayName) has no \(name) handle (inbox contact edit \(contact.id) --\(channel.rawValue) USERNAME)")
+                throw InboxError.refused("\(contact.id) \(contact.displayName) has no \(name) handle (\(Remedy.addHandle(contact: contact.id, channel: channel)))")
             }
             return (nil, handle)
         case .webchat:
@@ -156,8 +156,7 @@ public enum Outbox {
         let alike = own.filter { PhoneNumber.digits($0).hasSuffix(typed) }
         guard typed.count >= 7, alike.count == 1 else {
             let have = own.isEmpty ? "none is configured" : "they are " + own.joined(separator: ", ")
-            let fix = (own + [number]).map { "\"\($0)\"" }.joined(separator: " ")
-            throw InboxError.refused("--from \(number) is not one of the firm's SMS numbers (\(have)); to send from it, add it: inbox config set sms.from \(fix)")
+            throw InboxError.refused("\(InputField.firmNumber) \(number) is not one of the firm's SMS numbers (\(have)); to send from it, add it: \(Remedy.addFirmNumber(numbers: own + [number]))")
         }
         return alike[0]
     }
@@ -177,7 +176,7 @@ public enum Outbox {
             case .failed(let reason):
                 return .deliveryFailed("\(message.id) was not delivered: \(reason); it is recorded as failed")
             case .timedOut(let reason):
-                return .deliveryFailed("\(message.id) is in-doubt: \(reason) (inbox message send --retry \(message.id) sends it again)")
+                return .deliveryFailed("\(message.id) is in-doubt: \(reason) (\(Remedy.retrySend(message: message.id)))")
             case .noHook, .sent:
                 return nil
             }

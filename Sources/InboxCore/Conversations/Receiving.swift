@@ -39,7 +39,7 @@ public enum Receiving {
     public static func receive(_ request: InboundRequest, now: Timestamp, in tx: Transaction) throws(InboxError) -> Reception {
         let subject = request.subject.map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
         guard subject == nil || request.channel == .email else {
-            throw InboxError.usage("--subject is for email, where a subject names the thread; \(request.channel.rawValue) messages have none")
+            throw InboxError.usage("\(InputField.inboundSubject) is for email, where a subject names the thread; \(request.channel.rawValue) messages have none")
         }
         let config = try Config.load(tx)
         var (contact, createdContact) = try sender(request, config: config, now: now, in: tx)
@@ -126,14 +126,14 @@ public enum Receiving {
     /// The contact named, or the one with this address, or a new contact with it.
     static func sender(_ request: InboundRequest, config: Config, now: Timestamp, in tx: Transaction) throws(InboxError) -> (Contact, Bool) {
         if let id = request.contact { return (try Contacts.resolve(id, in: tx), false) }
-        guard let from = request.from else { throw InboxError.usage("give --contact ID or --from ADDRESS") }
+        guard let from = request.from else { throw InboxError.usage("give \(placeholder: InputField.inboundContact) or \(placeholder: InputField.inboundSender)") }
         let isEmail = from.contains("@")
         // The address must be of the channel's kind: an email never arrives from a phone number.
         switch (request.channel.addressKind, isEmail) {
         case (.phone, true):
-            throw InboxError.usage("--from '\(from)' is an email address, but \(request.channel.rawValue) messages come from a phone number")
+            throw InboxError.usage("\(InputField.inboundSender) '\(from)' is an email address, but \(request.channel.rawValue) messages come from a phone number")
         case (.email, false):
-            throw InboxError.usage("--from '\(from)' is not an email address, and email comes from one")
+            throw InboxError.usage("\(InputField.inboundSender) '\(from)' is not an email address, and email comes from one")
         default: break
         }
         let address = isEmail ? try EmailAddress.normalize(from) : try PhoneNumber.normalize(from, config: config)

@@ -5,13 +5,13 @@ public enum ReplyWindow {
 
     /// Why free text may not go on `channel` now, or nil when the window allows it (or the
     /// channel has no window, or the message is a template).
-    static func refusal(_ contact: Contact, channel: Channel, conversation: Conversation, usesTemplate: Bool, now: Timestamp) -> String? {
+    static func refusal(_ contact: Contact, channel: Channel, conversation: Conversation, usesTemplate: Bool, now: Timestamp) -> Explanation? {
         guard channel == .whatsapp && !usesTemplate else { return nil }
         guard let last = conversation.lastInboundAt else {
-            return "WhatsApp allows free text only within 24 hours of the contact's last message, and \(contact.id) has not written on WhatsApp; send a template with --template NAME"
+            return "WhatsApp allows free text only within 24 hours of the contact's last message, and \(contact.id) has not written on WhatsApp; \(Remedy.sendTemplate)"
         }
         if now.seconds - last.seconds > seconds {
-            return "WhatsApp allows free text only within 24 hours of the contact's last message (\(last.age(relativeTo: now))); send a template with --template NAME"
+            return "WhatsApp allows free text only within 24 hours of the contact's last message (\(last.age(relativeTo: now))); \(Remedy.sendTemplate)"
         }
         return nil
     }

@@ -12,7 +12,7 @@ public enum ScheduledSends {
         message.state = .failed  // let the flush's rules decide, as for any retry
         try Messages.save([message], in: tx)
         guard let started = try Flush.start(message.id, now: now, hookInstalled: hookInstalled, in: tx) else { return message }
-        if started.outcome == .blocked { throw InboxError.refused(started.message.error ?? "blocked") }
+        if started.outcome == .blocked { throw InboxError.refused(started.reason ?? "blocked") }
         return started.message
     }
 

@@ -101,7 +101,7 @@ public enum CommunicationLog {
         let contact = try Contacts.resolve(draft.contact, in: tx)
         guard !draft.text.trimmingWhitespace().isEmpty else { throw InboxError.usage("the log entry is empty") }
         if draft.kind != .call && draft.kind != .meeting && draft.outcome != nil {
-            throw InboxError.usage("--outcome is for calls and meetings")
+            throw InboxError.usage("\(InputField.logOutcome) is for calls and meetings")
         }
         var entry = LogEntry(id: try ids.next(in: tx), contact: contact.id, kind: draft.kind, text: draft.text,
                              at: draft.at ?? now, author: author, createdAt: now)
@@ -111,7 +111,7 @@ public enum CommunicationLog {
         if let path = draft.recordingPath {
             let name = String(path.split(separator: "/").last ?? Substring(path))
             guard Attachments.kind(ofFileNamed: name) == .audio || Attachments.kind(ofFileNamed: name) == .video else {
-                throw InboxError.usage("--recording takes an audio or video file, not \(name)")
+                throw InboxError.usage("\(InputField.logRecording) takes an audio or video file, not \(name)")
             }
             entry.recording = try Attachments.store(path: path, displayName: name, in: tx)
         }

@@ -4,14 +4,22 @@ public enum Channel: String, CaseIterable, Sendable {
 }
 
 /// What do-not-contact can block: every channel, plus phone calls.
-public enum ContactChannel {
-    public static let all: [String] = Channel.allCases.map(\.rawValue) + ["calls"]
+public enum ContactChannel: RawRepresentable, CaseIterable, Hashable, Sendable {
+    case channel(Channel)
+    case calls
 
-    public static func validated(_ text: String) throws(InboxError) -> String {
-        let name = text.lowercased()
-        guard all.contains(name) else {
-            throw InboxError.usage("unknown channel '\(text)' (expected one of: \(all.joined(separator: ", ")), or all)")
+    public static var allCases: [ContactChannel] { Channel.allCases.map(ContactChannel.channel) + [.calls] }
+    /// The names, as stored in a contact's `dnd`.
+    public static let all: [String] = allCases.map(\.rawValue)
+
+    public init?(rawValue: String) {
+        if rawValue == "calls" { self = .calls } else if let channel = Channel(rawValue: rawValue) { self = .channel(channel) } else { return nil }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .channel(let channel): return channel.rawValue
+        case .calls: return "calls"
         }
-        return name
     }
 }

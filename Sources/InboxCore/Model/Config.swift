@@ -39,10 +39,10 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case deliveryHost = "delivery.host"
     case repositoryFormat = "repository.format"
 
-    public var summary: String {
+    public var summary: Explanation {
         switch self {
-        case .userName: return "acting user when --as and INBOX_USER are not given"
-        case .signature: return "firm-wide email signature for users without their own (inbox user edit NAME --signature TEXT); never added to SMS, chat or templates"
+        case .userName: return "acting user when \(InputField.actingUser) and INBOX_USER are not given"
+        case .signature: return "firm-wide email signature for users without their own (\(Remedy.setUserSignature)); never added to SMS, chat or templates"
         case .smsFrom: return "SMS From numbers; the first is the default (several values allowed)"
         case .availability: return "on or off; while off, inbound messages are filed as missed and get the auto-response"
         case .autoResponse: return "text sent automatically to messages that arrive while availability is off"

@@ -108,8 +108,8 @@ public enum Users {
     }
 
     /// The three ways to choose who you act as, for refusals and hints.
-    public static func howToActAs(_ user: User) -> String {
-        "act as a registered user with --as \(user.name), INBOX_USER=\(user.name), or 'inbox config set user.name \(user.name)'"
+    public static func howToActAs(_ user: User) -> Explanation {
+        "\(Remedy.actAs(user: user.name))"
     }
 
     /// Replaces a registered user's record (same name).

@@ -10,30 +10,30 @@ extension Users {
         }
         let user = users[index]
         if user.role == .admin, users.count > 1, !users.contains(where: { $0.name != name && $0.role == .admin }) {
-            throw InboxError.refused("'\(name)' is the only admin; make another user admin first ('inbox user edit NAME --role admin')")
+            throw InboxError.refused("'\(name)' is the only admin; \(Remedy.makeAnotherAdmin)")
         }
         if try Config.load(tx).userName == name {
             throw InboxError.refused("'\(name)' is this repository's user.name; change it first ('inbox config set user.name NAME')")
         }
-        var held: [String] = []
+        var held: [Explanation] = []
         var conversations = ConversationFilter()
         conversations.ownership = .assignee(name)
         conversations.status = .all
         let assigned = try Conversations.list(conversations, actor: name, in: tx).conversations
         if !assigned.isEmpty {
-            held.append("\(assigned.count) conversation(s) assigned (inbox conversation list --assignee \(name) --status all -q | inbox conversation assign - USER)")
+            held.append("\(assigned.count) conversation(s) assigned (\(Remedy.reassignConversations(user: name)))")
         }
         var contacts = ContactFilter()
         contacts.owner = name
         let owned = try Contacts.list(contacts, in: tx)
-        if !owned.isEmpty { held.append("\(owned.count) contact(s) owned (\(owned.prefix(5).map(\.id).joined(separator: ", "))\(owned.count > 5 ? ", …" : ""); inbox contact edit ID --owner USER)") }
+        if !owned.isEmpty { held.append("\(owned.count) contact(s) owned (\(owned.prefix(5).map(\.id).joined(separator: ", "))\(owned.count > 5 ? ", …" : ""); \(Remedy.reassignContacts))") }
         var tasks = TaskFilter()
         tasks.assignee = name
         tasks.states = Set(ClientTask.State.allCases)
         let following = try Tasks.list(tasks, now: Timestamp(seconds: 0), in: tx)
-        if !following.isEmpty { held.append("\(following.count) task(s) assigned (\(following.prefix(5).map(\.id).joined(separator: ", "))\(following.count > 5 ? ", …" : ""); inbox task update ID --assign USER)") }
+        if !following.isEmpty { held.append("\(following.count) task(s) assigned (\(following.prefix(5).map(\.id).joined(separator: ", "))\(following.count > 5 ? ", …" : ""); \(Remedy.reassignTasks))") }
         guard held.isEmpty else {
-            throw InboxError.refused("user '\(name)' still has work: \(held.joined(separator: "; ")); hand it over, then remove the user")
+            throw InboxError.refused("user '\(name)' still has work: \(Explanation(joining: held, separator: "; ")); hand it over, then remove the user")
         }
         users.remove(at: index)
         tx.stage(file, records: users)

@@ -69,7 +69,7 @@ extension Messages {
     /// The messages holding every word of `query`, within the filter's conversation or contact.
     static func searched(_ query: String, _ filter: MessageFilter, in session: Session) throws(InboxError) -> [Message] {
         let terms = MessageSearch.terms(query)
-        guard !terms.isEmpty else { throw InboxError.usage("--search needs a word to look for (letters or digits), not '\(query)'") }
+        guard !terms.isEmpty else { throw InboxError.usage("\(InputField.searchWords) needs a word to look for (letters or digits), not '\(query)'") }
         var hits = try MessageSearch.hits(terms, in: session)
         if let id = filter.conversation {
             let conversation = try Conversations.resolve(id, in: session).id

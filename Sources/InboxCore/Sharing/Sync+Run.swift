@@ -88,7 +88,7 @@ extension Sync {
     /// the only remote; refused (exit 1) when there is none.
     static func upstream(_ git: Git, _ repository: Repository) throws(InboxError) -> (remote: String, branch: String) {
         guard FileSystem.exists((repository.root == "/" ? "" : repository.root) + "/.git") else {
-            throw InboxError.refused("\(repository.root) is not shared through git yet: run 'inbox sync init' (or create it with 'inbox init --shared')")
+            throw InboxError.refused("\(repository.root) is not shared through git yet: \(Remedy.shareThroughGit)")
         }
         guard let branch = try git.lines(["symbolic-ref", "--short", "-q", "HEAD"]).first else {
             throw InboxError.refused("inbox sync: HEAD is not on a branch in \(repository.root) (check one out: git switch main)")

@@ -95,12 +95,15 @@ public enum FileSystem {
     }
 
     public static func makeDirectory(_ path: String) throws(InboxError) {
-        if mkdir(path, 0o700) != 0 && errno != EEXIST {
+        let made = mkdir(path, 0o700) == 0
+        if !made && errno != EEXIST {
             throw fail(path, "mkdir")
         }
         guard !isSymlink(path) else {
             throw InboxError.io(path: path, operation: "mkdir (refusing to follow a symlink)", errno: ELOOP)
         }
+        // 0700 whatever the umask took from the owner (as in StoreDirectory).
+        if made, chmod(path, 0o700) != 0 { throw fail(path, "chmod") }
     }
 
     /// Creates a new file that must not exist yet, writes it completely and fsyncs it.

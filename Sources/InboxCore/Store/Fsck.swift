@@ -2,13 +2,14 @@
 public struct FsckProblem: Equatable, Sendable {
     public var path: String
     public var line: Int?
-    public var reason: String
+    public var reason: Explanation
     /// True when `fsck --repair` can rebuild what is wrong from the source records.
     public var derivable: Bool
 
-    public var description: String {
-        path + (line.map { ":\($0)" } ?? "") + ": " + reason
-    }
+    public var description: String { explanation.description }
+
+    /// `PATH:LINE: reason`, its remedy still data.
+    public var explanation: Explanation { "\(path + (line.map { ":\($0)" } ?? "")): \(reason)" }
 }
 
 /// Checks every line of every file, every reference between records, and every derived file
@@ -94,7 +95,7 @@ struct Checker {
 
     init(session: Session) { self.session = session }
 
-    mutating func problem(_ relative: String, _ line: Int?, _ reason: String, derivable: Bool = false) {
+    mutating func problem(_ relative: String, _ line: Int?, _ reason: Explanation, derivable: Bool = false) {
         report.problems.append(FsckProblem(path: session.displayPath(relative), line: line, reason: reason, derivable: derivable))
     }
 
@@ -107,7 +108,7 @@ struct Checker {
         try JSONLines.decodeNumbered(bytes, path: relative, as: type, onProblem: { (line, reason) throws(InboxError) in
             problems.append((line, reason))
         }) { record, line in records.append((record, line)) }
-        for (line, reason) in problems { problem(relative, line, reason) }
+        for (line, reason) in problems { problem(relative, line, Explanation(reason)) }
         report.recordsChecked += records.count
         return records
     }
@@ -189,7 +190,7 @@ struct Checker {
                     problem(file, line, "contact \(contact.id) is owned by '\(owner)', who is not a user")
                 }
                 if contact.dnd != contact.dnd.canonical {
-                    problem(file, line, "contact \(contact.id) has do-not-contact \(JSONWriter.string(contact.dnd.json)), not as stored by contact dnd: \(JSONWriter.string(contact.dnd.canonical.json)) (inbox fsck --repair rewrites it)", derivable: true)
+                    problem(file, line, "contact \(contact.id) has do-not-contact \(JSONWriter.string(contact.dnd.json)), not as stored by contact dnd: \(JSONWriter.string(contact.dnd.canonical.json)) (\(Remedy.repair(effect: "rewrites it")))", derivable: true)
                 }
                 var tags = Set<String>()
                 for tag in contact.tags where !tags.insert(tag.lowercased()).inserted {
@@ -237,18 +238,18 @@ struct Checker {
             let wanted = Set(want.map { "\($0.address) \($0.contact)" })
             let have = Set(entries.map { "\($0.record.address) \($0.record.contact)" })
             for (entry, line) in entries where !wanted.contains("\(entry.address) \(entry.contact)") {
-                problem(file, line, "stale index entry: \(entry.contact) has no address \(entry.address) (inbox fsck --repair rebuilds the index)", derivable: true)
+                problem(file, line, "stale index entry: \(entry.contact) has no address \(entry.address) (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
             }
             for entry in want where !have.contains("\(entry.address) \(entry.contact)") {
-                problem(file, nil, "index lacks \(entry.address) → \(entry.contact) (inbox fsck --repair rebuilds the index)", derivable: true)
+                problem(file, nil, "index lacks \(entry.address) → \(entry.contact) (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
             }
             if wanted == have, entries.map(\.record) != want {
-                problem(file, nil, "index entries are out of order (inbox fsck --repair rebuilds the index)", derivable: true)
+                problem(file, nil, "index entries are out of order (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
             }
         }
         for file in derived.keys.sorted() where !present.contains(file) {
             for entry in derived[file]! {
-                problem(file, nil, "index lacks \(entry.address) → \(entry.contact) (inbox fsck --repair rebuilds the index)", derivable: true)
+                problem(file, nil, "index lacks \(entry.address) → \(entry.contact) (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
             }
         }
     }
@@ -264,11 +265,11 @@ extension Checker {
             present.insert(file)
             let entries = try load(file, as: ContactSearchEntry.self)
             if entries.map(\.record) != wanted[file] ?? [] {
-                problem(file, nil, "the search index does not match the contacts (inbox fsck --repair rebuilds it)", derivable: true)
+                problem(file, nil, "the search index does not match the contacts (\(Remedy.repair(effect: "rebuilds it")))", derivable: true)
             }
         }
         for file in wanted.keys.sorted() where !present.contains(file) {
-            problem(file, nil, "the search index lacks \(wanted[file]!.count) contact(s) (inbox fsck --repair rebuilds it)", derivable: true)
+            problem(file, nil, "the search index lacks \(wanted[file]!.count) contact(s) (\(Remedy.repair(effect: "rebuilds it")))", derivable: true)
         }
     }
 }
@@ -287,7 +288,7 @@ extension Checker {
         if let previous, key <= previous { problem(file, line, "\(table.noun) \(id) is out of order (ids ascend)") }
         previous = key
         if n > lastIssued {
-            problem(file, line, "\(table.noun) \(id) is above the last id issued" + (above.isEmpty ? "" : " " + above), derivable: true)
+            problem(file, line, "\(table.noun) \(id) is above the last id issued\(above.isEmpty ? "" : " " + above)", derivable: true)
         }
     }
 
@@ -302,7 +303,7 @@ extension Checker {
             let entry = sequences.first { $0.record.prefix == prefix }
             let last = Int(entry?.record.last ?? 0)
             if highest > last {
-                problem(Sequences.file, entry?.line, "the \(prefix) counter is \(last) but \(prefix)\(highest) is in use; a new record would reuse an id (inbox fsck --repair raises it)", derivable: true)
+                problem(Sequences.file, entry?.line, "the \(prefix) counter is \(last) but \(prefix)\(highest) is in use; a new record would reuse an id (\(Remedy.repair(effect: "raises it")))", derivable: true)
             }
         }
     }

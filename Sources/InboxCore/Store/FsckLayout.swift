@@ -55,7 +55,7 @@ extension Checker {
         do throws(InboxError) {
             entries = try Journal.entries(in: store)
         } catch {
-            if case .badData(_, let line, let reason) = error { problem(Journal.name, line, reason) } else { throw error }
+            if case .badData(_, let line, let reason) = error { problem(Journal.name, line, Explanation(reason)) } else { throw error }
             return false
         }
         var sound = true

@@ -54,7 +54,7 @@ public final class Repository {
                 if dir.isEmpty { dir = "." } else if dir.count > 1 { dir.removeLast() }
             }
             if FileSystem.exists(dir) && !FileSystem.isDirectory(dir) {
-                throw InboxError.noRepository("'\(explicit)' is not a directory (--repo and INBOX_REPO name the directory that holds .inbox)")
+                throw InboxError.noRepository("'\(explicit)' is not a directory (\(Remedy.nameRepository))")
             }
             guard try FileSystem.directoryExists(dir + "/" + storeName) else {
                 throw InboxError.noRepository("no inbox repository at \(explicit) (run 'inbox init \(explicit)' to create one)")
@@ -73,7 +73,7 @@ public final class Repository {
                 break
             }
         }
-        throw InboxError.noRepository("not inside an inbox repository (or any parent up to /); run 'inbox init' to create one, or pass --repo DIR")
+        throw InboxError.noRepository("not inside an inbox repository (or any parent up to /); \(Remedy.createRepository)")
     }
 
     /// Creates `dir/.inbox`. Returns false when a repository is already there (nothing touched).

@@ -35,7 +35,7 @@ public final class RepositoryLock {
             let left = deadline - monotonicSeconds()
             if left <= 0 {
                 close(fd)
-                throw InboxError.busy("the repository is busy (another inbox command holds the lock on \(store.path)); try again, or raise --lock-timeout")
+                throw InboxError.busy("the repository is busy (another inbox command holds the lock on \(store.path)); \(Remedy.waitForLock)")
             }
             // Back off gently: short waits keep parallel writers fast, longer ones keep a
             // blocked cron job from spinning.
@@ -61,6 +61,8 @@ public final class RepositoryLock {
         for _ in 0..<8 {
             let fd = openat(store.fd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard fd >= 0 else { throw FileSystem.fail(store.display(name), "open lock") }
+            // 0600 whatever the umask: a 0400 lock file could not be opened for writing next time.
+            guard fchmod(fd, 0o600) == 0 else { let code = errno; close(fd); throw FileSystem.fail(store.display(name), "chmod", code) }
             var locked = flock(fd, LOCK_EX | LOCK_NB) == 0
             while !locked && errno == EINTR { locked = flock(fd, LOCK_EX | LOCK_NB) == 0 }
             if !locked {

@@ -231,7 +231,7 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
     /// behind the data (a hand edit, a restored file): refuse rather than overwrite a record.
     public func insert(_ record: R, in tx: Transaction) throws(InboxError) {
         if try get(record.id, in: tx) != nil {
-            throw InboxError.dataProblems("\(tx.displayPath(Sequences.file)): the \(noun) counter is behind the data: \(record.id) already exists (run 'inbox fsck --repair')")
+            throw InboxError.dataProblems("\(tx.displayPath(Sequences.file)): the \(noun) counter is behind the data: \(record.id) already exists (\(Remedy.runRepair))")
         }
         try put([record], in: tx)
     }

@@ -75,7 +75,9 @@ public final class StoreDirectory {
             walked = walked.isEmpty ? String(part) : walked + "/" + part
             if let known = opened[walked] { current = known; continue }
             let name = String(part)
+            var made = false
             if create && mkdirat(current, name, 0o700) == 0 {
+                made = true
                 // A new directory must be durable in its parent before anything names it.
                 guard fsync(current) == 0 else { throw FileSystem.fail(display(walked), "fsync directory") }
             } else if create && errno != EEXIST {
@@ -84,6 +86,9 @@ public final class StoreDirectory {
             let next: Int32
             do throws(InboxError) {
                 next = try StoreDirectory.openDirectory(at: current, name, display: display(walked))
+                // A umask that takes the owner's own bits (0277) would leave a directory nobody
+                // can write in; DESIGN §4 promises 0700, group and other never in.
+                if made, fchmod(next, 0o700) != 0 { throw FileSystem.fail(display(walked), "chmod") }
             } catch {
                 if case .io(_, _, let code) = error, code == ENOENT, !create { return nil }
                 throw error

@@ -35,17 +35,17 @@ public enum Fixture {
     public static let maxMessages = 10_000_000
 
     public static func generate(_ sizes: Sizes, seed: UInt64, in tx: Transaction) throws(InboxError) -> Import.Summary {
-        for (name, value, most) in [("contacts", sizes.contacts, maxContacts), ("conversations", sizes.conversations, maxConversations),
-                                    ("messages", sizes.messages, maxMessages)] where value < 0 || value > most {
-            throw InboxError.usage("--\(name) takes 0 to \(most), not \(value)")
+        for (field, value, most) in [(InputField.fixtureContacts, sizes.contacts, maxContacts), (.fixtureConversations, sizes.conversations, maxConversations),
+                                     (.fixtureMessages, sizes.messages, maxMessages)] where value < 0 || value > most {
+            throw InboxError.usage("\(field) takes 0 to \(most), not \(value)")
         }
         guard try Sequences.last(Contacts.table.prefix, in: tx) == 0, try Sequences.last(Conversations.table.prefix, in: tx) == 0 else {
             throw InboxError.refused("fixture fills an empty repository; this one already has contacts or conversations")
         }
         guard sizes.contacts > 0 || (sizes.conversations == 0 && sizes.messages == 0) else {
-            throw InboxError.usage("conversations need contacts: give --contacts")
+            throw InboxError.usage("conversations need contacts: give \(InputField.fixtureContacts)")
         }
-        guard sizes.conversations > 0 || sizes.messages == 0 else { throw InboxError.usage("messages need conversations: give --conversations") }
+        guard sizes.conversations > 0 || sizes.messages == 0 else { throw InboxError.usage("messages need conversations: give \(InputField.fixtureConversations)") }
         var random = SeededRandom(seed: seed)
         var out = FixtureWriter(tx: tx, messages: sizes.conversations > 0 ? sizes.messages : 0)
         let users = ["alice", "bob", "carol"]

@@ -34,8 +34,7 @@ public enum Import {
         // The imported records must make a sound repository with what was there.
         let problems = try Fsck.check(tx).problems
         if let first = problems.first {
-            throw InboxError.dataProblems("\(input): the import would leave the repository inconsistent (nothing was written): \(first.description)" +
-                                          (problems.count > 1 ? " (and \(problems.count - 1) more)" : ""))
+            throw InboxError.dataProblems("\(input): the import would leave the repository inconsistent (nothing was written): \(first.explanation)\(problems.count > 1 ? " (and \(problems.count - 1) more)" : "")")
         }
         return Summary(counts: [("user", batch.users.count), ("template", batch.templates.count), ("contact", batch.contacts.count),
                                 ("note", batch.notes.count), ("conversation", batch.conversations.count), ("message", batch.messages.count),

@@ -9,7 +9,7 @@ enum ConfigArgument {
         throw InboxError.usage("unknown setting '\(text)'\(hint); settings are: \(names.joined(separator: ", "))")
     }
 
-    static let keySpec = ArgumentSpec("KEY", completion: .choices(ConfigKey.allCases.map(\.rawValue)), "a setting; 'inbox config list' shows them all")
+    static let keySpec = ArgumentSpec("KEY", completion: .cases(ConfigKey.self), "a setting; 'inbox config list' shows them all")
 
     static func display(_ value: JSONValue) -> String {
         switch value {

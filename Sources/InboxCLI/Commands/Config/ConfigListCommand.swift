@@ -16,7 +16,7 @@ struct ConfigListCommand: InboxCommand {
         out.lines = [.table(TextTable(
             header: ["KEY", "VALUE", "ABOUT"],
             rows: ConfigKey.allCases.map { key in
-                [key.rawValue, ConfigArgument.display(config.value(key)) + (config.isSet(key) ? "" : " (default)"), key.summary]
+                [key.rawValue, ConfigArgument.display(config.value(key)) + (config.isSet(key) ? "" : " (default)"), ErrorText.render(key.summary)]
             },
             maxWidths: [1: 40]
         ))]

@@ -3,7 +3,7 @@ import InboxCore
 struct ConfigSetCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "config", verb: "set", access: .write, abstract: "Change a setting",
-        arguments: [ConfigArgument.keySpec, ArgumentSpec("VALUE", variadic: true, completion: .repository("config-values"), "the new value (sms.from takes several)")],
+        arguments: [ConfigArgument.keySpec, ArgumentSpec("VALUE", variadic: true, completion: .repository(.configValues), "the new value (sms.from takes several)")],
         examples: ["inbox config set sms.from \"+1 212 555 0199\" \"+1 212 555 0198\"", "inbox config set user.name alice",
                    "inbox config set phone.region US", "inbox config set availability off",
                    "inbox config set auto_response \"Thanks! We reply within one business day.\"", "inbox config set goal.new 1h"]

@@ -10,9 +10,9 @@ struct ContactAddCommand: InboxCommand {
             OptionSpec("phone", value: "NUMBER", repeatable: true, "phone number, stored in E.164 where possible"),
             OptionSpec("email", value: "ADDRESS", repeatable: true, "email address"),
             OptionSpec("company", value: "TEXT", "company name"),
-            OptionSpec("owner", value: "USER", completion: .repository("users"), "the user who owns this contact"),
+            OptionSpec("owner", value: "USER", completion: .repository(.users), "the user who owns this contact"),
             OptionSpec("disposition", value: "TEXT", "disposition, e.g. Callback or Not Interested"),
-            OptionSpec("tag", value: "TAG", repeatable: true, completion: .repository("tags"), "tag"),
+            OptionSpec("tag", value: "TAG", repeatable: true, completion: .repository(.tags), "tag"),
             OptionSpec("field", value: "KEY=VALUE", repeatable: true, "custom field"),
         ] + ContactView.handleOptions + [
             OptionSpec("allow-duplicate", "add even if a phone or email already belongs to another contact"),

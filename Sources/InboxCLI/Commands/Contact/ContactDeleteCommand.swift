@@ -3,7 +3,7 @@ import InboxCore
 struct ContactDeleteCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "contact", verb: "delete", access: .write, abstract: "Delete contacts that nothing refers to (or, with --force, with all they have)",
-        arguments: [ArgumentSpec("ID", variadic: true, completion: .repository("contacts"), "contact ids; - reads them from standard input")],
+        arguments: [ArgumentSpec("ID", variadic: true, completion: .repository(.contacts), "contact ids; - reads them from standard input")],
         options: [
             OptionSpec("force", "also delete their conversations (with every message), notes, tasks and log entries"),
             OptionSpec("dry-run", "show what would be deleted and write nothing"),

@@ -3,16 +3,16 @@ import InboxCore
 struct ContactDndCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "contact", verb: "dnd", access: .write, abstract: "Turn do-not-contact on or off for channels",
-        arguments: [ArgumentSpec("ID", optional: true, variadic: true, completion: .repository("contacts"),
+        arguments: [ArgumentSpec("ID", optional: true, variadic: true, completion: .repository(.contacts),
                                  "contact ids; - reads them from standard input; or select with --where-tag/--search/--owner")],
         options: [
-            OptionSpec("on", value: "CHANNEL", variadic: true, completion: .choices(ContactChannel.all + ["all"]),
+            OptionSpec("on", value: "CHANNEL", variadic: true, completion: .cases(ParsedArguments.OrAll<ContactChannel>.self),
                        "block these channels (sms, email, calls, whatsapp, …) or all"),
-            OptionSpec("off", value: "CHANNEL", variadic: true, completion: .choices(ContactChannel.all + ["all"]), "lift these channels, or all"),
+            OptionSpec("off", value: "CHANNEL", variadic: true, completion: .cases(ParsedArguments.OrAll<ContactChannel>.self), "lift these channels, or all"),
             OptionSpec("inbound", "with --on, also block inbound messages and calls; with --off, stop blocking them"),
-            OptionSpec("where-tag", value: "TAG", completion: .repository("tags"), "select contacts that have this tag"),
+            OptionSpec("where-tag", value: "TAG", completion: .repository(.tags), "select contacts that have this tag"),
             OptionSpec("search", value: "TEXT", "select contacts matching TEXT, as contact list --search"),
-            OptionSpec("owner", value: "USER", completion: .repository("users"), "select contacts owned by USER"),
+            OptionSpec("owner", value: "USER", completion: .repository(.users), "select contacts owned by USER"),
             OptionSpec("dry-run", "show what would change and write nothing"),
             ContactSelection.keepGoing,
         ],
@@ -30,20 +30,11 @@ struct ContactDndCommand: InboxCommand {
         let selection = try ContactSelection.parse(arguments)
         try arguments.exclusive("on", "off")
         var change = DoNotContactChange()
-        func channels(_ name: String) throws(InboxError) -> [String] {
-            var out: [String] = []
-            for value in arguments.list(name) {
-                for part in value.split(separator: ",") {
-                    out.append(part == "all" ? "all" : try ContactChannel.validated(String(part)))
-                }
-            }
-            return out
-        }
-        change.on = try channels("on")
-        change.off = try channels("off")
+        change.on = try arguments.choices("on", ParsedArguments.OrAll<ContactChannel>.self, ignoringCase: true).map(\.rawValue)
+        change.off = try arguments.choices("off", ParsedArguments.OrAll<ContactChannel>.self, ignoringCase: true).map(\.rawValue)
         change.inbound = arguments.flag("inbound")
         guard !change.on.isEmpty || !change.off.isEmpty || change.inbound else {
-            throw InboxError.usage("give --on CHANNEL… or --off CHANNEL… (channels: \(ContactChannel.all.joined(separator: ", ")), or all)")
+            throw InboxError.usage("give --on CHANNEL… or --off CHANNEL… (channels: \(ParsedArguments.alternatives(ParsedArguments.OrAll<ContactChannel>.self)))")
         }
         return ContactDndCommand(ids: arguments.positionals, selection: selection, change: change, dryRun: arguments.flag("dry-run"), keepGoing: arguments.flag("keep-going"))
     }

@@ -3,7 +3,7 @@ import InboxCore
 struct ContactEditCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "contact", verb: "edit", access: .write, abstract: "Change a contact's details",
-        arguments: [ArgumentSpec("ID", completion: .repository("contacts"), "contact id or an unambiguous prefix")],
+        arguments: [ArgumentSpec("ID", completion: .repository(.contacts), "contact id or an unambiguous prefix")],
         options: [
             OptionSpec("name", value: "TEXT", "set first and last name from a full name"),
             OptionSpec("first-name", value: "TEXT", "set the first name"),
@@ -15,7 +15,7 @@ struct ContactEditCommand: InboxCommand {
             OptionSpec("add-email", value: "ADDRESS", repeatable: true, "add an email address"),
             OptionSpec("remove-email", value: "ADDRESS", repeatable: true, "remove an email address"),
             OptionSpec("company", value: "TEXT", "set the company (empty clears it)"),
-            OptionSpec("owner", value: "USER", completion: .repository("users"), "set the owner (empty clears it)"),
+            OptionSpec("owner", value: "USER", completion: .repository(.users), "set the owner (empty clears it)"),
             OptionSpec("disposition", value: "TEXT", "set the disposition (empty clears it)"),
             OptionSpec("field", value: "KEY=VALUE", repeatable: true, "set a custom field; KEY= removes it"),
             OptionSpec("remove-field", value: "KEY", repeatable: true, "remove a custom field"),

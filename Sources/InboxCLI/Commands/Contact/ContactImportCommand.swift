@@ -77,7 +77,7 @@ struct ContactImportCommand: InboxCommand {
             case .add: fields.append(("action", .string("add")))
             case .update: fields.append(("action", .string("update")))
             case .unchanged: fields.append(("action", .string("unchanged")))
-            case .reject(let reason): fields += [("action", .string("reject")), ("reason", .string(reason))]
+            case .reject(let reason): fields += [("action", .string("reject")), ("reason", .string(ErrorText.render(reason)))]
             }
             if let id = row.id { fields.append(("id", .string(id))) }
             out.records.append(.object(JSONObject(fields)))
@@ -88,7 +88,7 @@ struct ContactImportCommand: InboxCommand {
             }
         }
         out.ids = ids.sorted { ($0.count, $0) < ($1.count, $1) }
-        out.notices = rejected.map { "\(outcome.input):\($0.line): \($0.reason)" }
+        out.notices = rejected.map { "\(outcome.input):\($0.line): \(ErrorText.render($0.reason))" }
         let counts = "\(outcome.added) added, \(outcome.updated) updated, \(rejected.count) rejected"
         if dryRun {
             out.info = ["Would import \(outcome.input): \(counts); nothing was written"]

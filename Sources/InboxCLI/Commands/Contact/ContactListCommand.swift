@@ -5,11 +5,11 @@ struct ContactListCommand: InboxCommand {
         noun: "contact", verb: "list", access: .read, abstract: "List contacts, newest first",
         options: [
             OptionSpec("search", value: "TEXT", "match first name, last name, email, or phone digits"),
-            OptionSpec("tag", value: "TAG", completion: .repository("tags"), "only contacts with this tag (any case)"),
-            OptionSpec("dnd", value: "CHANNEL", completion: .choices(ContactChannel.all), "only contacts with do-not-contact on this channel"),
-            OptionSpec("owner", value: "USER", completion: .repository("users"), "only contacts owned by this user"),
+            OptionSpec("tag", value: "TAG", completion: .repository(.tags), "only contacts with this tag (any case)"),
+            OptionSpec("dnd", value: "CHANNEL", completion: .cases(ContactChannel.self), "only contacts with do-not-contact on this channel"),
+            OptionSpec("owner", value: "USER", completion: .repository(.users), "only contacts owned by this user"),
             OptionSpec("limit", short: "n", value: "N", "show at most N contacts"),
-            OptionSpec("after", value: "ID", completion: .repository("contacts"), "start after this contact (the last id of the previous page; in the default order only)"),
+            OptionSpec("after", value: "ID", completion: .repository(.contacts), "start after this contact (the last id of the previous page; in the default order only)"),
             ContactOrder.option,
         ],
         examples: [
@@ -28,7 +28,7 @@ struct ContactListCommand: InboxCommand {
         var filter = ContactFilter()
         filter.search = arguments.value("search")
         filter.tag = arguments.value("tag")
-        filter.dnd = try arguments.value("dnd").map { (c) throws(InboxError) in try ContactChannel.validated(c) }
+        filter.dnd = try arguments.choice("dnd", ContactChannel.self, ignoringCase: true)?.rawValue
         filter.owner = arguments.value("owner")
         filter.limit = try arguments.int("limit")
         filter.after = arguments.value("after")

@@ -3,8 +3,8 @@ import InboxCore
 struct ContactMergeCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "contact", verb: "merge", access: .write, abstract: "Merge duplicate contacts into one",
-        arguments: [ArgumentSpec("KEEP", completion: .repository("contacts"), "the contact that stays"),
-                    ArgumentSpec("OTHER", variadic: true, completion: .repository("contacts"), "contacts merged into KEEP and then removed")],
+        arguments: [ArgumentSpec("KEEP", completion: .repository(.contacts), "the contact that stays"),
+                    ArgumentSpec("OTHER", variadic: true, completion: .repository(.contacts), "contacts merged into KEEP and then removed")],
         options: [OptionSpec("dry-run", "show what would move and write nothing")],
         discussion: """
             The conversations (with their messages), notes, log entries and tasks of each OTHER move to KEEP; KEEP gains their \

@@ -4,7 +4,7 @@ struct ContactNoteCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "contact", verb: "note", access: .write, abstract: "Add a note to a contact, or change one (--edit)",
         arguments: [
-            ArgumentSpec("ID", completion: .repository("contacts"), "contact id or an unambiguous prefix"),
+            ArgumentSpec("ID", completion: .repository(.contacts), "contact id or an unambiguous prefix"),
             ArgumentSpec("TEXT", "the note; - reads it from standard input"),
         ],
         options: [OptionSpec("edit", value: "NOTE", "replace the text of this note of the contact (nt…; its author or an admin)")],

@@ -38,11 +38,11 @@ enum ContactSelection {
         out.lines = result.changed.map { .plain(describe($0)) }
         out.info = ["\(result.changed.count) \(dryRun ? "would change" : "changed"), \(result.unchanged.count) already so"
                     + (result.skipped.isEmpty ? "" : ", \(result.skipped.count) skipped")]
-        out.notices = result.skipped.map { "skipped \($0.id): \($0.reason.message)" }
+        out.notices = result.skipped.map { "skipped \($0.id): \(ErrorText.message($0.reason))" }
         if !result.skipped.isEmpty {
             let n = result.skipped.count
-            out.failure = .refused("\(n) id\(n == 1 ? " was" : "s were") skipped (see above); "
-                                   + "the other \(result.changed.count + result.unchanged.count) \(dryRun ? "would be" : "were") changed or already so")
+            let others = result.changed.count + result.unchanged.count
+            out.failure = .refused("\(n) id\(n == 1 ? " was" : "s were") skipped (see above); the other \(others) \(dryRun ? "would be" : "were") changed or already so")
         }
         return out
     }

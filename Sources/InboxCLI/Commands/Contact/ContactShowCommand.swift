@@ -3,7 +3,7 @@ import InboxCore
 struct ContactShowCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "contact", verb: "show", access: .read, abstract: "Show a contact's details and notes (newest first)",
-        arguments: [ArgumentSpec("ID", completion: .repository("contacts"), "contact id or an unambiguous prefix")],
+        arguments: [ArgumentSpec("ID", completion: .repository(.contacts), "contact id or an unambiguous prefix")],
         examples: ["inbox contact show ct1", "inbox --json contact show ct1 | jq .notes"]
     )
 

@@ -3,14 +3,14 @@ import InboxCore
 struct ContactTagCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "contact", verb: "tag", access: .write, abstract: "Add and remove tags on many contacts at once",
-        arguments: [ArgumentSpec("ID", optional: true, variadic: true, completion: .repository("contacts"),
+        arguments: [ArgumentSpec("ID", optional: true, variadic: true, completion: .repository(.contacts),
                                  "contact ids; - reads them from standard input; or select with --where-tag/--search")],
         options: [
-            OptionSpec("add", value: "TAG", variadic: true, completion: .repository("tags"), "tags to add"),
-            OptionSpec("remove", value: "TAG", variadic: true, completion: .repository("tags"), "tags to remove (any case)"),
-            OptionSpec("where-tag", value: "TAG", completion: .repository("tags"), "select contacts that have this tag"),
+            OptionSpec("add", value: "TAG", variadic: true, completion: .repository(.tags), "tags to add"),
+            OptionSpec("remove", value: "TAG", variadic: true, completion: .repository(.tags), "tags to remove (any case)"),
+            OptionSpec("where-tag", value: "TAG", completion: .repository(.tags), "select contacts that have this tag"),
             OptionSpec("search", value: "TEXT", "select contacts matching TEXT, as contact list --search"),
-            OptionSpec("owner", value: "USER", completion: .repository("users"), "select contacts owned by USER"),
+            OptionSpec("owner", value: "USER", completion: .repository(.users), "select contacts owned by USER"),
             OptionSpec("dry-run", "show what would change and write nothing"),
             ContactSelection.keepGoing,
         ],

@@ -3,8 +3,8 @@ import InboxCore
 struct ConversationAssignCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "conversation", verb: "assign", access: .write, abstract: "Assign conversations to a user, to yourself, or to nobody",
-        arguments: [ArgumentSpec("ID", variadic: true, completion: .repository("conversations"), "conversation ids; - reads ids from standard input"),
-                    ArgumentSpec("USER", optional: true, completion: .repository("users"), "the user to assign them to (unless --me or --none)")],
+        arguments: [ArgumentSpec("ID", variadic: true, completion: .repository(.conversations), "conversation ids; - reads ids from standard input"),
+                    ArgumentSpec("USER", optional: true, completion: .repository(.users), "the user to assign them to (unless --me or --none)")],
         options: [OptionSpec("me", "assign to yourself"), OptionSpec("none", "unassign")],
         discussion: "Assigning a conversation never changes who owns the contact.",
         examples: ["inbox conversation assign cv1 --me", "inbox conversation assign cv1 cv2 bob", "inbox conversation assign cv3 --none"]

@@ -3,7 +3,7 @@ import InboxCore
 struct ConversationCloseCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "conversation", verb: "close", access: .write, abstract: "Close conversations, optionally sending a closing message",
-        arguments: [ArgumentSpec("ID", variadic: true, completion: .repository("open-conversations"), "conversation ids; - reads them from standard input")],
+        arguments: [ArgumentSpec("ID", variadic: true, completion: .repository(.openConversations), "conversation ids; - reads them from standard input")],
         options: [OptionSpec("message", value: "TEXT", "send this to the contact first (placeholders are filled)"),
                   OptionSpec("cancel-scheduled", "cancel the messages still scheduled in the conversation"),
                   OptionSpec("keep-going", "skip ids that are unknown or refused (already closed), report each, close the rest")],
@@ -27,7 +27,7 @@ struct ConversationCloseCommand: InboxCommand {
         let ids = try context.ids(self.ids)
         let repository = try context.repository()
         let hook = try DeliveryHook.readiness(repository)
-        if case .untrusted(let why) = hook, message != nil, !repository.isBatching { throw InboxError.refused(why) }
+        if case .untrusted(let why) = hook, message != nil, !repository.isBatching { throw InboxError.refused(Explanation(why)) }
         if hook.isInstalled, message != nil, !repository.isBatching {
             try DeliveryHost.check(repository, doing: "closing with a message through the delivery hook")
         }
@@ -41,7 +41,7 @@ struct ConversationCloseCommand: InboxCommand {
                 } catch {
                     // Only what a rule refuses or an id that names nothing is skipped; I/O and bad data still stop all.
                     guard keepGoing, Self.skippable(error) else { throw error }
-                    skipped.append("skipped \(id): \(error.message)")
+                    skipped.append("skipped \(id): \(ErrorText.message(error))")
                 }
             }
             return (closed, skipped, try DeliveryHook.timeout(tx))

@@ -4,10 +4,10 @@ struct ConversationCreateCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "conversation", verb: "create", access: .write, abstract: "Start a conversation with a contact on a channel",
         options: [
-            OptionSpec("contact", value: "ID", completion: .repository("contacts"), "the contact (required)"),
-            OptionSpec("channel", value: "CHANNEL", completion: .choices(Channel.allCases.map(\.rawValue)), "sms, email, whatsapp, instagram, telegram, facebook, webchat or imessage (required)"),
+            OptionSpec("contact", value: "ID", completion: .repository(.contacts), "the contact (required)"),
+            OptionSpec("channel", value: "CHANNEL", completion: .cases(Channel.self), "sms, email, whatsapp, instagram, telegram, facebook, webchat or imessage (required)"),
             OptionSpec("subject", value: "TEXT", "what it is about"),
-            OptionSpec("assign", value: "USER", completion: .repository("users"), "assign it at once"),
+            OptionSpec("assign", value: "USER", completion: .repository(.users), "assign it at once"),
         ],
         examples: ["inbox conversation create --contact ct1 --channel sms --subject \"Tax documents\""]
     )

@@ -7,19 +7,19 @@ struct ConversationListCommand: InboxCommand {
             OptionSpec("mine", "only conversations assigned to you"),
             OptionSpec("all", "conversations of every assignee (the default)"),
             OptionSpec("unassigned", "only unassigned conversations"),
-            OptionSpec("assignee", value: "USER", completion: .repository("users"), "only conversations assigned to USER"),
-            OptionSpec("status", value: "STATUS", completion: .choices(["open", "closed", "all"]), "open (default), closed or all"),
+            OptionSpec("assignee", value: "USER", completion: .repository(.users), "only conversations assigned to USER"),
+            OptionSpec("status", value: "STATUS", completion: .cases(ConversationFilter.StatusFilter.self), "open (default), closed or all"),
             OptionSpec("category", value: "CATEGORY", completion: .cases(Conversation.Category.self),
                        "new (unassigned), missed (unassigned, auto-responded, unanswered), yours or others (assigned)"),
-            OptionSpec("channel", value: "CHANNEL", completion: .choices(Channel.allCases.map(\.rawValue)), "only this channel"),
-            OptionSpec("contact", value: "ID", completion: .repository("contacts"), "only this contact's conversations"),
-            OptionSpec("tag", value: "TAG", completion: .repository("tags"), "only contacts with this tag"),
+            OptionSpec("channel", value: "CHANNEL", completion: .cases(Channel.self), "only this channel"),
+            OptionSpec("contact", value: "ID", completion: .repository(.contacts), "only this contact's conversations"),
+            OptionSpec("tag", value: "TAG", completion: .repository(.tags), "only contacts with this tag"),
             OptionSpec("search", value: "TEXT", "match the contact (name, email, phone), the subject, or a message holding every word of TEXT"),
             OptionSpec("since", value: "TIME", "last activity at or after TIME"),
             OptionSpec("until", value: "TIME", "last activity at or before TIME"),
-            OptionSpec("sort", value: "ORDER", completion: .choices(["newest", "oldest"]), "newest (default) or oldest activity first"),
+            OptionSpec("sort", value: "ORDER", completion: .cases(ConversationOrder.self), "newest (default) or oldest activity first"),
             OptionSpec("limit", short: "n", value: "N", "show at most N"),
-            OptionSpec("after", value: "ID", completion: .repository("conversations"), "start after this conversation (the last id of the previous page)"),
+            OptionSpec("after", value: "ID", completion: .repository(.conversations), "start after this conversation (the last id of the previous page)"),
         ],
         discussion: "A row shows an unread marker (*), the contact, channel, subject, age of the last message, its preview (← from the contact, → from us), the assignee and the category as the acting user sees it. Every open conversation is in exactly one category: yours or others when assigned (to you, to someone else); unassigned, missed when the client wrote while availability was off and nobody has answered since, else new. Closed conversations have none.",
         examples: ["inbox conversation list --mine --status open", "inbox conversation list --category new -q | xargs -n1 inbox conversation assign --me",
@@ -37,19 +37,13 @@ struct ConversationListCommand: InboxCommand {
         if arguments.flag("mine") { filter.ownership = .mine }
         if arguments.flag("unassigned") { filter.ownership = .unassigned }
         if let user = arguments.value("assignee") { filter.ownership = .assignee(try UserName.validated(user)) }
-        if let status = arguments.value("status") {
-            guard let s = ConversationFilter.StatusFilter(rawValue: status) else { throw InboxError.usage("--status must be open, closed or all, not '\(status)'") }
-            filter.status = s
-        }
+        if let status = try arguments.choice("status", ConversationFilter.StatusFilter.self) { filter.status = status }
         filter.category = try arguments.choice("category", Conversation.Category.self)
         filter.channel = try arguments.value("channel").map { (c) throws(InboxError) in try ConversationView.channel(c) }
         filter.contact = arguments.value("contact")
         filter.tag = arguments.value("tag")
         filter.search = arguments.value("search")
-        if let sort = arguments.value("sort") {
-            guard sort == "newest" || sort == "oldest" else { throw InboxError.usage("--sort must be newest or oldest, not '\(sort)'") }
-            filter.newestFirst = sort == "newest"
-        }
+        if let sort = try arguments.choice("sort", ConversationOrder.self) { filter.newestFirst = sort == .newest }
         filter.limit = try arguments.int("limit")
         filter.after = arguments.value("after")
         return ConversationListCommand(filter: filter, since: arguments.value("since"), until: arguments.value("until"))

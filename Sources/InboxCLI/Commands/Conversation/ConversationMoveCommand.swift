@@ -3,8 +3,8 @@ import InboxCore
 struct ConversationMoveCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "conversation", verb: "move", access: .write, abstract: "Give a conversation to another contact",
-        arguments: [ArgumentSpec("ID", completion: .repository("conversations"), "conversation id or an unambiguous prefix")],
-        options: [OptionSpec("contact", value: "ID", completion: .repository("contacts"), "the contact it belongs to from now on")],
+        arguments: [ArgumentSpec("ID", completion: .repository(.conversations), "conversation id or an unambiguous prefix")],
+        options: [OptionSpec("contact", value: "ID", completion: .repository(.contacts), "the contact it belongs to from now on")],
         discussion: "The conversation's messages and its closing notes move with it (a message filed under the wrong client, a contact created twice).",
         examples: ["inbox conversation move cv12 --contact ct3"]
     )

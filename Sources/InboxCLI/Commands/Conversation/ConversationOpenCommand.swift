@@ -3,7 +3,7 @@ import InboxCore
 struct ConversationOpenCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "conversation", verb: "open", access: .write, abstract: "Print a conversation's thread and mark it read by you",
-        arguments: [ArgumentSpec("ID", completion: .repository("conversations"), "conversation id or an unambiguous prefix")],
+        arguments: [ArgumentSpec("ID", completion: .repository(.conversations), "conversation id or an unambiguous prefix")],
         discussion: "Messages, notes, auto-responses, closings and the contact's calls and log entries are grouped by date with their states and read receipts; a scheduled message whose time has passed unsent is marked OVERDUE. Opening records a receipt for you on every message from the contact and clears the unread marker; 'show' prints the same without recording anything.",
         examples: ["inbox conversation open cv1"]
     )

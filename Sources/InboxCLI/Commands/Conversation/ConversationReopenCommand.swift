@@ -3,7 +3,7 @@ import InboxCore
 struct ConversationReopenCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "conversation", verb: "reopen", access: .write, abstract: "Reopen closed conversations",
-        arguments: [ArgumentSpec("ID", variadic: true, completion: .repository("conversations"), "conversation ids; - reads them from standard input")],
+        arguments: [ArgumentSpec("ID", variadic: true, completion: .repository(.conversations), "conversation ids; - reads them from standard input")],
         examples: ["inbox conversation reopen cv1"]
     )
 

@@ -3,7 +3,7 @@ import InboxCore
 struct ConversationShowCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "conversation", verb: "show", access: .read, abstract: "Print a conversation's thread without marking it read",
-        arguments: [ArgumentSpec("ID", completion: .repository("conversations"), "conversation id or an unambiguous prefix")],
+        arguments: [ArgumentSpec("ID", completion: .repository(.conversations), "conversation id or an unambiguous prefix")],
         examples: ["inbox conversation show cv1", "inbox --json conversation show cv1 | jq .messages"]
     )
 

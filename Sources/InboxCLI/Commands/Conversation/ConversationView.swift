@@ -46,10 +46,8 @@ enum ConversationView {
         try Contacts.table.records(withIDs: Set(conversations.map(\.contact)), in: session)
     }
 
+    /// A `--channel` value, in any case.
     static func channel(_ text: String) throws(InboxError) -> Channel {
-        guard let channel = Channel(rawValue: text.lowercased()) else {
-            throw InboxError.usage("unknown channel '\(text)' (expected one of: \(Channel.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        return channel
+        try ParsedArguments.parse(text, as: Channel.self, option: "channel", ignoringCase: true)
     }
 }

@@ -29,7 +29,7 @@ enum BatchScript {
             do throws(InboxError) {
                 words = try ShellWords.split(String(line))
             } catch {
-                throw InboxError.usage("\(input):\(index + 1): \(error.message)")
+                throw InboxError.usage("\(input):\(index + 1): \(ErrorText.message(error))")
             }
             if !words.isEmpty { lines.append(BatchLine(number: index + 1, reading: reader.read(words, defaults: defaults))) }
         }

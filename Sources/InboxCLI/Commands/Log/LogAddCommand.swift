@@ -5,7 +5,7 @@ struct LogAddCommand: InboxCommand {
         noun: "log", verb: "add", access: .write, abstract: "Log a call, meeting, email or note with a contact",
         arguments: [ArgumentSpec("TEXT", "what happened; - reads it from standard input")],
         options: [
-            OptionSpec("contact", value: "ID", completion: .repository("contacts"), "the contact (required)"),
+            OptionSpec("contact", value: "ID", completion: .repository(.contacts), "the contact (required)"),
             OptionSpec("kind", value: "KIND", completion: .cases(LogEntry.Kind.self), "call, meeting, email, note or other (required)"),
             OptionSpec("direction", value: "DIR", completion: .cases(Message.Direction.self), "in (they reached us) or out"),
             OptionSpec("outcome", value: "OUTCOME", completion: .cases(LogEntry.Outcome.self), "completed, missed, failed or voicemail (calls and meetings)"),

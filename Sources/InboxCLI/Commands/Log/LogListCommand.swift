@@ -4,7 +4,7 @@ struct LogListCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "log", verb: "list", access: .read, abstract: "List log entries, newest first",
         options: [
-            OptionSpec("contact", value: "ID", completion: .repository("contacts"), "only this contact's"),
+            OptionSpec("contact", value: "ID", completion: .repository(.contacts), "only this contact's"),
             OptionSpec("kind", value: "KIND", completion: .cases(LogEntry.Kind.self), "only this kind"),
             OptionSpec("since", value: "TIME", "at or after TIME"),
             OptionSpec("until", value: "TIME", "at or before TIME"),

@@ -3,7 +3,7 @@ import InboxCore
 struct MessageCancelCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "message", verb: "cancel", access: .write, abstract: "Cancel scheduled messages",
-        arguments: [ArgumentSpec("ID", variadic: true, completion: .repository("scheduled-messages"), "scheduled messages; - reads ids from standard input")],
+        arguments: [ArgumentSpec("ID", variadic: true, completion: .repository(.scheduledMessages), "scheduled messages; - reads ids from standard input")],
         discussion: "Only a message that is still scheduled can be cancelled; otherwise exit 1 says its state.",
         examples: ["inbox message cancel ms7", "inbox message list --scheduled --conversation cv1 -q | inbox message cancel -"]
     )

@@ -4,7 +4,7 @@ struct MessageEditCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "message", verb: "edit", access: .write, abstract: "Change a scheduled message's text or time",
         arguments: [
-            ArgumentSpec("ID", completion: .repository("scheduled-messages"), "a scheduled message"),
+            ArgumentSpec("ID", completion: .repository(.scheduledMessages), "a scheduled message"),
             ArgumentSpec("TEXT", optional: true, "the new text; - reads it from standard input"),
         ],
         options: [

@@ -47,7 +47,8 @@ struct MessageFlushCommand: InboxCommand {
                                     ("state", .string(h.outcome.rawValue)), ("attempts", .int(h.message.attempts)),
                                     ("error", .optional(h.message.error)), ("retry_at", .optional(h.message.retryAt?.iso))]))
             }
-            out.lines = handled.map { .plain("\($0.message.id)  \($0.outcome.rawValue)" + ($0.message.error.map { "  \($0)" } ?? "")) }
+            // Said now, the reason names the command that fixes it; the message keeps it in plain words.
+            out.lines = handled.map { h in .plain("\(h.message.id)  \(h.outcome.rawValue)" + ((h.reason.map(ErrorText.render) ?? h.message.error).map { "  \($0)" } ?? "")) }
             func count(_ state: Message.State) -> Int { handled.filter { $0.outcome == state }.count }
             let timedOut = handled.filter(\.timedOut).count
             out.notices = notes

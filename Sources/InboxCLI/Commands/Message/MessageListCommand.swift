@@ -4,9 +4,9 @@ struct MessageListCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "message", verb: "list", access: .read, abstract: "List messages oldest first: a thread, a contact's, or all",
         options: [
-            OptionSpec("conversation", value: "ID", completion: .repository("conversations"), "one conversation's thread"),
-            OptionSpec("contact", value: "ID", completion: .repository("contacts"), "every conversation of this contact"),
-            OptionSpec("state", value: "STATE", completion: .choices(Message.State.allCases.map(\.rawValue)), "only outbound messages in this state"),
+            OptionSpec("conversation", value: "ID", completion: .repository(.conversations), "one conversation's thread"),
+            OptionSpec("contact", value: "ID", completion: .repository(.contacts), "every conversation of this contact"),
+            OptionSpec("state", value: "STATE", completion: .cases(Message.State.self), "only outbound messages in this state"),
             OptionSpec("pinned", "only pinned messages (the to-do panel)"),
             OptionSpec("scheduled", "only pending sends, soonest first: scheduled ones (OVERDUE once their time has passed unsent), and failed ones awaiting a retry (WHEN is the retry time)"),
             OptionSpec("search", value: "TEXT", "only messages holding every word of TEXT (case and accents do not count)"),
@@ -28,12 +28,7 @@ struct MessageListCommand: InboxCommand {
         var filter = MessageFilter()
         filter.conversation = arguments.value("conversation")
         filter.contact = arguments.value("contact")
-        if let state = arguments.value("state") {
-            guard let s = Message.State(rawValue: state) else {
-                throw InboxError.usage("--state must be one of \(Message.State.allCases.map(\.rawValue).joined(separator: ", ")), not '\(state)'")
-            }
-            filter.state = s
-        }
+        filter.state = try arguments.choice("state", Message.State.self)
         filter.pinned = arguments.flag("pinned")
         filter.scheduled = arguments.flag("scheduled")
         try arguments.exclusive("scheduled", "state")

@@ -3,9 +3,9 @@ import InboxCore
 struct MessagePinCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "message", verb: "pin", access: .write, abstract: "Pin a message as a to-do on its conversation, or mark the to-do done",
-        arguments: [ArgumentSpec("ID", completion: .repository("messages"), "message id or an unambiguous prefix")],
+        arguments: [ArgumentSpec("ID", completion: .repository(.messages), "message id or an unambiguous prefix")],
         options: [
-            OptionSpec("assign", value: "USER", completion: .repository("users"), "who should act on it"),
+            OptionSpec("assign", value: "USER", completion: .repository(.users), "who should act on it"),
             OptionSpec("done", "mark the pinned to-do done"),
         ],
         examples: ["inbox message pin ms4 --assign bob", "inbox message pin ms4 --done", "inbox message list --pinned"]

@@ -5,9 +5,9 @@ struct MessageReceiveCommand: InboxCommand {
         noun: "message", verb: "receive", access: .write, abstract: "Record a message from a contact (for webhooks and imports)",
         arguments: [ArgumentSpec("TEXT", optional: true, "the message; - reads it from standard input (may be left out with --attach)")],
         options: [
-            OptionSpec("contact", value: "ID", completion: .repository("contacts"), "the contact who wrote"),
+            OptionSpec("contact", value: "ID", completion: .repository(.contacts), "the contact who wrote"),
             OptionSpec("from", value: "ADDRESS", "their phone number or email address: matched to a contact, or a new contact is made"),
-            OptionSpec("channel", value: "CHANNEL", completion: .choices(Channel.allCases.map(\.rawValue)), "the channel it came on (required)"),
+            OptionSpec("channel", value: "CHANNEL", completion: .cases(Channel.self), "the channel it came on (required)"),
             OptionSpec("at", value: "TIME", "when it arrived (default: now)"),
             OptionSpec("attach", value: "FILE", repeatable: true, completion: .file, "a file that came with it, stored by content as sent files are"),
             OptionSpec("subject", value: "TEXT", "the email's subject: it goes to the thread of that subject (Re: and Fwd: aside), or starts one named so"),

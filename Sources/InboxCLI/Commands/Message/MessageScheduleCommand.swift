@@ -4,14 +4,14 @@ struct MessageScheduleCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "message", verb: "schedule", access: .write, abstract: "Schedule a message to send later (the cron flush delivers it)",
         arguments: [
-            ArgumentSpec("CONVERSATION", completion: .repository("open-conversations"), "the conversation"),
+            ArgumentSpec("CONVERSATION", completion: .repository(.openConversations), "the conversation"),
             ArgumentSpec("TEXT", optional: true, "the message; - reads it from standard input (may be left out with --template)"),
         ],
         options: [
             OptionSpec("at", value: "TIME", "when to send it (required; see TIME FORMS)"),
             OptionSpec("attach", value: "FILE", repeatable: true, completion: .file, "attach a file"),
-            OptionSpec("template", value: "NAME", completion: .repository("templates"), "send a saved template"),
-            OptionSpec("from", value: "NUMBER", completion: .repository("from-numbers"), "one of the firm's SMS numbers (config sms.from; default: the first)"),
+            OptionSpec("template", value: "NAME", completion: .repository(.templates), "send a saved template"),
+            OptionSpec("from", value: "NUMBER", completion: .repository(.fromNumbers), "one of the firm's SMS numbers (config sms.from; default: the first)"),
             OptionSpec("cc", value: "ADDRESS", repeatable: true, "copy to this address (email only)"),
             OptionSpec("no-signature", "leave out your signature (added to email only)"),
         ],

@@ -3,9 +3,9 @@ import InboxCore
 struct MessageSeenCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "message", verb: "seen", access: .write, abstract: "Record a read receipt a channel reported",
-        arguments: [ArgumentSpec("ID", completion: .repository("messages"), "message id or an unambiguous prefix")],
+        arguments: [ArgumentSpec("ID", completion: .repository(.messages), "message id or an unambiguous prefix")],
         options: [
-            OptionSpec("by", value: "WHO", completion: .repository("people"), "the contact id or user name who read it (required)"),
+            OptionSpec("by", value: "WHO", completion: .repository(.people), "the contact id or user name who read it (required)"),
             OptionSpec("at", value: "TIME", "when (default: now)"),
         ],
         examples: ["inbox message seen ms4 --by ct1"]

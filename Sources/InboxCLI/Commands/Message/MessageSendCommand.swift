@@ -4,20 +4,20 @@ struct MessageSendCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "message", verb: "send", access: .write, abstract: "Send a message, or write an internal note, in a conversation",
         arguments: [
-            ArgumentSpec("CONVERSATION", optional: true, completion: .repository("open-conversations"), "the conversation (or give --contact and --channel)"),
+            ArgumentSpec("CONVERSATION", optional: true, completion: .repository(.openConversations), "the conversation (or give --contact and --channel)"),
             ArgumentSpec("TEXT", optional: true, "the message; - reads it from standard input (may be left out with --template)"),
         ],
         options: [
-            OptionSpec("contact", value: "ID", completion: .repository("contacts"), "send to this contact (with --channel): their open conversation, or a new one"),
-            OptionSpec("channel", value: "CHANNEL", completion: .choices(Channel.allCases.map(\.rawValue)), "the channel, with --contact"),
+            OptionSpec("contact", value: "ID", completion: .repository(.contacts), "send to this contact (with --channel): their open conversation, or a new one"),
+            OptionSpec("channel", value: "CHANNEL", completion: .cases(Channel.self), "the channel, with --contact"),
             OptionSpec("attach", value: "FILE", repeatable: true, completion: .file, "attach a file (repeatable); refused where the channel cannot carry it"),
-            OptionSpec("template", value: "NAME", completion: .repository("templates"), "send a saved template (required on WhatsApp after 24 hours)"),
-            OptionSpec("from", value: "NUMBER", completion: .repository("from-numbers"), "one of the firm's SMS numbers (config sms.from; default: the first)"),
+            OptionSpec("template", value: "NAME", completion: .repository(.templates), "send a saved template (required on WhatsApp after 24 hours)"),
+            OptionSpec("from", value: "NUMBER", completion: .repository(.fromNumbers), "one of the firm's SMS numbers (config sms.from; default: the first)"),
             OptionSpec("cc", value: "ADDRESS", repeatable: true, "copy to this address (email only; repeatable)"),
             OptionSpec("note", "an internal note: recorded in the thread, never delivered"),
             OptionSpec("no-signature", "leave out your signature (added to email only)"),
             OptionSpec("at", value: "TIME", "send later instead (see TIME FORMS); the cron flush delivers it"),
-            OptionSpec("retry", value: "ID", completion: .repository("messages"), "send a failed or in-doubt message again, on purpose, under the same id"),
+            OptionSpec("retry", value: "ID", completion: .repository(.messages), "send a failed or in-doubt message again, on purpose, under the same id"),
         ],
         discussion: "Placeholders {first_name}, {last_name}, {full_name}, {company}, {email}, {phone} and {user} are filled in; an unknown one is exit 64. Do-not-contact on the channel, and WhatsApp free text more than 24 hours after the contact's last message, are refused with exit 1 and nothing is written. With a delivery hook (.inbox/hooks/deliver) the message is marked sending, the hook runs, then it is marked sent, or failed (exit 69), or in-doubt if the hook ran past delivery.timeout and was killed (exit 69); without one it is recorded as sent. A hook not trusted on this machine (inbox hook status) is never run: the send is refused with exit 1 and nothing is written. Once the hook has run, its outcome is kept: if the repository is busy it is recorded by the next inbox command that writes, and send still exits 0 for a message sent.",
         examples: ["inbox message send cv1 \"Hi {first_name}, the form is on its way by email\"",
@@ -85,7 +85,7 @@ enum MessageSending {
         let hook = try DeliveryHook.readiness(repository)
         // An untrusted hook is never run: a send that would run it now is refused, unwritten.
         if case .untrusted(let why) = hook, !request.note, request.scheduledAt == nil, !request.queueForFlush {
-            throw InboxError.refused(why)
+            throw InboxError.refused(Explanation(why))
         }
         if hook.isInstalled, !request.note, request.scheduledAt == nil, !request.queueForFlush {
             try DeliveryHost.check(repository, doing: "sending through the delivery hook")
@@ -123,7 +123,7 @@ enum MessageSending {
         let repository = try context.repository()
         let hook = try DeliveryHook.readiness(repository)
         if hook.isInstalled && repository.isBatching { throw InboxError.refused("send --retry runs the delivery hook at once, so it cannot run inside a batch") }
-        if case .untrusted(let why) = hook { throw InboxError.refused(why) }
+        if case .untrusted(let why) = hook { throw InboxError.refused(Explanation(why)) }
         if hook.isInstalled { try DeliveryHost.check(repository, doing: "send --retry through the delivery hook") }
         let (started, timeout) = try context.write { (tx, _) throws(InboxError) in
             (try ScheduledSends.retry(id, now: context.now, hookInstalled: hook.isInstalled, in: tx), try DeliveryHook.timeout(tx))

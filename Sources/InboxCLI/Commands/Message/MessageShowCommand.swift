@@ -3,7 +3,7 @@ import InboxCore
 struct MessageShowCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "message", verb: "show", access: .read, abstract: "Show one message with its state, attachments and read receipts",
-        arguments: [ArgumentSpec("ID", completion: .repository("messages"), "message id or an unambiguous prefix")],
+        arguments: [ArgumentSpec("ID", completion: .repository(.messages), "message id or an unambiguous prefix")],
         examples: ["inbox message show ms3"]
     )
 

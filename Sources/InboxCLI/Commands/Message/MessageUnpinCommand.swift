@@ -3,7 +3,7 @@ import InboxCore
 struct MessageUnpinCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "message", verb: "unpin", access: .write, abstract: "Remove a message from the pinned panel",
-        arguments: [ArgumentSpec("ID", completion: .repository("messages"), "message id or an unambiguous prefix")],
+        arguments: [ArgumentSpec("ID", completion: .repository(.messages), "message id or an unambiguous prefix")],
         examples: ["inbox message unpin ms4"]
     )
 

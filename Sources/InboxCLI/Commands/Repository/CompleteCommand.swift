@@ -5,27 +5,26 @@ import InboxCore
 /// command's arguments typed so far (`config-values` needs the key, `help-topics` the noun).
 /// Prints nothing (and exits 0) when there is no repository, so completion never shows an error.
 struct CompleteCommand: InboxCommand {
-    static let kinds = ["contacts", "conversations", "open-conversations", "messages", "scheduled-messages", "tasks",
-                        "users", "tags", "templates", "people", "from-numbers", "config-values", "help-topics"]
-
     static let spec = CommandSpec(
         noun: "__complete", access: .read, abstract: "Print completion candidates from the repository (for the shell completion scripts)",
-        arguments: [ArgumentSpec("KIND", completion: .choices(kinds), kinds.joined(separator: ", ")),
+        arguments: [ArgumentSpec("KIND", completion: .cases(CompletionSource.self), CompletionSource.allCases.map(\.rawValue).joined(separator: ", ")),
                     ArgumentSpec("WORD", optional: true, variadic: true, "the command's arguments so far")], hidden: true
     )
 
-    var kind: String
+    var kind: CompletionSource
     var words: [String]
 
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> CompleteCommand {
-        let kind = try arguments.positional(0, "KIND")
-        guard kinds.contains(kind) else { throw InboxError.usage("unknown kind '\(kind)' (\(kinds.joined(separator: ", ")))") }
+        let text = try arguments.positional(0, "KIND")
+        guard let kind = CompletionSource(rawValue: text) else {
+            throw InboxError.usage("unknown kind '\(text)' (\(ParsedArguments.alternatives(CompletionSource.self)))")
+        }
         return CompleteCommand(kind: kind, words: Array(arguments.positionals.dropFirst()))
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
         var candidates: [(value: String, about: String)] = []
-        if kind == "help-topics" {
+        if kind == .helpTopics {
             candidates = CompleteCommand.helpTopics(words, .shared)
         } else {
             do throws(InboxError) {
@@ -69,40 +68,42 @@ struct CompleteCommand: InboxCommand {
 
     func lookup(_ s: Session) throws(InboxError) -> [(value: String, about: String)] {
         switch kind {
-        case "contacts":
+        case .contacts:
             return try Contacts.list(ContactFilter(), in: s).map { ($0.id, $0.displayName) }
-        case "conversations", "open-conversations":
+        case .conversations, .openConversations:
             var filter = ConversationFilter()
-            filter.status = kind == "conversations" ? .all : .open
+            filter.status = kind == .conversations ? .all : .open
             let listing = try Conversations.list(filter, actor: "", in: s)
             return listing.conversations.map { ($0.id, "\(listing.contactNames[$0.contact] ?? $0.contact), \($0.channel.rawValue)") }
-        case "messages":
+        case .messages:
             return try Messages.list(MessageFilter(), in: s).suffix(200).reversed().map { ($0.id, $0.text) }
-        case "scheduled-messages":
+        case .scheduledMessages:
             var filter = MessageFilter()
             filter.scheduled = true
             return try Messages.list(filter, in: s).map { ($0.id, "\(($0.scheduledAt ?? $0.at).localDescription) \($0.text.prefix(30))") }
-        case "tasks":
+        case .tasks:
             return try Tasks.list(TaskFilter(), now: Timestamp.systemNow(), in: s).map { ($0.id, String($0.text.prefix(40))) }
-        case "users":
+        case .users:
             return try Users.all(s).map { ($0.name, $0.role.rawValue) }
-        case "tags":
+        case .tags:
             var seen: [String: String] = [:]
             try Contacts.table.forEachNewestFirst(in: s) { (c) throws(InboxError) -> Bool in
                 for tag in c.tags where seen[tag.lowercased()] == nil { seen[tag.lowercased()] = tag }
                 return true
             }
             return seen.values.sorted().map { ($0, "tag") }
-        case "people":
+        case .people:
             // Who can have read a message: the firm's users and the contacts.
             return try Users.all(s).map { ($0.name, "user, \($0.role.rawValue)") }
                 + Contacts.list(ContactFilter(), in: s).map { ($0.id, $0.displayName) }
-        case "from-numbers":
+        case .fromNumbers:
             return try Config.load(s).smsFrom.enumerated().map { ($1, $0 == 0 ? "sms.from (default)" : "sms.from") }
-        case "config-values":
+        case .configValues:
             return try configValues(words.first.flatMap(ConfigKey.init(rawValue:)), in: s)
-        default:
+        case .templates:
             return try Templates.all(s).map { ($0.name, $0.text) }
+        case .helpTopics:
+            return []
         }
     }
 

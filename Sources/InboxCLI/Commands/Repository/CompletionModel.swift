@@ -49,7 +49,7 @@ struct CompletionModel {
         case .file: return "file"
         case .directory: return "dir"
         case .choices(let words): return "words:" + words.joined(separator: " ")
-        case .repository(let kind): return "repo:" + kind
+        case .repository(let kind): return "repo:" + kind.rawValue
         }
     }
 

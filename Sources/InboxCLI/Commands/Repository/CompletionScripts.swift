@@ -6,15 +6,17 @@ import InboxCore
 struct CompletionCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "__completion", access: .none, abstract: "Print the completion script for a shell, generated from the command table",
-        arguments: [ArgumentSpec("SHELL", completion: .choices(["bash", "zsh", "fish"]), "bash, zsh or fish")], hidden: true
+        arguments: [ArgumentSpec("SHELL", completion: .cases(Shell.self), ParsedArguments.alternatives(Shell.self))], hidden: true
     )
 
-    var shell: String
+    enum Shell: String, CaseIterable { case bash, zsh, fish }
+
+    var shell: Shell
 
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> CompletionCommand {
         try arguments.allowPositionals(1)
-        let shell = try arguments.positional(0, "SHELL")
-        guard ["bash", "zsh", "fish"].contains(shell) else { throw InboxError.usage("unknown shell '\(shell)' (bash, zsh or fish)") }
+        let text = try arguments.positional(0, "SHELL")
+        guard let shell = Shell(rawValue: text) else { throw InboxError.usage("unknown shell '\(text)' (\(ParsedArguments.alternatives(Shell.self)))") }
         return CompletionCommand(shell: shell)
     }
 
@@ -22,9 +24,9 @@ struct CompletionCommand: InboxCommand {
         let model = CompletionModel(.shared)
         let text: String
         switch shell {
-        case "bash": text = CompletionScripts.bash(model)
-        case "zsh": text = CompletionScripts.zsh(model)
-        default: text = CompletionScripts.fish(model)
+        case .bash: text = CompletionScripts.bash(model)
+        case .zsh: text = CompletionScripts.zsh(model)
+        case .fish: text = CompletionScripts.fish(model)
         }
         var out = CommandOutput()
         out.lines = [.raw(text)]
@@ -338,7 +340,7 @@ enum CompletionScripts {
         case .file: return " -F"
         case .directory: return " -a '(__fish_complete_directories)'"
         case .choices(let words): return " -a '\(words.joined(separator: " "))'"
-        case .repository(let kind): return " -a '(__inbox_candidates \(kind))'"
+        case .repository(let kind): return " -a '(__inbox_candidates \(kind.rawValue))'"
         }
     }
 }

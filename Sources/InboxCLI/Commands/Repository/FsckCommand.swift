@@ -23,12 +23,12 @@ struct FsckCommand: InboxCommand {
             report = try context.read { (s) throws(InboxError) in try Fsck.check(s) }
         }
         var out = CommandOutput()
-        out.lines = report.problems.map { .plain($0.description) }
+        out.lines = report.problems.map { .plain(ErrorText.describe($0)) }
         out.records = report.problems.map { p in
             .object(JSONObject([("path", .string(p.path)), ("line", p.line.map { .int(Int64($0)) } ?? .null),
-                                ("reason", .string(p.reason)), ("repairable", .bool(p.derivable))]))
+                                ("reason", .string(ErrorText.render(p.reason))), ("repairable", .bool(p.derivable))]))
         }
-        out.ids = report.problems.map(\.description)
+        out.ids = report.problems.map(ErrorText.describe)
         out.info = report.repaired
         let summary = "\(report.filesChecked) files, \(report.recordsChecked) records checked"
         if report.problems.isEmpty {

@@ -51,7 +51,7 @@ struct MergeFileCommand: InboxCommand {
                                            names: (base, path ?? ours, theirs))
         } catch {
             if let line = error.line { throw InboxError.badData(path: error.path, line: line, reason: error.reason) }
-            throw InboxError.dataProblems(error.description)
+            throw InboxError.dataProblems(Explanation(error.description))
         }
         // Replace OURS whole: a temp file beside it, renamed over it.
         let temp = ours + ".inbox-merge.\(getpid())"

@@ -4,7 +4,7 @@ import InboxCore
 struct SyncCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "sync", access: .write, abstract: "Share the inbox through git: commit, fetch, merge record by record, rebuild, push",
-        arguments: [ArgumentSpec("init", optional: true, completion: .choices(["init"]),
+        arguments: [ArgumentSpec("init", optional: true, completion: .cases(Step.self),
                                  "set this clone up first: .inbox/.gitignore and .gitattributes, the merge driver, git init if needed")],
         options: [OptionSpec("status", "say how many commits are ahead of and behind the remote, and what is not committed yet")],
         discussion: """
@@ -19,12 +19,15 @@ struct SyncCommand: InboxCommand {
         examples: ["inbox sync init", "inbox sync", "inbox sync --status"]
     )
 
+    /// The one word `sync` takes.
+    enum Step: String, CaseIterable { case initialize = "init" }
+
     var initialize: Bool
     var status: Bool
 
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> SyncCommand {
         try arguments.allowPositionals(1)
-        if let word = arguments.positionals.first, word != "init" {
+        if let word = arguments.positionals.first, Step(rawValue: word) == nil {
             throw InboxError.usage("unknown sync command '\(word)' (inbox sync, inbox sync init, inbox sync --status)")
         }
         let command = SyncCommand(initialize: !arguments.positionals.isEmpty, status: arguments.flag("status"))

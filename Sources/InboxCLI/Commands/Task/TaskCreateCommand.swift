@@ -5,11 +5,11 @@ struct TaskCreateCommand: InboxCommand {
         noun: "task", verb: "create", access: .write, abstract: "Ask a client for something: a question, a document, a booking, a notice",
         arguments: [ArgumentSpec("TEXT", "what is asked; - reads it from standard input")],
         options: [
-            OptionSpec("contact", value: "ID", completion: .repository("contacts"), "the client (required)"),
+            OptionSpec("contact", value: "ID", completion: .repository(.contacts), "the client (required)"),
             OptionSpec("kind", value: "KIND", completion: .cases(ClientTask.Kind.self),
                        "question, document-request, document, scheduling-link or notice (required)"),
             OptionSpec("due", value: "TIME", "when it is due (see TIME FORMS)"),
-            OptionSpec("assign", value: "USER", completion: .repository("users"), "the user who follows it up"),
+            OptionSpec("assign", value: "USER", completion: .repository(.users), "the user who follows it up"),
             OptionSpec("attach", value: "FILE", repeatable: true, completion: .file, "a file for the client"),
         ],
         examples: ["inbox task create --contact ct1 --kind document-request \"Please upload your W-2\" --due +7d"]

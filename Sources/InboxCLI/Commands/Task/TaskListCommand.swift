@@ -4,10 +4,10 @@ struct TaskListCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "task", verb: "list", access: .read, abstract: "List client tasks by due date",
         options: [
-            OptionSpec("state", value: "STATE", completion: .choices(ClientTask.State.allCases.map(\.rawValue) + ["all"]),
+            OptionSpec("state", value: "STATE", completion: .cases(ParsedArguments.OrAll<ClientTask.State>.self),
                        "outstanding, read, answered, done or all (default: all but done)"),
-            OptionSpec("contact", value: "ID", completion: .repository("contacts"), "only this client's"),
-            OptionSpec("assignee", value: "USER", completion: .repository("users"), "only those this user follows up"),
+            OptionSpec("contact", value: "ID", completion: .repository(.contacts), "only this client's"),
+            OptionSpec("assignee", value: "USER", completion: .repository(.users), "only those this user follows up"),
             OptionSpec("overdue", "only those past their due time and still waiting on the client (outstanding or read)"),
             OptionSpec("limit", short: "n", value: "N", "at most N"),
             TaskOrder.option,
@@ -21,11 +21,10 @@ struct TaskListCommand: InboxCommand {
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> TaskListCommand {
         try arguments.allowPositionals(0)
         var filter = TaskFilter()
-        if let s = arguments.value("state") {
-            if s == "all" { filter.states = Set(ClientTask.State.allCases) } else {
-                guard let state = ClientTask.State(rawValue: s) else { throw InboxError.usage("--state must be outstanding, read, answered, done or all, not '\(s)'") }
-                filter.states = [state]
-            }
+        switch try arguments.choice("state", ParsedArguments.OrAll<ClientTask.State>.self) {
+        case .all?: filter.states = Set(ClientTask.State.allCases)
+        case .one(let state)?: filter.states = [state]
+        case nil: break
         }
         filter.contact = arguments.value("contact")
         filter.assignee = arguments.value("assignee")

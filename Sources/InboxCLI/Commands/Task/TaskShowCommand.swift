@@ -3,7 +3,7 @@ import InboxCore
 struct TaskShowCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "task", verb: "show", access: .read, abstract: "Show one client task",
-        arguments: [ArgumentSpec("ID", completion: .repository("tasks"), "task id or an unambiguous prefix")]
+        arguments: [ArgumentSpec("ID", completion: .repository(.tasks), "task id or an unambiguous prefix")]
     )
 
     var id: String

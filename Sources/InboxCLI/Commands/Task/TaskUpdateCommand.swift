@@ -3,12 +3,12 @@ import InboxCore
 struct TaskUpdateCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "task", verb: "update", access: .write, abstract: "Change a task's state, answer, due time or assignee",
-        arguments: [ArgumentSpec("ID", completion: .repository("tasks"), "task id or an unambiguous prefix")],
+        arguments: [ArgumentSpec("ID", completion: .repository(.tasks), "task id or an unambiguous prefix")],
         options: [
             OptionSpec("state", value: "STATE", completion: .cases(ClientTask.State.self), "outstanding, read, answered or done"),
             OptionSpec("answer", value: "TEXT", "the client's answer (marks it answered unless --state says otherwise)"),
             OptionSpec("due", value: "TIME", "a new due time"),
-            OptionSpec("assign", value: "USER", completion: .repository("users"), "a new assignee (empty to clear)"),
+            OptionSpec("assign", value: "USER", completion: .repository(.users), "a new assignee (empty to clear)"),
         ],
         examples: ["inbox task update tk3 --state done", "inbox task update tk4 --answer \"Married filing jointly\""]
     )

@@ -4,7 +4,7 @@ struct TemplateAddCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "template", verb: "add", access: .write, abstract: "Save a message template with placeholders",
         arguments: [ArgumentSpec("NAME", "the template's name"), ArgumentSpec("TEXT", "its text; - reads it from standard input")],
-        options: [OptionSpec("channel", value: "CHANNEL", completion: .choices(Channel.allCases.map(\.rawValue)), "only for this channel (e.g. an approved WhatsApp template)")],
+        options: [OptionSpec("channel", value: "CHANNEL", completion: .cases(Channel.self), "only for this channel (e.g. an approved WhatsApp template)")],
         examples: ["inbox template add followup \"Hi {first_name}, just checking in on your documents\" --channel whatsapp"]
     )
 

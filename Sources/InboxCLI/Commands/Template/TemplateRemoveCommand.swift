@@ -3,7 +3,7 @@ import InboxCore
 struct TemplateRemoveCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "template", verb: "remove", access: .write, abstract: "Remove message templates",
-        arguments: [ArgumentSpec("NAME", variadic: true, completion: .repository("templates"), "template names")],
+        arguments: [ArgumentSpec("NAME", variadic: true, completion: .repository(.templates), "template names")],
         discussion: "All or nothing: an unknown name removes none. Messages already sent or scheduled from a template keep their text.",
         examples: ["inbox template remove followup"]
     )

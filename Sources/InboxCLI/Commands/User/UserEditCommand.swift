@@ -3,7 +3,7 @@ import InboxCore
 struct UserEditCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "user", verb: "edit", access: .write, abstract: "Change a user's signature, display name, email or role",
-        arguments: [ArgumentSpec("NAME", completion: .repository("users"), "a registered user")],
+        arguments: [ArgumentSpec("NAME", completion: .repository(.users), "a registered user")],
         options: [
             OptionSpec("signature", value: "TEXT", "added to the user's email (never to SMS, chat or templates); \"\" removes it"),
             OptionSpec("display-name", value: "TEXT", "the name people see"),

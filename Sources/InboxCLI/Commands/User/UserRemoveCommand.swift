@@ -3,7 +3,7 @@ import InboxCore
 struct UserRemoveCommand: InboxCommand {
     static let spec = CommandSpec(
         noun: "user", verb: "remove", access: .write, abstract: "Remove a user who has left (admins only)",
-        arguments: [ArgumentSpec("NAME", completion: .repository("users"), "a registered user")],
+        arguments: [ArgumentSpec("NAME", completion: .repository(.users), "a registered user")],
         discussion: "Refused while the user is assigned conversations or tasks, owns contacts, is the only admin, or is config user.name: the refusal lists what to hand over and how. What they wrote keeps their name.",
         examples: ["inbox conversation list --assignee bob --status all -q | inbox conversation assign - alice", "inbox user remove bob"]
     )
