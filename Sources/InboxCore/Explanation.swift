@@ -9,6 +9,7 @@ public struct Explanation: Equatable, Sendable, ExpressibleByStringInterpolation
         /// when `value` is nil and `placeholder` is set (`--from ADDRESS`).
         case field(InputField, value: String?, placeholder: Bool)
         case remedy(Remedy)
+        case command(CommandReference)
     }
 
     public private(set) var parts: [Part]
@@ -38,16 +39,19 @@ public struct Explanation: Equatable, Sendable, ExpressibleByStringInterpolation
         public mutating func appendInterpolation(_ field: InputField, value: String) { add(.field(field, value: value, placeholder: false)) }
         public mutating func appendInterpolation(placeholder field: InputField) { add(.field(field, value: nil, placeholder: true)) }
         public mutating func appendInterpolation(_ remedy: Remedy) { add(.remedy(remedy)) }
+        public mutating func appendInterpolation(_ command: CommandReference) { add(.command(command)) }
         public mutating func appendInterpolation(_ explanation: Explanation) { explanation.parts.forEach { add($0) } }
     }
 
     /// The text with fields and remedies spelled by `field` and `remedy`.
-    public func rendered(field: (InputField, _ value: String?, _ placeholder: Bool) -> String, remedy: (Remedy) -> String) -> String {
+    public func rendered(field: (InputField, _ value: String?, _ placeholder: Bool) -> String, remedy: (Remedy) -> String,
+                         command: (CommandReference) -> String) -> String {
         parts.map { part in
             switch part {
             case .text(let text): return text
             case .field(let f, let value, let placeholder): return field(f, value, placeholder)
             case .remedy(let r): return remedy(r)
+            case .command(let c): return command(c)
             }
         }.joined()
     }
@@ -55,13 +59,45 @@ public struct Explanation: Equatable, Sendable, ExpressibleByStringInterpolation
     /// In the domain's own words, for text the core keeps or passes on without an interface
     /// (a stored message error, a journal note).
     public var description: String {
-        rendered(field: { f, value, _ in f.domainName + (value.map { " " + $0 } ?? "") }, remedy: \.domainText)
+        rendered(field: { f, value, _ in f.domainName + (value.map { " " + $0 } ?? "") }, remedy: \.domainText, command: \.domainText)
     }
 
     public var fields: [InputField] { parts.compactMap { if case .field(let f, _, _) = $0 { return f } else { return nil } } }
     public var remedies: [Remedy] { parts.compactMap { if case .remedy(let r) = $0 { return r } else { return nil } } }
 
     public func hasPrefix(_ prefix: String) -> Bool { description.hasPrefix(prefix) }
+}
+
+/// A command the core's text refers to ("run '…' once"); the command line spells it.
+public enum CommandReference: Equatable, Sendable {
+    case initRepository(path: String)
+    case upgrade
+    case check
+    case sync
+    case trustHook
+    case hookStatus
+    case listTemplates
+    case listUsers
+    case addUser(name: String)
+    case showContact(String)
+    case setConfig(key: String, value: String)
+
+    /// The command's own words without the program's name, for text kept without an interface.
+    public var domainText: String {
+        switch self {
+        case .initRepository(let path): return "init \(path)"
+        case .upgrade: return "upgrade"
+        case .check: return "fsck"
+        case .sync: return "sync"
+        case .trustHook: return "hook trust"
+        case .hookStatus: return "hook status"
+        case .listTemplates: return "template list"
+        case .listUsers: return "user list"
+        case .addUser(let name): return "user add \(name)"
+        case .showContact(let id): return "contact show \(id)"
+        case .setConfig(let key, let value): return "config set \(key) \(value)"
+        }
+    }
 }
 
 /// A piece of a request the core can find wrong, in domain terms.

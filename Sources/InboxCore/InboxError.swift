@@ -26,7 +26,7 @@ public enum InboxError: Error, Equatable, Sendable {
     case busy(Explanation)
     /// A command run inside another (a batch line) failed with this status; it has already
     /// printed why.
-    case commandFailed(status: Int32, String)
+    case commandFailed(status: Int32, Explanation)
 
     /// The message in the domain's words; the command line spells fields and remedies as its
     /// own options and commands instead (`ErrorText`).
@@ -36,10 +36,8 @@ public enum InboxError: Error, Equatable, Sendable {
     public var explanation: Explanation {
         switch self {
         case .usage(let m), .refused(let m), .noRepository(let m), .notFound(let m), .dataProblems(let m),
-             .deliveryFailed(let m), .busy(let m):
+             .deliveryFailed(let m), .busy(let m), .commandFailed(_, let m):
             return m
-        case .commandFailed(_, let m):
-            return Explanation(m)
         case .ambiguousID(let input, let candidates):
             let shown = candidates.prefix(10).joined(separator: ", ")
             let more = candidates.count > 10 ? ", …" : ""

@@ -74,6 +74,31 @@ final class ErrorTextTests: XCTestCase {
         XCTAssertGreaterThan(commandsChecked, 12)
     }
 
+    /// One of each command the core refers to; the switch stops compiling when one is added
+    /// without a sample.
+    static let commands: [CommandReference] = [
+        .initRepository(path: "/srv/inbox"), .upgrade, .check, .sync, .trustHook, .hookStatus, .listTemplates, .listUsers,
+        .addUser(name: "alice"), .showContact("ct1"), .setConfig(key: "user.name", value: "alice"),
+    ]
+
+    static func sampled(_ command: CommandReference) -> Bool {
+        switch command {
+        case .initRepository, .upgrade, .check, .sync, .trustHook, .hookStatus, .listTemplates, .listUsers, .addUser, .showContact, .setConfig:
+            return true
+        }
+    }
+
+    func testEveryCommandTheCoreRefersToIsACommand() {
+        let names = Set(CommandTable.shared.entries.map(\.name))
+        for reference in Self.commands {
+            XCTAssertTrue(Self.sampled(reference))
+            let words = ErrorText.command(reference).split(separator: " ").map(String.init)
+            XCTAssertEqual(words.first, "inbox", "\(reference)")
+            let two = words.count > 2 ? words[1] + " " + words[2] : ""
+            XCTAssertTrue(names.contains(two) || names.contains(words[1]), "\(reference): '\(words.joined(separator: " "))' is no command")
+        }
+    }
+
     /// The words people see are the command line's: options and commands, as before.
     func testMessagesNameTheCommandLinesOptions() {
         let repo = makeRepositoryInProcess()
@@ -92,6 +117,8 @@ final class ErrorTextTests: XCTestCase {
         run("config", "set", "sms.from", "+1 555 0199", in: repo)
         XCTAssertEqual(run("message", "send", "--contact", "ct1", "--channel", "sms", "x", in: repo, expect: 1).stderr,
                        "Error: ct1 Ada has do-not-contact on sms; nothing was sent (inbox contact dnd ct1 --off sms lifts it)\n")
+        XCTAssertEqual(run("template", "remove", "nope", in: repo, expect: 66).stderr,
+                       "Error: no template 'nope' (see 'inbox template list'); nothing was removed\n")
         let config = run("config", "list", in: repo).stdout
         XCTAssertTrue(config.contains("acting user when --as and INBOX_USER are not given"), config)
     }

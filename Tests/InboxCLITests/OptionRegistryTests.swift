@@ -50,7 +50,9 @@ final class OptionRegistryTests: XCTestCase {
         let specs = Dictionary(CommandTable.shared.entries.map { ($0.name, Set($0.options.map(\.long))) }, uniquingKeysWith: { a, _ in a })
         let everyOption = specs.values.reduce(into: Set<String>()) { $0.formUnion($1) }
         let specPattern = try NSRegularExpression(pattern: #"CommandSpec\(\s*noun: "([^"]+)"(?:, verb: "([^"]+)")?"#)
-        let readPattern = try NSRegularExpression(pattern: #"arguments\.(?:value|flag|list|has|int|exclusive|choice)\(((?:"[^"]+"(?:, )?)+)"#)
+        // Names read one by one, and lists of names read in a loop (`[…].filter(arguments.has)`,
+        // `for option in […] { try arguments.… }`).
+        let readPattern = try NSRegularExpression(pattern: #"arguments\.(?:value|flag|list|has|int|exclusive|choices?)\(((?:"[^"]+"(?:, )?)+)|\[((?:"[^"]+"(?:, )?)+)\](?:\.filter\(arguments\.| \{ try arguments\.)"#)
         let namePattern = try NSRegularExpression(pattern: #""([^"]+)""#)
         var read = 0
         for file in try FileManager.default.subpathsOfDirectory(atPath: commands) where file.hasSuffix(".swift") {
@@ -59,7 +61,7 @@ final class OptionRegistryTests: XCTestCase {
             func group(_ match: NSTextCheckingResult, _ i: Int) -> String? { Range(match.range(at: i), in: text).map { String(text[$0]) } }
             let owner = specPattern.firstMatch(in: text, range: whole).map { m in [group(m, 1), group(m, 2)].compactMap { $0 }.joined(separator: " ") }
             for match in readPattern.matches(in: text, range: whole) {
-                let list = group(match, 1)!
+                let list = group(match, 1) ?? group(match, 2)!
                 for name in namePattern.matches(in: list, range: NSRange(list.startIndex..., in: list)).compactMap({ Range($0.range(at: 1), in: list).map { String(list[$0]) } }) {
                     let declared = owner.flatMap { specs[$0] } ?? everyOption
                     XCTAssertTrue(declared.contains(name), "\(file) reads --\(name), which \(owner.map { "inbox " + $0 } ?? "no command") does not declare")

@@ -64,8 +64,24 @@ public enum ErrorText {
         }
     }
 
+    public static func command(_ command: CommandReference) -> String {
+        switch command {
+        case .initRepository(let path): return "inbox init \(path)"
+        case .upgrade: return "inbox upgrade"
+        case .check: return "inbox fsck"
+        case .sync: return "inbox sync"
+        case .trustHook: return "inbox hook trust"
+        case .hookStatus: return "inbox hook status"
+        case .listTemplates: return "inbox template list"
+        case .listUsers: return "inbox user list"
+        case .addUser(let name): return "inbox user add \(name)"
+        case .showContact(let id): return "inbox contact show \(id)"
+        case .setConfig(let key, let value): return "inbox config set \(key) \(value)"
+        }
+    }
+
     public static func render(_ explanation: Explanation) -> String {
-        explanation.rendered(field: field, remedy: remedy)
+        explanation.rendered(field: field, remedy: remedy, command: command)
     }
 
     /// An error's message as the command line prints it.

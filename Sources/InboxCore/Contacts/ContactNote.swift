@@ -79,7 +79,7 @@ public enum ContactNotes {
         if matching.isEmpty && !wanted.isEmpty { matching = mine.filter { notes[$0].id.hasPrefix(wanted) } }
         if matching.count > 1 { throw InboxError.ambiguousID(input: id, candidates: matching.map { notes[$0].id }) }
         guard let index = matching.first else {
-            throw InboxError.notFound("no note '\(id)' on \(contact.id) (see 'inbox contact show \(contact.id)')")
+            throw InboxError.notFound("no note '\(id)' on \(contact.id) (see '\(CommandReference.showContact(contact.id))')")
         }
         guard notes[index].text != text else { return notes[index] }
         notes[index].text = text

@@ -29,7 +29,7 @@ public enum DeliveryHook {
         /// Trusted but not executable: each delivery fails, saying how to fix it.
         case notExecutable
         /// Installed but not trusted here: nothing may be sent; the text says how to trust it.
-        case untrusted(String)
+        case untrusted(Explanation)
 
         /// Whether messages go through the hook (`sending` first) rather than straight to `sent`.
         public var isInstalled: Bool { self != .absent }
@@ -53,7 +53,7 @@ public enum DeliveryHook {
         do { status = try HookTrust.status(repository) } catch { return .failed(error.message) }
         guard status.installed else { return .noHook }
         // Checked again here: the hook may have changed since the message was marked sending.
-        guard status.state == .trusted else { return .failed(HookTrust.refusal(status)) }
+        guard status.state == .trusted else { return .failed(HookTrust.refusal(status).description) }
         guard status.executable else {
             return .failed("the delivery hook \(status.path) is not executable, so nothing was sent (chmod +x .inbox/hooks/deliver)")
         }

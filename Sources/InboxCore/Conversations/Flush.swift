@@ -29,7 +29,7 @@ public enum Flush {
 
     public static func run(_ repository: Repository, now: Timestamp, limit: Int?) throws(InboxError) -> Result {
         let readiness = try DeliveryHook.readiness(repository)
-        if case .untrusted(let why) = readiness { throw InboxError.refused(Explanation(why)) }
+        if case .untrusted(let why) = readiness { throw InboxError.refused(why) }
         guard let lock = try RepositoryLock.tryAcquire(lockName, in: repository.store) else {
             return .busy(stuck: FlushHolder.stuck(repository))
         }
@@ -136,7 +136,7 @@ public enum Flush {
         guard var message = try Messages.get(id, in: tx), message.state == .scheduled || message.state == .failed else { return nil }
         guard var conversation = try Conversations.table.get(message.conversation, in: tx),
               let contact = try Contacts.table.get(message.contact, in: tx) else {
-            throw InboxError.dataProblems("\(message.id) refers to a conversation or contact that does not exist (run inbox fsck)")
+            throw InboxError.dataProblems("\(message.id) refers to a conversation or contact that does not exist (run \(CommandReference.check))")
         }
         let firstAttempt = message.state == .scheduled
         message.retryAt = nil

@@ -96,7 +96,7 @@ extension Checker {
         for shard in try session.list(Messages.directory).sorted(by: IDSpace.shardOrder) {
             let dir = Messages.directory + "/" + shard
             guard IDSpace.isShardName(shard), try session.isDirectory(dir) else {
-                problem(dir, nil, "unexpected file (threads live in messages/NNNN/cvN.jsonl, or messages/k3/cvk3….jsonl for minted ids; an older layout needs 'inbox upgrade')")
+                problem(dir, nil, "unexpected file (threads live in messages/NNNN/cvN.jsonl, or messages/k3/cvk3….jsonl for minted ids; an older layout needs '\(CommandReference.upgrade)')")
                 continue
             }
             for name in try session.list(dir).sorted(by: { ($0.count, $0) < ($1.count, $1) }) {

@@ -68,9 +68,9 @@ public enum HookTrust {
     }
 
     /// What `send` and `flush` say when a hook is installed but not trusted (exit 1).
-    public static func refusal(_ status: Status) -> String {
+    public static func refusal(_ status: Status) -> Explanation {
         let why = status.state == .changed ? "has changed since it was trusted on this machine" : "is not trusted on this machine"
-        return "the delivery hook \(status.path) \(why), so nothing was sent; review it, then run 'inbox hook trust' (see 'inbox hook status')"
+        return "the delivery hook \(status.path) \(why), so nothing was sent; review it, then run '\(CommandReference.trustHook)' (see '\(CommandReference.hookStatus)')"
     }
 
     // MARK: Files

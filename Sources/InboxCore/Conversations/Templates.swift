@@ -35,7 +35,7 @@ public enum Templates {
 
     public static func find(_ name: String, in session: Session) throws(InboxError) -> Template {
         guard let template = try all(session).first(where: { $0.name == name }) else {
-            throw InboxError.notFound("no template '\(name)' (see 'inbox template list')")
+            throw InboxError.notFound("no template '\(name)' (see '\(CommandReference.listTemplates)')")
         }
         return template
     }
@@ -57,7 +57,7 @@ public enum Templates {
         let templates = try all(tx)
         let unknown = names.filter { name in !templates.contains { $0.name == name } }
         guard unknown.isEmpty else {
-            throw InboxError.notFound("no template \(unknown.map { "'\($0)'" }.joined(separator: ", ")) (see 'inbox template list'); nothing was removed")
+            throw InboxError.notFound("no template \(unknown.map { "'\($0)'" }.joined(separator: ", ")) (see '\(CommandReference.listTemplates)'); nothing was removed")
         }
         let wanted = Set(names)
         tx.stage(file, records: templates.filter { !wanted.contains($0.name) })

@@ -85,7 +85,7 @@ public enum Users {
     public static func requireKnown(_ name: String, in session: Session) throws(InboxError) {
         let users = try all(session)
         guard users.isEmpty || users.contains(where: { $0.name == name }) else {
-            throw InboxError.notFound("no user '\(name)' (see 'inbox user list'; add one with 'inbox user add \(name)')")
+            throw InboxError.notFound("no user '\(name)' (see '\(CommandReference.listUsers)'; add one with '\(CommandReference.addUser(name: name))')")
         }
     }
 
@@ -103,7 +103,7 @@ public enum Users {
             throw InboxError.refused("user '\(actor)' is a viewer and cannot make changes; \(howToActAs(users.first { $0.role != .viewer } ?? me))")
         }
         if adminOnly, let admin = users.first(where: { $0.role == .admin }), me.role != .admin {
-            throw InboxError.refused("only an admin can do this, and '\(actor)' is not one (see 'inbox user list'); \(howToActAs(admin))")
+            throw InboxError.refused("only an admin can do this, and '\(actor)' is not one (see '\(CommandReference.listUsers)'); \(howToActAs(admin))")
         }
     }
 
@@ -116,7 +116,7 @@ public enum Users {
     public static func update(_ user: User, in tx: Transaction) throws(InboxError) {
         var users = try all(tx)
         guard let i = users.firstIndex(where: { $0.name == user.name }) else {
-            throw InboxError.notFound("no user '\(user.name)' (see 'inbox user list')")
+            throw InboxError.notFound("no user '\(user.name)' (see '\(CommandReference.listUsers)')")
         }
         users[i] = user
         tx.stage(file, records: users)

@@ -6,14 +6,14 @@ extension Users {
     public static func remove(_ name: String, in tx: Transaction) throws(InboxError) -> User {
         var users = try all(tx)
         guard let index = users.firstIndex(where: { $0.name == name }) else {
-            throw InboxError.notFound("no user '\(name)' (see 'inbox user list')")
+            throw InboxError.notFound("no user '\(name)' (see '\(CommandReference.listUsers)')")
         }
         let user = users[index]
         if user.role == .admin, users.count > 1, !users.contains(where: { $0.name != name && $0.role == .admin }) {
             throw InboxError.refused("'\(name)' is the only admin; \(Remedy.makeAnotherAdmin)")
         }
         if try Config.load(tx).userName == name {
-            throw InboxError.refused("'\(name)' is this repository's user.name; change it first ('inbox config set user.name NAME')")
+            throw InboxError.refused("'\(name)' is this repository's user.name; change it first ('\(CommandReference.setConfig(key: "user.name", value: "NAME"))')")
         }
         var held: [Explanation] = []
         var conversations = ConversationFilter()

@@ -21,7 +21,7 @@ public enum DeliveryHost {
         guard let host = config.string(.deliveryHost) else { return }
         let here = current()
         guard host.lowercased() != here.lowercased() else { return }
-        throw InboxError.refused("\(doing) is refused here: delivery.host is '\(host)', and this machine is '\(here)'; scheduled messages are delivered on \(host) only (run this there, or 'inbox config set delivery.host \(here)' to move delivery here)")
+        throw InboxError.refused("\(doing) is refused here: delivery.host is '\(host)', and this machine is '\(here)'; scheduled messages are delivered on \(host) only (run this there, or '\(CommandReference.setConfig(key: "delivery.host", value: here))' to move delivery here)")
     }
 
     public static func check(_ repository: Repository, doing: String) throws(InboxError) {

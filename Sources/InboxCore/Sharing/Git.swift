@@ -83,7 +83,7 @@ struct Git {
         guard spawned == 0 else {
             close(stdinPipe[1]); close(stdoutPipe[0]); close(stderrPipe[0])
             if spawned == ENOENT {
-                throw InboxError.refused("git is not installed (or not on PATH): inbox sync shares the inbox through git; install git and try again")
+                throw InboxError.refused("git is not installed (or not on PATH): \(CommandReference.sync) shares the inbox through git; install git and try again")
             }
             throw InboxError.io(path: "git", operation: "start", errno: spawned)
         }
@@ -102,7 +102,7 @@ struct Git {
     func check(_ arguments: [String], _ doing: String) throws(InboxError) -> String {
         let result = try run(arguments)
         guard result.succeeded else {
-            throw InboxError.commandFailed(status: 74, "inbox sync: \(doing) failed (git \(arguments.first ?? "")): \(result.complaint)")
+            throw InboxError.commandFailed(status: 74, "\(CommandReference.sync): \(doing) failed (git \(arguments.first ?? "")): \(result.complaint)")
         }
         return result.output
     }

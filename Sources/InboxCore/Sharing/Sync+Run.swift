@@ -34,7 +34,7 @@ extension Sync {
         for _ in 0..<attempts {
             let fetched = try git.run(["fetch", "-q", remote])
             guard fetched.succeeded else {
-                throw InboxError.commandFailed(status: 74, "inbox sync: cannot fetch from '\(remote)': \(fetched.complaint) (local changes are kept; run inbox sync again when the remote is reachable)")
+                throw InboxError.commandFailed(status: 74, "\(CommandReference.sync): cannot fetch from '\(remote)': \(fetched.complaint) (local changes are kept; run \(CommandReference.sync) again when the remote is reachable)")
             }
             try locked(repository) { (store) throws(InboxError) in
                 _ = try registerDriver(git, binary: binary)
@@ -63,11 +63,11 @@ extension Sync {
                 return outcome
             }
             guard pushed.error.contains("[rejected]") || pushed.error.contains("fetch first") || pushed.error.contains("non-fast-forward") else {
-                throw InboxError.commandFailed(status: 74, "inbox sync: cannot push to '\(remote)': \(pushed.complaint) (your changes are committed locally; run inbox sync again)")
+                throw InboxError.commandFailed(status: 74, "\(CommandReference.sync): cannot push to '\(remote)': \(pushed.complaint) (your changes are committed locally; run \(CommandReference.sync) again)")
             }
             outcome.rejectedPushes += 1
         }
-        throw InboxError.busy("inbox sync: the push to '\(remote)' was rejected \(attempts) times (others kept pushing first); your changes are committed locally: run inbox sync again")
+        throw InboxError.busy("\(CommandReference.sync): the push to '\(remote)' was rejected \(attempts) times (others kept pushing first); your changes are committed locally: run \(CommandReference.sync) again")
     }
 
     /// `git merge` of the fetched branch; the driver merges record files. Anything that still
@@ -81,7 +81,7 @@ extension Sync {
         // The driver's own message (PATH:LINE: reason) is the useful part of git's output.
         let said = (result.output + result.error).split(separator: "\n").filter { !$0.hasPrefix("Auto-merging") }.suffix(4).joined(separator: "\n")
         let files = conflicted.isEmpty ? "" : " (\(conflicted.joined(separator: ", ")))"
-        throw InboxError.dataProblems("inbox sync: the merge with \(remote)/\(branch) could not be made\(files); nothing was merged, local changes are committed:\n\(said)")
+        throw InboxError.dataProblems("\(CommandReference.sync): the merge with \(remote)/\(branch) could not be made\(files); nothing was merged, local changes are committed:\n\(said)")
     }
 
     /// The remote and branch to sync with: the branch's configured remote, else `origin`, else
@@ -91,13 +91,13 @@ extension Sync {
             throw InboxError.refused("\(repository.root) is not shared through git yet: \(Remedy.shareThroughGit)")
         }
         guard let branch = try git.lines(["symbolic-ref", "--short", "-q", "HEAD"]).first else {
-            throw InboxError.refused("inbox sync: HEAD is not on a branch in \(repository.root) (check one out: git switch main)")
+            throw InboxError.refused("\(CommandReference.sync): HEAD is not on a branch in \(repository.root) (check one out: git switch main)")
         }
         let remotes = try git.lines(["remote"])
         let configured = try git.lines(["config", "--get", "branch.\(branch).remote"]).first
         guard let remote = configured.flatMap({ remotes.contains($0) ? $0 : nil }) ?? (remotes.contains("origin") ? "origin" : (remotes.count == 1 ? remotes[0] : nil)) else {
             let hint = remotes.isEmpty ? "no git remote" : "several git remotes (\(remotes.joined(separator: ", "))) and none is 'origin'"
-            throw InboxError.refused("inbox sync: \(hint) to sync with: add the shared repository with 'git -C \(repository.root) remote add origin URL' (a bare repository on a file server or over SSH)")
+            throw InboxError.refused("\(CommandReference.sync): \(hint) to sync with: add the shared repository with 'git -C \(repository.root) remote add origin URL' (a bare repository on a file server or over SSH)")
         }
         return (remote, branch)
     }

@@ -57,7 +57,7 @@ public final class Repository {
                 throw InboxError.noRepository("'\(explicit)' is not a directory (\(Remedy.nameRepository))")
             }
             guard try FileSystem.directoryExists(dir + "/" + storeName) else {
-                throw InboxError.noRepository("no inbox repository at \(explicit) (run 'inbox init \(explicit)' to create one)")
+                throw InboxError.noRepository("no inbox repository at \(explicit) (run '\(CommandReference.initRepository(path: explicit))' to create one)")
             }
             return try Repository(root: dir, lockTimeout: lockTimeout)
         }

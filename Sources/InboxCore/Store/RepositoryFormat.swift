@@ -14,7 +14,7 @@ public enum RepositoryFormat {
             throw InboxError.dataProblems("\(session.displayPath(Config.file)): this repository has format \(format); this inbox reads format \(Repository.formatVersion) (install a newer inbox)")
         }
         if format < Repository.formatVersion && !upgrading {
-            throw InboxError.dataProblems("\(session.displayPath(Config.file)): this repository has format \(format); run 'inbox upgrade' once to move it to format \(Repository.formatVersion) (one atomic change; every id stays)")
+            throw InboxError.dataProblems("\(session.displayPath(Config.file)): this repository has format \(format); run '\(CommandReference.upgrade)' once to move it to format \(Repository.formatVersion) (one atomic change; every id stays)")
         }
     }
 }
@@ -92,7 +92,7 @@ public enum Upgrade {
         var olds: [(number: Int, name: String)] = []
         for name in try tx.list(table.directory) where name.hasSuffix(".jsonl") {
             guard let number = Int(name.dropLast(".jsonl".count)), number >= 0 else {
-                throw InboxError.dataProblems("\(tx.displayPath(table.directory + "/" + name)): not a conversation shard (NNNN.jsonl); move it away and run 'inbox upgrade' again")
+                throw InboxError.dataProblems("\(tx.displayPath(table.directory + "/" + name)): not a conversation shard (NNNN.jsonl); move it away and run '\(CommandReference.upgrade)' again")
             }
             olds.append((number, name))
         }

@@ -27,7 +27,7 @@ struct ConversationCloseCommand: InboxCommand {
         let ids = try context.ids(self.ids)
         let repository = try context.repository()
         let hook = try DeliveryHook.readiness(repository)
-        if case .untrusted(let why) = hook, message != nil, !repository.isBatching { throw InboxError.refused(Explanation(why)) }
+        if case .untrusted(let why) = hook, message != nil, !repository.isBatching { throw InboxError.refused(why) }
         if hook.isInstalled, message != nil, !repository.isBatching {
             try DeliveryHost.check(repository, doing: "closing with a message through the delivery hook")
         }

@@ -31,7 +31,7 @@ struct MessageFlushCommand: InboxCommand {
             out.lines = due.map { .plain("would send \($0.id) in \($0.conversation) (due \(($0.scheduledAt ?? $0.at).localDescription))") }
             out.info = ["flush --dry-run: \(due.count) due"]
             if case .untrusted(let why) = try DeliveryHook.readiness(try context.repository()) {
-                out.notices.append("flush --dry-run: a real flush would exit 1: \(why)")
+                out.notices.append("flush --dry-run: a real flush would exit 1: \(ErrorText.render(why))")
             }
             return out
         }

@@ -85,7 +85,7 @@ enum MessageSending {
         let hook = try DeliveryHook.readiness(repository)
         // An untrusted hook is never run: a send that would run it now is refused, unwritten.
         if case .untrusted(let why) = hook, !request.note, request.scheduledAt == nil, !request.queueForFlush {
-            throw InboxError.refused(Explanation(why))
+            throw InboxError.refused(why)
         }
         if hook.isInstalled, !request.note, request.scheduledAt == nil, !request.queueForFlush {
             try DeliveryHost.check(repository, doing: "sending through the delivery hook")
@@ -123,7 +123,7 @@ enum MessageSending {
         let repository = try context.repository()
         let hook = try DeliveryHook.readiness(repository)
         if hook.isInstalled && repository.isBatching { throw InboxError.refused("send --retry runs the delivery hook at once, so it cannot run inside a batch") }
-        if case .untrusted(let why) = hook { throw InboxError.refused(Explanation(why)) }
+        if case .untrusted(let why) = hook { throw InboxError.refused(why) }
         if hook.isInstalled { try DeliveryHost.check(repository, doing: "send --retry through the delivery hook") }
         let (started, timeout) = try context.write { (tx, _) throws(InboxError) in
             (try ScheduledSends.retry(id, now: context.now, hookInstalled: hook.isInstalled, in: tx), try DeliveryHook.timeout(tx))
