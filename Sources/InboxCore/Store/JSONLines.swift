@@ -2,10 +2,27 @@
 import Glibc
 #endif
 
-/// A record kept one per line in a repository file.
-public protocol StoredRecord {
-    init(fields: inout FieldReader) throws(JSONParseError)
-    var json: JSONObject { get }
+/// A record kept one per line in a repository file (or inside such a record). Its fields are
+/// declared once, in `schema`, which reads and writes it; `view` is what `--json` shows.
+public protocol StoredRecord: Sendable {
+    static var schema: RecordSchema<Self> { get }
+    /// The `--json` form; by default the stored fields.
+    static var view: RecordView<Self> { get }
+}
+
+extension StoredRecord {
+    public static var view: RecordView<Self> { RecordView(schema) }
+
+    /// Reads the declared fields; the caller's `fields.finish()` refuses undeclared ones.
+    public init(fields: inout FieldReader) throws(JSONParseError) {
+        self = try Self.schema.decode(&fields)
+    }
+
+    /// The stored form, as the file holds it.
+    public var json: JSONObject { Self.schema.encode(self) }
+
+    /// What `--json` prints, as `user` sees it (a conversation's category depends on who asks).
+    public func jsonView(for user: String? = nil) -> JSONObject { Self.view.json(self, for: user) }
 }
 
 /// Splits and parses JSON-lines files strictly; every error names the file and line.
