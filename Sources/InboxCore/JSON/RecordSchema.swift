@@ -8,8 +8,7 @@
 ///         .optional("channel", \.channel, .choice()),
 ///     ])
 public struct RecordSchema<Record> {
-    /// What decoding starts from: every field is then set from the line (fields written only
-    /// when set keep the blank's nil when absent).
+    /// What decoding starts from; every declared field is then set from the line.
     let blank: Record
     public let fields: [Field<Record>]
     /// Rules across fields (id shape, one field matching another), run after every field is
@@ -28,11 +27,9 @@ public struct RecordSchema<Record> {
     public func decode(_ reader: inout FieldReader) throws(JSONParseError) -> Record {
         var record = blank
         for field in fields {
-            if let value = reader.absentOr(field.key) {
-                try field.read(&record, value)
-            } else if !field.isOmittable {
-                throw JSONParseError("missing field \"\(field.key)\"")
-            }
+            let value = reader.absentOr(field.key)
+            guard value != nil || field.isOmittable else { throw JSONParseError("missing field \"\(field.key)\"") }
+            try field.read(&record, value)
         }
         try validate?(record)
         return record
@@ -74,7 +71,8 @@ public enum WhenNil: Sendable {
 public struct Field<Record>: Sendable {
     public let key: String
     let isOmittable: Bool
-    let read: @Sendable (inout Record, JSONValue) throws(JSONParseError) -> Void
+    /// Given nil when the key is absent (only for a field left out when nil).
+    let read: @Sendable (inout Record, JSONValue?) throws(JSONParseError) -> Void
     /// Nil: the key is left out. Given the record and its bytes (see `FieldSlot`).
     let write: @Sendable (Record, UnsafeRawPointer) -> JSONValue?
 
@@ -82,7 +80,7 @@ public struct Field<Record>: Sendable {
     public static func field<Value>(_ key: String, _ path: WritableKeyPath<Record, Value>, _ codec: FieldCodec<Value>) -> Field {
         let slot = FieldSlot(path)
         return Field(key: key, isOmittable: false, read: { record, value throws(JSONParseError) in
-            slot.set(try codec.decode(value, key, false), in: &record)
+            slot.set(try codec.decode(value!, key, false), in: &record)
         }, write: { record, bytes in codec.encode(slot.get(record, bytes)) })
     }
 
@@ -92,7 +90,8 @@ public struct Field<Record>: Sendable {
         let slot = FieldSlot(path)
         let omitted = whenNil == .omitted
         return Field(key: key, isOmittable: omitted, read: { record, value throws(JSONParseError) in
-            if value == .null && !omitted { return }  // the blank holds nil already
+            guard let value else { return slot.set(nil, in: &record) }
+            if !omitted, case .null = value { return slot.set(nil, in: &record) }
             slot.set(try codec.decode(value, key, !omitted), in: &record)
         }, write: { record, bytes in
             guard let value = slot.get(record, bytes) else { return omitted ? nil : .null }
@@ -106,7 +105,7 @@ public struct Field<Record>: Sendable {
                                                  mismatch: String) -> Field {
         let path = ReadOnlySlot(path: path)
         return Field(key: key, isOmittable: false, read: { record, value throws(JSONParseError) in
-            guard try codec.decode(value, key, false) == record[keyPath: path.path] else {
+            guard try codec.decode(value!, key, false) == record[keyPath: path.path] else {
                 throw JSONParseError("field \"\(key)\" \(mismatch)")
             }
         }, write: { record, _ in codec.encode(record[keyPath: path.path]) })

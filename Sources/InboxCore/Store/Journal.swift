@@ -25,11 +25,14 @@ enum Journal {
         var target: String { remove ?? replace ?? "" }
         var temp: String? { with }
 
+        /// Nothing set: what decoding starts from.
+        private init() {}
+
         init(target: String, temp: String?) {
             if let temp { (replace, with) = (target, temp) } else { remove = target }
         }
 
-        static let schema = RecordSchema(blank: Entry(target: "", temp: nil), [
+        static let schema = RecordSchema(blank: Entry(), [
             .optional("remove", \.remove, .string, whenNil: .omitted),
             .optional("replace", \.replace, .string, whenNil: .omitted),
             .optional("with", \.with, .string, whenNil: .omitted),
