@@ -103,6 +103,22 @@ final class RecordSchemaTests: XCTestCase {
         XCTAssertEqual(JSONWriter.string(.object(try decode(set).json)), set)
     }
 
+    /// The store writes records without building their JSON objects: the same bytes.
+    func testWritingInPlaceGivesTheBytesOfTheEncodedObject() throws {
+        var s = try decode(full)
+        var variants = [s]
+        s.note = nil; s.nickname = "Count\u{e9}ss \"A\"\n"; s.due = nil; s.tags = []; s.shade = .blue; s.pin = nil
+        variants.append(s)
+        variants.append(Sample())
+        for v in variants {
+            XCTAssertEqual(String(decoding: JSONLines.encode([v]), as: UTF8.self), JSONWriter.string(.object(v.json)) + "\n")
+            var tagged: [UInt8] = []
+            Sample.schema.write(v, into: &tagged, leading: ("type", "sample"))
+            XCTAssertEqual(String(decoding: tagged, as: UTF8.self),
+                           JSONWriter.string(.object(JSONObject([("type", .string("sample"))] + v.json.pairs))))
+        }
+    }
+
     func testAFieldWrittenOnlyWhenSetIsLeftOutWhenNilAndReadAsNilWhenAbsent() throws {
         let without = replacing(#","note":"hi""#, "")
         let s = try decode(without)

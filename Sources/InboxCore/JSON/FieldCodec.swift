@@ -3,11 +3,20 @@
 public struct FieldCodec<Value>: Sendable {
     let decode: @Sendable (_ value: JSONValue, _ key: String, _ nullable: Bool) throws(JSONParseError) -> Value
     let encode: @Sendable (Value) -> JSONValue
+    /// Set by the plain kinds (string, int, bool, timestamp, strings), which `DirectSlot`
+    /// reads and writes in place: it must then agree with `decode` and `encode`.
+    let kind: DirectSlot.Kind?
 
     public init(decode: @escaping @Sendable (_ value: JSONValue, _ key: String, _ nullable: Bool) throws(JSONParseError) -> Value,
                 encode: @escaping @Sendable (Value) -> JSONValue) {
+        self.init(decode: decode, encode: encode, kind: nil)
+    }
+
+    init(decode: @escaping @Sendable (_ value: JSONValue, _ key: String, _ nullable: Bool) throws(JSONParseError) -> Value,
+         encode: @escaping @Sendable (Value) -> JSONValue, kind: DirectSlot.Kind?) {
         self.decode = decode
         self.encode = encode
+        self.kind = kind
     }
 
     static func wrongType(_ key: String, _ expected: String, _ nullable: Bool, _ found: JSONValue) -> JSONParseError {
@@ -40,7 +49,7 @@ extension FieldCodec where Value == String {
         FieldCodec(decode: { value, key, nullable throws(JSONParseError) in
             guard case .string(let s) = value else { throw wrongType(key, "a string", nullable, value) }
             return s
-        }, encode: { .string($0) })
+        }, encode: { .string($0) }, kind: .string)
     }
 }
 
@@ -49,7 +58,7 @@ extension FieldCodec where Value == Int64 {
         FieldCodec(decode: { value, key, nullable throws(JSONParseError) in
             guard case .int(let n) = value else { throw wrongType(key, "an integer", nullable, value) }
             return n
-        }, encode: { .int($0) })
+        }, encode: { .int($0) }, kind: .int)
     }
 
     /// A count a later change adds to: a hand-edited huge value must not overflow there.
@@ -70,7 +79,7 @@ extension FieldCodec where Value == Bool {
         FieldCodec(decode: { value, key, nullable throws(JSONParseError) in
             guard case .bool(let b) = value else { throw wrongType(key, "true or false", nullable, value) }
             return b
-        }, encode: { .bool($0) })
+        }, encode: { .bool($0) }, kind: .bool)
     }
 }
 
@@ -83,7 +92,7 @@ extension FieldCodec where Value == Timestamp {
                 throw JSONParseError("field \"\(key)\" must be a UTC time from 1970 to 9999 like 2026-11-21T09:00:00Z, not \"\(text)\"")
             }
             return t
-        }, encode: { .string($0.iso) })
+        }, encode: { .string($0.iso) }, kind: .timestamp)
     }
 }
 
@@ -98,7 +107,7 @@ extension FieldCodec where Value == [String] {
                 out.append(s)
             }
             return out
-        }, encode: { .array($0.map(JSONValue.string)) })
+        }, encode: { .array($0.map(JSONValue.string)) }, kind: .strings)
     }
 }
 

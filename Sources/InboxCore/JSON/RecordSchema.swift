@@ -7,7 +7,9 @@
 ///         .field("name", \.name, .string),
 ///         .optional("channel", \.channel, .choice()),
 ///     ])
-public struct RecordSchema<Record> {
+///
+/// A class, so that reaching a record type's schema copies one reference, not its fields.
+public final class RecordSchema<Record> {
     /// What decoding starts from; every declared field is then set from the line.
     let blank: Record
     public let fields: [Field<Record>]
@@ -15,21 +17,33 @@ public struct RecordSchema<Record> {
     /// read and before unknown fields are reported, as the hand-written decoders did.
     let validate: (@Sendable (Record) throws(JSONParseError) -> Void)?
 
+    /// `"key":` of each field, escaped once.
+    private let keyBytes: [[UInt8]]
+
     public init(blank: Record, _ fields: [Field<Record>],
                 validate: (@Sendable (Record) throws(JSONParseError) -> Void)? = nil) {
         self.blank = blank
         self.fields = fields
         self.validate = validate
+        keyBytes = fields.map { field in
+            var bytes: [UInt8] = []
+            JSONWriter.writeString(field.key, into: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            return bytes
+        }
     }
 
     /// Reads every declared field from `reader`; the caller calls `reader.finish()` to refuse
     /// fields the schema does not declare.
     public func decode(_ reader: inout FieldReader) throws(JSONParseError) -> Record {
         var record = blank
-        for field in fields {
-            let value = reader.absentOr(field.key)
-            guard value != nil || field.isOmittable else { throw JSONParseError("missing field \"\(field.key)\"") }
-            try field.read(&record, value)
+        try fields.withUnsafeBufferPointer { (fields) throws(JSONParseError) in
+            for i in fields.indices {
+                let value = reader.absentOr(fields[i].key)
+                if let value, let direct = fields[i].direct, direct.store(value, in: &record) { continue }
+                guard value != nil || fields[i].isOmittable else { throw JSONParseError("missing field \"\(fields[i].key)\"") }
+                try fields[i].read(&record, value)
+            }
         }
         try validate?(record)
         return record
@@ -44,19 +58,59 @@ public struct RecordSchema<Record> {
     }
 
     public func encode(_ record: Record) -> JSONObject {
-        var copy = record
-        return withUnsafeBytes(of: &copy) { bytes in
+        withUnsafePointer(to: record) { pointer in
+            let bytes = UnsafeRawPointer(pointer)
             var pairs: [(key: String, value: JSONValue)] = []
             pairs.reserveCapacity(fields.count)
-            for field in fields {
-                if let value = field.write(record, bytes.baseAddress!) { pairs.append((field.key, value)) }
+            fields.withUnsafeBufferPointer { fields in
+                for i in fields.indices {
+                    let value: JSONValue?
+                    if let direct = fields[i].direct { value = direct.load(bytes) } else { value = fields[i].write(record, bytes) }
+                    if let value { pairs.append((fields[i].key, value)) }
+                }
             }
             return JSONObject(pairs)
         }
     }
 }
 
-extension RecordSchema: Sendable where Record: Sendable {}
+extension RecordSchema {
+    /// The record as one compact JSON object, the bytes `JSONWriter` gives for `encode(record)`
+    /// without building it: the store writes every record this way. `leading` goes first
+    /// (export's `"type"`).
+    public func write(_ record: Record, into out: inout [UInt8], leading: (key: String, value: String)? = nil) {
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        if let leading {
+            JSONWriter.writeString(leading.key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            JSONWriter.writeString(leading.value, into: &out)
+            first = false
+        }
+        withUnsafePointer(to: record) { pointer in
+            let bytes = UnsafeRawPointer(pointer)
+            fields.withUnsafeBufferPointer { fields in
+                for i in fields.indices {
+                    if let direct = fields[i].direct {
+                        guard !direct.isLeftOut(bytes) else { continue }
+                        if !first { out.append(UInt8(ascii: ",")) }
+                        out.append(contentsOf: keyBytes[i])
+                        direct.write(bytes, into: &out)
+                    } else {
+                        guard let value = fields[i].write(record, bytes) else { continue }
+                        if !first { out.append(UInt8(ascii: ",")) }
+                        out.append(contentsOf: keyBytes[i])
+                        JSONWriter.write(value, into: &out)
+                    }
+                    first = false
+                }
+            }
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+extension RecordSchema: @unchecked Sendable where Record: Sendable {}
 
 /// How a field whose value is nil appears in the file.
 public enum WhenNil: Sendable {
@@ -75,13 +129,22 @@ public struct Field<Record>: Sendable {
     let read: @Sendable (inout Record, JSONValue?) throws(JSONParseError) -> Void
     /// Nil: the key is left out. Given the record and its bytes (see `FieldSlot`).
     let write: @Sendable (Record, UnsafeRawPointer) -> JSONValue?
+    /// For the common kinds in a stored property: read and written in place without a call
+    /// through `read`/`write`, which stay the reference (and give every error).
+    let direct: DirectSlot?
+
+    init(key: String, isOmittable: Bool, read: @escaping @Sendable (inout Record, JSONValue?) throws(JSONParseError) -> Void,
+         write: @escaping @Sendable (Record, UnsafeRawPointer) -> JSONValue?, direct: DirectSlot? = nil) {
+        (self.key, self.isOmittable, self.read, self.write, self.direct) = (key, isOmittable, read, write, direct)
+    }
 
     /// A field that is always present.
     public static func field<Value>(_ key: String, _ path: WritableKeyPath<Record, Value>, _ codec: FieldCodec<Value>) -> Field {
         let slot = FieldSlot(path)
         return Field(key: key, isOmittable: false, read: { record, value throws(JSONParseError) in
             slot.set(try codec.decode(value!, key, false), in: &record)
-        }, write: { record, bytes in codec.encode(slot.get(record, bytes)) })
+        }, write: { record, bytes in codec.encode(slot.get(record, bytes)) },
+           direct: slot.offset.flatMap { offset in codec.kind.map { DirectSlot(kind: $0, optional: nil, offset: offset) } })
     }
 
     /// A field that may be nil: written as null, or (`whenNil: .omitted`) left out.
@@ -96,7 +159,7 @@ public struct Field<Record>: Sendable {
         }, write: { record, bytes in
             guard let value = slot.get(record, bytes) else { return omitted ? nil : .null }
             return codec.encode(value)
-        })
+        }, direct: slot.offset.flatMap { offset in codec.kind.map { DirectSlot(kind: $0, optional: whenNil, offset: offset) } })
     }
 
     /// A field written from what the record already holds (an attachment's path, from its
@@ -141,4 +204,119 @@ struct FieldSlot<Record, Value>: @unchecked Sendable {
 /// A key path to a computed value; key paths are immutable, so sharing one is safe.
 struct ReadOnlySlot<Record, Value>: @unchecked Sendable {
     let path: KeyPath<Record, Value>
+}
+
+/// A field of a common kind in a stored property, read and written at its offset. `store`
+/// takes only the value it expects (anything else goes the long way, to its error).
+struct DirectSlot: Sendable {
+    enum Kind: Sendable { case string, int, bool, timestamp, strings }
+
+    let kind: Kind
+    /// Nil for a field that is not optional.
+    let optional: WhenNil?
+    let offset: Int
+
+    @inline(__always)
+    private func put<T>(_ value: T, _ record: UnsafeMutableRawPointer) {
+        (record + offset).assumingMemoryBound(to: T.self).pointee = value
+    }
+
+    @inline(__always)
+    private func put<T>(_ value: T, _ record: UnsafeMutableRawPointer, optional: Bool) {
+        if optional { put(Optional(value), record) } else { put(value, record) }
+    }
+
+    func store<Record>(_ value: JSONValue, in record: inout Record) -> Bool {
+        withUnsafeMutableBytes(of: &record) { bytes in
+            let base = bytes.baseAddress!
+            let isOptional = optional != nil
+            switch (kind, value) {
+            case (.string, .string(let s)): put(s, base, optional: isOptional)
+            case (.int, .int(let n)): put(n, base, optional: isOptional)
+            case (.bool, .bool(let b)): put(b, base, optional: isOptional)
+            case (.timestamp, .string(let text)):
+                guard let t = Timestamp(iso: text) else { return false }
+                put(t, base, optional: isOptional)
+            case (.strings, .array(let items)):
+                var list: [String] = []
+                list.reserveCapacity(items.count)
+                for item in items {
+                    guard case .string(let s) = item else { return false }
+                    list.append(s)
+                }
+                put(list, base, optional: isOptional)
+            case (_, .null) where optional == .null:
+                switch kind {
+                case .string: put(String?.none, base)
+                case .int: put(Int64?.none, base)
+                case .bool: put(Bool?.none, base)
+                case .timestamp: put(Timestamp?.none, base)
+                case .strings: put([String]?.none, base)
+                }
+            default: return false
+            }
+            return true
+        }
+    }
+
+    /// An optional that is nil and written only when set.
+    func isLeftOut(_ record: UnsafeRawPointer) -> Bool {
+        guard optional == .omitted else { return false }
+        func isNil<T>(_: T.Type) -> Bool { (record + offset).assumingMemoryBound(to: T?.self).pointee == nil }
+        switch kind {
+        case .string: return isNil(String.self)
+        case .int: return isNil(Int64.self)
+        case .bool: return isNil(Bool.self)
+        case .timestamp: return isNil(Timestamp.self)
+        case .strings: return isNil([String].self)
+        }
+    }
+
+    /// Writes the value as `JSONWriter` would write `load`'s (null for a nil optional).
+    func write(_ record: UnsafeRawPointer, into out: inout [UInt8]) {
+        func value<T>(_: T.Type) -> T? {
+            optional == nil ? (record + offset).assumingMemoryBound(to: T.self).pointee
+                : (record + offset).assumingMemoryBound(to: T?.self).pointee
+        }
+        func null() { out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }  // "null"
+        switch kind {
+        case .string:
+            guard let s = value(String.self) else { return null() }
+            JSONWriter.writeString(s, into: &out)
+        case .int:
+            guard let n = value(Int64.self) else { return null() }
+            JSONWriter.writeInt(n, into: &out)
+        case .bool:
+            guard let b = value(Bool.self) else { return null() }
+            out.append(contentsOf: b ? [0x74, 0x72, 0x75, 0x65] : [0x66, 0x61, 0x6C, 0x73, 0x65])  // true, false
+        case .timestamp:
+            guard let t = value(Timestamp.self) else { return null() }
+            JSONWriter.writeString(t.iso, into: &out)
+        case .strings:
+            guard let list = value([String].self) else { return null() }
+            out.append(UInt8(ascii: "["))
+            for (i, s) in list.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSONWriter.writeString(s, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+    }
+
+    /// The value as written; nil when an optional is nil and left out.
+    func load(_ record: UnsafeRawPointer) -> JSONValue? {
+        func get<T>(_: T.Type) -> T { (record + offset).assumingMemoryBound(to: T.self).pointee }
+        func encode<T>(_: T.Type, _ json: (T) -> JSONValue) -> JSONValue? {
+            guard optional != nil else { return json(get(T.self)) }
+            guard let value = get(T?.self) else { return optional == .omitted ? nil : .null }
+            return json(value)
+        }
+        switch kind {
+        case .string: return encode(String.self) { .string($0) }
+        case .int: return encode(Int64.self) { .int($0) }
+        case .bool: return encode(Bool.self) { .bool($0) }
+        case .timestamp: return encode(Timestamp.self) { .string($0.iso) }
+        case .strings: return encode([String].self) { .array($0.map(JSONValue.string)) }
+        }
+    }
 }

@@ -120,7 +120,7 @@ public enum JSONLines {
     public static func encode<R: StoredRecord>(_ records: [R]) -> [UInt8] {
         var out: [UInt8] = []
         for (i, record) in records.enumerated() {
-            JSONWriter.write(.object(record.json), into: &out)
+            R.schema.write(record, into: &out)
             out.append(0x0A)
             // Records of one file are alike: size the buffer once from the first.
             if i == 0 { out.reserveCapacity(out.count * records.count * 9 / 8) }
