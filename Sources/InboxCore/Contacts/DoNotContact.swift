@@ -65,7 +65,6 @@ extension Contacts {
     }
 }
 
-
 extension FieldCodec where Value == DoNotContact {
     /// `"all"` or a list of channels; whether inbound is blocked is a field of its own.
     static var doNotContact: FieldCodec {

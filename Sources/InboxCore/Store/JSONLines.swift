@@ -91,7 +91,7 @@ public enum JSONLines {
             let record: R
             do throws(JSONParseError) {
                 var fields = try FieldReader(parser.parse(content))
-                record = try R(fields: &fields)
+                record = try R.schema.decode(&fields)
                 try fields.finish()
             } catch {
                 try report(line, error.reason)
