@@ -39,8 +39,11 @@ public final class RecordSchema<Record> {
         var record = blank
         try fields.withUnsafeBufferPointer { (fields) throws(JSONParseError) in
             for i in fields.indices {
-                let value = reader.absentOr(fields[i].key)
-                if let value, let direct = fields[i].direct, direct.store(value, in: &record) { continue }
+                var value = reader.absentOr(fields[i].key)
+                if let found = value, let direct = fields[i].direct {
+                    guard let refused = direct.store(found, in: &record) else { continue }
+                    value = refused
+                }
                 guard value != nil || fields[i].isOmittable else { throw JSONParseError("missing field \"\(fields[i].key)\"") }
                 try fields[i].read(&record, value)
             }
@@ -164,7 +167,7 @@ public struct Field<Record>: Sendable {
 
     /// A field written from what the record already holds (an attachment's path, from its
     /// hash): reading checks it agrees with the fields read before it.
-    public static func derived<Value: Equatable>(_ key: String, _ path: KeyPath<Record, Value>, _ codec: FieldCodec<Value>,
+    public static func derived<Value: Equatable & Sendable>(_ key: String, _ path: KeyPath<Record, Value>, _ codec: FieldCodec<Value>,
                                                  mismatch: String) -> Field {
         let path = ReadOnlySlot(path: path)
         return Field(key: key, isOmittable: false, read: { record, value throws(JSONParseError) in
@@ -217,46 +220,48 @@ struct DirectSlot: Sendable {
     let offset: Int
 
     @inline(__always)
-    private func put<T>(_ value: T, _ record: UnsafeMutableRawPointer) {
-        (record + offset).assumingMemoryBound(to: T.self).pointee = value
+    private func put<T, Record>(_ value: consuming T, _ record: inout Record) {
+        var pending = Optional(value)  // moved into place, not copied
+        withUnsafeMutableBytes(of: &record) { bytes in
+            (bytes.baseAddress! + offset).assumingMemoryBound(to: T.self).pointee = pending.take()!
+        }
     }
 
     @inline(__always)
-    private func put<T>(_ value: T, _ record: UnsafeMutableRawPointer, optional: Bool) {
-        if optional { put(Optional(value), record) } else { put(value, record) }
+    private func put<T, Record>(_ value: consuming T, _ record: inout Record, optional: Bool) {
+        if optional { put(Optional(value), &record) } else { put(value, &record) }
     }
 
-    func store<Record>(_ value: JSONValue, in record: inout Record) -> Bool {
-        withUnsafeMutableBytes(of: &record) { bytes in
-            let base = bytes.baseAddress!
-            let isOptional = optional != nil
-            switch (kind, value) {
-            case (.string, .string(let s)): put(s, base, optional: isOptional)
-            case (.int, .int(let n)): put(n, base, optional: isOptional)
-            case (.bool, .bool(let b)): put(b, base, optional: isOptional)
-            case (.timestamp, .string(let text)):
-                guard let t = Timestamp(iso: text) else { return false }
-                put(t, base, optional: isOptional)
-            case (.strings, .array(let items)):
-                var list: [String] = []
-                list.reserveCapacity(items.count)
-                for item in items {
-                    guard case .string(let s) = item else { return false }
-                    list.append(s)
-                }
-                put(list, base, optional: isOptional)
-            case (_, .null) where optional == .null:
-                switch kind {
-                case .string: put(String?.none, base)
-                case .int: put(Int64?.none, base)
-                case .bool: put(Bool?.none, base)
-                case .timestamp: put(Timestamp?.none, base)
-                case .strings: put([String]?.none, base)
-                }
-            default: return false
+    /// Nil when stored; else the value back, for the long way. It takes the value (not a
+    /// copy) so a string moves into the record without another retain.
+    func store<Record>(_ value: consuming JSONValue, in record: inout Record) -> JSONValue? {
+        let isOptional = optional != nil
+        switch (kind, consume value) {
+        case (.string, .string(let s)): put(s, &record, optional: isOptional)
+        case (.int, .int(let n)): put(n, &record, optional: isOptional)
+        case (.bool, .bool(let b)): put(b, &record, optional: isOptional)
+        case (.timestamp, .string(let text)):
+            guard let t = Timestamp(iso: text) else { return .string(text) }
+            put(t, &record, optional: isOptional)
+        case (.strings, .array(let items)):
+            var list: [String] = []
+            list.reserveCapacity(items.count)
+            for item in items {
+                guard case .string(let s) = item else { return .array(items) }
+                list.append(s)
             }
-            return true
+            put(list, &record, optional: isOptional)
+        case (_, .null) where optional == .null:
+            switch kind {
+            case .string: put(String?.none, &record)
+            case .int: put(Int64?.none, &record)
+            case .bool: put(Bool?.none, &record)
+            case .timestamp: put(Timestamp?.none, &record)
+            case .strings: put([String]?.none, &record)
+            }
+        case (_, let other): return other
         }
+        return nil
     }
 
     /// An optional that is nil and written only when set.
