@@ -48,10 +48,10 @@ struct TimelineCommand: InboxCommand {
         out.ids = items.map(\.id)
         out.records = items.map { item in
             switch item {
-            case .message(let m): return .object(JSONObject([("type", .string("message"))] + m.json.pairs))
-            case .log(let e): return .object(JSONObject([("type", .string("log"))] + e.json.pairs))
-            case .contactNote(let n): return .object(JSONObject([("type", .string("note"))] + n.json.pairs))
-            case .task(let t): return .object(JSONObject([("type", .string("task"))] + t.json.pairs))
+            case .message(let m): return .object(JSONObject([("type", .string("message"))] + m.jsonView().pairs))
+            case .log(let e): return .object(JSONObject([("type", .string("log"))] + e.jsonView().pairs))
+            case .contactNote(let n): return .object(JSONObject([("type", .string("note"))] + n.jsonView().pairs))
+            case .task(let t): return .object(JSONObject([("type", .string("task"))] + t.jsonView().pairs))
             }
         }
         out.lines = [.heading("\(contact.id)  \(contact.displayName)")] + ConversationView.timeline(items, contact: contact, now: context.now)

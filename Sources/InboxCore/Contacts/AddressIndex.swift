@@ -10,12 +10,10 @@ public struct AddressEntry: StoredRecord, Equatable, Sendable {
         self.contact = contact
     }
 
-    public init(fields: inout FieldReader) throws(JSONParseError) {
-        address = try fields.string("address")
-        contact = try fields.string("contact")
-    }
-
-    public var json: JSONObject { JSONObject([("address", .string(address)), ("contact", .string(contact))]) }
+    public static let schema = RecordSchema(blank: AddressEntry(address: "", contact: ""), [
+        .field("address", \.address, .string),
+        .field("contact", \.contact, .string),
+    ])
 
     static func sorted(_ a: AddressEntry, _ b: AddressEntry) -> Bool {
         a.address != b.address ? a.address < b.address : Contacts.table.ids.order(a.contact) < Contacts.table.ids.order(b.contact)

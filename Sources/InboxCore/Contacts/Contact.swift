@@ -31,42 +31,30 @@ public struct Contact: IdentifiedRecord, Sendable {
         self.updatedAt = createdAt
     }
 
-    public init(fields reader: inout FieldReader) throws(JSONParseError) {
-        id = try reader.string("id")
-        firstName = try reader.string("first_name")
-        lastName = try reader.string("last_name")
-        phones = try reader.strings("phones")
-        emails = try reader.strings("emails")
-        company = try reader.optionalString("company")
-        owner = try reader.optionalString("owner")
-        disposition = try reader.optionalString("disposition")
-        tags = try reader.strings("tags")
-        dnd = try DoNotContact(reader.value("dnd"), inbound: reader.bool("dnd_inbound"))
-        fields = try reader.stringMap("fields")
-        for channel in Handle.channels {
-            guard let value = reader.absentOr(channel.rawValue) else { continue }
-            guard case .string(let handle) = value, (try? Handle.normalize(handle, channel: channel)) == handle else {
-                throw JSONParseError("field \"\(channel.rawValue)\" must be a \(Handle.name(channel)) username like \"ada.lovelace\"")
-            }
-            handles[channel] = handle
-        }
-        createdAt = try reader.timestamp("created_at")
-        updatedAt = try reader.timestamp("updated_at")
-        guard Contacts.table.ids.isValid(id) else { throw JSONParseError("field \"id\" is not a contact id: \"\(id)\"") }
-    }
-
-    public var json: JSONObject {
-        var pairs: [(key: String, value: JSONValue)] = [
-            ("id", .string(id)), ("first_name", .string(firstName)), ("last_name", .string(lastName)),
-            ("phones", .strings(phones)), ("emails", .strings(emails)), ("company", .optional(company)),
-            ("owner", .optional(owner)), ("disposition", .optional(disposition)), ("tags", .strings(tags)),
-            ("dnd", dnd.json), ("dnd_inbound", .bool(dnd.inbound)),
-            ("fields", .object(JSONObject(fields.map { ($0.key, JSONValue.string($0.value)) }))),
-        ]
-        // Only when set, so records written before handles existed stay byte-identical.
-        for channel in Handle.channels { if let handle = handles[channel] { pairs.append((channel.rawValue, .string(handle))) } }
-        pairs += [("created_at", .string(createdAt.iso)), ("updated_at", .string(updatedAt.iso))]
-        return JSONObject(pairs)
+    public static let schema = RecordSchema(blank: Contact(id: "", firstName: "", lastName: "", createdAt: .earliest), [
+        .field("id", \.id, .string),
+        .field("first_name", \.firstName, .string),
+        .field("last_name", \.lastName, .string),
+        .field("phones", \.phones, .strings),
+        .field("emails", \.emails, .strings),
+        .optional("company", \.company, .string),
+        .optional("owner", \.owner, .string),
+        .optional("disposition", \.disposition, .string),
+        .field("tags", \.tags, .strings),
+        .field("dnd", \.dnd, .doNotContact),
+        .field("dnd_inbound", \.dnd.inbound, .bool),
+        .field("fields", \.fields, .stringMap),
+    ]
+    // Handles only when set, so records written before handles existed stay byte-identical.
+    + Handle.channels.map { channel in
+        .optional(channel.rawValue, \.handles[channel], .string.checked(
+            "must be a \(Handle.name(channel)) username like \"ada.lovelace\"") { (try? Handle.normalize($0, channel: channel)) == $0 },
+            whenNil: .omitted)
+    } + [
+        .field("created_at", \.createdAt, .timestamp),
+        .field("updated_at", \.updatedAt, .timestamp),
+    ]) { c throws(JSONParseError) in
+        guard Contacts.table.ids.isValid(c.id) else { throw JSONParseError("field \"id\" is not a contact id: \"\(c.id)\"") }
     }
 
     public var fullName: String {

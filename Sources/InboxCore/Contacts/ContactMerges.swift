@@ -18,18 +18,15 @@ public struct ContactMerge: StoredRecord, Equatable, Sendable {
         self.by = by
     }
 
-    public init(fields: inout FieldReader) throws(JSONParseError) {
-        merged = try fields.string("merged")
-        into = try fields.string("into")
-        at = try fields.timestamp("at")
-        by = try fields.string("by")
-        for (name, id) in [("merged", merged), ("into", into)] where !Contacts.table.ids.isValid(id) {
+    public static let schema = RecordSchema(blank: ContactMerge(merged: "", into: "", at: .earliest, by: ""), [
+        .field("merged", \.merged, .string),
+        .field("into", \.into, .string),
+        .field("at", \.at, .timestamp),
+        .field("by", \.by, .string),
+    ]) { m throws(JSONParseError) in
+        for (name, id) in [("merged", m.merged), ("into", m.into)] where !Contacts.table.ids.isValid(id) {
             throw JSONParseError("field \"\(name)\" is not a contact id: \"\(id)\"")
         }
-    }
-
-    public var json: JSONObject {
-        JSONObject([("merged", .string(merged)), ("into", .string(into)), ("at", .string(at.iso)), ("by", .string(by))])
     }
 
     var order: IDOrder { Contacts.table.ids.order(merged) }

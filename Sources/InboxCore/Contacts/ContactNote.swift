@@ -21,31 +21,15 @@ public struct ContactNote: IdentifiedRecord, Sendable {
         self.conversation = conversation
     }
 
-    public init(fields: inout FieldReader) throws(JSONParseError) {
-        id = try fields.string("id")
-        contact = try fields.string("contact")
-        text = try fields.string("text")
-        author = try fields.string("author")
-        at = try fields.timestamp("at")
-        if let value = fields.absentOr("conversation") {
-            guard case .string(let id) = value else { throw JSONParseError("field \"conversation\" must be a conversation id") }
-            conversation = id
-        }
-        if let value = fields.absentOr("edited_at") {
-            guard case .string(let text) = value, let t = Timestamp(iso: text) else {
-                throw JSONParseError("field \"edited_at\" must be a UTC time from 1970 to 9999 like 2026-11-21T09:00:00Z")
-            }
-            editedAt = t
-        }
-    }
-
-    public var json: JSONObject {
-        JSONObject([
-            ("id", .string(id)), ("contact", .string(contact)), ("text", .string(text)),
-            ("author", .string(author)), ("at", .string(at.iso)),
-        ] + (conversation.map { [(key: "conversation", value: JSONValue.string($0))] } ?? [])
-          + (editedAt.map { [(key: "edited_at", value: JSONValue.string($0.iso))] } ?? []))
-    }
+    public static let schema = RecordSchema(blank: ContactNote(id: "", contact: "", text: "", author: "", at: .earliest), [
+        .field("id", \.id, .string),
+        .field("contact", \.contact, .string),
+        .field("text", \.text, .string),
+        .field("author", \.author, .string),
+        .field("at", \.at, .timestamp),
+        .optional("conversation", \.conversation, .string, whenNil: .omitted),
+        .optional("edited_at", \.editedAt, .timestamp, whenNil: .omitted),
+    ])
 }
 
 public enum ContactNotes {

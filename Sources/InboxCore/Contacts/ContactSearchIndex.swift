@@ -26,12 +26,15 @@ public struct ContactSearchEntry: StoredRecord, Equatable {
         a.fullName != b.fullName || a.emails != b.emails || a.phones != b.phones || a.handles != b.handles
     }
 
-    public init(fields: inout FieldReader) throws(JSONParseError) {
-        id = try fields.string("id")
-        text = try fields.string("text")
+    init(id: String, text: String) {
+        self.id = id
+        self.text = text
     }
 
-    public var json: JSONObject { JSONObject([("id", .string(id)), ("text", .string(text))]) }
+    public static let schema = RecordSchema(blank: ContactSearchEntry(id: "", text: ""), [
+        .field("id", \.id, .string),
+        .field("text", \.text, .string),
+    ])
 }
 
 public enum ContactSearchIndex {

@@ -64,3 +64,10 @@ extension Contacts {
         return fixed.count
     }
 }
+
+extension FieldCodec where Value == DoNotContact {
+    /// `"all"` or a list of channels; whether inbound is blocked is a field of its own.
+    static var doNotContact: FieldCodec {
+        FieldCodec(decode: { value, _, _ throws(JSONParseError) in try DoNotContact(value, inbound: false) }, encode: \.json)
+    }
+}

@@ -4,30 +4,23 @@
 /// and stops once it has its page: its cost follows the page, not the repository. Derived: the
 /// write path keeps it (`DerivedIndexes`), fsck checks it and `fsck --repair` rebuilds it.
 public struct ActivityRow: StoredRecord {
-    public var conversation: Conversation
+    /// The conversation's last activity when the row was filed: the hour names the file.
+    public var at: Timestamp
     public var contactName: String
+    public var conversation: Conversation
 
     public init(conversation: Conversation, contactName: String) {
+        self.at = conversation.activityAt
         self.conversation = conversation
         self.contactName = contactName
     }
 
-    public init(fields: inout FieldReader) throws(JSONParseError) {
-        let at = try fields.timestamp("at")
-        contactName = try fields.string("contact_name")
-        var inner = try FieldReader(try fields.value("conversation"))
-        do throws(JSONParseError) {
-            conversation = try Conversation(fields: &inner)
-            try inner.finish()
-        } catch {
-            throw JSONParseError("field \"conversation\": \(error.reason)")
-        }
-        guard conversation.activityAt == at else { throw JSONParseError("field \"at\" is not the conversation's last activity") }
-    }
-
-    public var json: JSONObject {
-        JSONObject([("at", .string(conversation.activityAt.iso)), ("contact_name", .string(contactName)),
-                    ("conversation", .object(conversation.json))])
+    public static let schema = RecordSchema(blank: ActivityRow(conversation: Conversation.blank, contactName: ""), [
+        .field("at", \.at, .timestamp),
+        .field("contact_name", \.contactName, .string),
+        .field("conversation", \.conversation, .record()),
+    ]) { row throws(JSONParseError) in
+        guard row.conversation.activityAt == row.at else { throw JSONParseError("field \"at\" is not the conversation's last activity") }
     }
 
     var order: (Int64, IDOrder) { (conversation.activityAt.seconds, Conversations.table.ids.order(conversation.id)) }

@@ -2,7 +2,7 @@
 /// messages (last activity, preview, unread, first reply), maintained by every write that adds
 /// a message, so listings never read messages.
 public struct Conversation: IdentifiedRecord, Sendable {
-    public enum Status: String, Sendable { case open, closed }
+    public enum Status: String, CaseIterable, Sendable { case open, closed }
     public enum Category: String, CaseIterable, Sendable { case new, missed, yours, others }
 
     public var id: String
@@ -44,51 +44,36 @@ public struct Conversation: IdentifiedRecord, Sendable {
         self.updatedAt = createdAt
     }
 
-    public init(fields f: inout FieldReader) throws(JSONParseError) {
-        id = try f.string("id")
-        contact = try f.string("contact")
-        let channelName = try f.string("channel")
-        guard let channel = Channel(rawValue: channelName) else { throw JSONParseError("field \"channel\": unknown channel \"\(channelName)\"") }
-        self.channel = channel
-        subject = try f.optionalString("subject")
-        let statusName = try f.string("status")
-        guard let status = Status(rawValue: statusName) else { throw JSONParseError("field \"status\" must be open or closed") }
-        self.status = status
-        assignee = try f.optionalString("assignee")
-        missed = try f.bool("missed")
-        unread = try f.bool("unread")
-        lastMessageAt = try f.optionalTimestamp("last_message_at")
-        lastDirection = try f.optionalString("last_direction")
-        preview = try f.optionalString("preview")
-        messageCount = try f.int("message_count")
+    static let blank = Conversation(id: "", contact: "", channel: .sms, subject: nil, createdAt: .earliest)
+
+    public static let schema = RecordSchema(blank: blank, [
+        .field("id", \.id, .string),
+        .field("contact", \.contact, .string),
+        .field("channel", \.channel, .choice()),
+        .optional("subject", \.subject, .string),
+        .field("status", \.status, .choice()),
+        .optional("assignee", \.assignee, .string),
+        .field("missed", \.missed, .bool),
+        .field("unread", \.unread, .bool),
+        .optional("last_message_at", \.lastMessageAt, .timestamp),
+        .optional("last_direction", \.lastDirection, .string),
+        .optional("preview", \.preview, .string),
         // Counted up by each message: at most one per message id, and never past an overflow.
-        guard messageCount >= 0, messageCount <= IDPrefix.maxNumber else {
-            throw JSONParseError("field \"message_count\" must be 0 to \(IDPrefix.maxNumber), not \(messageCount)")
-        }
-        firstInboundAt = try f.optionalTimestamp("first_inbound_at")
-        lastInboundAt = try f.optionalTimestamp("last_inbound_at")
-        firstResponseAt = try f.optionalTimestamp("first_response_at")
-        closedAt = try f.optionalTimestamp("closed_at")
-        createdAt = try f.timestamp("created_at")
-        updatedAt = try f.timestamp("updated_at")
-        if let value = f.absentOr("auto_response_period") {
-            guard case .int(let n) = value, n >= 0 else { throw JSONParseError("field \"auto_response_period\" must be a whole number") }
-            autoResponsePeriod = n
-        }
-        guard Conversations.table.ids.isValid(id) else { throw JSONParseError("field \"id\" is not a conversation id: \"\(id)\"") }
+        .field("message_count", \.messageCount, .int(in: 0...Int64(IDPrefix.maxNumber))),
+        .optional("first_inbound_at", \.firstInboundAt, .timestamp),
+        .optional("last_inbound_at", \.lastInboundAt, .timestamp),
+        .optional("first_response_at", \.firstResponseAt, .timestamp),
+        .optional("closed_at", \.closedAt, .timestamp),
+        .field("created_at", \.createdAt, .timestamp),
+        .field("updated_at", \.updatedAt, .timestamp),
+        .optional("auto_response_period", \.autoResponsePeriod, .int(in: 0...Int64.max), whenNil: .omitted),
+    ]) { c throws(JSONParseError) in
+        guard Conversations.table.ids.isValid(c.id) else { throw JSONParseError("field \"id\" is not a conversation id: \"\(c.id)\"") }
     }
 
-    public var json: JSONObject {
-        JSONObject([
-            ("id", .string(id)), ("contact", .string(contact)), ("channel", .string(channel.rawValue)),
-            ("subject", .optional(subject)), ("status", .string(status.rawValue)), ("assignee", .optional(assignee)),
-            ("missed", .bool(missed)), ("unread", .bool(unread)),
-            ("last_message_at", .optional(lastMessageAt?.iso)), ("last_direction", .optional(lastDirection)),
-            ("preview", .optional(preview)), ("message_count", .int(messageCount)),
-            ("first_inbound_at", .optional(firstInboundAt?.iso)), ("last_inbound_at", .optional(lastInboundAt?.iso)),
-            ("first_response_at", .optional(firstResponseAt?.iso)),
-            ("closed_at", .optional(closedAt?.iso)), ("created_at", .string(createdAt.iso)), ("updated_at", .string(updatedAt.iso)),
-        ] + (autoResponsePeriod.map { [(key: "auto_response_period", value: JSONValue.int($0))] } ?? []))
+    /// `--json` adds the category as the acting user sees it (none without a user).
+    public static let view = RecordView(schema).adding("category", after: "assignee") { c, user in
+        user.map { .optional(c.category(for: $0)?.rawValue) }
     }
 
     /// Where an open conversation sits for `user`; nil only when it is closed. The reference's
@@ -104,14 +89,4 @@ public struct Conversation: IdentifiedRecord, Sendable {
 
     /// Last activity, for ordering: the last message, else the creation.
     public var activityAt: Timestamp { lastMessageAt ?? createdAt }
-
-    /// The record for --json, with the category as the acting user sees it.
-    public func json(for user: String) -> JSONObject {
-        var object = json
-        var pairs = object.pairs
-        let index = pairs.firstIndex { $0.key == "assignee" }! + 1
-        pairs.insert(("category", .optional(category(for: user)?.rawValue)), at: index)
-        object.pairs = pairs
-        return object
-    }
 }

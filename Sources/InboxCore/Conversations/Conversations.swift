@@ -9,12 +9,10 @@ struct ContactConversation: StoredRecord, Equatable {
         self.conversation = conversation
     }
 
-    init(fields: inout FieldReader) throws(JSONParseError) {
-        contact = try fields.string("contact")
-        conversation = try fields.string("conversation")
-    }
-
-    var json: JSONObject { JSONObject([("contact", .string(contact)), ("conversation", .string(conversation))]) }
+    static let schema = RecordSchema(blank: ContactConversation(contact: "", conversation: ""), [
+        .field("contact", \.contact, .string),
+        .field("conversation", \.conversation, .string),
+    ])
 
     /// By contact, then conversation, in id order; for sequential ids the same as before minted ones.
     static func ordered(_ entries: [ContactConversation]) -> [ContactConversation] {

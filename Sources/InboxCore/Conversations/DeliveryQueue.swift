@@ -16,21 +16,12 @@ public struct QueueEntry: StoredRecord, Equatable, Sendable {
         self.state = state
     }
 
-    public init(fields: inout FieldReader) throws(JSONParseError) {
-        due = try fields.timestamp("due")
-        message = try fields.string("message")
-        conversation = try fields.string("conversation")
-        let name = try fields.string("state")
-        guard let state = Message.State(rawValue: name), DeliveryQueue.queuedStates.contains(state) else {
-            throw JSONParseError("field \"state\" must be scheduled, sending or failed, not \"\(name)\"")
-        }
-        self.state = state
-    }
-
-    public var json: JSONObject {
-        JSONObject([("due", .string(due.iso)), ("message", .string(message)), ("conversation", .string(conversation)),
-                    ("state", .string(state.rawValue))])
-    }
+    public static let schema = RecordSchema(blank: QueueEntry(due: .earliest, message: "", conversation: "", state: .scheduled), [
+        .field("due", \.due, .timestamp),
+        .field("message", \.message, .string),
+        .field("conversation", \.conversation, .string),
+        .field("state", \.state, .choice(among: DeliveryQueue.queuedStates)),
+    ])
 
     static func order(_ a: QueueEntry, _ b: QueueEntry) -> Bool {
         (a.due.seconds, Messages.order(a.message)) < (b.due.seconds, Messages.order(b.message))

@@ -1,7 +1,7 @@
 /// One message, note or auto-response in a conversation.
 public struct Message: IdentifiedRecord, Sendable {
     public enum Direction: String, CaseIterable, Sendable { case inbound = "in", outbound = "out" }
-    public enum Kind: String, Sendable { case message, note }
+    public enum Kind: String, CaseIterable, Sendable { case message, note }
     /// Outbound states (DESIGN §3). Inbound messages and notes have none.
     public enum State: String, CaseIterable, Sendable {
         case scheduled, sending, sent, failed, blocked, cancelled
@@ -54,61 +54,34 @@ public struct Message: IdentifiedRecord, Sendable {
         self.attempts = 0
     }
 
-    public init(fields f: inout FieldReader) throws(JSONParseError) {
-        id = try f.string("id")
-        conversation = try f.string("conversation")
-        contact = try f.string("contact")
-        let channelName = try f.string("channel")
-        guard let channel = Channel(rawValue: channelName) else { throw JSONParseError("field \"channel\": unknown channel \"\(channelName)\"") }
-        self.channel = channel
-        guard let direction = Direction(rawValue: try f.string("direction")) else { throw JSONParseError("field \"direction\" must be in or out") }
-        self.direction = direction
-        guard let kind = Kind(rawValue: try f.string("kind")) else { throw JSONParseError("field \"kind\" must be message or note") }
-        self.kind = kind
-        if let stateName = try f.optionalString("state") {
-            guard let state = State(rawValue: stateName) else { throw JSONParseError("field \"state\": unknown state \"\(stateName)\"") }
-            self.state = state
-        }
-        text = try f.string("text")
-        at = try f.timestamp("at")
-        scheduledAt = try f.optionalTimestamp("scheduled_at")
-        author = try f.optionalString("author")
-        from = try f.optionalString("from")
-        to = try f.optionalString("to")
-        cc = try f.strings("cc")
-        template = try f.optionalString("template")
-        auto = try f.bool("auto")
-        attachments = try Attachment.list(f.value("attachments"))
-        seenBy = try Receipt.list(f.value("seen_by"))
-        pin = try Pin(f.value("pin"))
-        attempts = try f.int("attempts")
+    public static let schema = RecordSchema(blank: Message(id: "", conversation: Conversation.blank, direction: .inbound, kind: .message, text: "", at: .earliest), [
+        .field("id", \.id, .string),
+        .field("conversation", \.conversation, .string),
+        .field("contact", \.contact, .string),
+        .field("channel", \.channel, .choice()),
+        .field("direction", \.direction, .choice()),
+        .field("kind", \.kind, .choice()),
+        .optional("state", \.state, .choice()),
+        .field("text", \.text, .string),
+        .field("at", \.at, .timestamp),
+        .optional("scheduled_at", \.scheduledAt, .timestamp),
+        .optional("author", \.author, .string),
+        .optional("from", \.from, .string),
+        .optional("to", \.to, .string),
+        .field("cc", \.cc, .strings),
+        .optional("template", \.template, .string),
+        .field("auto", \.auto, .bool),
+        .field("attachments", \.attachments, .records()),
+        .field("seen_by", \.seenBy, .records()),
+        .optional("pin", \.pin, .record()),
         // Counted up by each flush: a hand-edited huge value must not overflow there.
-        guard (0...1_000_000).contains(attempts) else { throw JSONParseError("field \"attempts\" must be 0 to 1000000, not \(attempts)") }
-        sendingBy = try f.optionalString("sending_by")
-        error = try f.optionalString("error")
-        providerID = try f.optionalString("provider_id")
-        if let value = f.absentOr("retry_at") {
-            guard case .string(let text) = value, let t = Timestamp(iso: text) else {
-                throw JSONParseError("field \"retry_at\" must be a UTC time like 2026-11-21T09:00:00Z")
-            }
-            retryAt = t
-        }
-        guard Messages.ids.isValid(id) else { throw JSONParseError("field \"id\" is not a message id: \"\(id)\"") }
-    }
-
-    public var json: JSONObject {
-        var pairs: [(key: String, value: JSONValue)] = [
-            ("id", .string(id)), ("conversation", .string(conversation)), ("contact", .string(contact)),
-            ("channel", .string(channel.rawValue)), ("direction", .string(direction.rawValue)), ("kind", .string(kind.rawValue)),
-            ("state", .optional(state?.rawValue)), ("text", .string(text)), ("at", .string(at.iso)),
-            ("scheduled_at", .optional(scheduledAt?.iso)), ("author", .optional(author)), ("from", .optional(from)),
-            ("to", .optional(to)), ("cc", .strings(cc)), ("template", .optional(template)), ("auto", .bool(auto)),
-            ("attachments", .array(attachments.map { .object($0.json) })),
-            ("seen_by", .array(seenBy.map { .object($0.json) })), ("pin", pin.map { .object($0.json) } ?? .null),
-            ("attempts", .int(attempts)), ("sending_by", .optional(sendingBy)), ("error", .optional(error)), ("provider_id", .optional(providerID)),
-        ]
-        if let retryAt { pairs.append(("retry_at", .string(retryAt.iso))) }
-        return JSONObject(pairs)
+        .field("attempts", \.attempts, .int(in: 0...1_000_000)),
+        .optional("sending_by", \.sendingBy, .string),
+        .optional("error", \.error, .string),
+        .optional("provider_id", \.providerID, .string),
+        .optional("retry_at", \.retryAt, .timestamp, whenNil: .omitted),
+    ]) { m throws(JSONParseError) in
+        guard Messages.ids.isValid(m.id) else { throw JSONParseError("field \"id\" is not a message id: \"\(m.id)\"") }
     }
 
     /// Pinned messages form the conversation's to-do panel.
@@ -116,7 +89,7 @@ public struct Message: IdentifiedRecord, Sendable {
 }
 
 /// A file sent with a message, stored once under `.inbox/attachments/` by its SHA-256.
-public struct Attachment: Equatable, Sendable {
+public struct Attachment: StoredRecord, Equatable, Sendable {
     public enum Kind: String, CaseIterable, Sendable { case image, video, audio, document }
 
     public var name: String
@@ -133,30 +106,17 @@ public struct Attachment: Equatable, Sendable {
 
     public var path: String { Attachments.relativePath(sha256) }
 
-    var json: JSONObject {
-        JSONObject([("name", .string(name)), ("sha256", .string(sha256)), ("size", .int(size)),
-                    ("kind", .string(kind.rawValue)), ("path", .string(path))])
-    }
-
-    static func list(_ value: JSONValue) throws(JSONParseError) -> [Attachment] {
-        guard case .array(let items) = value else { throw JSONParseError("field \"attachments\" must be an array") }
-        var out: [Attachment] = []
-        for item in items {
-            var f = try FieldReader(item)
-            let name = try f.string("name"), sha = try f.string("sha256"), size = try f.int("size")
-            guard let kind = Kind(rawValue: try f.string("kind")) else { throw JSONParseError("attachment kind must be image, video, audio or document") }
-            guard try f.string("path") == Attachments.relativePath(sha), sha.count == 64, sha.allSatisfy(\.isHexDigit) else {
-                throw JSONParseError("attachment path does not match its sha256")
-            }
-            try f.finish()
-            out.append(Attachment(name: name, sha256: sha, size: size, kind: kind))
-        }
-        return out
-    }
+    public static let schema = RecordSchema(blank: Attachment(name: "", sha256: "", size: 0, kind: .document), [
+        .field("name", \.name, .string),
+        .field("sha256", \.sha256, .string.checked("must be 64 hex digits") { $0.utf8.count == 64 && $0.allSatisfy(\.isHexDigit) }),
+        .field("size", \.size, .int),
+        .field("kind", \.kind, .choice()),
+        .derived("path", \.path, .string, mismatch: "does not match the attachment's sha256"),
+    ])
 }
 
 /// Who read a message and when: a user opening the conversation, or a receipt a channel reported.
-public struct Receipt: Equatable, Sendable {
+public struct Receipt: StoredRecord, Equatable, Sendable {
     public var by: String
     public var at: Timestamp
 
@@ -165,23 +125,14 @@ public struct Receipt: Equatable, Sendable {
         self.at = at
     }
 
-    var json: JSONObject { JSONObject([("by", .string(by)), ("at", .string(at.iso))]) }
-
-    static func list(_ value: JSONValue) throws(JSONParseError) -> [Receipt] {
-        guard case .array(let items) = value else { throw JSONParseError("field \"seen_by\" must be an array") }
-        var out: [Receipt] = []
-        for item in items {
-            var f = try FieldReader(item)
-            let receipt = Receipt(by: try f.string("by"), at: try f.timestamp("at"))
-            try f.finish()
-            out.append(receipt)
-        }
-        return out
-    }
+    public static let schema = RecordSchema(blank: Receipt(by: "", at: .earliest), [
+        .field("by", \.by, .string),
+        .field("at", \.at, .timestamp),
+    ])
 }
 
 /// A pinned message: a to-do on the conversation, optionally for someone, done or not.
-public struct Pin: Equatable, Sendable {
+public struct Pin: StoredRecord, Equatable, Sendable {
     public var by: String
     public var at: Timestamp
     public var assignee: String?
@@ -194,19 +145,12 @@ public struct Pin: Equatable, Sendable {
         self.done = done
     }
 
-    var json: JSONObject {
-        JSONObject([("by", .string(by)), ("at", .string(at.iso)), ("assignee", .optional(assignee)), ("done", .bool(done))])
-    }
-
-    init?(_ value: JSONValue) throws(JSONParseError) {
-        if value == .null { return nil }
-        var f = try FieldReader(value)
-        by = try f.string("by")
-        at = try f.timestamp("at")
-        assignee = try f.optionalString("assignee")
-        done = try f.bool("done")
-        try f.finish()
-    }
+    public static let schema = RecordSchema(blank: Pin(by: "", at: .earliest, assignee: nil, done: false), [
+        .field("by", \.by, .string),
+        .field("at", \.at, .timestamp),
+        .optional("assignee", \.assignee, .string),
+        .field("done", \.done, .bool),
+    ])
 }
 
 extension Message {

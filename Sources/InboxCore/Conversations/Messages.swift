@@ -13,12 +13,10 @@ struct MessageLocation: StoredRecord, Equatable {
         self.conversation = conversation
     }
 
-    init(fields: inout FieldReader) throws(JSONParseError) {
-        message = try fields.string("message")
-        conversation = try fields.string("conversation")
-    }
-
-    var json: JSONObject { JSONObject([("message", .string(message)), ("conversation", .string(conversation))]) }
+    static let schema = RecordSchema(blank: MessageLocation(message: "", conversation: ""), [
+        .field("message", \.message, .string),
+        .field("conversation", \.conversation, .string),
+    ])
 }
 
 public enum Messages {

@@ -19,23 +19,19 @@ public struct SpooledOutcome: StoredRecord, Equatable, Sendable {
         (message, attempt, state, error, providerID, retryAt) = (m.id, m.attempts, m.state ?? .inDoubt, m.error, m.providerID, m.retryAt)
     }
 
-    public init(fields f: inout FieldReader) throws(JSONParseError) {
-        message = try f.string("message")
-        attempt = try f.int("attempt")
-        let name = try f.string("state")
-        guard let state = Message.State(rawValue: name), Outcomes.outcomeStates.contains(state) else {
-            throw JSONParseError("field \"state\" must be sent, failed or in-doubt, not \"\(name)\"")
-        }
-        self.state = state
-        error = try f.optionalString("error")
-        providerID = try f.optionalString("provider_id")
-        retryAt = try f.optionalTimestamp("retry_at")
-        guard Messages.ids.isValid(message) else { throw JSONParseError("field \"message\" is not a message id: \"\(message)\"") }
+    init(message: String, attempt: Int64, state: Message.State) {
+        (self.message, self.attempt, self.state) = (message, attempt, state)
     }
 
-    public var json: JSONObject {
-        JSONObject([("message", .string(message)), ("attempt", .int(attempt)), ("state", .string(state.rawValue)),
-                    ("error", .optional(error)), ("provider_id", .optional(providerID)), ("retry_at", .optional(retryAt?.iso))])
+    public static let schema = RecordSchema(blank: SpooledOutcome(message: "", attempt: 0, state: .inDoubt), [
+        .field("message", \.message, .string),
+        .field("attempt", \.attempt, .int),
+        .field("state", \.state, .choice(among: Outcomes.outcomeStates)),
+        .optional("error", \.error, .string),
+        .optional("provider_id", \.providerID, .string),
+        .optional("retry_at", \.retryAt, .timestamp),
+    ]) { o throws(JSONParseError) in
+        guard Messages.ids.isValid(o.message) else { throw JSONParseError("field \"message\" is not a message id: \"\(o.message)\"") }
     }
 }
 

@@ -4,9 +4,14 @@
 /// and the conversations, never a thread, so it costs the same at a million messages as at ten
 /// thousand. Derived: kept at commit from the threads a change touched, checked by fsck.
 public struct ResponseRecord: StoredRecord, Equatable {
-    public struct Wait: Equatable, Sendable {
+    public struct Wait: StoredRecord, Equatable, Sendable {
         public var asked: Timestamp
         public var answered: Timestamp?
+
+        public static let schema = RecordSchema(blank: Wait(asked: .earliest, answered: nil), [
+            .field("asked", \.asked, .timestamp),
+            .optional("answered", \.answered, .timestamp),
+        ])
     }
 
     public var conversation: String
@@ -21,22 +26,11 @@ public struct ResponseRecord: StoredRecord, Equatable {
         self.waits = waits
     }
 
-    public init(fields: inout FieldReader) throws(JSONParseError) {
-        conversation = try fields.string("conversation")
-        missed = try fields.bool("missed")
-        guard case .array(let items) = try fields.value("waits") else { throw JSONParseError("field \"waits\" must be an array") }
-        waits = []
-        for item in items {
-            var wait = try FieldReader(item)
-            waits.append(Wait(asked: try wait.timestamp("asked"), answered: try wait.optionalTimestamp("answered")))
-            try wait.finish()
-        }
-    }
-
-    public var json: JSONObject {
-        JSONObject([("conversation", .string(conversation)), ("missed", .bool(missed)),
-                    ("waits", .array(waits.map { .object(JSONObject([("asked", .string($0.asked.iso)), ("answered", $0.answered.map { .string($0.iso) } ?? .null)])) }))])
-    }
+    public static let schema = RecordSchema(blank: ResponseRecord(conversation: "", missed: false, waits: []), [
+        .field("conversation", \.conversation, .string),
+        .field("missed", \.missed, .bool),
+        .field("waits", \.waits, .records()),
+    ])
 
     /// What a thread says: every stretch from a client's message to our next reply.
     public init?(conversation: String, thread messages: [Message]) {

@@ -12,20 +12,12 @@ public struct Template: StoredRecord, Sendable {
         self.createdAt = createdAt
     }
 
-    public init(fields f: inout FieldReader) throws(JSONParseError) {
-        name = try f.string("name")
-        text = try f.string("text")
-        if let c = try f.optionalString("channel") {
-            guard let channel = Channel(rawValue: c) else { throw JSONParseError("field \"channel\": unknown channel \"\(c)\"") }
-            self.channel = channel
-        }
-        createdAt = try f.timestamp("created_at")
-    }
-
-    public var json: JSONObject {
-        JSONObject([("name", .string(name)), ("text", .string(text)), ("channel", .optional(channel?.rawValue)),
-                    ("created_at", .string(createdAt.iso))])
-    }
+    public static let schema = RecordSchema(blank: Template(name: "", text: "", channel: nil, createdAt: .earliest), [
+        .field("name", \.name, .string),
+        .field("text", \.text, .string),
+        .optional("channel", \.channel, .choice()),
+        .field("created_at", \.createdAt, .timestamp),
+    ])
 }
 
 public enum Templates {

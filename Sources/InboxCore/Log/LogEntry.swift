@@ -26,37 +26,19 @@ public struct LogEntry: IdentifiedRecord, Sendable {
         self.createdAt = createdAt
     }
 
-    public init(fields f: inout FieldReader) throws(JSONParseError) {
-        id = try f.string("id")
-        contact = try f.string("contact")
-        guard let kind = Kind(rawValue: try f.string("kind")) else { throw JSONParseError("field \"kind\" must be call, meeting, email, note or other") }
-        self.kind = kind
-        if let d = try f.optionalString("direction") {
-            guard let direction = Message.Direction(rawValue: d) else { throw JSONParseError("field \"direction\" must be in, out or null") }
-            self.direction = direction
-        }
-        if let o = try f.optionalString("outcome") {
-            guard let outcome = Outcome(rawValue: o) else { throw JSONParseError("field \"outcome\" must be completed, missed, failed, voicemail or null") }
-            self.outcome = outcome
-        }
-        durationSeconds = try f.optionalInt("duration_seconds")
-        let recordingValue = try f.value("recording")
-        recording = recordingValue == .null ? nil : try Attachment.list(.array([recordingValue])).first
-        text = try f.string("text")
-        at = try f.timestamp("at")
-        author = try f.string("author")
-        createdAt = try f.timestamp("created_at")
-    }
-
-    public var json: JSONObject {
-        JSONObject([
-            ("id", .string(id)), ("contact", .string(contact)), ("kind", .string(kind.rawValue)),
-            ("direction", .optional(direction?.rawValue)), ("outcome", .optional(outcome?.rawValue)),
-            ("duration_seconds", durationSeconds.map { .int($0) } ?? .null),
-            ("recording", recording.map { .object($0.json) } ?? .null),
-            ("text", .string(text)), ("at", .string(at.iso)), ("author", .string(author)), ("created_at", .string(createdAt.iso)),
-        ])
-    }
+    public static let schema = RecordSchema(blank: LogEntry(id: "", contact: "", kind: .note, text: "", at: .earliest, author: "", createdAt: .earliest), [
+        .field("id", \.id, .string),
+        .field("contact", \.contact, .string),
+        .field("kind", \.kind, .choice()),
+        .optional("direction", \.direction, .choice()),
+        .optional("outcome", \.outcome, .choice()),
+        .optional("duration_seconds", \.durationSeconds, .int),
+        .optional("recording", \.recording, .record()),
+        .field("text", \.text, .string),
+        .field("at", \.at, .timestamp),
+        .field("author", \.author, .string),
+        .field("created_at", \.createdAt, .timestamp),
+    ])
 }
 
 /// What `log add` is given.

@@ -8,18 +8,17 @@ public struct ConfigEntry: StoredRecord {
         self.value = value
     }
 
-    public init(fields: inout FieldReader) throws(JSONParseError) {
-        key = try fields.string("key")
-        value = try fields.value("value")
-        guard let known = ConfigKey(rawValue: key) else { throw JSONParseError("unknown setting \"\(key)\"") }
-        do {
-            try known.check(value)
+    public static let schema = RecordSchema(blank: ConfigEntry(key: "", value: .null), [
+        .field("key", \.key, .string),
+        .field("value", \.value, .any),
+    ]) { entry throws(JSONParseError) in
+        guard let known = ConfigKey(rawValue: entry.key) else { throw JSONParseError("unknown setting \"\(entry.key)\"") }
+        do throws(InboxError) {
+            try known.check(entry.value)
         } catch {
-            throw JSONParseError("setting \"\(key)\": \(error.message)")
+            throw JSONParseError("setting \"\(entry.key)\": \(error.message)")
         }
     }
-
-    public var json: JSONObject { JSONObject([("key", .string(key)), ("value", value)]) }
 }
 
 /// Every setting the tool knows; `config set` refuses others.

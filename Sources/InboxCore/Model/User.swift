@@ -27,32 +27,15 @@ public struct User: StoredRecord, Sendable {
         self.createdAt = createdAt
     }
 
-    public init(fields: inout FieldReader) throws(JSONParseError) {
-        name = try fields.string("name")
-        displayName = try fields.optionalString("display_name")
-        email = try fields.optionalString("email")
-        let roleText = try fields.string("role")
-        guard let role = Role(rawValue: roleText) else {
-            throw JSONParseError("field \"role\" must be admin, agent or viewer, not \"\(roleText)\"")
-        }
-        self.role = role
-        if let value = fields.absentOr("signature") {
-            guard case .string(let text) = value else { throw JSONParseError("field \"signature\" must be a string") }
-            signature = text
-        }
-        createdAt = try fields.timestamp("created_at")
-    }
-
-    public var json: JSONObject {
-        var pairs: [(key: String, value: JSONValue)] = [
-            ("name", .string(name)), ("display_name", .optional(displayName)), ("email", .optional(email)),
-            ("role", .string(role.rawValue)),
-        ]
+    public static let schema = RecordSchema(blank: User(name: "", displayName: nil, email: nil, role: .viewer, createdAt: .earliest), [
+        .field("name", \.name, .string),
+        .optional("display_name", \.displayName, .string),
+        .optional("email", \.email, .string),
+        .field("role", \.role, .choice()),
         // Written only when set, so repositories from before signatures stay byte-identical.
-        if let signature { pairs.append(("signature", .string(signature))) }
-        pairs.append(("created_at", .string(createdAt.iso)))
-        return JSONObject(pairs)
-    }
+        .optional("signature", \.signature, .string, whenNil: .omitted),
+        .field("created_at", \.createdAt, .timestamp),
+    ])
 }
 
 public enum UserName {

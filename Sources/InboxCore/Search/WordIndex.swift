@@ -269,12 +269,14 @@ public struct WordEntry: StoredRecord, Equatable {
     /// `message/conversation` pairs, separated by spaces, in message order.
     public var hits: String
 
-    public init(fields: inout FieldReader) throws(JSONParseError) {
-        word = try fields.string("word")
-        hits = try fields.string("hits")
+    init(word: String, hits: String) {
+        (self.word, self.hits) = (word, hits)
     }
 
-    public var json: JSONObject { JSONObject([("word", .string(word)), ("hits", .string(hits))]) }
+    public static let schema = RecordSchema(blank: WordEntry(word: "", hits: ""), [
+        .field("word", \.word, .string),
+        .field("hits", \.hits, .string),
+    ])
 }
 
 /// A line of the recent file: a message, its conversation and its words.
@@ -291,16 +293,13 @@ struct RecentWords: StoredRecord, Equatable {
         self.init(message: message.id, conversation: message.conversation, words: WordIndex.words(of: message))
     }
 
-    init(fields: inout FieldReader) throws(JSONParseError) {
-        message = try fields.string("message")
-        conversation = try fields.string("conversation")
-        words = try fields.string("words").split(separator: " ").map(String.init)
-        guard Messages.number(of: message) != nil else { throw JSONParseError("field \"message\" is not a message id: \"\(message)\"") }
-    }
-
-    var json: JSONObject {
-        JSONObject([("message", .string(message)), ("conversation", .string(conversation)),
-                    ("words", .string(words.joined(separator: " ")))])
+    static let schema = RecordSchema(blank: RecentWords(message: "", conversation: "", words: []), [
+        .field("message", \.message, .string),
+        .field("conversation", \.conversation, .string),
+        // One string, words separated by spaces: the recent file stays small.
+        .field("words", \.words, FieldCodec.string.map({ $0.split(separator: " ").map(String.init) }, back: { $0.joined(separator: " ") })),
+    ]) { r throws(JSONParseError) in
+        guard Messages.number(of: r.message) != nil else { throw JSONParseError("field \"message\" is not a message id: \"\(r.message)\"") }
     }
 
     var number: Int { Messages.number(of: message) ?? 0 }

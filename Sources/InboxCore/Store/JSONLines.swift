@@ -2,10 +2,27 @@
 import Glibc
 #endif
 
-/// A record kept one per line in a repository file.
-public protocol StoredRecord {
-    init(fields: inout FieldReader) throws(JSONParseError)
-    var json: JSONObject { get }
+/// A record kept one per line in a repository file (or inside such a record). Its fields are
+/// declared once, in `schema`, which reads and writes it; `view` is what `--json` shows.
+public protocol StoredRecord: Sendable {
+    static var schema: RecordSchema<Self> { get }
+    /// The `--json` form; by default the stored fields.
+    static var view: RecordView<Self> { get }
+}
+
+extension StoredRecord {
+    public static var view: RecordView<Self> { RecordView(schema) }
+
+    /// Reads the declared fields; the caller's `fields.finish()` refuses undeclared ones.
+    public init(fields: inout FieldReader) throws(JSONParseError) {
+        self = try Self.schema.decode(&fields)
+    }
+
+    /// The stored form, as the file holds it.
+    public var json: JSONObject { Self.schema.encode(self) }
+
+    /// What `--json` prints, as `user` sees it (a conversation's category depends on who asks).
+    public func jsonView(for user: String? = nil) -> JSONObject { Self.view.json(self, for: user) }
 }
 
 /// Splits and parses JSON-lines files strictly; every error names the file and line.
@@ -74,7 +91,7 @@ public enum JSONLines {
             let record: R
             do throws(JSONParseError) {
                 var fields = try FieldReader(parser.parse(content))
-                record = try R(fields: &fields)
+                record = try R.schema.decode(&fields)
                 try fields.finish()
             } catch {
                 try report(line, error.reason)
@@ -103,7 +120,7 @@ public enum JSONLines {
     public static func encode<R: StoredRecord>(_ records: [R]) -> [UInt8] {
         var out: [UInt8] = []
         for (i, record) in records.enumerated() {
-            JSONWriter.write(.object(record.json), into: &out)
+            R.schema.write(record, into: &out)
             out.append(0x0A)
             // Records of one file are alike: size the buffer once from the first.
             if i == 0 { out.reserveCapacity(out.count * records.count * 9 / 8) }

@@ -17,31 +17,32 @@ enum Journal {
 
     /// One step of a decided commit: replace `target` with `temp`, or (temp nil) remove it.
     struct Entry: StoredRecord {
-        var target: String
-        var temp: String?
+        /// As written: `{"remove":T}` or `{"replace":T,"with":TEMP}`.
+        private var remove: String?
+        private var replace: String?
+        private var with: String?
+
+        var target: String { remove ?? replace ?? "" }
+        var temp: String? { with }
+
+        /// Nothing set: what decoding starts from.
+        private init() {}
 
         init(target: String, temp: String?) {
-            self.target = target
-            self.temp = temp
+            if let temp { (replace, with) = (target, temp) } else { remove = target }
         }
 
-        init(fields: inout FieldReader) throws(JSONParseError) {
-            if let removed = fields.absentOr("remove") {
-                guard case .string(let path) = removed else { throw JSONParseError("field \"remove\" must be a string") }
-                target = path
-                temp = nil
-            } else {
-                target = try fields.string("replace")
-                temp = try fields.string("with")
+        static let schema = RecordSchema(blank: Entry(), [
+            .optional("remove", \.remove, .string, whenNil: .omitted),
+            .optional("replace", \.replace, .string, whenNil: .omitted),
+            .optional("with", \.with, .string, whenNil: .omitted),
+        ]) { entry throws(JSONParseError) in
+            guard (entry.remove != nil) != (entry.replace != nil), (entry.replace != nil) == (entry.with != nil) else {
+                throw JSONParseError("a journal entry is {\"remove\":PATH} or {\"replace\":PATH,\"with\":TEMP}")
             }
-            guard StoreDirectory.isInside(target), temp.map(StoreDirectory.isInside) ?? true else {
+            guard StoreDirectory.isInside(entry.target), entry.temp.map(StoreDirectory.isInside) ?? true else {
                 throw JSONParseError("journal names a path outside the repository")
             }
-        }
-
-        var json: JSONObject {
-            guard let temp else { return JSONObject([("remove", .string(target))]) }
-            return JSONObject([("replace", .string(target)), ("with", .string(temp))])
         }
     }
 

@@ -10,16 +10,10 @@ struct SequenceRecord: StoredRecord {
         self.last = last
     }
 
-    init(fields: inout FieldReader) throws(JSONParseError) {
-        prefix = try fields.string("prefix")
-        last = try fields.int("last")
-        guard last >= 0 else { throw JSONParseError("field \"last\" must not be negative") }
-        guard last <= IDPrefix.maxNumber else {
-            throw JSONParseError("field \"last\" is \(last), above the largest id number (\(IDPrefix.maxNumber), \(IDPrefix.maxDigits) digits)")
-        }
-    }
-
-    var json: JSONObject { JSONObject([("prefix", .string(prefix)), ("last", .int(last))]) }
+    static let schema = RecordSchema(blank: SequenceRecord(prefix: "", last: 0), [
+        .field("prefix", \.prefix, .string),
+        .field("last", \.last, .int(in: 0...Int64(IDPrefix.maxNumber))),
+    ])
 }
 
 public enum Sequences {

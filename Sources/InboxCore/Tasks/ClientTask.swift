@@ -35,31 +35,21 @@ public struct ClientTask: IdentifiedRecord, Sendable {
         self.updatedAt = createdAt
     }
 
-    public init(fields f: inout FieldReader) throws(JSONParseError) {
-        id = try f.string("id")
-        contact = try f.string("contact")
-        guard let kind = Kind(rawValue: try f.string("kind")) else { throw JSONParseError("field \"kind\": unknown task kind") }
-        self.kind = kind
-        guard let state = State(rawValue: try f.string("state")) else { throw JSONParseError("field \"state\" must be outstanding, read, answered or done") }
-        self.state = state
-        text = try f.string("text")
-        due = try f.optionalTimestamp("due")
-        assignee = try f.optionalString("assignee")
-        answer = try f.optionalString("answer")
-        attachments = try Attachment.list(f.value("attachments"))
-        author = try f.string("author")
-        createdAt = try f.timestamp("created_at")
-        updatedAt = try f.timestamp("updated_at")
-        guard Tasks.table.ids.isValid(id) else { throw JSONParseError("field \"id\" is not a task id: \"\(id)\"") }
-    }
-
-    public var json: JSONObject {
-        JSONObject([
-            ("id", .string(id)), ("contact", .string(contact)), ("kind", .string(kind.rawValue)), ("state", .string(state.rawValue)),
-            ("text", .string(text)), ("due", .optional(due?.iso)), ("assignee", .optional(assignee)), ("answer", .optional(answer)),
-            ("attachments", .array(attachments.map { .object($0.json) })), ("author", .string(author)),
-            ("created_at", .string(createdAt.iso)), ("updated_at", .string(updatedAt.iso)),
-        ])
+    public static let schema = RecordSchema(blank: ClientTask(id: "", contact: "", kind: .question, text: "", author: "", createdAt: .earliest), [
+        .field("id", \.id, .string),
+        .field("contact", \.contact, .string),
+        .field("kind", \.kind, .choice()),
+        .field("state", \.state, .choice()),
+        .field("text", \.text, .string),
+        .optional("due", \.due, .timestamp),
+        .optional("assignee", \.assignee, .string),
+        .optional("answer", \.answer, .string),
+        .field("attachments", \.attachments, .records()),
+        .field("author", \.author, .string),
+        .field("created_at", \.createdAt, .timestamp),
+        .field("updated_at", \.updatedAt, .timestamp),
+    ]) { t throws(JSONParseError) in
+        guard Tasks.table.ids.isValid(t.id) else { throw JSONParseError("field \"id\" is not a task id: \"\(t.id)\"") }
     }
 
     /// Still waiting on the client (outstanding or read) past its due time; an answered or

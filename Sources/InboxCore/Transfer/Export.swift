@@ -8,6 +8,11 @@ public enum Export {
     public static func jsonLines(since: Timestamp?, until: Timestamp?, in session: Session,
                                  emit: (String) throws(InboxError) -> Void) throws(InboxError) {
         var buffer: [UInt8] = []
+        func tagged<R: StoredRecord>(_ type: String, _ record: R) throws(InboxError) {
+            R.schema.write(record, into: &buffer, leading: ("type", type))
+            buffer.append(0x0A)
+            if buffer.count >= 1 << 16 { try flush() }
+        }
         func tagged(_ type: String, _ object: JSONObject) throws(InboxError) {
             JSONWriter.write(.object(JSONObject([("type", .string(type))] + object.pairs)), into: &buffer)
             buffer.append(0x0A)
@@ -17,33 +22,33 @@ public enum Export {
             try emit(String(decoding: buffer, as: UTF8.self))
             buffer.removeAll(keepingCapacity: true)
         }
-        for user in try Users.all(session) { try tagged("user", user.json) }
-        for template in try Templates.all(session) { try tagged("template", template.json) }
+        for user in try Users.all(session) { try tagged("user", user) }
+        for template in try Templates.all(session) { try tagged("template", template) }
         let contactShards = try Contacts.table.shardFiles(in: session)
-        for shard in contactShards { for c in try read(shard, as: Contact.self, session) { try tagged("contact", c.json) } }
+        for shard in contactShards { for c in try read(shard, as: Contact.self, session) { try tagged("contact", c) } }
         for shard in contactShards {
             let notes = try read(ContactNotes.directory + "/" + fileName(shard), as: ContactNote.self, session)
             for c in try read(shard, as: Contact.self, session) {
-                for note in notes.filter({ $0.contact == c.id }).reversed() { try tagged("note", note.json) }
+                for note in notes.filter({ $0.contact == c.id }).reversed() { try tagged("note", note) }
             }
         }
         let conversationShards = try Conversations.table.shardFiles(in: session)
         func selected(_ c: Conversation) -> Bool { (since.map { c.createdAt >= $0 } ?? true) && (until.map { c.createdAt <= $0 } ?? true) }
         for shard in conversationShards {
-            for c in try read(shard, as: Conversation.self, session) where selected(c) { try tagged("conversation", c.json) }
+            for c in try read(shard, as: Conversation.self, session) where selected(c) { try tagged("conversation", c) }
         }
         var attachments = Set<String>()
         for shard in conversationShards {
             for c in try read(shard, as: Conversation.self, session) where selected(c) {
                 for m in try read(Messages.file(forConversation: c.id), as: Message.self, session) where m.conversation == c.id {
-                    try tagged("message", m.json)
+                    try tagged("message", m)
                     for a in m.attachments { attachments.insert(a.sha256) }
                 }
             }
         }
         for shard in try Tasks.table.shardFiles(in: session) {
             for t in try read(shard, as: ClientTask.self, session) {
-                try tagged("task", t.json)
+                try tagged("task", t)
                 for a in t.attachments { attachments.insert(a.sha256) }
             }
         }
@@ -51,7 +56,7 @@ public enum Export {
             let entries = try read(CommunicationLog.directory + "/" + fileName(shard), as: LogEntry.self, session)
             for c in try read(shard, as: Contact.self, session) {
                 for e in entries.filter({ $0.contact == c.id }).sorted(by: { CommunicationLog.order($0) < CommunicationLog.order($1) }) {
-                    try tagged("log", e.json)
+                    try tagged("log", e)
                     if let r = e.recording { attachments.insert(r.sha256) }
                 }
             }

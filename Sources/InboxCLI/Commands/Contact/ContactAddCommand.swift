@@ -50,6 +50,6 @@ struct ContactAddCommand: InboxCommand {
         let contact = try context.write { (tx, _) throws(InboxError) in
             try Contacts.add(draft, allowDuplicate: allowDuplicate, now: context.now, in: tx)
         }
-        return .record(contact.id, contact.json, "Added contact \(contact.id) \(contact.displayName)")
+        return .record(contact.id, contact.jsonView(), "Added contact \(contact.id) \(contact.displayName)")
     }
 }

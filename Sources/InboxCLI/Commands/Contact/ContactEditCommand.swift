@@ -66,6 +66,6 @@ struct ContactEditCommand: InboxCommand {
         let contact = try context.write { (tx, _) throws(InboxError) in
             try Contacts.edit(id, changes, allowDuplicate: allowDuplicate, now: context.now, in: tx)
         }
-        return .record(contact.id, contact.json, "Updated contact \(contact.id) \(contact.displayName)")
+        return .record(contact.id, contact.jsonView(), "Updated contact \(contact.id) \(contact.displayName)")
     }
 }

@@ -43,7 +43,7 @@ struct ContactListCommand: InboxCommand {
         let contacts = try context.read { (s) throws(InboxError) in try sortedList(in: s) }
         var out = CommandOutput()
         out.ids = contacts.map(\.id)
-        out.records = contacts.map { .object($0.json) }
+        out.records = contacts.map { .object($0.jsonView()) }
         if !contacts.isEmpty { out.lines = [.table(ContactView.table(contacts, now: context.now))] }
         return out
     }

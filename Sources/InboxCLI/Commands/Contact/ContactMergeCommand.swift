@@ -37,7 +37,7 @@ struct ContactMergeCommand: InboxCommand {
         }
         var out = CommandOutput()
         out.ids = [plan.result.id]
-        out.records = [.object(plan.result.json)]
+        out.records = [.object(plan.result.jsonView())]
         out.lines = plan.others.map { other, moving in
             .plain("\(dryRun ? "Would merge" : "Merged") \(other.id) \(other.displayName) into \(plan.result.id) \(plan.result.displayName)"
                    + (moving.isEmpty ? "" : ", moving \(moving.summary)"))

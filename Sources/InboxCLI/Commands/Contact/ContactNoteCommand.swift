@@ -33,12 +33,12 @@ struct ContactNoteCommand: InboxCommand {
                 }
                 return try ContactNotes.edit(edit, of: contact, text: body, now: context.now, in: tx)
             }
-            return .record(note.id, note.json, "Changed note \(note.id) of \(note.contact)")
+            return .record(note.id, note.jsonView(), "Changed note \(note.id) of \(note.contact)")
         }
         let note = try context.write { (tx, actor) throws(InboxError) in
             let contact = try Contacts.resolve(id, in: tx)
             return try ContactNotes.add(to: contact, text: body, author: actor, now: context.now, in: tx)
         }
-        return .record(note.id, note.json, "Added note \(note.id) to \(note.contact)")
+        return .record(note.id, note.jsonView(), "Added note \(note.id) to \(note.contact)")
     }
 }

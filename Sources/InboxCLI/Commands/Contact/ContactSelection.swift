@@ -34,7 +34,7 @@ enum ContactSelection {
     static func output(_ result: BulkContactChange, dryRun: Bool, describe: (Contact) -> String) -> CommandOutput {
         var out = CommandOutput()
         out.ids = result.changed.map(\.id)
-        out.records = result.changed.map { .object($0.json) }
+        out.records = result.changed.map { .object($0.jsonView()) }
         out.lines = result.changed.map { .plain(describe($0)) }
         out.info = ["\(result.changed.count) \(dryRun ? "would change" : "changed"), \(result.unchanged.count) already so"
                     + (result.skipped.isEmpty ? "" : ", \(result.skipped.count) skipped")]

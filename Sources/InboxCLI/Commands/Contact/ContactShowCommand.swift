@@ -19,8 +19,8 @@ struct ContactShowCommand: InboxCommand {
             let contact = try Contacts.resolve(id, in: s)
             return (contact, try ContactNotes.of(contact, in: s))
         }
-        var json = contact.json
-        json.append("notes", .array(notes.map { .object($0.json) }))
+        var json = contact.jsonView()
+        json.append("notes", .array(notes.map { .object($0.jsonView()) }))
         var out = CommandOutput()
         out.ids = [contact.id]
         out.records = [.object(json)]

@@ -40,7 +40,7 @@ struct ConversationAssignCommand: InboxCommand {
         }
         var out = CommandOutput()
         out.ids = assigned.map(\.id)
-        out.records = assigned.map { .object($0.json(for: actor)) }
+        out.records = assigned.map { .object($0.jsonView(for: actor)) }
         out.lines = assigned.map { .plain("\($0.id) is " + ($0.assignee.map { "assigned to \($0)" } ?? "unassigned")) }
         return out
     }

@@ -65,7 +65,7 @@ struct ConversationCloseCommand: InboxCommand {
             }
             out.lines.append(.plain(line))
             if let pending = Self.pendingNotice(closing, now: context.now) { out.notices.append(pending) }
-            out.records.append(.object(conversation.json))
+            out.records.append(.object(conversation.jsonView()))
         }
         if !skipped.isEmpty {
             failure = failure ?? .refused("\(skipped.count) of \(ids.count) conversations skipped; \(closed.count) closed")

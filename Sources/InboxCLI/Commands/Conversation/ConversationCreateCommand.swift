@@ -32,7 +32,7 @@ struct ConversationCreateCommand: InboxCommand {
             if let assignee { conversation = try Conversations.assign([conversation.id], to: assignee, now: context.now, in: tx)[0] }
             return (conversation, actor)
         }
-        return .record(conversation.id, conversation.json(for: actor),
+        return .record(conversation.id, conversation.jsonView(for: actor),
                        "Created conversation \(conversation.id) with \(conversation.contact) on \(conversation.channel.rawValue)")
     }
 }

@@ -64,7 +64,7 @@ struct ConversationListCommand: InboxCommand {
         }
         var out = CommandOutput()
         out.ids = conversations.map(\.id)
-        out.records = conversations.map { .object($0.json(for: actor)) }
+        out.records = conversations.map { .object($0.jsonView(for: actor)) }
         if !conversations.isEmpty { out.lines = [.table(ConversationView.table(conversations, contacts: contacts, actor: actor, now: context.now))] }
         return out
     }

@@ -24,6 +24,6 @@ struct ConversationMoveCommand: InboxCommand {
         }
         let c = moved.conversation
         let text = moved.from == c.contact ? "\(c.id) already belongs to \(c.contact)" : "Moved \(c.id) from \(moved.from) to \(c.contact)"
-        return .record(c.id, c.json(for: actor), text)
+        return .record(c.id, c.jsonView(for: actor), text)
     }
 }

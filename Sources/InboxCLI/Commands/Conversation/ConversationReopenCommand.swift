@@ -21,7 +21,7 @@ struct ConversationReopenCommand: InboxCommand {
         }
         var out = CommandOutput()
         out.ids = reopened.map(\.id)
-        out.records = reopened.map { .object($0.json) }
+        out.records = reopened.map { .object($0.jsonView()) }
         out.lines = reopened.map { .plain("Reopened \($0.id)") }
         return out
     }

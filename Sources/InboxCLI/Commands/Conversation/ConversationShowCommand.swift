@@ -32,14 +32,14 @@ enum ConversationThreadOutput {
     static func make(_ conversation: Conversation, _ messages: [Message], _ log: [LogEntry], _ closings: [ContactNote], _ contact: Contact?,
                      actor: String, now: Timestamp) -> CommandOutput {
         let ordered = messages.sorted { ($0.at.seconds, Messages.order($0.id)) < ($1.at.seconds, Messages.order($1.id)) }
-        var json = conversation.json(for: actor)
+        var json = conversation.jsonView(for: actor)
         json.append("messages", .array(ordered.map { m in
-            var record = m.json
+            var record = m.jsonView()
             if m.state == .scheduled { record.append("overdue", .bool(m.isOverdue(now: now))) }
             return .object(record)
         }))
-        json.append("log", .array(log.map { .object($0.json) }))
-        json.append("closings", .array(closings.map { .object($0.json) }))
+        json.append("log", .array(log.map { .object($0.jsonView()) }))
+        json.append("closings", .array(closings.map { .object($0.jsonView()) }))
         var out = CommandOutput()
         out.ids = [conversation.id]
         out.records = [.object(json)]

@@ -44,6 +44,6 @@ struct LogAddCommand: InboxCommand {
         let entry = try context.write { (tx, actor) throws(InboxError) in
             try CommunicationLog.add(draft, author: actor, now: context.now, in: tx)
         }
-        return .record(entry.id, entry.json, "Logged \(entry.id): \(entry.kind.rawValue) with \(entry.contact)")
+        return .record(entry.id, entry.jsonView(), "Logged \(entry.id): \(entry.kind.rawValue) with \(entry.contact)")
     }
 }

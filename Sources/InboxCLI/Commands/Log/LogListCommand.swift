@@ -35,7 +35,7 @@ struct LogListCommand: InboxCommand {
         let entries = try context.read { (s) throws(InboxError) in try sortedList(filter, in: s) }
         var out = CommandOutput()
         out.ids = entries.map(\.id)
-        out.records = entries.map { .object($0.json) }
+        out.records = entries.map { .object($0.jsonView()) }
         if !entries.isEmpty {
             out.lines = [.table(TextTable(
                 header: ["ID", "CONTACT", "WHEN", "KIND", "DIR", "OUTCOME", "LENGTH", "BY", "TEXT"],

@@ -22,7 +22,7 @@ struct MessageCancelCommand: InboxCommand {
         }
         var out = CommandOutput()
         out.ids = cancelled.map(\.id)
-        out.records = cancelled.map { .object($0.json) }
+        out.records = cancelled.map { .object($0.jsonView()) }
         out.lines = cancelled.map { .plain("Cancelled \($0.id)") }
         return out
     }

@@ -34,6 +34,6 @@ struct MessageEditCommand: InboxCommand {
             try ScheduledSends.edit(id, text: newText, at: when, actor: actor, signature: signature, now: context.now, in: tx)
         }
         let due = message.scheduledAt ?? message.at
-        return .record(message.id, message.json, "\(message.id) is scheduled for \(due.localDescription) (\(due.age(relativeTo: context.now)))")
+        return .record(message.id, message.jsonView(), "\(message.id) is scheduled for \(due.localDescription) (\(due.age(relativeTo: context.now)))")
     }
 }

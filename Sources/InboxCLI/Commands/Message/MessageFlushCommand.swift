@@ -27,7 +27,7 @@ struct MessageFlushCommand: InboxCommand {
         if dryRun {
             let due = try context.read { (s) throws(InboxError) in try Flush.dueMessages(now: context.now, limit: limit, in: s) }
             out.ids = due.map(\.id)
-            out.records = due.map { .object($0.json) }
+            out.records = due.map { .object($0.jsonView()) }
             out.lines = due.map { .plain("would send \($0.id) in \($0.conversation) (due \(($0.scheduledAt ?? $0.at).localDescription))") }
             out.info = ["flush --dry-run: \(due.count) due"]
             if case .untrusted(let why) = try DeliveryHook.readiness(try context.repository()) {

@@ -57,7 +57,7 @@ struct MessageListCommand: InboxCommand {
         }
         out.ids = messages.map(\.id)
         out.records = messages.map { m in
-            var json = m.json
+            var json = m.jsonView()
             if m.state == .scheduled { json.append("overdue", .bool(m.isOverdue(now: context.now))) }
             return .object(json)
         }

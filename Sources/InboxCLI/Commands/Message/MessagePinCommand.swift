@@ -28,6 +28,6 @@ struct MessagePinCommand: InboxCommand {
             try Messages.pin(id, by: actor, assignee: assignee, done: done, now: context.now, in: tx)
         }
         let state = message.pin?.done == true ? "done" : "pinned" + (message.pin?.assignee.map { " for \($0)" } ?? "")
-        return .record(message.id, message.json, "\(message.id) \(state)")
+        return .record(message.id, message.jsonView(), "\(message.id) \(state)")
     }
 }

@@ -51,7 +51,7 @@ struct MessageReceiveCommand: InboxCommand {
         let reception = try context.repository().write { (tx) throws(InboxError) in
             try Receiving.receive(request, now: context.now, in: tx)
         }
-        var out = CommandOutput.record(reception.message.id, reception.message.json,
+        var out = CommandOutput.record(reception.message.id, reception.message.jsonView(),
                                        "Received \(reception.message.id) from \(reception.contact.displayName) in \(reception.conversation.id)")
         if reception.createdContact { out.info.append("New contact \(reception.contact.id) for \(reception.contact.displayName)") }
         if reception.reopened { out.info.append("Reopened \(reception.conversation.id)") }

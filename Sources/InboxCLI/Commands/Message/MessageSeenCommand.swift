@@ -32,6 +32,6 @@ struct MessageSeenCommand: InboxCommand {
             }
             return try Messages.markSeen(id, by: reader, at: when, in: tx)
         }
-        return .record(message.id, message.json, "\(message.id) seen by \(message.seenBy.map(\.by).joined(separator: ", "))")
+        return .record(message.id, message.jsonView(), "\(message.id) seen by \(message.seenBy.map(\.by).joined(separator: ", "))")
     }
 }

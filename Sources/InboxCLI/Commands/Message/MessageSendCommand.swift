@@ -110,7 +110,7 @@ enum MessageSending {
     /// The confirmation, or (exit 69) what became of a failed or timed-out delivery; never
     /// "try again" once the hook has run.
     static func report(_ delivery: Outbox.Delivery, _ what: String, _ context: CommandContext) -> CommandOutput {
-        var out = CommandOutput.record(delivery.message.id, delivery.message.json, what + (delivery.deferredNote.map { " (\($0))" } ?? ""))
+        var out = CommandOutput.record(delivery.message.id, delivery.message.jsonView(), what + (delivery.deferredNote.map { " (\($0))" } ?? ""))
         if let failure = delivery.failure {
             out.lines = []
             if let note = delivery.deferredNote { out.notices = ["\(delivery.message.id): \(note)"] }

@@ -16,7 +16,7 @@ struct MessageShowCommand: InboxCommand {
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
         let message = try context.read { (s) throws(InboxError) in try Messages.resolve(id, in: s) }
-        var out = CommandOutput.record(message.id, message.json, "")
+        var out = CommandOutput.record(message.id, message.jsonView(), "")
         out.lines = MessageView.details(message, now: context.now)
         return out
     }

@@ -16,6 +16,6 @@ struct MessageUnpinCommand: InboxCommand {
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
         let message = try context.write { (tx, _) throws(InboxError) in try Messages.unpin(id, in: tx) }
-        return .record(message.id, message.json, "\(message.id) unpinned")
+        return .record(message.id, message.jsonView(), "\(message.id) unpinned")
     }
 }

@@ -52,7 +52,7 @@ struct DemoCommand: InboxCommand {
         }
         var out = CommandOutput()
         out.ids = conversations.map(\.id)
-        out.records = conversations.map { .object($0.json(for: "alice")) }
+        out.records = conversations.map { .object($0.jsonView(for: "alice")) }
         out.lines = [.plain("Created a sample repository in \(repo.storePath): \(contacts.count) contacts, \(conversations.count) open conversations, 2 users."), .plain("")]
         out.lines.append(.table(ContactView.table(contacts, now: context.now)))
         out.lines.append(.plain(""))

@@ -41,7 +41,7 @@ struct TaskCreateCommand: InboxCommand {
                              attachments: attachments.map(context.absolutePath), author: actor, now: context.now, in: tx)
         }
         let dueText = task.due.map { ", due \($0.localDescription)" } ?? ""
-        var out = CommandOutput.record(task.id, task.json, "Created task \(task.id) for \(task.contact) (\(task.kind.rawValue)\(dueText))")
+        var out = CommandOutput.record(task.id, task.jsonView(), "Created task \(task.id) for \(task.contact) (\(task.kind.rawValue)\(dueText))")
         if let warning = ClientTask.pastDueWarning(dueAt, now: context.now) { out.notices = [warning] }
         return out
     }

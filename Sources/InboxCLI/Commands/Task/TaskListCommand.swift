@@ -42,7 +42,7 @@ struct TaskListCommand: InboxCommand {
         }
         var out = CommandOutput()
         out.ids = tasks.map(\.id)
-        out.records = tasks.map { .object($0.json) }
+        out.records = tasks.map { .object($0.jsonView()) }
         if !tasks.isEmpty {
             out.lines = [.table(TextTable(
                 header: ["ID", "CONTACT", "KIND", "STATE", "DUE", "ASSIGNEE", "TEXT"],

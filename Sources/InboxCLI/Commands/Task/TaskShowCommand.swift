@@ -15,7 +15,7 @@ struct TaskShowCommand: InboxCommand {
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
         let task = try context.read { (s) throws(InboxError) in try Tasks.table.resolve(id, in: s) }
-        var out = CommandOutput.record(task.id, task.json, "")
+        var out = CommandOutput.record(task.id, task.jsonView(), "")
         var fields: [(String, String)] = [("Contact", task.contact), ("Kind", task.kind.rawValue), ("State", task.state.rawValue),
                                           ("Due", task.due.map { $0.localDescription + (task.isOverdue(at: context.now) ? " (overdue)" : "") } ?? "-"),
                                           ("Assignee", task.assignee ?? "-"), ("Created", "\(task.createdAt.localDescription) by \(task.author)")]

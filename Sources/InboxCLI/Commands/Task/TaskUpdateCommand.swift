@@ -36,7 +36,7 @@ struct TaskUpdateCommand: InboxCommand {
         let task = try context.write { (tx, _) throws(InboxError) in
             try Tasks.update(id, state: state, answer: answer, due: dueAt, assignee: assignee, now: context.now, in: tx)
         }
-        var out = CommandOutput.record(task.id, task.json, "\(task.id) is \(task.state.rawValue)")
+        var out = CommandOutput.record(task.id, task.jsonView(), "\(task.id) is \(task.state.rawValue)")
         if let warning = ClientTask.pastDueWarning(dueAt ?? nil, now: context.now) { out.notices = [warning] }
         return out
     }

@@ -25,6 +25,6 @@ struct TemplateAddCommand: InboxCommand {
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
         let template = Template(name: name, text: try context.text(text), channel: channel, createdAt: context.now)
         try context.write { (tx, _) throws(InboxError) in try Templates.add(template, in: tx) }
-        return .record(template.name, template.json, "Added template \(template.name)")
+        return .record(template.name, template.jsonView(), "Added template \(template.name)")
     }
 }

@@ -12,7 +12,7 @@ struct TemplateListCommand: InboxCommand {
         let templates = try context.read { (s) throws(InboxError) in try Templates.all(s) }
         var out = CommandOutput()
         out.ids = templates.map(\.name)
-        out.records = templates.map { .object($0.json) }
+        out.records = templates.map { .object($0.jsonView()) }
         if !templates.isEmpty {
             out.lines = [.table(TextTable(header: ["NAME", "CHANNEL", "TEXT"],
                                           rows: templates.map { [$0.name, $0.channel?.rawValue ?? "any", $0.text] }, maxWidths: [2: 70]))]

@@ -19,7 +19,7 @@ struct TemplateRemoveCommand: InboxCommand {
         let removed = try context.write { (tx, _) throws(InboxError) in try Templates.remove(names, in: tx) }
         var out = CommandOutput()
         out.ids = removed.map(\.name)
-        out.records = removed.map { .object($0.json) }
+        out.records = removed.map { .object($0.jsonView()) }
         out.lines = removed.map { .plain("Removed template \($0.name)") }
         return out
     }

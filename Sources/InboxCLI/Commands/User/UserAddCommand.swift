@@ -38,7 +38,7 @@ struct UserAddCommand: InboxCommand {
             try Users.add(user, in: tx)
             return (first, actor)
         }
-        var out = CommandOutput.record(user.name, user.json, "Added user \(user.name) (\(user.role.rawValue))")
+        var out = CommandOutput.record(user.name, user.jsonView(), "Added user \(user.name) (\(user.role.rawValue))")
         if first && actor != user.name {
             // From now on changes need a registered user: say how to be one before the next
             // command is refused.

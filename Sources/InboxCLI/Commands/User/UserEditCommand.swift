@@ -51,6 +51,6 @@ struct UserEditCommand: InboxCommand {
             try Users.update(user, in: tx)
             return user
         }
-        return .record(user.name, user.json, "Updated user \(user.name)")
+        return .record(user.name, user.jsonView(), "Updated user \(user.name)")
     }
 }

@@ -12,7 +12,7 @@ struct UserListCommand: InboxCommand {
         let users = try context.read { (s) throws(InboxError) in try Users.all(s) }
         var out = CommandOutput()
         out.ids = users.map(\.name)
-        out.records = users.map { .object($0.json) }
+        out.records = users.map { .object($0.jsonView()) }
         if !users.isEmpty {
             out.lines = [.table(TextTable(
                 header: ["NAME", "ROLE", "DISPLAY NAME", "EMAIL", "ADDED", "SIGNATURE"],

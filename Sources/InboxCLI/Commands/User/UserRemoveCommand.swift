@@ -17,6 +17,6 @@ struct UserRemoveCommand: InboxCommand {
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
         let user = try context.write(adminOnly: true) { (tx, _) throws(InboxError) in try Users.remove(name, in: tx) }
-        return .record(user.name, user.json, "Removed user \(user.name)")
+        return .record(user.name, user.jsonView(), "Removed user \(user.name)")
     }
 }
