@@ -67,7 +67,7 @@ public enum ContactSearchIndex {
     }
 
     /// The ids in `file` whose entry contains one of `needles` (already as they appear inside
-    /// a JSON string), oldest first. Only lines holding a needle are parsed.
+    /// a JSON string), oldest first. Only lines holding a needle are read.
     static func candidates(in file: String, needles: [[UInt8]], _ session: Session) throws(InboxError) -> [String] {
         guard let bytes = try session.bytes(file) else { return [] }
         var ids: [String] = []
@@ -88,6 +88,11 @@ public enum ContactSearchIndex {
         for start in lineStarts.sorted() {
             var end = start
             while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            // The id as the store writes it, first; a line written otherwise is parsed.
+            if let id = bytes.withUnsafeBufferPointer({ JSONLines.leadingID(UnsafeBufferPointer(rebasing: $0[start..<end])) }) {
+                ids.append(id)
+                continue
+            }
             let entry: ContactSearchEntry = try JSONLines.decode(Array(bytes[start...min(end, bytes.count - 1)]), path: session.displayPath(file))[0]
             ids.append(entry.id)
         }

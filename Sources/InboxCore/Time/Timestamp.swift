@@ -159,6 +159,12 @@ public struct Timestamp: Comparable, Hashable, Sendable {
             + Timestamp.pad(Int(parts.tm_min), 2)
     }
 
+    /// The local date, "2026-11-30": `localDescription` without its time.
+    var localDate: String {
+        let parts = localParts
+        return Timestamp.pad(Int(parts.tm_year) + 1900, 4) + "-" + Timestamp.pad(Int(parts.tm_mon) + 1, 2) + "-" + Timestamp.pad(Int(parts.tm_mday), 2)
+    }
+
     var localParts: tm {
         var t = time_t(seconds)
         var parts = tm()
@@ -177,7 +183,7 @@ public struct Timestamp: Comparable, Hashable, Sendable {
         case ..<3600: unit = "\(magnitude / 60)m"
         case ..<86400: unit = "\(magnitude / 3600)h"
         case ..<(86400 * 31): unit = "\(magnitude / 86400)d"
-        default: return String(localDescription.prefix(10))
+        default: return localDate
         }
         return delta >= 0 ? unit + " ago" : "in " + unit
     }
