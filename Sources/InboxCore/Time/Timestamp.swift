@@ -159,10 +159,13 @@ public struct Timestamp: Comparable, Hashable, Sendable {
             + Timestamp.pad(Int(parts.tm_min), 2)
     }
 
-    /// The local date, "2026-11-30": `localDescription` without its time.
+    /// The local date, "2026-11-30": the first ten characters of `localDescription`, without
+    /// making the rest (a year past 9999, local time of the latest moment east of UTC, is cut as before).
     var localDate: String {
         let parts = localParts
-        return Timestamp.pad(Int(parts.tm_year) + 1900, 4) + "-" + Timestamp.pad(Int(parts.tm_mon) + 1, 2) + "-" + Timestamp.pad(Int(parts.tm_mday), 2)
+        let year = Int(parts.tm_year) + 1900
+        guard (0...9999).contains(year) else { return String(localDescription.prefix(10)) }
+        return Timestamp.pad(year, 4) + "-" + Timestamp.pad(Int(parts.tm_mon) + 1, 2) + "-" + Timestamp.pad(Int(parts.tm_mday), 2)
     }
 
     var localParts: tm {
