@@ -76,33 +76,68 @@ public struct TextTable {
     /// has its fit column (the preview) cut with "…"; the id is never cut. Piped output (no
     /// width) is never cut: scripts get every character.
     func render(style: Style, width terminalWidth: Int? = nil) -> [String] {
-        let header = self.header.map(TerminalText.escaped)
-        var cells = rows.map { row in row.map { TextTable.flat(TerminalText.escaped($0)) } }
+        let header = self.header.map { Cell(TerminalText.escaped($0)) }
+        var cells = rows.map { row in row.map(Cell.prepared) }
         if terminalWidth != nil {
-            cells = cells.map { row in row.enumerated().map { i, cell in maxWidths[i].map { DisplayWidth.truncated(cell, to: $0) } ?? cell } }
+            cells = cells.map { row in row.enumerated().map { i, cell in maxWidths[i].map { cell.truncated(to: $0) } ?? cell } }
         }
-        var widths = header.map(DisplayWidth.of)
+        var widths = header.map(\.width)
         for row in cells {
-            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], DisplayWidth.of(cell)) }
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.width) }
         }
         if let terminalWidth, !widths.isEmpty {
             let fit = min(fitColumn ?? widths.count - 1, widths.count - 1)
             let total = widths.reduce(0, +) + 2 * (widths.count - 1)
             if total > terminalWidth {
-                widths[fit] = max(DisplayWidth.of(header[fit]), 1, widths[fit] - (total - terminalWidth))
-                cells = cells.map { row in row.enumerated().map { i, cell in i == fit ? DisplayWidth.truncated(cell, to: widths[fit]) : cell } }
+                widths[fit] = max(header[fit].width, 1, widths[fit] - (total - terminalWidth))
+                cells = cells.map { row in row.enumerated().map { i, cell in i == fit ? cell.truncated(to: widths[fit]) : cell } }
             }
         }
-        func line(_ cells: [String]) -> String {
-            var out = ""
+        let lineWidth = widths.reduce(0, +) + 2 * widths.count
+        // Laid out in bytes: a listing of thousands of rows spent more on growing strings
+        // and making padding than on anything else.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lineWidth)
+        func line(_ cells: [Cell]) -> String {
+            bytes.removeAll(keepingCapacity: true)
             for (i, cell) in cells.enumerated() {
-                if i > 0 { out += "  " }
-                out += i == cells.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[i] - DisplayWidth.of(cell)))
+                if i > 0 { bytes.append(0x20); bytes.append(0x20) }
+                bytes.append(contentsOf: cell.text.utf8)
+                if i < cells.count - 1, i < widths.count, widths[i] > cell.width { bytes.append(contentsOf: repeatElement(0x20, count: widths[i] - cell.width)) }
             }
-            while out.last == " " { out.removeLast() }
+            var out = String(decoding: bytes, as: UTF8.self)
+            // A trailing space byte is not always a trailing " " character (it may close a cluster).
+            while out.utf8.last == 0x20 && out.last == " " { out.removeLast() }
             return out
         }
         return [style.bold(line(header))] + cells.map(line)
+    }
+
+    /// A cell as shown (escaped, on one line) with its width, measured once.
+    struct Cell {
+        var text: String
+        var width: Int
+
+        init(_ text: String) {
+            self.text = text
+            width = DisplayWidth.of(text)
+        }
+
+        /// Printable ASCII, most cells, is already escaped and on one line, a column a byte: one
+        /// look at its bytes instead of escaping, flattening and measuring it.
+        static func prepared(_ text: String) -> Cell {
+            if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return Cell(text: text, width: text.utf8.count) }
+            return Cell(TextTable.flat(TerminalText.escaped(text)))
+        }
+
+        private init(text: String, width: Int) {
+            self.text = text
+            self.width = width
+        }
+
+        func truncated(to limit: Int) -> Cell {
+            width > limit ? Cell(DisplayWidth.truncated(text, to: limit)) : self
+        }
     }
 
     /// A cell on one line: a multi-line body shows as one row.

@@ -58,7 +58,10 @@ public struct Contact: IdentifiedRecord, Sendable {
     }
 
     public var fullName: String {
-        [firstName, lastName].filter { !$0.isEmpty }.joined(separator: " ")
+        // Without an array to join: a listing asks this of every row.
+        if firstName.isEmpty { return lastName }
+        if lastName.isEmpty { return firstName }
+        return firstName + " " + lastName
     }
 
     /// What people see for this contact: the name, else the first phone or email, else the id.
@@ -73,21 +76,9 @@ public struct Contact: IdentifiedRecord, Sendable {
         return tags.contains { $0.lowercased() == wanted }
     }
 
-    /// Matches `contact list --search`: first name, last name, full name, email, handle, or phone digits.
+    /// Matches `contact list --search`: first name, last name, full name, email, handle, or phone
+    /// digits (the rule is `ContactQuery`'s; a search prepares one query for all its contacts).
     public func matches(search query: String) -> Bool {
-        let q = query.trimmingWhitespace().lowercased()
-        guard !q.isEmpty else { return true }
-        if firstName.lowercased().contains(q) || lastName.lowercased().contains(q) || fullName.lowercased().contains(q) {
-            return true
-        }
-        if emails.contains(where: { $0.lowercased().contains(q) }) { return true }
-        let handle = q.hasPrefix("@") ? String(q.dropFirst()) : q
-        if !handle.isEmpty, handles.values.contains(where: { $0.contains(handle) }) { return true }
-        // A query made of phone characters matches on digits, so "555-0100" finds "+15550100".
-        if q.allSatisfy({ ($0.isASCII && $0.isNumber) || " +-.()".contains($0) }) {
-            let digits = PhoneNumber.digits(q)
-            if !digits.isEmpty, phones.contains(where: { PhoneNumber.digits($0).contains(digits) }) { return true }
-        }
-        return false
+        ContactQuery(query).matches(self)
     }
 }

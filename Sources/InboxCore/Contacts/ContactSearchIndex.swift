@@ -77,27 +77,34 @@ public enum ContactSearchIndex {
     }
 
     /// The ids in `file` whose entry contains one of `needles` (already as they appear inside
-    /// a JSON string), oldest first. Only lines holding a needle are parsed.
+    /// a JSON string), oldest first. Only lines holding a needle are read.
     static func candidates(in file: String, needles: [[UInt8]], _ session: Session) throws(InboxError) -> [String] {
         guard let bytes = try session.bytes(file) else { return [] }
         var ids: [String] = []
-        var lineStarts = Set<Int>()
+        var lineStarts: [Int] = []
         bytes.withUnsafeBufferPointer { buffer in
             for needle in needles where !needle.isEmpty {
                 var from = 0
                 while let hit = find(needle, in: buffer, from: from) {
                     var start = hit
                     while start > 0 && buffer[start - 1] != 0x0A { start -= 1 }
-                    lineStarts.insert(start)
+                    lineStarts.append(start)
                     var end = hit
                     while end < buffer.count && buffer[end] != 0x0A { end += 1 }
                     from = end + 1
                 }
             }
         }
-        for start in lineStarts.sorted() {
+        // One needle finds lines in order, once each; a second may find them again.
+        if needles.count > 1 { lineStarts = Array(Set(lineStarts)).sorted() }
+        for start in lineStarts {
             var end = start
             while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            // The id as the store writes it, first; a line written otherwise is parsed.
+            if let id = bytes.withUnsafeBufferPointer({ JSONLines.leadingID(UnsafeBufferPointer(rebasing: $0[start..<end])) }) {
+                ids.append(id)
+                continue
+            }
             let entry: ContactSearchEntry = try JSONLines.decode(Array(bytes[start...min(end, bytes.count - 1)]), path: session.displayPath(file))[0]
             ids.append(entry.id)
         }

@@ -160,8 +160,11 @@ public enum Contacts {
         let limit = filter.limit ?? Int.max
         guard limit > 0 else { return [] }
         if let search = filter.search, !search.trimmingWhitespace().isEmpty {
+            // The search hands over only matches: the rest of the filter is left to check.
+            var rest = filter
+            rest.search = nil
             try searchNewestFirst(search, after: cursor, in: session) { (contact) throws(InboxError) -> Bool in
-                if filter.admits(contact) { out.append(contact) }
+                if rest.admits(contact) { out.append(contact) }
                 return out.count < limit
             }
             return out
@@ -181,13 +184,14 @@ public enum Contacts {
                                   _ body: (Contact) throws(InboxError) -> Bool) throws(InboxError) {
         if let tx = session as? Transaction { try DerivedIndexes.settle(tx) }
         let needles = ContactSearchIndex.needles(for: search)
+        let query = ContactQuery(search)
         let files = try table.shardFiles(in: session)
         let cursorNumber = cursor.flatMap { table.number(of: $0.id) }
         func matches(_ shard: String) throws(InboxError) -> [Contact] {
             let indexFile = ContactSearchIndex.directory + "/" + String(shard.dropFirst(table.directory.count + 1))
             let ids = try ContactSearchIndex.candidates(in: indexFile, needles: needles, session)
             guard !ids.isEmpty else { return [] }
-            return try table.records(withIDs: Set(ids), inShard: shard, session).filter { $0.matches(search: search) }
+            return try table.records(withIDs: Set(ids), inShard: shard, session).filter(query.matches)
         }
         if cursorNumber == nil {
             var minted: [Contact] = []

@@ -170,6 +170,15 @@ public struct Timestamp: Comparable, Hashable, Sendable {
         pad(day / 10000, 4) + "-" + pad(day / 100 % 100, 2) + "-" + pad(day % 100, 2)
     }
 
+    /// The local date, "2026-11-30": the first ten characters of `localDescription`, without
+    /// making the rest (a year past 9999, local time of the latest moment east of UTC, is cut as before).
+    var localDate: String {
+        let parts = localParts
+        let year = Int(parts.tm_year) + 1900
+        guard (0...9999).contains(year) else { return String(localDescription.prefix(10)) }
+        return Timestamp.pad(year, 4) + "-" + Timestamp.pad(Int(parts.tm_mon) + 1, 2) + "-" + Timestamp.pad(Int(parts.tm_mday), 2)
+    }
+
     var localParts: tm {
         var t = time_t(seconds)
         var parts = tm()
@@ -188,7 +197,7 @@ public struct Timestamp: Comparable, Hashable, Sendable {
         case ..<3600: unit = "\(magnitude / 60)m"
         case ..<86400: unit = "\(magnitude / 3600)h"
         case ..<(86400 * 31): unit = "\(magnitude / 86400)d"
-        default: return String(localDescription.prefix(10))
+        default: return localDate
         }
         return delta >= 0 ? unit + " ago" : "in " + unit
     }

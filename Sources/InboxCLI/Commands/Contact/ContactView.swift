@@ -6,7 +6,8 @@ enum ContactView {
         TextTable(
             header: ["ID", "NAME", "PHONE", "EMAIL", "COMPANY", "TAGS", "OWNER", "ADDED"],
             rows: contacts.map { c in
-                [c.id, c.fullName.isEmpty ? "-" : c.fullName, c.phones.first ?? "-", c.emails.first ?? "-",
+                let name = c.fullName
+                return [c.id, name.isEmpty ? "-" : name, c.phones.first ?? "-", c.emails.first ?? "-",
                  c.company ?? "-", c.tags.isEmpty ? "-" : c.tags.joined(separator: ","), c.owner ?? "-",
                  c.createdAt.age(relativeTo: now)]
             },

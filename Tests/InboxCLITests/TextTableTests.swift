@@ -1,0 +1,34 @@
+@testable import InboxCLI
+import XCTest
+
+/// A table escapes, flattens and measures each cell once, and printable ASCII (most cells) takes
+/// a shortcut past all three. Rows of every kind must come out as the long way made them.
+final class TextTableTests: XCTestCase {
+    func testCellsOfEveryKindAlignAsBefore() {
+        let table = TextTable(header: ["ID", "NAME", "NOTE"], rows: [
+            ["ct1", "Ada Lovelace", "plain"],
+            ["ct2", "王小明", "two\nlines"],
+            ["ct3", "Bell\u{07}", "trailing  "],
+            ["ct4", "Zoe\u{301}", ""],
+            ["ct10", "-", "\u{202E}evil"],
+        ])
+        XCTAssertEqual(table.render(style: Style(enabled: false)), [
+            "ID    NAME          NOTE",
+            "ct1   Ada Lovelace  plain",
+            "ct2   王小明        two lines",
+            "ct3   Bell^G        trailing",
+            "ct4   Zoé",
+            "ct10  -             <U+202E>evil",
+        ])
+    }
+
+    func testATerminalCutsLongCellsToTheirWidths() {
+        let table = TextTable(header: ["ID", "NAME", "PREVIEW"], rows: [
+            ["ct1", "Augusta Ada King, Countess of Lovelace", "a long preview that will not fit on the line"],
+        ], maxWidths: [1: 12])
+        XCTAssertEqual(table.render(style: Style(enabled: false), width: 40), [
+            "ID   NAME          PREVIEW",
+            "ct1  Augusta Ada…  a long preview that …",
+        ])
+    }
+}
