@@ -38,12 +38,17 @@ extension Checker {
                 summaries.append((c.id, difference))
             }
         }
-        for file in try threadFiles() {
+        func checkThread(_ decoded: DecodedThread) throws(InboxError) {
+            let file = decoded.file
+            guard let messages = decoded.messages else { return }
+            report.filesChecked += 1
+            for (line, reason) in decoded.problems { problem(file, line, reason) }
+            report.recordsChecked += messages.count
             var threads: [String: [Message]] = [:]
-            for (m, line) in try load(file, as: Message.self) {
+            for (m, line, found) in messages {
                 noteInUse(Messages.prefix, Messages.number(of: m.id) ?? 0)
                 if !homes.insert(m.id, m.conversation) { problem(file, line, "duplicate message id \(m.id)"); continue }
-                words.add(m)
+                words.add(m, words: found)
                 guard let c = conversations[m.conversation] else {
                     problem(file, line, "message \(m.id) refers to conversation \(m.conversation), which does not exist")
                     continue
@@ -69,6 +74,14 @@ extension Checker {
                 if let r = ResponseRecord(conversation: id, thread: thread) { responses.add(r, to: ResponseIndex.file(for: id), at: Conversations.table.ids.order(id)) }
             }
         }
+        let files = try threadFiles()
+        var next = 0
+        var ahead: BackgroundWork<[DecodedThread]>? = try decodeAhead(files, &next)
+        while let batch = ahead {
+            let decoded = batch.wait()
+            ahead = next < files.count ? try decodeAhead(files, &next) : nil
+            for thread in decoded { try checkThread(thread) }
+        }
         for (id, c) in conversations where !threaded.contains(id) { summarize(c, []) }
         try checkMessageIndex(homes)
         let queued = try load(DeliveryQueue.file, as: QueueEntry.self)
@@ -85,6 +98,21 @@ extension Checker {
             problem(Conversations.table.shardFile(of: id) ?? Conversations.table.directory, nil,
                     "conversation \(id): \(difference) (inbox fsck --repair rebuilds summaries)", derivable: true)
         }
+    }
+
+    /// The next thread files, about a megabyte of them, read here and decoded on a second
+    /// thread while the caller checks those decoded before.
+    mutating func decodeAhead(_ files: [String], _ next: inout Int) throws(InboxError) -> BackgroundWork<[DecodedThread]> {
+        var batch: [(file: String, bytes: [UInt8]?)] = []
+        var size = 0
+        while next < files.count && (batch.isEmpty || (size < 1 << 20 && batch.count < 256)) {
+            let bytes = try session.bytes(files[next])
+            size += bytes?.count ?? 0
+            batch.append((files[next], bytes))
+            next += 1
+        }
+        let files = batch, paths = batch.map { session.displayPath($0.file) }
+        return BackgroundWork { files.indices.map { DecodedThread(files[$0].file, files[$0].bytes, path: paths[$0]) } }
     }
 
     /// `messages/SHARD/ID.jsonl`, SHARD naming the conversation's thread directory (`0000` for
@@ -258,5 +286,26 @@ extension Fsck {
                 report.repaired.append("rebuilt \(tx.displayPath(file))")
             }
         }
+    }
+}
+
+/// A thread file decoded away from the checker: its messages with their line numbers and
+/// words, and its bad lines. `messages` is nil when the file is gone.
+struct DecodedThread: Sendable {
+    var file: String
+    var messages: [(message: Message, line: Int, words: [String])]?
+    var problems: [(line: Int, reason: String)] = []
+
+    init(_ file: String, _ bytes: [UInt8]?, path: String) {
+        self.file = file
+        guard let bytes else { return }
+        var messages: [(message: Message, line: Int, words: [String])] = []
+        var problems: [(line: Int, reason: String)] = []
+        // The handler takes every bad line, so decoding throws nothing.
+        try? JSONLines.decodeNumbered(bytes, path: path, as: Message.self, onProblem: { (line, reason) throws(InboxError) in
+            problems.append((line, reason))
+        }) { m, line in messages.append((m, line, WordIndex.words(of: m))) }
+        self.messages = messages
+        self.problems = problems
     }
 }

@@ -36,8 +36,8 @@ struct WordIndexDigest {
 
     init(last: Int) { self.last = last }
 
-    mutating func add(_ message: Message) {
-        let words = WordIndex.words(of: message)
+    /// `words`: the message's words (`WordIndex.words(of:)`), found on the decoding thread.
+    mutating func add(_ message: Message, words: [String]) {
         let number = Messages.number(of: message.id)
         if let n = number, WordIndex.isRecent(n, last: last) {
             recent.append(RecentWords(message: message.id, conversation: message.conversation, words: words))
