@@ -30,15 +30,24 @@ public enum Export {
             try ExportPiece.notes(files[0], of: ids)
         }, write)
         let conversationShards = try Conversations.table.shardFiles(in: session)
-        var selected: [String] = []
+        var selected: [(id: String, messages: Int)] = []
         try ExportBatches.run(conversationShards.map { [$0] }, in: session, { (files) throws(InboxError) in
             try ExportPiece.conversations(files[0], since: since, until: until)
         }) { (piece) throws(InboxError) in
-            selected += piece.ids
+            selected += zip(piece.ids, piece.messageCounts).map { ($0, $1) }
             try write(piece)
         }
-        // About a megabyte of threads a batch: a few hundred conversations at the fixture's sizes.
-        let threads = stride(from: 0, to: selected.count, by: 64).map { Array(selected[$0..<min($0 + 64, selected.count)]) }
+        // About a thousand messages a batch (a megabyte or so), going by the conversations' counts.
+        var threads: [[String]] = []
+        var inBatch = 0
+        for (id, messages) in selected {
+            if threads.isEmpty || inBatch >= 1000 || threads[threads.count - 1].count >= 256 {
+                threads.append([])
+                inBatch = 0
+            }
+            threads[threads.count - 1].append(id)
+            inBatch += max(messages, 1)
+        }
         try ExportBatches.run(threads.map { $0.map(Messages.file(forConversation:)) }, keys: threads, in: session, { (files, ids) throws(InboxError) in
             try ExportPiece.messages(files, of: ids)
         }, write)

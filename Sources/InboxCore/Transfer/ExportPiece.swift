@@ -5,6 +5,8 @@ struct ExportPiece: Sendable {
     var text: [UInt8] = []
     var ids: [String] = []
     var attachments: [String] = []
+    /// The message count of each conversation in `ids`, to cut the threads into batches.
+    var messageCounts: [Int] = []
 
     mutating func add(_ type: String, _ object: JSONObject) {
         JSONWriter.write(.object(JSONObject([("type", .string(type))] + object.pairs)), into: &text)
@@ -35,6 +37,7 @@ struct ExportPiece: Sendable {
         for c in try shard.records(as: Conversation.self) where (since.map { c.createdAt >= $0 } ?? true) && (until.map { c.createdAt <= $0 } ?? true) {
             piece.add("conversation", c.json)
             piece.ids.append(c.id)
+            piece.messageCounts.append(c.messageCount)
         }
         return piece
     }
