@@ -37,7 +37,7 @@ struct ExportPiece: Sendable {
         for c in try shard.records(as: Conversation.self) where (since.map { c.createdAt >= $0 } ?? true) && (until.map { c.createdAt <= $0 } ?? true) {
             piece.add("conversation", c.json)
             piece.ids.append(c.id)
-            piece.messageCounts.append(c.messageCount)
+            piece.messageCounts.append(Int(c.messageCount))
         }
         return piece
     }
