@@ -68,6 +68,16 @@ extension Checker {
                     if SHA256.hex(bytes) != a.sha256 { problem(a.path, nil, "content does not match its SHA-256 name (used by \(m.id))") }
                 }
             }
+            // The decoding thread has already judged a thread file that holds its own
+            // conversation's messages and nothing else, as nearly all do.
+            if let judged = decoded.judged, threads.count == 1, threads[judged.conversation]?.count == messages.count {
+                threaded.insert(judged.conversation)
+                summaries += judged.differences.map { (judged.conversation, $0) }
+                if let line = judged.responseLine {
+                    responses.add(line: line, to: ResponseIndex.file(for: judged.conversation), at: Conversations.table.ids.order(judged.conversation))
+                }
+                return
+            }
             for (id, thread) in threads {
                 threaded.insert(id)
                 summarize(conversations[id]!, thread)
@@ -76,10 +86,10 @@ extension Checker {
         }
         let files = try threadFiles()
         var next = 0
-        var ahead: BackgroundWork<[DecodedThread]>? = try decodeAhead(files, &next)
+        var ahead: BackgroundWork<[DecodedThread]>? = try decodeAhead(files, &next, conversations)
         while let batch = ahead {
             let decoded = batch.wait()
-            ahead = next < files.count ? try decodeAhead(files, &next) : nil
+            ahead = next < files.count ? try decodeAhead(files, &next, conversations) : nil
             for thread in decoded { try checkThread(thread) }
         }
         for (id, c) in conversations where !threaded.contains(id) { summarize(c, []) }
@@ -102,17 +112,19 @@ extension Checker {
 
     /// The next thread files, about a megabyte of them, read here and decoded on a second
     /// thread while the caller checks those decoded before.
-    mutating func decodeAhead(_ files: [String], _ next: inout Int) throws(InboxError) -> BackgroundWork<[DecodedThread]> {
-        var batch: [(file: String, bytes: [UInt8]?)] = []
+    /// Each file goes with the conversation its name gives, for the summary and response checks.
+    mutating func decodeAhead(_ files: [String], _ next: inout Int, _ conversations: [String: Conversation]) throws(InboxError) -> BackgroundWork<[DecodedThread]> {
+        var batch: [(file: String, bytes: [UInt8]?, conversation: Conversation?)] = []
         var size = 0
         while next < files.count && (batch.isEmpty || (size < 1 << 20 && batch.count < 256)) {
             let bytes = try session.bytes(files[next])
             size += bytes?.count ?? 0
-            batch.append((files[next], bytes))
+            let stem = files[next].split(separator: "/").last.map { String($0.dropLast(6)) } ?? ""
+            batch.append((files[next], bytes, conversations[stem]))
             next += 1
         }
         let files = batch, paths = batch.map { session.displayPath($0.file) }
-        return BackgroundWork { files.indices.map { DecodedThread(files[$0].file, files[$0].bytes, path: paths[$0]) } }
+        return BackgroundWork { files.indices.map { DecodedThread(files[$0].file, files[$0].bytes, path: paths[$0], conversation: files[$0].conversation) } }
     }
 
     /// `messages/SHARD/ID.jsonl`, SHARD naming the conversation's thread directory (`0000` for
@@ -295,8 +307,11 @@ struct DecodedThread: Sendable {
     var file: String
     var messages: [(message: Message, line: Int, words: [String])]?
     var problems: [(line: Int, reason: String)] = []
+    /// When every message is `conversation`'s: how its summary differs from the thread, and
+    /// the hash of its response index line (nil: none).
+    var judged: (conversation: String, differences: [String], responseLine: UInt64?)?
 
-    init(_ file: String, _ bytes: [UInt8]?, path: String) {
+    init(_ file: String, _ bytes: [UInt8]?, path: String, conversation: Conversation?) {
         self.file = file
         guard let bytes else { return }
         var messages: [(message: Message, line: Int, words: [String])] = []
@@ -307,5 +322,9 @@ struct DecodedThread: Sendable {
         }) { m, line in messages.append((m, line, WordIndex.words(of: m))) }
         self.messages = messages
         self.problems = problems
+        guard let c = conversation, messages.allSatisfy({ $0.message.conversation == c.id }) else { return }
+        let thread = messages.map(\.message)
+        judged = (c.id, ConversationSummary.differences(c, ConversationSummary.derive(c, from: thread)),
+                  ResponseRecord(conversation: c.id, thread: thread).map { LineDigest.hash(JSONLines.encode([$0])[...]) })
     }
 }

@@ -6,7 +6,12 @@ struct LineDigest {
 
     /// Notes that `file` should hold `record`'s line, at `order` among its lines.
     mutating func add<R: StoredRecord>(_ record: R, to file: String, at order: IDOrder) {
-        files[file, default: []].append((order, LineDigest.hash(JSONLines.encode([record])[...])))
+        add(line: LineDigest.hash(JSONLines.encode([record])[...]), to: file, at: order)
+    }
+
+    /// `line`: the hash of the record's line, newline included.
+    mutating func add(line: UInt64, to file: String, at order: IDOrder) {
+        files[file, default: []].append((order, line))
     }
 
     var paths: Dictionary<String, [(order: IDOrder, line: UInt64)]>.Keys { files.keys }
