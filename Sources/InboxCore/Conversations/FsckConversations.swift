@@ -25,26 +25,30 @@ extension Checker {
             }
         }
         // One thread file at a time: what is kept across files is small (each message's
-        // conversation, the queue entries, the response records), so fsck's memory follows a
-        // thread, not the million messages of the repository.
-        var home: [String: String] = [:]
+        // conversation, the queue entries, a digest of each response record and word index
+        // file), so fsck's memory follows a thread, not the million messages of the repository.
+        var homes = MessageHomes()
         var queue: [QueueEntry] = []
-        var responses: [String: [ResponseRecord]] = [:]
+        var responses = LineDigest()
         var summaries: [(id: String, problem: String)] = []
         var threaded = Set<String>()
-        var words = WordIndex.Builder(last: lastIssued[Messages.prefix] ?? 0)
+        var words = WordIndexDigest(last: lastIssued[Messages.prefix] ?? 0)
         func summarize(_ c: Conversation, _ thread: [Message]) {
             for difference in ConversationSummary.differences(c, ConversationSummary.derive(c, from: thread)) {
                 summaries.append((c.id, difference))
             }
         }
-        for file in try threadFiles() {
+        func checkThread(_ decoded: DecodedThread) throws(InboxError) {
+            let file = decoded.file
+            guard let messages = decoded.messages else { return }
+            report.filesChecked += 1
+            for (line, reason) in decoded.problems { problem(file, line, Explanation(reason)) }
+            report.recordsChecked += messages.count
             var threads: [String: [Message]] = [:]
-            for (m, line) in try load(file, as: Message.self) {
+            for (m, line, found) in messages {
                 noteInUse(Messages.prefix, Messages.number(of: m.id) ?? 0)
-                if home[m.id] != nil { problem(file, line, "duplicate message id \(m.id)"); continue }
-                home[m.id] = m.conversation
-                words.add(m)
+                if !homes.insert(m.id, m.conversation) { problem(file, line, "duplicate message id \(m.id)"); continue }
+                words.add(m, words: found)
                 guard let c = conversations[m.conversation] else {
                     problem(file, line, "message \(m.id) refers to conversation \(m.conversation), which does not exist")
                     continue
@@ -64,14 +68,32 @@ extension Checker {
                     if SHA256.hex(bytes) != a.sha256 { problem(a.path, nil, "content does not match its SHA-256 name (used by \(m.id))") }
                 }
             }
+            // The decoding thread has already judged a thread file that holds its own
+            // conversation's messages and nothing else, as nearly all do.
+            if let judged = decoded.judged, threads.count == 1, threads[judged.conversation]?.count == messages.count {
+                threaded.insert(judged.conversation)
+                summaries += judged.differences.map { (judged.conversation, $0) }
+                if let line = judged.responseLine {
+                    responses.add(line: line, to: ResponseIndex.file(for: judged.conversation), at: Conversations.table.ids.order(judged.conversation))
+                }
+                return
+            }
             for (id, thread) in threads {
                 threaded.insert(id)
                 summarize(conversations[id]!, thread)
-                if let r = ResponseRecord(conversation: id, thread: thread) { responses[ResponseIndex.file(for: id), default: []].append(r) }
+                if let r = ResponseRecord(conversation: id, thread: thread) { responses.add(r, to: ResponseIndex.file(for: id), at: Conversations.table.ids.order(id)) }
             }
         }
+        let files = try threadFiles()
+        var next = 0
+        var ahead: BackgroundWork<[DecodedThread]>? = try decodeAhead(files, &next, conversations)
+        while let batch = ahead {
+            let decoded = batch.wait()
+            ahead = next < files.count ? try decodeAhead(files, &next, conversations) : nil
+            for thread in decoded { try checkThread(thread) }
+        }
         for (id, c) in conversations where !threaded.contains(id) { summarize(c, []) }
-        try checkMessageIndex(home)
+        try checkMessageIndex(homes)
         let queued = try load(DeliveryQueue.file, as: QueueEntry.self)
         if queued.map(\.record) != queue.sorted(by: QueueEntry.order) {
             problem(DeliveryQueue.file, nil, "the delivery queue does not match the messages waiting to be sent (\(Remedy.repair(effect: "rebuilds it")))", derivable: true)
@@ -79,14 +101,30 @@ extension Checker {
         try checkContactConversationIndex(conversations)
         try checkWordIndex(words)
         try checkActivityIndex(conversations, names: contactNames)
-        let wantedResponses = responses.mapValues { JSONLines.encode(ResponseIndex.ordered($0)) }
-        for file in try DerivedFiles.differences(ResponseIndex.directory, from: wantedResponses, in: session) {
+        for file in try responses.differences(ResponseIndex.directory, in: session) {
             problem(file, nil, "the response times the report reads do not match the threads (\(Remedy.repair(effect: "rebuilds them")))", derivable: true)
         }
         for (id, difference) in summaries.sorted(by: { $0.id < $1.id }) {
             problem(Conversations.table.shardFile(of: id) ?? Conversations.table.directory, nil,
                     "conversation \(id): \(difference) (\(Remedy.repair(effect: "rebuilds summaries")))", derivable: true)
         }
+    }
+
+    /// The next thread files, about a megabyte of them, read here and decoded on a second
+    /// thread while the caller checks those decoded before.
+    /// Each file goes with the conversation its name gives, for the summary and response checks.
+    mutating func decodeAhead(_ files: [String], _ next: inout Int, _ conversations: [String: Conversation]) throws(InboxError) -> BackgroundWork<[DecodedThread]> {
+        var batch: [(file: String, bytes: [UInt8]?, conversation: Conversation?)] = []
+        var size = 0
+        while next < files.count && (batch.isEmpty || (size < 1 << 20 && batch.count < 256)) {
+            let bytes = try session.bytes(files[next])
+            size += bytes?.count ?? 0
+            let stem = files[next].split(separator: "/").last.map { String($0.dropLast(6)) } ?? ""
+            batch.append((files[next], bytes, conversations[stem]))
+            next += 1
+        }
+        let files = batch, paths = batch.map { session.displayPath($0.file) }
+        return BackgroundWork { files.indices.map { DecodedThread(files[$0].file, files[$0].bytes, path: paths[$0], conversation: files[$0].conversation) } }
     }
 
     /// `messages/SHARD/ID.jsonl`, SHARD naming the conversation's thread directory (`0000` for
@@ -113,20 +151,35 @@ extension Checker {
         return files
     }
 
-    /// `home`: each message's conversation.
-    mutating func checkMessageIndex(_ home: [String: String]) throws(InboxError) {
+    /// `homes`: each message's conversation. A file that is exactly as the messages make it
+    /// is compared as bytes; only one that differs is parsed to say how.
+    mutating func checkMessageIndex(_ homes: MessageHomes) throws(InboxError) {
+        let plan = homes.indexPlan()
         var indexed = Set<String>()
+        var matched = Set<String>()
         for file in try shardFiles(Messages.indexDirectory) {
+            let want = homes.index(file, others: plan.others)
+            if try session.bytes(file) == JSONLines.encode(want) {
+                matched.insert(file)
+                report.filesChecked += 1
+                report.recordsChecked += want.count
+                continue
+            }
             for (entry, line) in try load(file, as: MessageLocation.self) {
                 indexed.insert(entry.message)
-                if home[entry.message] != entry.conversation {
+                if homes.conversation(of: entry.message) != entry.conversation {
                     problem(file, line, "stale index entry: \(entry.message) is not in \(entry.conversation) (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
                 } else if Messages.indexFile(forMessage: entry.message) != file {
                     problem(file, line, "index entry for \(entry.message) is in the wrong file", derivable: true)
                 }
             }
         }
-        for id in home.keys.sorted() where !indexed.contains(id) {
+        // A matched file holds every message that belongs in it, and only those.
+        var lacking: [String] = []
+        try homes.forEach { (message, _) throws(InboxError) in
+            if !matched.contains(Messages.indexFile(forMessage: message)) && !indexed.contains(message) { lacking.append(message) }
+        }
+        for id in lacking.sorted() {
             problem(Messages.indexFile(forMessage: id), nil, "index lacks message \(id) (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
         }
     }
@@ -134,19 +187,33 @@ extension Checker {
     /// Each conversation has one row, in the file of its last activity's hour, carrying the
     /// conversation as it is and its contact's name; rows in order.
     mutating func checkActivityIndex(_ conversations: [String: Conversation], names: [String: String]) throws(InboxError) {
-        let wanted = ActivityIndex.derived(from: Array(conversations.values), names: names)
+        // The rows are made a file at a time: all of them at once would copy every conversation.
+        var idsByFile: [String: [String]] = [:]
+        for (id, c) in conversations { idsByFile[ActivityIndex.file(for: c.activityAt), default: []].append(id) }
+        func wanted(_ file: String) -> [ActivityRow] {
+            (idsByFile[file] ?? []).map { id in
+                let c = conversations[id]!
+                return ActivityRow(conversation: c, contactName: names[c.contact] ?? c.contact)
+            }.sorted { $0.order < $1.order }
+        }
         var present = Set<String>()
         let hint: Explanation = "(\(Remedy.repair(effect: "rebuilds the index")))"
         for name in try session.list(ActivityIndex.directory) {
             let file = ActivityIndex.directory + "/" + name
             present.insert(file)
+            let want = wanted(file)
+            let encoded = JSONLines.encode(want)
+            if try session.bytes(file) == encoded {
+                report.filesChecked += 1
+                report.recordsChecked += want.count
+                continue
+            }
             let rows = try load(file, as: ActivityRow.self)
-            let want = wanted[file] ?? []
             let wantedIDs = Set(want.map(\.conversation.id))
             for (row, line) in rows where !wantedIDs.contains(row.conversation.id) {
                 problem(file, line, "stale row: conversation \(row.conversation.id) was not last active in this hour \(hint)", derivable: true)
             }
-            if rows.count == want.count, JSONLines.encode(rows.map(\.record)) != JSONLines.encode(want) {
+            if rows.count == want.count, JSONLines.encode(rows.map(\.record)) != encoded {
                 problem(file, nil, "rows do not match their conversations and contacts \(hint)", derivable: true)
             } else if rows.count < want.count {
                 let have = Set(rows.map(\.record.conversation.id))
@@ -155,8 +222,8 @@ extension Checker {
                 }
             }
         }
-        for file in wanted.keys.sorted() where !present.contains(file) {
-            for row in wanted[file]! { problem(file, nil, "index lacks conversation \(row.conversation.id) \(hint)", derivable: true) }
+        for file in idsByFile.keys.sorted() where !present.contains(file) {
+            for row in wanted(file) { problem(file, nil, "index lacks conversation \(row.conversation.id) \(hint)", derivable: true) }
         }
     }
 
@@ -231,5 +298,33 @@ extension Fsck {
                 report.repaired.append("rebuilt \(tx.displayPath(file))")
             }
         }
+    }
+}
+
+/// A thread file decoded away from the checker: its messages with their line numbers and
+/// words, and its bad lines. `messages` is nil when the file is gone.
+struct DecodedThread: Sendable {
+    var file: String
+    var messages: [(message: Message, line: Int, words: [String])]?
+    var problems: [(line: Int, reason: String)] = []
+    /// When every message is `conversation`'s: how its summary differs from the thread, and
+    /// the hash of its response index line (nil: none).
+    var judged: (conversation: String, differences: [String], responseLine: UInt64?)?
+
+    init(_ file: String, _ bytes: [UInt8]?, path: String, conversation: Conversation?) {
+        self.file = file
+        guard let bytes else { return }
+        var messages: [(message: Message, line: Int, words: [String])] = []
+        var problems: [(line: Int, reason: String)] = []
+        // The handler takes every bad line, so decoding throws nothing.
+        try? JSONLines.decodeNumbered(bytes, path: path, as: Message.self, onProblem: { (line, reason) throws(InboxError) in
+            problems.append((line, reason))
+        }) { m, line in messages.append((m, line, WordIndex.words(of: m))) }
+        self.messages = messages
+        self.problems = problems
+        guard let c = conversation, messages.allSatisfy({ $0.message.conversation == c.id }) else { return }
+        let thread = messages.map(\.message)
+        judged = (c.id, ConversationSummary.differences(c, ConversationSummary.derive(c, from: thread)),
+                  ResponseRecord(conversation: c.id, thread: thread).map { LineDigest.hash(JSONLines.encode([$0])[...]) })
     }
 }

@@ -3,69 +3,68 @@
 public enum Export {
     /// Writes every record as one JSON line tagged with its `type`, in the order import reads
     /// them back: users, templates, contacts, notes, conversations, messages, tasks, log,
-    /// attachments. Streams shard by shard (nothing is kept once written, so memory holds one
-    /// shard whatever the size of the repository); `emit` gets the text in pieces.
+    /// attachments. Streams a batch of files at a time (nothing is kept once written but ids,
+    /// so memory holds a few files whatever the size of the repository), each file read once:
+    /// what later parts need of the contacts and conversations (their ids, in order) is kept
+    /// from the first read. Batches are decoded and encoded two at a time, one on a second
+    /// thread (`ExportBatches`); `emit` gets the text in pieces.
     public static func jsonLines(since: Timestamp?, until: Timestamp?, in session: Session,
                                  emit: (String) throws(InboxError) -> Void) throws(InboxError) {
-        var buffer: [UInt8] = []
-        func tagged<R: StoredRecord>(_ type: String, _ record: R) throws(InboxError) {
-            R.schema.write(record, into: &buffer, leading: ("type", type))
-            buffer.append(0x0A)
-            if buffer.count >= 1 << 16 { try flush() }
-        }
-        func tagged(_ type: String, _ object: JSONObject) throws(InboxError) {
-            JSONWriter.write(.object(JSONObject([("type", .string(type))] + object.pairs)), into: &buffer)
-            buffer.append(0x0A)
-            if buffer.count >= 1 << 16 { try flush() }
-        }
-        func flush() throws(InboxError) {
-            try emit(String(decoding: buffer, as: UTF8.self))
-            buffer.removeAll(keepingCapacity: true)
-        }
-        for user in try Users.all(session) { try tagged("user", user) }
-        for template in try Templates.all(session) { try tagged("template", template) }
-        let contactShards = try Contacts.table.shardFiles(in: session)
-        for shard in contactShards { for c in try read(shard, as: Contact.self, session) { try tagged("contact", c) } }
-        for shard in contactShards {
-            let notes = try read(ContactNotes.directory + "/" + fileName(shard), as: ContactNote.self, session)
-            for c in try read(shard, as: Contact.self, session) {
-                for note in notes.filter({ $0.contact == c.id }).reversed() { try tagged("note", note) }
-            }
-        }
-        let conversationShards = try Conversations.table.shardFiles(in: session)
-        func selected(_ c: Conversation) -> Bool { (since.map { c.createdAt >= $0 } ?? true) && (until.map { c.createdAt <= $0 } ?? true) }
-        for shard in conversationShards {
-            for c in try read(shard, as: Conversation.self, session) where selected(c) { try tagged("conversation", c) }
-        }
         var attachments = Set<String>()
-        for shard in conversationShards {
-            for c in try read(shard, as: Conversation.self, session) where selected(c) {
-                for m in try read(Messages.file(forConversation: c.id), as: Message.self, session) where m.conversation == c.id {
-                    try tagged("message", m)
-                    for a in m.attachments { attachments.insert(a.sha256) }
-                }
-            }
+        func write(_ piece: ExportPiece) throws(InboxError) {
+            if !piece.text.isEmpty { try emit(String(decoding: piece.text, as: UTF8.self)) }
+            attachments.formUnion(piece.attachments)
         }
-        for shard in try Tasks.table.shardFiles(in: session) {
-            for t in try read(shard, as: ClientTask.self, session) {
-                try tagged("task", t)
-                for a in t.attachments { attachments.insert(a.sha256) }
-            }
+        var head = ExportPiece()
+        for user in try Users.all(session) { head.add("user", user) }
+        for template in try Templates.all(session) { head.add("template", template) }
+        try write(head)
+        let contactShards = try Contacts.table.shardFiles(in: session)
+        var contactIDs: [[String]] = []
+        try ExportBatches.run(contactShards.map { [$0] }, in: session, { (files) throws(InboxError) in try ExportPiece.contacts(files[0]) }) { (piece) throws(InboxError) in
+            contactIDs.append(piece.ids)
+            try write(piece)
         }
-        for shard in contactShards {
-            let entries = try read(CommunicationLog.directory + "/" + fileName(shard), as: LogEntry.self, session)
-            for c in try read(shard, as: Contact.self, session) {
-                for e in entries.filter({ $0.contact == c.id }).sorted(by: { CommunicationLog.order($0) < CommunicationLog.order($1) }) {
-                    try tagged("log", e)
-                    if let r = e.recording { attachments.insert(r.sha256) }
-                }
-            }
+        let shards = contactShards
+        try ExportBatches.run(shards.map { [ContactNotes.directory + "/" + fileName($0)] }, keys: contactIDs, in: session, { (files, ids) throws(InboxError) in
+            try ExportPiece.notes(files[0], of: ids)
+        }, write)
+        let conversationShards = try Conversations.table.shardFiles(in: session)
+        var selected: [(id: String, messages: Int)] = []
+        try ExportBatches.run(conversationShards.map { [$0] }, in: session, { (files) throws(InboxError) in
+            try ExportPiece.conversations(files[0], since: since, until: until)
+        }) { (piece) throws(InboxError) in
+            selected += zip(piece.ids, piece.messageCounts).map { ($0, $1) }
+            try write(piece)
         }
+        // About a thousand messages a batch (a megabyte or so), going by the conversations' counts.
+        var threads: [[String]] = []
+        var inBatch = 0
+        for (id, messages) in selected {
+            if threads.isEmpty || inBatch >= 1000 || threads[threads.count - 1].count >= 256 {
+                threads.append([])
+                inBatch = 0
+            }
+            threads[threads.count - 1].append(id)
+            inBatch += max(messages, 1)
+        }
+        try ExportBatches.run(threads.map { $0.map(Messages.file(forConversation:)) }, keys: threads, in: session, { (files, ids) throws(InboxError) in
+            try ExportPiece.messages(files, of: ids)
+        }, write)
+        try ExportBatches.run(try Tasks.table.shardFiles(in: session).map { [$0] }, in: session, { (files) throws(InboxError) in try ExportPiece.tasks(files[0]) }, write)
+        try ExportBatches.run(shards.map { [CommunicationLog.directory + "/" + fileName($0)] }, keys: contactIDs, in: session, { (files, ids) throws(InboxError) in
+            try ExportPiece.log(files[0], of: ids)
+        }, write)
+        var tail = ExportPiece()
         for sha in attachments.sorted() {
             guard let bytes = try session.bytes(Attachments.relativePath(sha)) else { continue }
-            try tagged("attachment", JSONObject([("sha256", .string(sha)), ("data", .string(Base64.encode(bytes)))]))
+            tail.add("attachment", JSONObject([("sha256", .string(sha)), ("data", .string(Base64.encode(bytes)))]))
+            if tail.text.count >= 1 << 16 {
+                try write(tail)
+                tail = ExportPiece()
+            }
         }
-        if !buffer.isEmpty { try flush() }
+        try write(tail)
     }
 
     /// A file's records, parsed strictly but not kept: a streaming reader must not grow the
