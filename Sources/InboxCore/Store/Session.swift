@@ -145,12 +145,15 @@ public final class Transaction: Session {
     /// When each file was last staged as content, for `limitMemory` (oldest spilled first).
     private var stagedAt: [String: Int] = [:]
     private var stageSerial = 0
+    /// The files staged as content, with the bytes each is counted for, and their sum.
+    private var heldSizes: [String: Int] = [:]
+    private var heldBytes = 0
     /// Set once a savepoint exists: a rollback may go back to a spilled file's earlier temp
     /// file, which a later spill of the same file would have removed.
     private var savepointTaken = false
     /// Above this many bytes of staged files (their size on disk when read), `limitMemory`
     /// writes the oldest to `tmp/`.
-    public static let memoryBudget = 96 << 20
+    public static let memoryBudget = 64 << 20
     /// Changes the derived files have not followed yet (see `DerivedIndexes`).
     public internal(set) var pendingIndexChanges = PendingIndexChanges()
 
@@ -184,9 +187,21 @@ public final class Transaction: Session {
         try? repository.store.remove(temp)
     }
 
+    /// A file now staged as content: when (for the order of spilling) and how many bytes it
+    /// adds to what the transaction holds (kept as a running sum, so `limitMemory` after each
+    /// of 10,000 batch lines costs nothing until the budget is passed).
     private func noteStaged(_ relative: String) {
         stageSerial += 1
         stagedAt[relative] = stageSerial
+        release(relative)
+        let size = sizes[relative] ?? 4096
+        heldSizes[relative] = size
+        heldBytes += size
+    }
+
+    /// A file no longer held as content (spilled, removed).
+    private func release(_ relative: String) {
+        if let size = heldSizes.removeValue(forKey: relative) { heldBytes -= size }
     }
 
     /// Staged files wait as records until the commit encodes them, so a change of thousands of
@@ -196,18 +211,10 @@ public final class Transaction: Session {
     /// read are dropped (read again if asked): memory follows the budget, not the change.
     /// Does nothing once a savepoint was taken (batch --keep-going).
     public func limitMemory(to budget: Int = Transaction.memoryBudget) throws(InboxError) {
-        guard !savepointTaken else { return }
-        var held: [(at: Int, path: String)] = []
-        var total = 0
-        for (path, change) in staged {
-            guard case .content = change else { continue }
-            held.append((stagedAt[path] ?? 0, path))
-            total += sizes[path] ?? 4096
-        }
-        guard total > budget else { return }
-        for (_, path) in held.sorted(by: { $0.at < $1.at }) where total > budget / 2 {
-            guard case .content(let content) = staged[path] else { continue }
-            total -= sizes[path] ?? 4096
+        guard !savepointTaken, heldBytes > budget else { return }
+        let oldestFirst = heldSizes.keys.map { (at: stagedAt[$0] ?? 0, path: $0) }.sorted { $0.at < $1.at }
+        for (_, path) in oldestFirst where heldBytes > budget / 2 {
+            guard case .content(let content) = staged[path] else { release(path); continue }
             try spill(path, content())
         }
         for path in parsed.keys where staged[path] == nil { parsed[path] = nil }
@@ -217,6 +224,7 @@ public final class Transaction: Session {
     /// Removes a file at commit.
     public func remove(_ relative: String) {
         dropSpill(relative)
+        release(relative)
         staged[relative] = .removal
         forget(relative)
     }
@@ -233,6 +241,7 @@ public final class Transaction: Session {
         try repository.store.writeNew(temp, content, mode: try repository.store.mode(relative) ?? 0o600, durable: false)
         if case .written(let old) = staged[relative] { try repository.store.remove(old) }
         staged[relative] = .written(temp: temp)
+        release(relative)
         forget(relative)
     }
 
@@ -242,7 +251,12 @@ public final class Transaction: Session {
     /// and encoded once at commit. A flush that updates ten thousand conversations would
     /// otherwise copy a shard of a thousand, and parse its ids, for each one.
     func shard<R: StoredRecord>(_ relative: String, as type: R.Type, number: (R) -> Int) throws(InboxError) -> Shard<R> {
-        if let shard = shards[relative] as? Shard<R> { return shard }
+        if let shard = shards[relative] as? Shard<R> {
+            // Used again: the last to spill (a flush comes back to a conversation shard often).
+            stageSerial += 1
+            stagedAt[relative] = stageSerial
+            return shard
+        }
         let records = try self.records(relative, as: R.self)
         let shard = Shard(records: records, numbers: records.map(number))
         // The shard is now the only holder of the records, so edits need no copy.
@@ -287,6 +301,13 @@ public final class Transaction: Session {
         shards = [:]
         lineIndexes = [:]
         pendingIndexChanges.rollback(to: savepoint.pending)
+        heldSizes = [:]
+        heldBytes = 0
+        for (path, change) in staged {
+            guard case .content = change else { continue }
+            heldSizes[path] = sizes[path] ?? 4096
+            heldBytes += heldSizes[path]!
+        }
     }
 
     public override func bytes(_ relative: String) throws(InboxError) -> [UInt8]? {
