@@ -15,18 +15,6 @@ final class ContactImportTests: XCTestCase {
     /// The n-th record, or an empty one (so a missing record fails the assertions, not the run).
     func item(_ records: [[String: Any]], _ n: Int) -> [String: Any] { n < records.count ? records[n] : [:] }
 
-    func storeFiles(_ repo: TempDirectory) -> [String: Data] {
-        var out: [String: Data] = [:]
-        let root = repo.file(".inbox")
-        for case let path as String in FileManager.default.enumerator(atPath: root)! where !path.hasPrefix("tmp") && path != "lock" {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDir), !isDir.boolValue {
-                out[path] = FileManager.default.contents(atPath: root + "/" + path)
-            }
-        }
-        return out
-    }
-
     func testASpreadsheetExportWithQuotesNewlinesCRLFAndBOMIsReadByItsHeader() {
         let repo = makeRepository()
         inbox("user", "add", "tester", "--role", "admin", in: repo)
@@ -100,7 +88,7 @@ final class ContactImportTests: XCTestCase {
             + ",,,just a note\n"
             + "Last Good,,last@example.com,\n"
         let file = write(csv, to: "in.csv", in: repo)
-        let before = storeFiles(repo)
+        let before = recordFiles(repo)
         let refused = inbox("contact", "import", file, in: repo, expect: 65)
         XCTAssertEqual(refused.stdout, "")
         let reasons = refused.stderr.split(separator: "\n").map(String.init)
@@ -109,11 +97,11 @@ final class ContactImportTests: XCTestCase {
                                  "in.csv:6: 5 cells, but the header has 4 columns",
                                  "in.csv:7: no name, phone or email",
                                  "Error: 4 rows were rejected (see above): nothing was imported"])
-        XCTAssertEqual(storeFiles(repo), before, "a refused import wrote")
+        XCTAssertEqual(recordFiles(repo), before, "a refused import wrote")
 
         let dry = inbox("contact", "import", file, "--dry-run", "--keep-going", in: repo, expect: 1)
         XCTAssertEqual(dry.lines, ["in.csv:2: add Good One", "in.csv:8: add Last Good"])
-        XCTAssertEqual(storeFiles(repo), before, "a dry run wrote")
+        XCTAssertEqual(recordFiles(repo), before, "a dry run wrote")
 
         let kept = inbox("contact", "import", file, "--keep-going", in: repo, expect: 1)
         XCTAssertEqual(kept.stdout, "Imported in.csv: 2 added, 0 updated, 4 rejected\n")

@@ -3,19 +3,6 @@ import XCTest
 
 /// Issue 12 item 2: deleting and merging contacts, moving a conversation to another contact.
 final class ContactMergeTests: XCTestCase {
-    /// Every file under .inbox with its bytes, to show a refused or dry-run command wrote nothing.
-    func snapshot(_ repo: TempDirectory) -> [String: Data] {
-        var out: [String: Data] = [:]
-        let root = repo.file(".inbox")
-        for case let path as String in FileManager.default.enumerator(atPath: root)! where !path.hasPrefix("tmp") && path != "lock" {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDir), !isDir.boolValue {
-                out[path] = FileManager.default.contents(atPath: root + "/" + path)
-            }
-        }
-        return out
-    }
-
     func json(_ args: String..., in repo: TempDirectory) -> [[String: Any]] {
         Inbox.run(["--json"] + args, in: repo.path).jsonLines()
     }
@@ -117,18 +104,18 @@ final class ContactMergeTests: XCTestCase {
 
     func testMergeRefusesItselfAndUnknownIdsAndDryRunWritesNothing() {
         let repo = duplicates()
-        let before = snapshot(repo)
+        let before = recordFiles(repo)
         inbox("contact", "merge", "ct1", "ct1", in: repo, expect: 64)
         inbox("contact", "merge", "ct1", in: repo, expect: 64)
         inbox("contact", "merge", "ct1", "ct2", "ct404", in: repo, expect: 66)
         let dry = inbox("contact", "merge", "ct1", "ct2", "--dry-run", in: repo)
         XCTAssertEqual(dry.lines, ["Would merge ct2 A. Lovelace into ct1 Ada Lovelace, moving 1 conversation, 2 notes, 1 task"])
-        XCTAssertEqual(snapshot(repo), before)
+        XCTAssertEqual(recordFiles(repo), before)
     }
 
     func testDeleteIsRefusedWhileRecordsReferToTheContactAndForceSaysWhatItRemoves() {
         let repo = duplicates()
-        let before = snapshot(repo)
+        let before = recordFiles(repo)
         let refused = inbox("contact", "delete", "ct2", in: repo, expect: 1)
         XCTAssertTrue(refused.stderr.contains("ct2 A. Lovelace has 1 conversation, 2 notes, 1 task"), refused.stderr)
         XCTAssertTrue(refused.stderr.contains("--force"), refused.stderr)
@@ -137,7 +124,7 @@ final class ContactMergeTests: XCTestCase {
         inbox("contact", "delete", "ct1", "ct404", in: repo, expect: 66)
         XCTAssertEqual(inbox("contact", "delete", "ct2", "--force", "--dry-run", in: repo).lines,
                        ["Would delete contact ct2 A. Lovelace with 1 conversation, 2 notes, 1 task"])
-        XCTAssertEqual(snapshot(repo), before)
+        XCTAssertEqual(recordFiles(repo), before)
 
         XCTAssertEqual(inbox("message", "list", "--search", "w-2", "-q", in: repo).lines.count, 1)
         let forced = inbox("contact", "delete", "ct2", "--force", in: repo)
