@@ -5,15 +5,6 @@ import XCTest
 /// add`/`edit`, shown by `contact show`, found by `contact list --search`, and needed to send on
 /// those channels (exit 1 naming the missing handle, nothing written).
 final class ContactHandleTests: XCTestCase {
-    func snapshot(_ repo: TempDirectory) -> [String: Data] {
-        var files: [String: Data] = [:]
-        let root = repo.file(".inbox")
-        for path in (try? FileManager.default.subpathsOfDirectory(atPath: root)) ?? [] {
-            if let data = readBytes(root + "/" + path) { files[path] = data }
-        }
-        return files
-    }
-
     func testHandlesAreSetShownSearchedAndCleared() {
         let repo = makeRepository()
         inbox("contact", "add", "Ada Lovelace", "--instagram", "@Ada.Lovelace", "--telegram", "ada_l", in: repo)
@@ -45,10 +36,10 @@ final class ContactHandleTests: XCTestCase {
         let repo = makeRepository()
         inbox("contact", "add", "Ada Lovelace", "--phone", "+1 555 0100", in: repo)
         for (channel, name) in [("instagram", "Instagram"), ("telegram", "Telegram"), ("facebook", "Facebook")] {
-            let before = snapshot(repo)
+            let before = everyFile(repo)
             let refused = inbox("message", "send", "--contact", "ct1", "--channel", channel, "Hello", in: repo, expect: 1)
             XCTAssertTrue(refused.stderr.contains("ct1 Ada Lovelace has no \(name) handle (inbox contact edit ct1 --\(channel) USERNAME)"), refused.stderr)
-            XCTAssertEqual(snapshot(repo), before, "nothing written")
+            XCTAssertEqual(everyFile(repo), before, "nothing written")
         }
         inbox("contact", "edit", "ct1", "--instagram", "ada.lovelace", "--telegram", "ada_l", "--facebook", "ada.lovelace.1815", in: repo)
         for (channel, handle) in [("instagram", "ada.lovelace"), ("telegram", "ada_l"), ("facebook", "ada.lovelace.1815")] {

@@ -110,10 +110,10 @@ final class ConversationWorkflowTests: XCTestCase {
         let repo = repositoryWithAda()
         inbox("conversation", "create", "--contact", "ct1", "--channel", "sms", in: repo)
         inbox("contact", "dnd", "ct1", "--on", "sms", in: repo)
-        let before = snapshot(repo)
+        let before = everyFile(repo)
         let refused = inbox("message", "send", "cv1", "Hello", in: repo, expect: 1)
         XCTAssertTrue(refused.stderr.contains("do-not-contact on sms"), refused.stderr)
-        XCTAssertEqual(snapshot(repo), before, "nothing written")
+        XCTAssertEqual(everyFile(repo), before, "nothing written")
         inbox("message", "send", "cv1", "--note", "Internal notes are not blocked", in: repo)
         inbox("contact", "dnd", "ct1", "--off", "sms", in: repo)
         inbox("message", "send", "cv1", "Hello", in: repo)
@@ -121,10 +121,10 @@ final class ConversationWorkflowTests: XCTestCase {
         // WhatsApp: free text within 24 hours of the contact's last message, a template after.
         inbox("message", "receive", "--contact", "ct1", "--channel", "whatsapp", "Hi on WhatsApp", in: repo, environment: at("2026-11-20T09:00:00Z"))
         inbox("message", "send", "cv2", "Within the window", in: repo, environment: at("2026-11-21T08:59:00Z"))
-        let late = snapshot(repo)
+        let late = everyFile(repo)
         let window = inbox("message", "send", "cv2", "Too late", in: repo, expect: 1, environment: at("2026-11-21T09:01:00Z"))
         XCTAssertTrue(window.stderr.contains("template"), window.stderr)
-        XCTAssertEqual(snapshot(repo), late, "nothing written")
+        XCTAssertEqual(everyFile(repo), late, "nothing written")
         inbox("template", "add", "followup", "Hi {first_name}, any news?", "--channel", "whatsapp", in: repo)
         let templated = inbox("--json", "message", "send", "cv2", "--template", "followup", in: repo, environment: at("2026-11-21T09:02:00Z")).jsonLines().first ?? [String: Any]()
         XCTAssertEqual(templated["text"] as? String, "Hi Ada, any news?")
@@ -146,10 +146,10 @@ final class ConversationWorkflowTests: XCTestCase {
         inbox("message", "receive", "--contact", "ct1", "--channel", "instagram", "Hi from Instagram", in: repo)
         // Instagram messages go to the contact's handle (issue 12 item 6).
         inbox("contact", "edit", "ct1", "--instagram", "ada.lovelace", in: repo)
-        let before = snapshot(repo)
+        let before = everyFile(repo)
         let refused = inbox("message", "send", "cv2", "Here it is", "--attach", pdf, in: repo, expect: 1)
         XCTAssertTrue(refused.stderr.contains("instagram cannot carry document"), refused.stderr)
-        XCTAssertEqual(snapshot(repo), before)
+        XCTAssertEqual(everyFile(repo), before)
         inbox("message", "send", "cv2", "A photo", "--attach", photo, in: repo)
         inbox("fsck", in: repo)
     }
@@ -290,12 +290,4 @@ final class ConversationWorkflowTests: XCTestCase {
         return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 
-    func snapshot(_ repo: TempDirectory) -> [String: Data] {
-        var files: [String: Data] = [:]
-        let root = repo.file(".inbox")
-        for path in (try? FileManager.default.subpathsOfDirectory(atPath: root)) ?? [] {
-            if let data = readBytes(root + "/" + path) { files[path] = data }
-        }
-        return files
-    }
 }

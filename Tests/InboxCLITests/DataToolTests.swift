@@ -2,14 +2,6 @@ import Foundation
 import XCTest
 
 final class DataToolTests: XCTestCase {
-    func snapshot(_ repo: TempDirectory) -> [String: Data] {
-        var files: [String: Data] = [:]
-        for path in (try? FileManager.default.subpathsOfDirectory(atPath: repo.file(".inbox"))) ?? [] {
-            if let data = readBytes(repo.file(".inbox/" + path)) { files[path] = data }
-        }
-        return files
-    }
-
     func testAnImportRoundTripsThroughExportByteForByte() throws {
         let source = TempDirectory()
         try FileManager.default.removeItem(atPath: source.path)
@@ -29,10 +21,10 @@ final class DataToolTests: XCTestCase {
         // Counters moved past the imported ids.
         XCTAssertEqual(inbox("--as", "alice", "contact", "add", "New Person", "-q", in: target).stdout, "ct7\n")
         // Importing the same records again is refused whole.
-        let before = snapshot(target)
+        let before = everyFile(target)
         let again = inbox("--as", "alice", "import", "-", in: target, stdin: first, expect: 65)
         XCTAssertTrue(again.stderr.hasPrefix("<stdin>:"), again.stderr)
-        XCTAssertEqual(snapshot(target), before)
+        XCTAssertEqual(everyFile(target), before)
     }
 
     func testABadImportLineNamesItsLineAndWritesNothing() throws {
@@ -44,13 +36,13 @@ final class DataToolTests: XCTestCase {
         let file = source.file("broken.jsonl")
         try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: false, encoding: .utf8)
         let target = makeRepository()
-        let before = snapshot(target)
+        let before = everyFile(target)
         let result = inbox("import", file, in: target, expect: 65)
         XCTAssertTrue(result.stderr.hasPrefix(file + ":7: field \"phones\""), result.stderr)
-        XCTAssertEqual(snapshot(target), before, "nothing written")
+        XCTAssertEqual(everyFile(target), before, "nothing written")
         inbox("import", "-", in: target, stdin: "{\"type\":\"spaceship\"}\n", expect: 65)
         inbox("import", "-", in: target, stdin: "{\"type\":\"contact\"", expect: 65)
-        XCTAssertEqual(snapshot(target), before)
+        XCTAssertEqual(everyFile(target), before)
     }
 
     func testCSVHasOneRowPerConversationWithTimings() throws {

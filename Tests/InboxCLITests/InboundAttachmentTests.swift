@@ -5,15 +5,6 @@ import XCTest
 /// files by content as a send does; `--subject` names the email thread a message goes to, or
 /// starts one, and shows in `conversation open` and its JSON.
 final class InboundAttachmentTests: XCTestCase {
-    func snapshot(_ repo: TempDirectory) -> [String: Data] {
-        var files: [String: Data] = [:]
-        let root = repo.file(".inbox")
-        for path in (try? FileManager.default.subpathsOfDirectory(atPath: root)) ?? [] {
-            if let data = readBytes(root + "/" + path) { files[path] = data }
-        }
-        return files
-    }
-
     func testAReceivedW2IsStoredByContentAndShownInTheThread() throws {
         let repo = makeRepository()
         inbox("contact", "add", "Ada Lovelace", "--phone", "+1 555 0100", "--email", "ada@example.com", in: repo)
@@ -41,7 +32,7 @@ final class InboundAttachmentTests: XCTestCase {
     func testAnAttachmentIsRefusedAsASendRefusesItAndNothingIsWritten() throws {
         let repo = makeRepository()
         inbox("contact", "add", "Ada Lovelace", "--email", "ada@example.com", in: repo)
-        let before = snapshot(repo)
+        let before = everyFile(repo)
         let missing = inbox("message", "receive", "--contact", "ct1", "--channel", "email", "Hi", "--attach", "nope.pdf", in: repo, expect: 66)
         XCTAssertTrue(missing.stderr.contains("no file '" + repo.file("nope.pdf") + "' to attach"), missing.stderr)
         let big = repo.file("big.pdf")
@@ -53,7 +44,7 @@ final class InboundAttachmentTests: XCTestCase {
         XCTAssertTrue(tooBig.stderr.contains("big.pdf is larger than 100 MiB"), tooBig.stderr)
         let empty = inbox("message", "receive", "--contact", "ct1", "--channel", "email", in: repo, expect: 64)
         XCTAssertTrue(empty.stderr.contains("missing message TEXT"), empty.stderr)
-        XCTAssertEqual(snapshot(repo), before, "nothing written")
+        XCTAssertEqual(everyFile(repo), before, "nothing written")
     }
 
     func testAnEmailSubjectNamesItsThread() {

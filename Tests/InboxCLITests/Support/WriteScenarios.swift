@@ -85,6 +85,17 @@ extension XCTestCase {
 
     /// The record files of a repository and their bytes: what a change may alter. Machine-local
     /// and in-flight files (tmp/, journal, locks, spooled outcomes) are left out.
+    /// Every file under .inbox with its bytes (temp files, journal and lock included), to show a
+    /// refused command wrote nothing at all.
+    func everyFile(_ repo: TempDirectory) -> [String: Data] {
+        var files: [String: Data] = [:]
+        let root = repo.file(".inbox")
+        for path in (try? FileManager.default.subpathsOfDirectory(atPath: root)) ?? [] {
+            if let data = readBytes(root + "/" + path) { files[path] = data }
+        }
+        return files
+    }
+
     func recordFiles(_ repo: TempDirectory) -> [String: Data] {
         let root = repo.file(".inbox")
         var files: [String: Data] = [:]
