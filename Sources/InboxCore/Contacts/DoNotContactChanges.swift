@@ -60,7 +60,7 @@ extension Contacts {
         // contact's line for the lookup and the whole shard again for the rewrite.
         var perShard: [String: Int] = [:]
         for id in ids { if let file = table.shardFile(of: id.trimmingWhitespace().lowercased()) { perShard[file, default: 0] += 1 } }
-        for (file, count) in perShard where count >= 32 { _ = try table.records(inShard: file, session) }
+        try session.preload(perShard.filter { $0.value >= 32 }.keys.sorted(), as: Contact.self)
         for id in ids {
             var contact: Contact
             do throws(InboxError) {

@@ -1,7 +1,7 @@
 /// A thread with one contact on one channel. Besides its own fields it keeps a summary of its
 /// messages (last activity, preview, unread, first reply), maintained by every write that adds
 /// a message, so listings never read messages.
-public struct Conversation: IdentifiedRecord, Sendable {
+public struct Conversation: IdentifiedRecord, Equatable, Sendable {
     public enum Status: String, CaseIterable, Sendable { case open, closed }
     public enum Category: String, CaseIterable, Sendable { case new, missed, yours, others }
 

@@ -87,7 +87,7 @@ public enum DerivedIndexes {
         if !queueChanges.isEmpty { try DeliveryQueue.update(queueChanges.map(\.after), in: tx) }
         try ActivityIndex.update(pending.conversations, renamed: pending.renamedContacts, in: tx)
         try ContactSearchIndex.update(Array(pending.searchedContacts.values), in: tx)
-        try ResponseIndex.update(conversations: Set(pending.messages.values.map(\.after.conversation)), in: tx)
+        try ResponseIndex.update(conversations: ResponseIndex.affected(by: pending.messages.values), in: tx)
         try WordIndex.update(pending.messages, in: tx)
     }
 }

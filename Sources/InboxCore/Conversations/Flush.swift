@@ -135,7 +135,7 @@ public enum Flush {
     static func start(_ id: String, now: Timestamp, hookInstalled: Bool, in tx: Transaction) throws(InboxError) -> Handled? {
         guard var message = try Messages.get(id, in: tx), message.state == .scheduled || message.state == .failed else { return nil }
         guard var conversation = try Conversations.table.get(message.conversation, in: tx),
-              let contact = try Contacts.table.get(message.contact, in: tx) else {
+              let contact = try Contacts.table.lookup(message.contact, in: tx) else {
             throw InboxError.dataProblems("\(message.id) refers to a conversation or contact that does not exist (run \(CommandReference.check))")
         }
         let firstAttempt = message.state == .scheduled

@@ -27,6 +27,7 @@ public enum Outbox {
                                in tx: Transaction) throws(InboxError) -> (Message, Conversation) {
         try Outcomes.applySpooled(in: tx)
         var (conversation, contact) = try target(request, now: now, in: tx)
+        let stored = conversation
         guard conversation.status == .open || request.note else {
             throw InboxError.refused("\(conversation.id) is closed; \(Remedy.reopenOrStartNew(conversation: conversation.id))")
         }
@@ -83,7 +84,9 @@ public enum Outbox {
         }
         if message.state != .scheduled { ConversationSummary.record(message, in: &conversation, now: now) }
         try Messages.save([message], in: tx)
-        try Conversations.table.put(conversation, in: tx)
+        // A scheduled send leaves its conversation as it was: rewriting it (and its activity
+        // row) anyway made a batch of 10,000 schedules rewrite every conversation shard.
+        if conversation != stored { try Conversations.table.put(conversation, in: tx) }
         return (message, conversation)
     }
 

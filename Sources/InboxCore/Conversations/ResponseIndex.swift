@@ -77,6 +77,18 @@ public enum ResponseIndex {
         return out
     }
 
+    /// The conversations whose records these message changes can move: a wait is made of
+    /// messages in the thread, so a send scheduled (or cancelled) while still out of it moves
+    /// none, and a batch of 10,000 schedules reads no response file.
+    static func affected<C: Sequence>(by changes: C) -> Set<String> where C.Element == (before: Message?, after: Message) {
+        var out = Set<String>()
+        for (before, after) in changes {
+            if ConversationSummary.inThread(after) { out.insert(after.conversation) }
+            if let before, ConversationSummary.inThread(before) { out.insert(before.conversation) }
+        }
+        return out
+    }
+
     /// Recomputes the records of conversations whose messages changed.
     static func update(conversations ids: Set<String>, in tx: Transaction) throws(InboxError) {
         var byFile: [String: [String]] = [:]

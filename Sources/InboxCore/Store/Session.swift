@@ -68,6 +68,30 @@ public class Session {
         return records
     }
 
+    /// Parses these files on every core (`Parallel.map`), so a bulk change that will read a
+    /// hundred shards whole (tagging 100,000 contacts) decodes them at the speed of two cores
+    /// instead of one. Reading stays on this thread; the first bad line in file order throws,
+    /// as reading them one by one would.
+    public func preload<R: StoredRecord>(_ files: [String], as type: R.Type) throws(InboxError) {
+        var pending: [(path: String, display: String, bytes: [UInt8])] = []
+        for file in files where !isParsed(file) {
+            guard let bytes = try bytes(file) else { continue }
+            pending.append((file, displayPath(file), bytes))
+        }
+        let decoded = Parallel.map(pending.map { ($0.display, $0.bytes) }) { (display, bytes) -> Result<[R], InboxError> in
+            do throws(InboxError) { return .success(try JSONLines.decode(bytes, path: display)) } catch { return .failure(error) }
+        }
+        for (file, result) in zip(pending, decoded) {
+            switch result {
+            case .success(let records):
+                sizes[file.path] = file.bytes.count
+                parsed[file.path] = records
+            case .failure(let error):
+                throw error
+            }
+        }
+    }
+
     /// Whether a file's records were parsed already (then filtering them is cheapest).
     func isParsed(_ relative: String) -> Bool { parsed[relative] != nil || shards[relative] != nil }
 
@@ -334,14 +358,29 @@ public final class Transaction: Session {
         return names.filter { if case .removal = staged[prefix + $0] { return false } else { return true } }
     }
 
+    /// What the commit writes. Files still held as records are encoded on every core: a bulk
+    /// change leaves a hundred shards to encode at once. (Each encoder only reads the records
+    /// it was given; nothing else runs while they do.)
     func stagedFiles() -> [(path: String, change: Journal.Change)] {
-        staged.keys.sorted().map { path in
+        let paths = staged.keys.sorted()
+        let encoders = paths.map { path -> Encoder? in
+            if case .content(let content) = staged[path]! { return Encoder(encode: content) }
+            return nil
+        }
+        // A command's few files are not worth a thread.
+        let contents = encoders.count < 16 ? encoders.map { $0?.encode() } : Parallel.map(encoders) { $0?.encode() }
+        return zip(paths, contents).map { path, content in
             switch staged[path]! {
-            case .content(let content): return (path, .content(content()))
+            case .content: return (path, .content(content!))
             case .written(let temp): return (path, .written(temp: temp))
             case .removal: return (path, .removal)
             }
         }
+    }
+
+    /// A staged file's encoder, handed to another thread by `stagedFiles`.
+    private struct Encoder: @unchecked Sendable {
+        let encode: () -> [UInt8]
     }
 }
 

@@ -51,6 +51,6 @@ struct ContactDndCommand: InboxCommand {
                 try Contacts.setDoNotContact(try ContactSelection.ids(given, selection, in: tx), change, now: context.now, keepGoing: keepGoing, in: tx)
             }
         }
-        return ContactSelection.output(result, dryRun: dryRun) { "\($0.id) \($0.displayName): do-not-contact \(ContactView.dndDescription($0.dnd))" }
+        return ContactSelection.output(result, dryRun: dryRun, for: context.globals) { "\($0.id) \($0.displayName): do-not-contact \(ContactView.dndDescription($0.dnd))" }
     }
 }

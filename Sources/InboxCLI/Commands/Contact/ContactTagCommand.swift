@@ -46,6 +46,6 @@ struct ContactTagCommand: InboxCommand {
                 try Contacts.tag(try ContactSelection.ids(given, filter, in: tx), change, now: context.now, keepGoing: keepGoing, in: tx)
             }
         }
-        return ContactSelection.output(result, dryRun: dryRun) { "\($0.id) \($0.displayName): \($0.tags.isEmpty ? "no tags" : $0.tags.joined(separator: ", "))" }
+        return ContactSelection.output(result, dryRun: dryRun, for: context.globals) { "\($0.id) \($0.displayName): \($0.tags.isEmpty ? "no tags" : $0.tags.joined(separator: ", "))" }
     }
 }

@@ -1,0 +1,73 @@
+import Foundation
+import XCTest
+
+/// A write touches the files its change needs and no others (issue 9: write cost follows what
+/// changes). Watched with strace on the real binary: which store files it opens and renames.
+final class WriteFootprintTests: XCTestCase {
+    /// The store files (relative to `.inbox/`) a command opened and renamed into place.
+    func trace(_ arguments: [String], in repo: TempDirectory, stdin: String? = nil) throws -> (opened: [String], replaced: [String]) {
+        let strace = try requiredTool("strace")
+        let log = repo.file("trace.log")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: strace)
+        process.arguments = ["-f", "-o", log, "-e", "trace=openat,rename,renameat,renameat2", "--", Inbox.binary] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
+        process.environment = Inbox.baseEnvironment()
+        let result = Inbox.capture(process, stdin: stdin)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        // The store opens by name relative to a directory it holds open: the last quoted path.
+        func paths(_ calls: [String]) -> [String] {
+            calls.compactMap { line in
+                let quoted = line.split(separator: "\"", omittingEmptySubsequences: false)
+                return quoted.count >= 3 ? String(quoted[quoted.count - 2]) : nil
+            }
+        }
+        let opened = paths(lines.filter { $0.contains("openat(") && !$0.contains("= -1") })
+        let replaced = paths(lines.filter { $0.contains("rename") && !$0.contains("= -1") })
+        return (opened, replaced)
+    }
+
+    func testSchedulingASendLeavesTheConversationItsActivityRowAndItsResponseTimesAlone() throws {
+        let repo = makeRepository()
+        inbox("contact", "add", "Ada Lovelace", "--email", "ada@example.com", in: repo)
+        inbox("conversation", "create", "--contact", "ct1", "--channel", "email", in: repo)
+        inbox("message", "receive", "--contact", "ct1", "--channel", "email", "Where is my refund?", in: repo)
+        inbox("message", "send", "cv1", "On its way", in: repo)
+        let conversationBefore = readBytes(repo.file(".inbox/conversations/0000.jsonl"))
+
+        let (opened, replaced) = try trace(["message", "schedule", "cv1", "Reminder: documents due Friday", "--at", "+1d"], in: repo)
+        XCTAssertTrue(replaced.contains { $0.hasSuffix("cv1.jsonl") }, "the thread gets the message: \(replaced)")
+        XCTAssertTrue(replaced.contains { $0.hasSuffix("delivery-queue.jsonl") }, "the queue gets the send: \(replaced)")
+        // Scheduling changes nothing a conversation, its listing row or its reply times show.
+        XCTAssertFalse(replaced.contains { $0.contains("conversations") || $0.contains("activity") || $0.contains("responses") }, "\(replaced)")
+        // (Replacing a file with the same bytes is skipped at commit, so the test is what is read:
+        // an unchanged conversation still moved its activity row, reading its hour file.)
+        XCTAssertFalse(opened.contains { $0.contains("activity") || $0.contains("responses") }, "not even read: \(opened)")
+        XCTAssertEqual(readBytes(repo.file(".inbox/conversations/0000.jsonl")), conversationBefore)
+
+        // The flush is when the send joins the thread: then the conversation and its reply times move.
+        let later = Inbox.baseEnvironment(now: "2026-11-23T10:00:00Z")
+        inbox("message", "flush", in: repo, environment: later)
+        XCTAssertNotEqual(readBytes(repo.file(".inbox/conversations/0000.jsonl")), conversationBefore)
+        inbox("fsck", in: repo, environment: later)
+    }
+
+    func testABulkTagOfManyShardsStopsAtTheFirstBadLineInShardOrderAndWritesNothing() throws {
+        let repo = makeRepository()
+        seedContacts(repo, count: 2_100)
+        let ids = (1...2_100).map { "ct\($0)" }.joined(separator: "\n") + "\n"
+        // A damaged line in the second and the third shard: the second is reported, whichever
+        // thread decoded it.
+        for (shard, line) in [("0001", 3), ("0002", 5)] {
+            let path = repo.file(".inbox/contacts/\(shard).jsonl")
+            var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            lines[line - 1] = "{\"broken\":" + lines[line - 1].dropFirst()
+            try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
+        }
+        let before = recordFiles(repo)
+        let result = inbox("contact", "tag", "-", "--add", "vip", in: repo, stdin: ids, expect: 65)
+        XCTAssertTrue(result.stderr.hasPrefix(repo.file(".inbox/contacts/0001.jsonl") + ":3: column "), result.stderr)
+        XCTAssertEqual(recordFiles(repo), before, "nothing written")
+    }
+}
