@@ -70,4 +70,28 @@ final class WriteFootprintTests: XCTestCase {
         XCTAssertTrue(result.stderr.hasPrefix(repo.file(".inbox/contacts/0001.jsonl") + ":3: column "), result.stderr)
         XCTAssertEqual(recordFiles(repo), before, "nothing written")
     }
+
+    /// A flush without a hook takes the due sends a conversation shard at a time (so a shard is
+    /// parsed once, not once per send); people and scripts still see them in due order, and a
+    /// conversation's own sends go in due order (its preview is the last one).
+    func testAFlushReportsInDueOrderWhateverShardsItTakesFirst() throws {
+        let repo = makeRepository()
+        var setup = (1...101).map { "contact add 'Person \($0)' --email p\($0)@example.com" }
+        setup += (1...101).map { "conversation create --contact ct\($0) --channel email" }
+        inbox("batch", "-q", in: repo, stdin: setup.joined(separator: "\n") + "\n")
+        // Due times alternate between cv101 (second shard) and cv1...cv3 (first shard).
+        let plan = [("cv101", "first"), ("cv1", "second"), ("cv101", "third"), ("cv2", "fourth"), ("cv3", "fifth"), ("cv101", "sixth")]
+        var scheduled: [String] = []
+        for (minute, (conversation, text)) in plan.enumerated() {
+            let at = "2026-11-21T11:0\(minute):00Z"
+            scheduled.append(inbox("message", "schedule", conversation, text, "--at", at, "-q", in: repo).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let later = Inbox.baseEnvironment(now: "2026-11-21T12:00:00Z")
+        let flushed = inbox("message", "flush", "-q", in: repo, environment: later).lines
+        XCTAssertEqual(flushed, scheduled, "reported in due order")
+        let thread = inbox("--json", "message", "list", "--conversation", "cv101", in: repo, environment: later).jsonLines().map { $0["text"] as? String }
+        XCTAssertEqual(thread, ["first", "third", "sixth"])
+        XCTAssertEqual(inbox("--json", "conversation", "show", "cv101", in: repo, environment: later).jsonLines().first?["preview"] as? String, "sixth")
+        inbox("fsck", in: repo, environment: later)
+    }
 }

@@ -36,27 +36,32 @@ public enum Flush {
         let holder = FlushHolder(lock)
         defer { holder.release(); withExtendedLifetime(lock) {} }
         var handled: [Handled] = []
-        func prepare(_ tx: Transaction) throws(InboxError) -> [String] {
+        func prepare(_ tx: Transaction) throws(InboxError) -> [QueueEntry] {
             // An outcome an earlier command could not record is applied before anything is judged in-doubt.
             try Outcomes.applySpooled(in: tx)
             handled += try markAbandoned(now: now, in: tx)
-            return try dueMessages(now: now, limit: limit, in: tx).map(\.id)
+            return try dueEntries(now: now, limit: limit, in: tx)
         }
         guard readiness.isInstalled else {
             // No hook: each message is recorded as sent; one change for the whole flush, so
-            // each thread is read once.
+            // each thread is read once. Taken a conversation shard at a time (in due order
+            // within a conversation, so its summary ends as it would), and reported in due
+            // order: a shard left behind may be spilled by the memory budget and parsed again.
             let sent = try repository.write { (tx) throws(InboxError) -> [Handled] in
-                var out: [Handled] = []
-                for id in try prepare(tx) {
-                    if let result = try start(id, now: now, hookInstalled: false, in: tx) { out.append(result) }
+                let due = try prepare(tx)
+                let shardOf = Dictionary(due.map { ($0.conversation, Conversations.table.shardFile(of: $0.conversation) ?? "") }) { a, _ in a }
+                let order = due.indices.sorted { (shardOf[due[$0].conversation]!, $0) < (shardOf[due[$1].conversation]!, $1) }
+                var out: [(Int, Handled)] = []
+                for i in order {
+                    if let result = try start(due[i].message, now: now, hookInstalled: false, in: tx) { out.append((i, result)) }
                     try tx.limitMemory()  // 10,000 due messages may be in 10,000 threads
                 }
-                return out
+                return out.sorted { $0.0 < $1.0 }.map(\.1)
             }
             return .done(handled + sent, notes: [])
         }
         let (due, timeout) = try repository.write { (tx) throws(InboxError) -> ([String], Double) in
-            (try prepare(tx), try DeliveryHook.timeout(tx))
+            (try prepare(tx).map(\.message), try DeliveryHook.timeout(tx))
         }
         // With a hook: one change per message, which also records the previous message's outcome.
         var previous: (Message, DeliveryHook.Outcome)?
@@ -109,6 +114,33 @@ public enum Flush {
             if message.state == .failed, let retryAt = message.retryAt, retryAt > now { continue }
             out.append(message)
             if let limit, out.count >= limit { break }
+        }
+        return out
+    }
+
+    /// The queue entries a flush takes, soonest first. A scheduled one is taken as the queue
+    /// says (`start` reads the message and checks it again), so a flush of 10,000 reads each
+    /// thread once; a failed one is read now to see whether its attempts are used up. With a
+    /// limit every entry is checked here, so the limit counts only messages that will go.
+    static func dueEntries(now: Timestamp, limit: Int?, in session: Session) throws(InboxError) -> [QueueEntry] {
+        guard limit == nil else {
+            let due = Set(try dueMessages(now: now, limit: limit, in: session).map(\.id))
+            return try DeliveryQueue.all(session).filter { due.contains($0.message) }
+        }
+        let maxAttempts = try DeliveryQueue.maxAttempts(session)
+        var out: [QueueEntry] = []
+        for entry in try DeliveryQueue.all(session) where entry.due <= now {
+            switch entry.state {
+            case .scheduled:
+                out.append(entry)
+            case .failed:
+                guard let message = try Messages.get(entry.message, in: session) else { continue }
+                if message.attempts >= maxAttempts { continue }
+                if let retryAt = message.retryAt, retryAt > now { continue }
+                out.append(entry)
+            default:
+                continue
+            }
         }
         return out
     }
