@@ -45,6 +45,7 @@ extension Checker {
             for (line, reason) in decoded.problems { problem(file, line, Explanation(reason)) }
             report.recordsChecked += messages.count
             var threads: [String: [Message]] = [:]
+            var home: (conversation: String, file: String)?
             for (m, line, found) in messages {
                 noteInUse(Messages.prefix, Messages.number(of: m.id) ?? 0)
                 if !homes.insert(m.id, m.conversation) { problem(file, line, "duplicate message id \(m.id)"); continue }
@@ -55,7 +56,9 @@ extension Checker {
                 }
                 threads[c.id, default: []].append(m)
                 if let entry = DeliveryQueue.entry(for: m) { queue.append(entry) }
-                if Messages.file(forConversation: c.id) != file { problem(file, line, "message \(m.id) belongs in \(Messages.file(forConversation: c.id))") }
+                // Nearly every message of a file is one conversation's: its home is named once.
+                if home?.conversation != c.id { home = (c.id, Messages.file(forConversation: c.id)) }
+                if home!.file != file { problem(file, line, "message \(m.id) belongs in \(home!.file)") }
                 if m.contact != c.contact || m.channel != c.channel {
                     problem(file, line, "message \(m.id) says contact \(m.contact) on \(m.channel.rawValue); its conversation \(c.id) is \(c.contact) on \(c.channel.rawValue)")
                 }
@@ -84,13 +87,17 @@ extension Checker {
                 if let r = ResponseRecord(conversation: id, thread: thread) { responses.add(r, to: ResponseIndex.file(for: id), at: Conversations.table.ids.order(id)) }
             }
         }
+        // Both threads decode; this one reads the batch after next meanwhile and then checks,
+        // in file order, the batch decoded before.
         let files = try threadFiles()
         var next = 0
-        var ahead: BackgroundWork<[DecodedThread]>? = try decodeAhead(files, &next, conversations)
-        while let batch = ahead {
-            let decoded = batch.wait()
-            ahead = next < files.count ? try decodeAhead(files, &next, conversations) : nil
+        var decoding = SharedWork(try readAhead(files, &next, conversations), DecodedThread.init)
+        while true {
+            let following = next < files.count ? try readAhead(files, &next, conversations) : nil
+            let decoded = decoding.finish()
+            if let following { decoding = SharedWork(following, DecodedThread.init) }
             for thread in decoded { try checkThread(thread) }
+            if following == nil { break }
         }
         for (id, c) in conversations where !threaded.contains(id) { summarize(c, []) }
         try checkMessageIndex(homes)
@@ -110,21 +117,19 @@ extension Checker {
         }
     }
 
-    /// The next thread files, about a megabyte of them, read here and decoded on a second
-    /// thread while the caller checks those decoded before.
+    /// The next thread files, about a megabyte of them, read here to be decoded by both threads.
     /// Each file goes with the conversation its name gives, for the summary and response checks.
-    mutating func decodeAhead(_ files: [String], _ next: inout Int, _ conversations: [String: Conversation]) throws(InboxError) -> BackgroundWork<[DecodedThread]> {
-        var batch: [(file: String, bytes: [UInt8]?, conversation: Conversation?)] = []
+    mutating func readAhead(_ files: [String], _ next: inout Int, _ conversations: [String: Conversation]) throws(InboxError) -> [ThreadInput] {
+        var batch: [ThreadInput] = []
         var size = 0
         while next < files.count && (batch.isEmpty || (size < 1 << 20 && batch.count < 256)) {
             let bytes = try session.bytes(files[next])
             size += bytes?.count ?? 0
             let stem = files[next].split(separator: "/").last.map { String($0.dropLast(6)) } ?? ""
-            batch.append((files[next], bytes, conversations[stem]))
+            batch.append(ThreadInput(file: files[next], bytes: bytes, path: session.displayPath(files[next]), conversation: conversations[stem]))
             next += 1
         }
-        let files = batch, paths = batch.map { session.displayPath($0.file) }
-        return BackgroundWork { files.indices.map { DecodedThread(files[$0].file, files[$0].bytes, path: paths[$0], conversation: files[$0].conversation) } }
+        return batch
     }
 
     /// `messages/SHARD/ID.jsonl`, SHARD naming the conversation's thread directory (`0000` for
@@ -301,6 +306,14 @@ extension Fsck {
     }
 }
 
+/// A thread file as read, for `DecodedThread`.
+struct ThreadInput: Sendable {
+    var file: String
+    var bytes: [UInt8]?
+    var path: String
+    var conversation: Conversation?
+}
+
 /// A thread file decoded away from the checker: its messages with their line numbers and
 /// words, and its bad lines. `messages` is nil when the file is gone.
 struct DecodedThread: Sendable {
@@ -310,6 +323,10 @@ struct DecodedThread: Sendable {
     /// When every message is `conversation`'s: how its summary differs from the thread, and
     /// the hash of its response index line (nil: none).
     var judged: (conversation: String, differences: [String], responseLine: UInt64?)?
+
+    init(_ input: ThreadInput) {
+        self.init(input.file, input.bytes, path: input.path, conversation: input.conversation)
+    }
 
     init(_ file: String, _ bytes: [UInt8]?, path: String, conversation: Conversation?) {
         self.file = file
