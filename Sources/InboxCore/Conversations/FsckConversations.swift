@@ -46,10 +46,10 @@ extension Checker {
             report.recordsChecked += messages.count
             var threads: [String: [Message]] = [:]
             var home: (conversation: String, file: String)?
-            for (m, line, found) in messages {
-                noteInUse(Messages.prefix, Messages.number(of: m.id) ?? 0)
+            for (m, line, number, found) in messages {
+                noteInUse(Messages.prefix, number ?? 0)
                 if !homes.insert(m.id, m.conversation) { problem(file, line, "duplicate message id \(m.id)"); continue }
-                words.add(m, words: found)
+                words.add(m, number: number, found)
                 guard let c = conversations[m.conversation] else {
                     problem(file, line, "message \(m.id) refers to conversation \(m.conversation), which does not exist")
                     continue
@@ -62,7 +62,7 @@ extension Checker {
                 if m.contact != c.contact || m.channel != c.channel {
                     problem(file, line, "message \(m.id) says contact \(m.contact) on \(m.channel.rawValue); its conversation \(c.id) is \(c.contact) on \(c.channel.rawValue)")
                 }
-                if (Messages.number(of: m.id) ?? 0) > lastIssued[Messages.prefix] ?? 0 { problem(file, line, "message \(m.id) is above the last id issued", derivable: true) }
+                if (number ?? 0) > words.last { problem(file, line, "message \(m.id) is above the last id issued", derivable: true) }
                 if (m.direction == .outbound && m.kind == .message) != (m.state != nil) {
                     problem(file, line, "message \(m.id): only outbound messages have a state")
                 }
@@ -91,9 +91,9 @@ extension Checker {
         // in file order, the batch decoded before.
         let files = try threadFiles()
         var next = 0
-        var decoding = SharedWork(try readAhead(files, &next, conversations), DecodedThread.init)
+        var decoding = SharedWork(try readAhead(files, &next, conversations, last: words.last), DecodedThread.init)
         while true {
-            let following = next < files.count ? try readAhead(files, &next, conversations) : nil
+            let following = next < files.count ? try readAhead(files, &next, conversations, last: words.last) : nil
             let decoded = decoding.finish()
             if let following { decoding = SharedWork(following, DecodedThread.init) }
             for thread in decoded { try checkThread(thread) }
@@ -119,14 +119,14 @@ extension Checker {
 
     /// The next thread files, about a megabyte of them, read here to be decoded by both threads.
     /// Each file goes with the conversation its name gives, for the summary and response checks.
-    mutating func readAhead(_ files: [String], _ next: inout Int, _ conversations: [String: Conversation]) throws(InboxError) -> [ThreadInput] {
+    mutating func readAhead(_ files: [String], _ next: inout Int, _ conversations: [String: Conversation], last: Int) throws(InboxError) -> [ThreadInput] {
         var batch: [ThreadInput] = []
         var size = 0
         while next < files.count && (batch.isEmpty || (size < 1 << 20 && batch.count < 256)) {
             let bytes = try session.bytes(files[next])
             size += bytes?.count ?? 0
             let stem = files[next].split(separator: "/").last.map { String($0.dropLast(6)) } ?? ""
-            batch.append(ThreadInput(file: files[next], bytes: bytes, path: session.displayPath(files[next]), conversation: conversations[stem]))
+            batch.append(ThreadInput(file: files[next], bytes: bytes, path: session.displayPath(files[next]), conversation: conversations[stem], last: last))
             next += 1
         }
         return batch
@@ -312,31 +312,36 @@ struct ThreadInput: Sendable {
     var bytes: [UInt8]?
     var path: String
     var conversation: Conversation?
+    var last: Int
 }
 
 /// A thread file decoded away from the checker: its messages with their line numbers and
 /// words, and its bad lines. `messages` is nil when the file is gone.
 struct DecodedThread: Sendable {
     var file: String
-    var messages: [(message: Message, line: Int, words: [String])]?
+    var messages: [(message: Message, line: Int, number: Int?, words: MessageWords)]?
     var problems: [(line: Int, reason: String)] = []
     /// When every message is `conversation`'s: how its summary differs from the thread, and
     /// the hash of its response index line (nil: none).
     var judged: (conversation: String, differences: [String], responseLine: UInt64?)?
 
     init(_ input: ThreadInput) {
-        self.init(input.file, input.bytes, path: input.path, conversation: input.conversation)
+        self.init(input.file, input.bytes, path: input.path, conversation: input.conversation, last: input.last)
     }
 
-    init(_ file: String, _ bytes: [UInt8]?, path: String, conversation: Conversation?) {
+    /// `last`: the last message id issued, which decides the messages whose words are recent.
+    init(_ file: String, _ bytes: [UInt8]?, path: String, conversation: Conversation?, last: Int) {
         self.file = file
         guard let bytes else { return }
-        var messages: [(message: Message, line: Int, words: [String])] = []
+        var messages: [(message: Message, line: Int, number: Int?, words: MessageWords)] = []
         var problems: [(line: Int, reason: String)] = []
         // The handler takes every bad line, so decoding throws nothing.
         try? JSONLines.decodeNumbered(bytes, path: path, as: Message.self, onProblem: { (line, reason) throws(InboxError) in
             problems.append((line, reason))
-        }) { m, line in messages.append((m, line, WordIndex.words(of: m))) }
+        }) { m, line in
+            let number = Messages.number(of: m.id)
+            messages.append((m, line, number, MessageWords(m, number: number, last: last)))
+        }
         self.messages = messages
         self.problems = problems
         guard let c = conversation, messages.allSatisfy({ $0.message.conversation == c.id }) else { return }
