@@ -5,14 +5,14 @@ extension Checker {
                                      closingNotes: [(file: String, line: Int, note: ContactNote)] = []) throws(InboxError) {
         let table = Conversations.table
         var conversations: [String: Conversation] = [:]
-        for file in try shardFiles(table.directory) {
+        try decodeEach(try shardFiles(table.directory), as: Conversation.self, extra: { _ in () }) { (checker, file, decoded) throws(InboxError) in
             var previous: Int?
-            for (c, line) in try load(file, as: Conversation.self) {
-                if conversations[c.id] != nil { problem(file, line, "duplicate conversation id \(c.id)"); continue }
+            for (c, line, _) in decoded {
+                if conversations[c.id] != nil { checker.problem(file, line, "duplicate conversation id \(c.id)"); continue }
                 conversations[c.id] = c
-                checkPlacement(c.id, of: table, file, line, after: &previous, lastIssued: lastIssued[table.prefix] ?? 0)
-                if !contacts.contains(c.contact) { problem(file, line, "conversation \(c.id) refers to contact \(c.contact), which does not exist") }
-                if let a = c.assignee, !users.isEmpty, !users.contains(a) { problem(file, line, "conversation \(c.id) is assigned to '\(a)', who is not a user") }
+                checker.checkPlacement(c.id, of: table, file, line, after: &previous, lastIssued: lastIssued[table.prefix] ?? 0)
+                if !contacts.contains(c.contact) { checker.problem(file, line, "conversation \(c.id) refers to contact \(c.contact), which does not exist") }
+                if let a = c.assignee, !users.isEmpty, !users.contains(a) { checker.problem(file, line, "conversation \(c.id) is assigned to '\(a)', who is not a user") }
             }
         }
         // A closing note names its conversation, which must exist and be its contact's.
@@ -108,7 +108,9 @@ extension Checker {
         try checkContactConversationIndex(conversations)
         try checkWordIndex(words)
         try checkActivityIndex(conversations, names: contactNames)
-        for file in try responses.differences(ResponseIndex.directory, in: session) {
+        let responseFiles = Set(try session.list(ResponseIndex.directory).map { ResponseIndex.directory + "/" + $0 }).union(responses.paths).sorted()
+        let judgedResponses = try judgeEach(responseFiles) { [responses] file, bytes in responses.matches(file, bytes ?? []) ? 0 : nil }
+        for (file, matched) in zip(responseFiles, judgedResponses) where matched == nil {
             problem(file, nil, "the response times the report reads do not match the threads (\(Remedy.repair(effect: "rebuilds them")))", derivable: true)
         }
         for (id, difference) in summaries.sorted(by: { $0.id < $1.id }) {
@@ -162,12 +164,17 @@ extension Checker {
         let plan = homes.indexPlan()
         var indexed = Set<String>()
         var matched = Set<String>()
-        for file in try shardFiles(Messages.indexDirectory) {
-            let want = homes.index(file, others: plan.others)
-            if try session.bytes(file) == JSONLines.encode(want) {
+        let files = try shardFiles(Messages.indexDirectory)
+        let others = plan.others
+        let judged = try judgeEach(files) { file, bytes in
+            let want = homes.index(file, others: others)
+            return bytes == JSONLines.encode(want) ? want.count : nil
+        }
+        for (file, count) in zip(files, judged) {
+            if let count {
                 matched.insert(file)
                 report.filesChecked += 1
-                report.recordsChecked += want.count
+                report.recordsChecked += count
                 continue
             }
             for (entry, line) in try load(file, as: MessageLocation.self) {
@@ -193,9 +200,10 @@ extension Checker {
     /// conversation as it is and its contact's name; rows in order.
     mutating func checkActivityIndex(_ conversations: [String: Conversation], names: [String: String]) throws(InboxError) {
         // The rows are made a file at a time: all of them at once would copy every conversation.
-        var idsByFile: [String: [String]] = [:]
-        for (id, c) in conversations { idsByFile[ActivityIndex.file(for: c.activityAt), default: []].append(id) }
-        func wanted(_ file: String) -> [ActivityRow] {
+        var byFile: [String: [String]] = [:]
+        for (id, c) in conversations { byFile[ActivityIndex.file(for: c.activityAt), default: []].append(id) }
+        let idsByFile = byFile
+        let wanted: @Sendable (String) -> [ActivityRow] = { file in
             (idsByFile[file] ?? []).map { id in
                 let c = conversations[id]!
                 return ActivityRow(conversation: c, contactName: names[c.contact] ?? c.contact)
@@ -203,16 +211,20 @@ extension Checker {
         }
         var present = Set<String>()
         let hint: Explanation = "(\(Remedy.repair(effect: "rebuilds the index")))"
-        for name in try session.list(ActivityIndex.directory) {
-            let file = ActivityIndex.directory + "/" + name
-            present.insert(file)
+        let files = try session.list(ActivityIndex.directory).map { ActivityIndex.directory + "/" + $0 }
+        let judged = try judgeEach(files) { file, bytes in
             let want = wanted(file)
-            let encoded = JSONLines.encode(want)
-            if try session.bytes(file) == encoded {
+            return bytes == JSONLines.encode(want) ? want.count : nil
+        }
+        for (file, matched) in zip(files, judged) {
+            present.insert(file)
+            if let matched {
                 report.filesChecked += 1
-                report.recordsChecked += want.count
+                report.recordsChecked += matched
                 continue
             }
+            let want = wanted(file)
+            let encoded = JSONLines.encode(want)
             let rows = try load(file, as: ActivityRow.self)
             let wantedIDs = Set(want.map(\.conversation.id))
             for (row, line) in rows where !wantedIDs.contains(row.conversation.id) {
@@ -234,11 +246,11 @@ extension Checker {
 
     mutating func checkContactConversationIndex(_ conversations: [String: Conversation]) throws(InboxError) {
         var indexed = Set<String>()
-        for file in try shardFiles(Conversations.contactIndexDirectory) {
-            for (entry, line) in try load(file, as: ContactConversation.self) {
+        try decodeEach(try shardFiles(Conversations.contactIndexDirectory), as: ContactConversation.self, extra: { _ in () }) { (checker, file, entries) throws(InboxError) in
+            for (entry, line, _) in entries {
                 indexed.insert(entry.conversation)
                 if conversations[entry.conversation]?.contact != entry.contact || Conversations.contactIndexFile(entry.contact) != file {
-                    problem(file, line, "stale index entry: \(entry.conversation) is not \(entry.contact)'s (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
+                    checker.problem(file, line, "stale index entry: \(entry.conversation) is not \(entry.contact)'s (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
                 }
             }
         }

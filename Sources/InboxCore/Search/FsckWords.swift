@@ -3,11 +3,13 @@
 extension Checker {
     mutating func checkWordIndex(_ wanted: WordIndexDigest) throws(InboxError) {
         let hint: Explanation = "the word index that search reads does not match the messages (\(Remedy.repair(effect: "rebuilds it")))"
-        for path in Set(try WordIndex.allFiles(in: session)).union(wanted.paths).sorted() {
-            let bytes = try session.bytes(path) ?? []
-            let matches = path == WordIndex.recentFile ? bytes == wanted.recentBytes() ?? [] : wanted.matches(path, bytes)
-            if !matches { problem(path, nil, hint, derivable: true) }
+        let paths = Set(try WordIndex.allFiles(in: session)).union(wanted.paths).sorted()
+        let recent = wanted.recentBytes() ?? []
+        let judged = try judgeEach(paths) { path, bytes in
+            let bytes = bytes ?? []
+            return (path == WordIndex.recentFile ? bytes == recent : wanted.matches(path, bytes)) ? 0 : nil
         }
+        for (path, matched) in zip(paths, judged) where matched == nil { problem(path, nil, hint, derivable: true) }
     }
 }
 
