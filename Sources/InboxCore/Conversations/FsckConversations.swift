@@ -87,17 +87,14 @@ extension Checker {
                 if let r = ResponseRecord(conversation: id, thread: thread) { responses.add(r, to: ResponseIndex.file(for: id), at: Conversations.table.ids.order(id)) }
             }
         }
-        // Both threads decode; this one reads the batch after next meanwhile and then checks,
-        // in file order, the batch decoded before.
+        // Two batches are decoded ahead, each by its own thread and this one, so that while
+        // this thread reads and checks, in file order, a decoding thread always has work.
         let files = try threadFiles()
         var next = 0
-        var decoding = SharedWork(try readAhead(files, &next, conversations, last: words.last), DecodedThread.init)
-        while true {
-            let following = next < files.count ? try readAhead(files, &next, conversations, last: words.last) : nil
-            let decoded = decoding.finish()
-            if let following { decoding = SharedWork(following, DecodedThread.init) }
-            for thread in decoded { try checkThread(thread) }
-            if following == nil { break }
+        var decoding = [SharedWork(try readAhead(files, &next, conversations, last: words.last), DecodedThread.init)]
+        while !decoding.isEmpty {
+            if next < files.count { decoding.append(SharedWork(try readAhead(files, &next, conversations, last: words.last), DecodedThread.init)) }
+            for thread in decoding.removeFirst().finish() { try checkThread(thread) }
         }
         for (id, c) in conversations where !threaded.contains(id) { summarize(c, []) }
         try checkMessageIndex(homes)

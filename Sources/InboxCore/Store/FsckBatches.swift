@@ -1,7 +1,8 @@
 /// fsck's reading of many files with both cores: the files are read here a batch at a time
 /// (the session is not shared) and the pure work on their bytes, decoding records or comparing
-/// a derived file with what it should be, is shared by both threads (`SharedWork`) while this
-/// thread reads the next batch. What is reported stays in file order, as one file at a time.
+/// a derived file with what it should be, is shared by this thread and one started for each
+/// batch (`SharedWork`), two batches ahead, so a thread has work while this one reads the next
+/// batch or reports. What is reported stays in file order, as one file at a time.
 extension Checker {
     /// A file's records decoded on either thread, as `load` would give them, with what `extra`
     /// makes of each record there too.
@@ -32,19 +33,16 @@ extension Checker {
             return decoded
         }
         var next = 0
-        var decoding = SharedWork(try readBatch(files, &next), decode)
-        while true {
-            let following = next < files.count ? try readBatch(files, &next) : nil
-            let decoded = decoding.finish()
-            if let following { decoding = SharedWork(following, decode) }
-            for file in decoded {
+        var decoding = [SharedWork(try readBatch(files, &next), decode)]
+        while !decoding.isEmpty {
+            if next < files.count { decoding.append(SharedWork(try readBatch(files, &next), decode)) }
+            for file in decoding.removeFirst().finish() {
                 guard let records = file.records else { continue }
                 report.filesChecked += 1
                 for (line, reason) in file.problems { problem(file.file, line, Explanation(reason)) }
                 report.recordsChecked += records.count
                 try body(&self, file.file, records)
             }
-            if following == nil { return }
         }
     }
 
@@ -56,13 +54,12 @@ extension Checker {
         var out: [Int?] = []
         guard !files.isEmpty else { return out }
         var next = 0
-        var judging = SharedWork(try readBatch(files, &next), work)
-        while true {
-            let following = next < files.count ? try readBatch(files, &next) : nil
-            out += judging.finish()
-            guard let following else { return out }
-            judging = SharedWork(following, work)
+        var judging = [SharedWork(try readBatch(files, &next), work)]
+        while !judging.isEmpty {
+            if next < files.count { judging.append(SharedWork(try readBatch(files, &next), work)) }
+            out += judging.removeFirst().finish()
         }
+        return out
     }
 
     /// The next files from `next`, about a megabyte of them.
