@@ -5,14 +5,14 @@ extension Checker {
                                      closingNotes: [(file: String, line: Int, note: ContactNote)] = []) throws(InboxError) {
         let table = Conversations.table
         var conversations: [String: Conversation] = [:]
-        for file in try shardFiles(table.directory) {
+        try decodeEach(try shardFiles(table.directory), as: Conversation.self, extra: { _ in () }) { (checker, file, decoded) throws(InboxError) in
             var previous: Int?
-            for (c, line) in try load(file, as: Conversation.self) {
-                if conversations[c.id] != nil { problem(file, line, "duplicate conversation id \(c.id)"); continue }
+            for (c, line, _) in decoded {
+                if conversations[c.id] != nil { checker.problem(file, line, "duplicate conversation id \(c.id)"); continue }
                 conversations[c.id] = c
-                checkPlacement(c.id, of: table, file, line, after: &previous, lastIssued: lastIssued[table.prefix] ?? 0)
-                if !contacts.contains(c.contact) { problem(file, line, "conversation \(c.id) refers to contact \(c.contact), which does not exist") }
-                if let a = c.assignee, !users.isEmpty, !users.contains(a) { problem(file, line, "conversation \(c.id) is assigned to '\(a)', who is not a user") }
+                checker.checkPlacement(c.id, of: table, file, line, after: &previous, lastIssued: lastIssued[table.prefix] ?? 0)
+                if !contacts.contains(c.contact) { checker.problem(file, line, "conversation \(c.id) refers to contact \(c.contact), which does not exist") }
+                if let a = c.assignee, !users.isEmpty, !users.contains(a) { checker.problem(file, line, "conversation \(c.id) is assigned to '\(a)', who is not a user") }
             }
         }
         // A closing note names its conversation, which must exist and be its contact's.
@@ -45,21 +45,24 @@ extension Checker {
             for (line, reason) in decoded.problems { problem(file, line, Explanation(reason)) }
             report.recordsChecked += messages.count
             var threads: [String: [Message]] = [:]
-            for (m, line, found) in messages {
-                noteInUse(Messages.prefix, Messages.number(of: m.id) ?? 0)
+            var home: (conversation: String, file: String)?
+            for (m, line, number, found) in messages {
+                noteInUse(Messages.prefix, number ?? 0)
                 if !homes.insert(m.id, m.conversation) { problem(file, line, "duplicate message id \(m.id)"); continue }
-                words.add(m, words: found)
+                words.add(m, number: number, found)
                 guard let c = conversations[m.conversation] else {
                     problem(file, line, "message \(m.id) refers to conversation \(m.conversation), which does not exist")
                     continue
                 }
                 threads[c.id, default: []].append(m)
                 if let entry = DeliveryQueue.entry(for: m) { queue.append(entry) }
-                if Messages.file(forConversation: c.id) != file { problem(file, line, "message \(m.id) belongs in \(Messages.file(forConversation: c.id))") }
+                // Nearly every message of a file is one conversation's: its home is named once.
+                if home?.conversation != c.id { home = (c.id, Messages.file(forConversation: c.id)) }
+                if home!.file != file { problem(file, line, "message \(m.id) belongs in \(home!.file)") }
                 if m.contact != c.contact || m.channel != c.channel {
                     problem(file, line, "message \(m.id) says contact \(m.contact) on \(m.channel.rawValue); its conversation \(c.id) is \(c.contact) on \(c.channel.rawValue)")
                 }
-                if (Messages.number(of: m.id) ?? 0) > lastIssued[Messages.prefix] ?? 0 { problem(file, line, "message \(m.id) is above the last id issued", derivable: true) }
+                if (number ?? 0) > words.last { problem(file, line, "message \(m.id) is above the last id issued", derivable: true) }
                 if (m.direction == .outbound && m.kind == .message) != (m.state != nil) {
                     problem(file, line, "message \(m.id): only outbound messages have a state")
                 }
@@ -84,13 +87,14 @@ extension Checker {
                 if let r = ResponseRecord(conversation: id, thread: thread) { responses.add(r, to: ResponseIndex.file(for: id), at: Conversations.table.ids.order(id)) }
             }
         }
+        // Two batches are decoded ahead, each by its own thread and this one, so that while
+        // this thread reads and checks, in file order, a decoding thread always has work.
         let files = try threadFiles()
         var next = 0
-        var ahead: BackgroundWork<[DecodedThread]>? = try decodeAhead(files, &next, conversations)
-        while let batch = ahead {
-            let decoded = batch.wait()
-            ahead = next < files.count ? try decodeAhead(files, &next, conversations) : nil
-            for thread in decoded { try checkThread(thread) }
+        var decoding = [SharedWork(try readAhead(files, &next, conversations, last: words.last), DecodedThread.init)]
+        while !decoding.isEmpty {
+            if next < files.count { decoding.append(SharedWork(try readAhead(files, &next, conversations, last: words.last), DecodedThread.init)) }
+            for thread in decoding.removeFirst().finish() { try checkThread(thread) }
         }
         for (id, c) in conversations where !threaded.contains(id) { summarize(c, []) }
         try checkMessageIndex(homes)
@@ -101,7 +105,9 @@ extension Checker {
         try checkContactConversationIndex(conversations)
         try checkWordIndex(words)
         try checkActivityIndex(conversations, names: contactNames)
-        for file in try responses.differences(ResponseIndex.directory, in: session) {
+        let responseFiles = Set(try session.list(ResponseIndex.directory).map { ResponseIndex.directory + "/" + $0 }).union(responses.paths).sorted()
+        let judgedResponses = try judgeEach(responseFiles) { [responses] file, bytes in responses.matches(file, bytes ?? []) ? 0 : nil }
+        for (file, matched) in zip(responseFiles, judgedResponses) where matched == nil {
             problem(file, nil, "the response times the report reads do not match the threads (\(Remedy.repair(effect: "rebuilds them")))", derivable: true)
         }
         for (id, difference) in summaries.sorted(by: { $0.id < $1.id }) {
@@ -110,21 +116,19 @@ extension Checker {
         }
     }
 
-    /// The next thread files, about a megabyte of them, read here and decoded on a second
-    /// thread while the caller checks those decoded before.
+    /// The next thread files, about a megabyte of them, read here to be decoded by both threads.
     /// Each file goes with the conversation its name gives, for the summary and response checks.
-    mutating func decodeAhead(_ files: [String], _ next: inout Int, _ conversations: [String: Conversation]) throws(InboxError) -> BackgroundWork<[DecodedThread]> {
-        var batch: [(file: String, bytes: [UInt8]?, conversation: Conversation?)] = []
+    mutating func readAhead(_ files: [String], _ next: inout Int, _ conversations: [String: Conversation], last: Int) throws(InboxError) -> [ThreadInput] {
+        var batch: [ThreadInput] = []
         var size = 0
         while next < files.count && (batch.isEmpty || (size < 1 << 20 && batch.count < 256)) {
             let bytes = try session.bytes(files[next])
             size += bytes?.count ?? 0
             let stem = files[next].split(separator: "/").last.map { String($0.dropLast(6)) } ?? ""
-            batch.append((files[next], bytes, conversations[stem]))
+            batch.append(ThreadInput(file: files[next], bytes: bytes, path: session.displayPath(files[next]), conversation: conversations[stem], last: last))
             next += 1
         }
-        let files = batch, paths = batch.map { session.displayPath($0.file) }
-        return BackgroundWork { files.indices.map { DecodedThread(files[$0].file, files[$0].bytes, path: paths[$0], conversation: files[$0].conversation) } }
+        return batch
     }
 
     /// `messages/SHARD/ID.jsonl`, SHARD naming the conversation's thread directory (`0000` for
@@ -157,12 +161,17 @@ extension Checker {
         let plan = homes.indexPlan()
         var indexed = Set<String>()
         var matched = Set<String>()
-        for file in try shardFiles(Messages.indexDirectory) {
-            let want = homes.index(file, others: plan.others)
-            if try session.bytes(file) == JSONLines.encode(want) {
+        let files = try shardFiles(Messages.indexDirectory)
+        let others = plan.others
+        let judged = try judgeEach(files) { file, bytes in
+            let want = homes.index(file, others: others)
+            return bytes == JSONLines.encode(want) ? want.count : nil
+        }
+        for (file, count) in zip(files, judged) {
+            if let count {
                 matched.insert(file)
                 report.filesChecked += 1
-                report.recordsChecked += want.count
+                report.recordsChecked += count
                 continue
             }
             for (entry, line) in try load(file, as: MessageLocation.self) {
@@ -188,9 +197,10 @@ extension Checker {
     /// conversation as it is and its contact's name; rows in order.
     mutating func checkActivityIndex(_ conversations: [String: Conversation], names: [String: String]) throws(InboxError) {
         // The rows are made a file at a time: all of them at once would copy every conversation.
-        var idsByFile: [String: [String]] = [:]
-        for (id, c) in conversations { idsByFile[ActivityIndex.file(for: c.activityAt), default: []].append(id) }
-        func wanted(_ file: String) -> [ActivityRow] {
+        var byFile: [String: [String]] = [:]
+        for (id, c) in conversations { byFile[ActivityIndex.file(for: c.activityAt), default: []].append(id) }
+        let idsByFile = byFile
+        let wanted: @Sendable (String) -> [ActivityRow] = { file in
             (idsByFile[file] ?? []).map { id in
                 let c = conversations[id]!
                 return ActivityRow(conversation: c, contactName: names[c.contact] ?? c.contact)
@@ -198,16 +208,20 @@ extension Checker {
         }
         var present = Set<String>()
         let hint: Explanation = "(\(Remedy.repair(effect: "rebuilds the index")))"
-        for name in try session.list(ActivityIndex.directory) {
-            let file = ActivityIndex.directory + "/" + name
-            present.insert(file)
+        let files = try session.list(ActivityIndex.directory).map { ActivityIndex.directory + "/" + $0 }
+        let judged = try judgeEach(files) { file, bytes in
             let want = wanted(file)
-            let encoded = JSONLines.encode(want)
-            if try session.bytes(file) == encoded {
+            return bytes == JSONLines.encode(want) ? want.count : nil
+        }
+        for (file, matched) in zip(files, judged) {
+            present.insert(file)
+            if let matched {
                 report.filesChecked += 1
-                report.recordsChecked += want.count
+                report.recordsChecked += matched
                 continue
             }
+            let want = wanted(file)
+            let encoded = JSONLines.encode(want)
             let rows = try load(file, as: ActivityRow.self)
             let wantedIDs = Set(want.map(\.conversation.id))
             for (row, line) in rows where !wantedIDs.contains(row.conversation.id) {
@@ -229,11 +243,11 @@ extension Checker {
 
     mutating func checkContactConversationIndex(_ conversations: [String: Conversation]) throws(InboxError) {
         var indexed = Set<String>()
-        for file in try shardFiles(Conversations.contactIndexDirectory) {
-            for (entry, line) in try load(file, as: ContactConversation.self) {
+        try decodeEach(try shardFiles(Conversations.contactIndexDirectory), as: ContactConversation.self, extra: { _ in () }) { (checker, file, entries) throws(InboxError) in
+            for (entry, line, _) in entries {
                 indexed.insert(entry.conversation)
                 if conversations[entry.conversation]?.contact != entry.contact || Conversations.contactIndexFile(entry.contact) != file {
-                    problem(file, line, "stale index entry: \(entry.conversation) is not \(entry.contact)'s (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
+                    checker.problem(file, line, "stale index entry: \(entry.conversation) is not \(entry.contact)'s (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
                 }
             }
         }
@@ -301,25 +315,42 @@ extension Fsck {
     }
 }
 
+/// A thread file as read, for `DecodedThread`.
+struct ThreadInput: Sendable {
+    var file: String
+    var bytes: [UInt8]?
+    var path: String
+    var conversation: Conversation?
+    var last: Int
+}
+
 /// A thread file decoded away from the checker: its messages with their line numbers and
 /// words, and its bad lines. `messages` is nil when the file is gone.
 struct DecodedThread: Sendable {
     var file: String
-    var messages: [(message: Message, line: Int, words: [String])]?
+    var messages: [(message: Message, line: Int, number: Int?, words: MessageWords)]?
     var problems: [(line: Int, reason: String)] = []
     /// When every message is `conversation`'s: how its summary differs from the thread, and
     /// the hash of its response index line (nil: none).
     var judged: (conversation: String, differences: [String], responseLine: UInt64?)?
 
-    init(_ file: String, _ bytes: [UInt8]?, path: String, conversation: Conversation?) {
+    init(_ input: ThreadInput) {
+        self.init(input.file, input.bytes, path: input.path, conversation: input.conversation, last: input.last)
+    }
+
+    /// `last`: the last message id issued, which decides the messages whose words are recent.
+    init(_ file: String, _ bytes: [UInt8]?, path: String, conversation: Conversation?, last: Int) {
         self.file = file
         guard let bytes else { return }
-        var messages: [(message: Message, line: Int, words: [String])] = []
+        var messages: [(message: Message, line: Int, number: Int?, words: MessageWords)] = []
         var problems: [(line: Int, reason: String)] = []
         // The handler takes every bad line, so decoding throws nothing.
         try? JSONLines.decodeNumbered(bytes, path: path, as: Message.self, onProblem: { (line, reason) throws(InboxError) in
             problems.append((line, reason))
-        }) { m, line in messages.append((m, line, WordIndex.words(of: m))) }
+        }) { m, line in
+            let number = Messages.number(of: m.id)
+            messages.append((m, line, number, MessageWords(m, number: number, last: last)))
+        }
         self.messages = messages
         self.problems = problems
         guard let c = conversation, messages.allSatisfy({ $0.message.conversation == c.id }) else { return }

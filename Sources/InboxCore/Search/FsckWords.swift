@@ -3,11 +3,13 @@
 extension Checker {
     mutating func checkWordIndex(_ wanted: WordIndexDigest) throws(InboxError) {
         let hint: Explanation = "the word index that search reads does not match the messages (\(Remedy.repair(effect: "rebuilds it")))"
-        for path in Set(try WordIndex.allFiles(in: session)).union(wanted.paths).sorted() {
-            let bytes = try session.bytes(path) ?? []
-            let matches = path == WordIndex.recentFile ? bytes == wanted.recentBytes() ?? [] : wanted.matches(path, bytes)
-            if !matches { problem(path, nil, hint, derivable: true) }
+        let paths = Set(try WordIndex.allFiles(in: session)).union(wanted.paths).sorted()
+        let recent = wanted.recentBytes() ?? []
+        let judged = try judgeEach(paths) { path, bytes in
+            let bytes = bytes ?? []
+            return (path == WordIndex.recentFile ? bytes == recent : wanted.matches(path, bytes)) ? 0 : nil
         }
+        for (path, matched) in zip(paths, judged) where matched == nil { problem(path, nil, hint, derivable: true) }
     }
 }
 
@@ -27,8 +29,12 @@ struct WordIndexDigest {
         }
     }
 
-    /// Numbered blocks: block number × 256 + bucket. Minted blocks (a shared clone's `k3`) by path.
+    /// Numbered blocks: block number × 256 + bucket, in an array up to `arrayLimit` (the hits
+    /// of ten million messages are added here), past it (a hand-made ms999999999) in a
+    /// dictionary. Minted blocks (a shared clone's `k3`) by path.
+    private var numberedArray: [Sum] = []
     private var numbered: [Int: Sum] = [:]
+    private static let arrayLimit = 1 << 20
     private var minted: [String: Sum] = [:]
     private(set) var recent: [RecentWords] = []
     /// The last message id issued: it decides which messages are recent.
@@ -36,7 +42,25 @@ struct WordIndexDigest {
 
     init(last: Int) { self.last = last }
 
-    /// `words`: the message's words (`WordIndex.words(of:)`), found on the decoding thread.
+    /// `found`: the message's words as `MessageWords` gives them, on the decoding thread.
+    mutating func add(_ message: Message, number: Int?, _ found: MessageWords) {
+        if let n = number, let hits = found.hits {
+            let block = n / WordIndex.messagesPerBlock * 256
+            for (bucket, each) in hits {
+                let key = block + Int(bucket)
+                if key < WordIndexDigest.arrayLimit {
+                    if key >= numberedArray.count { numberedArray += repeatElement(Sum(), count: max(key + 1 - numberedArray.count, 256)) }
+                    numberedArray[key].add(each)
+                } else {
+                    numbered[key, default: Sum()].add(each)
+                }
+            }
+            return
+        }
+        add(message, words: found.words)
+    }
+
+    /// `words`: the message's words (`WordIndex.words(of:)`).
     mutating func add(_ message: Message, words: [String]) {
         let number = Messages.number(of: message.id)
         if let n = number, WordIndex.isRecent(n, last: last) {
@@ -60,7 +84,7 @@ struct WordIndexDigest {
     /// Every file that should exist.
     var paths: [String] {
         var out = Array(minted.keys)
-        for key in numbered.keys {
+        for key in numbered.keys.map({ $0 }) + numberedArray.indices.filter({ numberedArray[$0].count > 0 }) {
             out.append(WordIndex.directory + "/" + WordIndex.block(ofNumber: key / 256 * WordIndex.messagesPerBlock) + "/" + WordIndexDigest.hex(UInt8(key % 256)) + ".jsonl")
         }
         if !recent.isEmpty { out.append(WordIndex.recentFile) }
@@ -74,7 +98,8 @@ struct WordIndexDigest {
         guard parts.count == 4, let block = Int(parts[2]), parts[2].count >= 4, parts[3].count == 8, parts[3].hasSuffix(".jsonl"),
               let bucket = UInt8(parts[3].prefix(2), radix: 16), WordIndexDigest.hex(bucket) == parts[3].prefix(2),
               WordIndex.block(ofNumber: block * WordIndex.messagesPerBlock) == parts[2] else { return Sum() }
-        return numbered[block * 256 + Int(bucket)] ?? Sum()
+        let key = block * 256 + Int(bucket)
+        return key < numberedArray.count ? numberedArray[key] : numbered[key] ?? Sum()
     }
 
     /// Whether a bucket file's bytes are what the messages give it.
@@ -170,5 +195,75 @@ struct WordIndexDigest {
     static func hex(_ byte: UInt8) -> String {
         let digits = Array("0123456789abcdef")
         return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+    }
+}
+
+/// What the word digest takes of one message, found on the decoding thread. A numbered message
+/// that is not recent gives each distinct word's bucket and the hash of its hit (`hits`);
+/// another gives its words, as the recent file and minted blocks name them.
+struct MessageWords: Sendable {
+    var words: [String] = []
+    var hits: [(bucket: UInt8, hash: UInt64)]?
+
+    init(_ m: Message, number: Int?, last: Int) {
+        guard let n = number, !WordIndex.isRecent(n, last: last) else {
+            words = WordIndex.words(of: m)
+            return
+        }
+        let hit = WordIndexDigest.hitHash(m.id.utf8, m.conversation.utf8)
+        if let hashed = MessageWords.asciiHits(m, hit: hit) {
+            hits = hashed
+        } else {
+            hits = WordIndex.words(of: m).map { word in
+                let (bucket, h) = WordIndexDigest.wordHashes(word.utf8)
+                return (bucket, WordIndexDigest.mix(h &+ hit))
+            }
+        }
+    }
+
+    /// The hits of an all-ASCII message's words, hashed from its bytes as `SearchText.words`
+    /// cuts them (runs of letters and digits, lower-cased, at most `longestWord` bytes, each
+    /// once) without making a string of each; nil when a byte is not ASCII. A word already
+    /// seen is known by its 64-bit hash.
+    static func asciiHits(_ m: Message, hit: UInt64) -> [(bucket: UInt8, hash: UInt64)]? {
+        var out: [(bucket: UInt8, hash: UInt64)] = []
+        var seen: [UInt64] = []
+        var seenSet = Set<UInt64>()
+        var small: UInt32 = 0x811C_9DC5
+        var large: UInt64 = 0xCBF2_9CE4_8422_2325
+        var length = 0
+        func end() {
+            defer { (small, large, length) = (0x811C_9DC5, 0xCBF2_9CE4_8422_2325, 0) }
+            guard length > 0 && length <= SearchText.longestWord else { return }
+            if seen.count < 32 {
+                guard !seen.contains(large) else { return }
+                seen.append(large)
+            } else {
+                if seenSet.isEmpty { seenSet = Set(seen) }
+                guard seenSet.insert(large).inserted else { return }
+            }
+            out.append((UInt8(small & 0xFF), WordIndexDigest.mix(large &+ hit)))
+        }
+        func scan(_ text: String) -> Bool {
+            var text = text
+            return text.withUTF8 { bytes in
+                for var byte in bytes {
+                    switch byte {
+                    case 0x30...0x39, 0x61...0x7A: break
+                    case 0x41...0x5A: byte += 0x20
+                    case 0x80...: return false
+                    default: end(); continue
+                    }
+                    small = (small ^ UInt32(byte)) &* 0x0100_0193
+                    large = (large ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+                    length += 1
+                }
+                end()
+                return true
+            }
+        }
+        guard scan(m.text) else { return nil }
+        for a in m.attachments { guard scan(a.name) else { return nil } }
+        return out
     }
 }

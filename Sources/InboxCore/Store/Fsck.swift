@@ -181,39 +181,51 @@ struct Checker {
         var search = LineDigest()
     }
 
+    /// What a contact gives the indexes: its name, its address keys, its search index file and
+    /// the hash of its line there.
+    struct ContactDerived: Sendable {
+        var name: String
+        var addresses: [String]
+        var search: (path: String, line: UInt64)?
+    }
+
     mutating func checkContacts(lastIssued: Int, users: Set<String>) throws(InboxError) -> ContactFacts {
         let table = Contacts.table
         var facts = ContactFacts()
         var files: [String] = []
         var seen: [String: (file: Int, line: Int)] = [:]
-        for file in try shardFiles(table.directory) {
+        // What each contact gives the indexes is made on the decoding threads.
+        try decodeEach(try shardFiles(table.directory), as: Contact.self, extra: { contact in
+            ContactDerived(name: contact.displayName, addresses: Array(Set(AddressIndex.keys(of: contact))),
+                           search: ContactSearchIndex.file(for: contact.id).map { ($0, LineDigest.hash(JSONLines.encode([ContactSearchEntry(contact)])[...])) })
+        }) { (checker, file, contacts) throws(InboxError) in
             files.append(file)
             var previous: Int?
-            for (contact, line) in try load(file, as: Contact.self) {
+            for (contact, line, derived) in contacts {
                 if let other = seen[contact.id] {
-                    problem(file, line, "duplicate contact id \(contact.id) (also in \(files[other.file]):\(other.line))")
+                    checker.problem(file, line, "duplicate contact id \(contact.id) (also in \(files[other.file]):\(other.line))")
                     continue
                 }
                 seen[contact.id] = (files.count - 1, line)
-                checkPlacement(contact.id, of: table, file, line, after: &previous,
-                               above: "(\(table.prefix)\(lastIssued) in \(Sequences.file)); a new contact would reuse it", lastIssued: lastIssued)
+                checker.checkPlacement(contact.id, of: table, file, line, after: &previous,
+                                       above: "(\(table.prefix)\(lastIssued) in \(Sequences.file)); a new contact would reuse it", lastIssued: lastIssued)
                 if let owner = contact.owner, !users.isEmpty, !users.contains(owner) {
-                    problem(file, line, "contact \(contact.id) is owned by '\(owner)', who is not a user")
+                    checker.problem(file, line, "contact \(contact.id) is owned by '\(owner)', who is not a user")
                 }
                 if contact.dnd != contact.dnd.canonical {
-                    problem(file, line, "contact \(contact.id) has do-not-contact \(JSONWriter.string(contact.dnd.json)), not as stored by contact dnd: \(JSONWriter.string(contact.dnd.canonical.json)) (\(Remedy.repair(effect: "rewrites it")))", derivable: true)
+                    checker.problem(file, line, "contact \(contact.id) has do-not-contact \(JSONWriter.string(contact.dnd.json)), not as stored by contact dnd: \(JSONWriter.string(contact.dnd.canonical.json)) (\(Remedy.repair(effect: "rewrites it")))", derivable: true)
                 }
                 var tags = Set<String>()
                 for tag in contact.tags where !tags.insert(tag.lowercased()).inserted {
-                    problem(file, line, "contact \(contact.id) has tag '\(tag)' twice (tags ignore case)")
+                    checker.problem(file, line, "contact \(contact.id) has tag '\(tag)' twice (tags ignore case)")
                 }
                 facts.ids.insert(contact.id)
-                facts.names[contact.id] = contact.displayName
-                for key in Set(AddressIndex.keys(of: contact)) {
+                facts.names[contact.id] = derived.name
+                for key in derived.addresses {
                     facts.addresses[AddressIndex.file(for: key), default: []].append(AddressEntry(address: key, contact: contact.id))
                 }
-                if let path = ContactSearchIndex.file(for: contact.id) {
-                    facts.search.add(ContactSearchEntry(contact), to: path, at: table.ids.order(contact.id))
+                if let (path, line) = derived.search {
+                    facts.search.add(line: line, to: path, at: table.ids.order(contact.id))
                 }
             }
         }
@@ -250,13 +262,17 @@ struct Checker {
     /// that is compared as bytes; only one that differs is parsed to say how.
     mutating func checkAddressIndex(_ derived: [String: [AddressEntry]]) throws(InboxError) {
         var present = Set<String>()
-        for name in try session.list(AddressIndex.directory) {
-            let file = AddressIndex.directory + "/" + name
+        let files = try session.list(AddressIndex.directory).map { AddressIndex.directory + "/" + $0 }
+        let judged = try judgeEach(files) { file, bytes in
+            let want = derived[file] ?? []
+            return bytes == JSONLines.encode(want) ? want.count : nil
+        }
+        for (file, matched) in zip(files, judged) {
             present.insert(file)
             let want = derived[file] ?? []
-            if try session.bytes(file) == JSONLines.encode(want) {
+            if let matched {
                 report.filesChecked += 1
-                report.recordsChecked += want.count
+                report.recordsChecked += matched
                 continue
             }
             let entries = try load(file, as: AddressEntry.self)
@@ -284,13 +300,17 @@ extension Checker {
     /// One entry per contact, as the contact says, in its shard's file, in id order.
     mutating func checkSearchIndex(_ wanted: LineDigest) throws(InboxError) {
         var present = Set<String>()
-        for name in try session.list(ContactSearchIndex.directory) {
-            let file = ContactSearchIndex.directory + "/" + name
+        let files = try session.list(ContactSearchIndex.directory).map { ContactSearchIndex.directory + "/" + $0 }
+        let judged = try judgeEach(files) { file, bytes in
+            let want = wanted.wanted(file)
+            return LineDigest.lines(bytes ?? []) == want ? want.count : nil
+        }
+        for (file, matched) in zip(files, judged) {
             present.insert(file)
             let want = wanted.wanted(file)
-            if LineDigest.lines(try session.bytes(file) ?? []) == want {
+            if let matched {
                 report.filesChecked += 1
-                report.recordsChecked += want.count
+                report.recordsChecked += matched
                 continue
             }
             let entries = try load(file, as: ContactSearchEntry.self)

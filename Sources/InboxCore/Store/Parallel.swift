@@ -65,3 +65,64 @@ final class BackgroundWork<Result: Sendable>: Runnable, @unchecked Sendable {
 class Runnable {
     func run() {}
 }
+
+/// Items shared out between this thread and one other, each taking the next item nobody has
+/// taken: neither waits while the other still has work, whatever each item costs (a thread
+/// file of one message beside one of fifty). The other thread starts at once; this one joins
+/// in when it calls `finish`, having done its own work meanwhile. Results in the items' order.
+final class SharedWork<Item: Sendable, Result: Sendable>: Runnable, @unchecked Sendable {
+    private let items: [Item]
+    private let body: @Sendable (Item) -> Result
+    /// Guarded by `lock`, as is `next`.
+    private var results: [Result?]
+    private var next = 0
+    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private var thread = pthread_t()
+    private var running = false
+
+    init(_ items: [Item], _ body: @escaping @Sendable (Item) -> Result) {
+        self.items = items
+        self.body = body
+        results = Array(repeating: nil, count: items.count)
+        super.init()
+        pthread_mutex_init(lock, nil)
+        guard items.count > 1 else { return }
+        let context = Unmanaged.passRetained(self as Runnable).toOpaque()
+        running = pthread_create(&thread, nil, { context in
+            Unmanaged<Runnable>.fromOpaque(context!).takeRetainedValue().run()
+            return nil
+        }, context) == 0
+        if !running { Unmanaged<Runnable>.fromOpaque(context).release() }
+    }
+
+    deinit {
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+    }
+
+    override func run() { help() }
+
+    private func help() {
+        while true {
+            pthread_mutex_lock(lock)
+            let i = next
+            next += 1
+            pthread_mutex_unlock(lock)
+            guard i < items.count else { return }
+            let result = body(items[i])
+            pthread_mutex_lock(lock)
+            results[i] = result
+            pthread_mutex_unlock(lock)
+        }
+    }
+
+    /// Takes items until none is left, waits for the other thread's last, gives every result.
+    func finish() -> [Result] {
+        help()
+        if running {
+            pthread_join(thread, nil)
+            running = false
+        }
+        return results.map { $0! }
+    }
+}

@@ -98,33 +98,48 @@ struct ExportInput: Sendable {
 }
 
 enum ExportBatches {
-    /// Reads each batch of files here and makes its piece, two batches at a time: the second
-    /// on another thread while this one makes the first. `write` gets the pieces in order; it
-    /// stops at the first error, which is the one a reader of one file at a time would meet.
+    /// Batches a thread takes at a time: two such groups are made ahead of the one written.
+    static let group = 4
+
+    /// Reads the batches of files here, a group at a time, and makes their pieces on this
+    /// thread and one started for each group (`SharedWork`), two groups ahead, so that a thread
+    /// has work while this one reads and writes. `write` gets the pieces in order; it stops at
+    /// the first error, which is the one a reader of one file at a time would meet (a read that
+    /// fails is kept as its batch's result until then).
     static func run<Key: Sendable>(_ batches: [[String]], keys: [Key], in session: Session,
                                    _ make: @escaping @Sendable ([ExportInput], Key) throws(InboxError) -> ExportPiece,
                                    _ write: (ExportPiece) throws(InboxError) -> Void) throws(InboxError) {
-        func read(_ files: [String]) throws(InboxError) -> [ExportInput] {
-            var inputs: [ExportInput] = []
-            for file in files { inputs.append(ExportInput(path: session.displayPath(file), bytes: try session.bytes(file))) }
-            return inputs
-        }
-        var i = 0
-        while i < batches.count {
-            let first = try read(batches[i])
-            var second: BackgroundWork<Result<ExportPiece, InboxError>>?
-            if i + 1 < batches.count {
-                let input = try read(batches[i + 1]), key = keys[i + 1]
-                second = BackgroundWork { Result { () throws(InboxError) in try make(input, key) } }
+        typealias Batch = (inputs: Result<[ExportInput], InboxError>, key: Key)
+        func read(_ files: [String]) -> Result<[ExportInput], InboxError> {
+            Result { () throws(InboxError) in
+                var inputs: [ExportInput] = []
+                for file in files { inputs.append(ExportInput(path: session.displayPath(file), bytes: try session.bytes(file))) }
+                return inputs
             }
+        }
+        var next = 0
+        func readGroup() -> [Batch] {
+            var out: [Batch] = []
+            while next < batches.count && out.count < group {
+                out.append((read(batches[next]), keys[next]))
+                next += 1
+            }
+            return out
+        }
+        let work: @Sendable (Batch) -> Result<ExportPiece, InboxError> = { batch in
+            Result { () throws(InboxError) in try make(try batch.inputs.get(), batch.key) }
+        }
+        var making: [SharedWork<Batch, Result<ExportPiece, InboxError>>] = []
+        if next < batches.count { making.append(SharedWork(readGroup(), work)) }
+        while !making.isEmpty {
+            if next < batches.count { making.append(SharedWork(readGroup(), work)) }
+            let pieces = making.removeFirst().finish()
             do {
-                try write(try make(first, keys[i]))
+                for piece in pieces { try write(try piece.get()) }
             } catch {
-                _ = second?.wait()
+                for rest in making { _ = rest.finish() }  // no thread is left running
                 throw error
             }
-            if let second { try write(try second.wait().get()) }
-            i += 2
         }
     }
 
