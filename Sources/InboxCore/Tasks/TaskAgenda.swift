@@ -144,18 +144,22 @@ extension Tasks {
     public static func agenda(_ filter: TaskFilter, now: Timestamp, in session: Session) throws(InboxError) -> [AgendaRow] {
         let contact = try filter.contact.map { (id) throws(InboxError) in try Contacts.resolve(id, in: session).id }
         var out: [AgendaRow] = []
-        for shard in try TaskAgenda.rows(in: session) {
-            for row in shard where (filter.states.map { $0.contains(row.state) } ?? (row.state != .done))
-                && (contact == nil || row.contact == contact) && (filter.assignee == nil || row.assignee == filter.assignee)
-                && (!filter.overdue || row.isOverdue(at: now)) {
-                out.append(row)
+        for var rows in try TaskAgenda.rows(in: session) {
+            rows.removeAll { row in
+                !((filter.states.map { $0.contains(row.state) } ?? (row.state != .done))
+                  && (contact == nil || row.contact == contact) && (filter.assignee == nil || row.assignee == filter.assignee)
+                  && (!filter.overdue || row.isOverdue(at: now)))
             }
+            if out.isEmpty { out = rows } else { out += rows }
         }
-        // Each shard is in order already; shards of sequential ids with no due time follow
-        // one another, which the (stable, run-aware) sort passes through in one scan.
-        let keyed = out.map { (key: $0.key, row: $0) }
-        out = keyed.sorted { $0.key < $1.key }.map(\.row)
-        if let limit = filter.limit { out = Array(out.prefix(limit)) }
+        // Each file is in order; files follow one another in id order, so where due times
+        // do not interleave across files (ten thousand tasks due on one day) there is
+        // nothing to sort.
+        let keys = out.map(\.key)
+        if zip(keys, keys.dropFirst()).contains(where: { !($0.0 < $0.1) }) {
+            out = keys.indices.sorted { keys[$0] < keys[$1] }.map { out[$0] }
+        }
+        if let limit = filter.limit, limit < out.count { out.removeSubrange(limit...) }
         return out
     }
 }
