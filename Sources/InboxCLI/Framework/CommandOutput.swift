@@ -168,20 +168,31 @@ extension TextTable {
                 }
             }
             while bytes.last == 0x20 { bytes.removeLast() }
-            bytes.append(0x0A)
         }
         line(header)
-        var text = style.bold(String(decoding: bytes.dropLast(), as: UTF8.self)) + "\n"
-        bytes.removeAll(keepingCapacity: true)
-        for row in rows { line(row) }
-        text += String(decoding: bytes, as: UTF8.self)
-        return text
+        if style.enabled {
+            let heading = style.bold(String(decoding: bytes, as: UTF8.self))
+            bytes.removeAll(keepingCapacity: true)
+            bytes.append(contentsOf: heading.utf8)
+        }
+        bytes.append(0x0A)
+        for row in rows {
+            line(row)
+            bytes.append(0x0A)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Each column's width when every cell is printable ASCII (escaped and measured as it is,
     /// as `Cell.prepared` finds); nil when one is not.
     private func asciiWidths() -> [Int]? {
-        func printable(_ text: String) -> Bool { text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
+        func printable(_ text: String) -> Bool {
+            text.utf8.withContiguousStorageIfAvailable { bytes in
+                var all = true
+                for b in bytes { all = all && b >= 0x20 && b < 0x7F }
+                return all
+            } ?? text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        }
         guard header.allSatisfy(printable) else { return nil }
         var widths = header.map(\.utf8.count)
         for row in rows {

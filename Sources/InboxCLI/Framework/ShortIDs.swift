@@ -51,15 +51,17 @@ enum ShortIDs {
     static func mayHoldMintedID(_ text: String) -> Bool {
         let idLength = 2 + MintedID.length
         guard text.utf8.count >= idLength else { return false }
-        var run = 0
-        for b in text.utf8 {
-            if (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) {
-                run += 1
-                if run >= idLength { return IDDisplay.mayHoldMintedID(text) }
-            } else {
-                run = 0
+        func longWord(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var run = 0
+            for b in bytes {
+                let word = (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A)
+                run = word ? run + 1 : 0
+                if run >= idLength { return true }
             }
+            return false
         }
+        let long = text.utf8.withContiguousStorageIfAvailable(longWord) ?? Array(text.utf8).withUnsafeBufferPointer(longWord)
+        if long { return IDDisplay.mayHoldMintedID(text) }
         return false
     }
 }

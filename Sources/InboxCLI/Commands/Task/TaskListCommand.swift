@@ -61,15 +61,16 @@ struct TaskListCommand: InboxCommand {
     func table(_ rows: [AgendaRow], now: Timestamp) -> [CommandOutput.Line] {
         guard !rows.isEmpty else { return [] }
         // Ten thousand tasks often share a handful of due times: each is formatted once.
-        var dueText: [Int64: String] = [:]
+        var dueText: [Int64: (String, String)] = [:]
         func due(_ row: AgendaRow) -> String {
             guard let seconds = row.due else { return "-" }
-            let text: String
+            let text: (plain: String, overdue: String)
             if let known = dueText[seconds] { text = known } else {
-                text = Timestamp(seconds: seconds).localDescription
+                let plain = Timestamp(seconds: seconds).localDescription
+                text = (plain, plain + " (overdue)")
                 dueText[seconds] = text
             }
-            return row.isOverdue(at: now) ? text + " (overdue)" : text
+            return row.isOverdue(at: now) ? text.overdue : text.plain
         }
         return [.table(TextTable(
             header: ["ID", "CONTACT", "KIND", "STATE", "DUE", "ASSIGNEE", "TEXT"],
