@@ -116,6 +116,11 @@ final class TaskAgendaTests: XCTestCase {
         inbox("-q", "batch", in: repo, stdin: script)
         let listed = inbox(["task", "list"], in: repo).stdout
         let json = inbox(["--json", "task", "list"], in: repo).stdout
+        // The agenda's order (due time across both shards) is the records' order (--json reads them).
+        let ids = inbox(["-q", "task", "list"], in: repo).lines
+        XCTAssertEqual(ids.count, 1002)
+        XCTAssertEqual(ids, inbox(["--json", "task", "list"], in: repo).jsonLines().map { $0["id"] as? String ?? "?" })
+        XCTAssertEqual(Array(ids.prefix(3)), ["tk3", "tk6", "tk9"])
         let agenda = repo.file(".inbox/index/agenda")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: agenda).sorted(), ["0000.jsonl", "0001.jsonl"])
         try FileManager.default.removeItem(atPath: agenda)

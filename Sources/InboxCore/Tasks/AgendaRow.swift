@@ -68,15 +68,23 @@ public struct AgendaRow: Equatable, Sendable {
     /// The rows of a file as `encode` writes them; nil when any line is not (a hand edit, a
     /// file from another version): the caller then reads the records, and fsck says it is stale.
     static func decode(_ bytes: [UInt8]) -> [AgendaRow]? {
-        bytes.withUnsafeBufferPointer { buffer -> [AgendaRow]? in
+        var rows: [AgendaRow] = []
+        return decode(bytes, appendingTo: &rows) ? rows : nil
+    }
+
+    /// Appends a file's rows to `rows`; false, with `rows` as it was, when a line is not a row.
+    static func decode(_ bytes: [UInt8], appendingTo rows: inout [AgendaRow]) -> Bool {
+        let count = rows.count
+        let whole = bytes.withUnsafeBufferPointer { buffer -> Bool in
             var reader = AgendaLineReader(buffer)
-            var rows: [AgendaRow] = []
             while !reader.atEnd {
-                guard let row = reader.row() else { return nil }
+                guard let row = reader.row() else { return false }
                 rows.append(row)
             }
-            return rows
+            return true
         }
+        if !whole { rows.removeSubrange(count...) }
+        return whole
     }
 
     init(id: String, due: Int64?, created: Int64, contact: String, contactName: String, kind: ClientTask.Kind,

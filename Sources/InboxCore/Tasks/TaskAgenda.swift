@@ -26,19 +26,19 @@ public enum TaskAgenda {
 
     // MARK: reading
 
-    /// The rows of every task, shard by shard (each in agenda order): from the agenda where it
-    /// has the shard's file, from the records (names looked up) where it has not.
-    static func rows(in session: Session) throws(InboxError) -> [[AgendaRow]] {
+    /// The rows of every task, shard after shard, each shard's in agenda order: from the
+    /// agenda where it has the shard's file, from the records (names looked up) where it has
+    /// not. `starts`: where each shard's rows begin.
+    static func rows(in session: Session) throws(InboxError) -> (rows: [AgendaRow], starts: [Int]) {
         if let tx = session as? Transaction { try DerivedIndexes.settle(tx) }
-        var out: [[AgendaRow]] = []
+        var rows: [AgendaRow] = []
+        var starts: [Int] = []
         for shard in try Tasks.table.shardFiles(in: session) {
-            if let bytes = try session.bytes(file(beside: shard)), let rows = AgendaRow.decode(bytes) {
-                out.append(rows)
-            } else {
-                out.append(try derivedRows(fromShard: shard, in: session))
-            }
+            starts.append(rows.count)
+            if let bytes = try session.bytes(file(beside: shard)), AgendaRow.decode(bytes, appendingTo: &rows) { continue }
+            rows += try derivedRows(fromShard: shard, in: session)
         }
-        return out
+        return (rows, starts)
     }
 
     /// A shard's rows as its records and their contacts say.
@@ -143,21 +143,22 @@ extension Tasks {
     /// `list`, from the agenda: the same tasks in the same order, as rows.
     public static func agenda(_ filter: TaskFilter, now: Timestamp, in session: Session) throws(InboxError) -> [AgendaRow] {
         let contact = try filter.contact.map { (id) throws(InboxError) in try Contacts.resolve(id, in: session).id }
-        var out: [AgendaRow] = []
-        for var rows in try TaskAgenda.rows(in: session) {
-            rows.removeAll { row in
-                !((filter.states.map { $0.contains(row.state) } ?? (row.state != .done))
-                  && (contact == nil || row.contact == contact) && (filter.assignee == nil || row.assignee == filter.assignee)
-                  && (!filter.overdue || row.isOverdue(at: now)))
-            }
-            if out.isEmpty { out = rows } else { out += rows }
+        let read = try TaskAgenda.rows(in: session)
+        var out = read.rows
+        let starts = read.starts
+        // Each shard's rows are in order (fsck checks it): when each shard ends before the
+        // next begins (sequential ids, ten thousand tasks due on one day), the whole is.
+        let inOrder = starts.indices.dropFirst().allSatisfy { i in
+            starts[i] == starts[i - 1] || starts[i] == out.count || out[starts[i] - 1].key < out[starts[i]].key
         }
-        // Each file is in order; files follow one another in id order, so where due times
-        // do not interleave across files (ten thousand tasks due on one day) there is
-        // nothing to sort.
-        let keys = out.map(\.key)
-        if zip(keys, keys.dropFirst()).contains(where: { !($0.0 < $0.1) }) {
+        if !inOrder {
+            let keys = out.map(\.key)
             out = keys.indices.sorted { keys[$0] < keys[$1] }.map { out[$0] }
+        }
+        out.removeAll { row in
+            !((filter.states.map { $0.contains(row.state) } ?? (row.state != .done))
+              && (contact == nil || row.contact == contact) && (filter.assignee == nil || row.assignee == filter.assignee)
+              && (!filter.overdue || row.isOverdue(at: now)))
         }
         if let limit = filter.limit, limit < out.count { out.removeSubrange(limit...) }
         return out
