@@ -56,7 +56,7 @@ final class RepositoryPromiseTests: XCTestCase {
             ("config.jsonl", ["config", "list"]), ("users.jsonl", ["user", "list"]), ("templates.jsonl", ["template", "list"]),
             ("contacts/0000.jsonl", ["contact", "list"]), ("conversations/0000.jsonl", ["conversation", "show", "cv1"]),
             ("messages/0000/cv1.jsonl", ["conversation", "show", "cv1"]), ("notes/0000.jsonl", ["contact", "show", "ct1"]),
-            ("tasks/0000.jsonl", ["task", "list"]), ("log/0000.jsonl", ["log", "list"]), ("sequences.jsonl", ["contact", "add", "New"]),
+            ("tasks/0000.jsonl", ["task", "show", "tk1"]), ("log/0000.jsonl", ["log", "list"]), ("sequences.jsonl", ["contact", "add", "New"]),
         ]
         for (file, command) in readers {
             let repo = TempDirectory()

@@ -31,4 +31,22 @@ final class TextTableTests: XCTestCase {
             "ct1  Augusta Ada…  a long preview that …",
         ])
     }
+
+    /// Piped printable ASCII is laid out in one buffer: it must read exactly as `render`'s lines.
+    func testTheWholeTableAsTextIsRendersLinesJoined() {
+        let tables = [
+            TextTable(header: ["ID", "NAME", "NOTE"], rows: [["ct1", "Ada Lovelace", "plain"], ["ct22", "-", "trailing  "], ["ct3", "Bo", ""]]),
+            TextTable(header: ["ID", "NAME"], rows: [["ct1", "Ada", "more cells than the header"], ["ct2"]], maxWidths: [1: 2]),
+            TextTable(header: ["ID", "NAME", "NOTE"], rows: [["ct1", "王小明", "wide"], ["ct2", "Ada", "x"]]),
+            TextTable(header: ["A", ""], rows: []),
+        ]
+        for style in [Style(enabled: false), Style(enabled: true)] {
+            for table in tables {
+                let lines = table.render(style: style)
+                XCTAssertEqual(table.text(style: style), lines.map { $0 + "\n" }.joined())
+                XCTAssertGreaterThan(lines.count, 0)
+            }
+        }
+        XCTAssertEqual(tables[0].text(style: Style(enabled: false)), "ID    NAME          NOTE\nct1   Ada Lovelace  plain\nct22  -             trailing\nct3   Bo\n")
+    }
 }

@@ -147,6 +147,64 @@ public struct TextTable {
     }
 }
 
+extension TextTable {
+    /// The table as text, every line ended by a newline: `render`'s lines, joined. Piped
+    /// output whose cells are all printable ASCII (a listing of ten thousand tasks) is laid out
+    /// straight into one buffer, a column a byte, with no string made per line or per cell.
+    func text(style: Style, width terminalWidth: Int? = nil) -> String {
+        guard terminalWidth == nil, let widths = asciiWidths() else {
+            var text = ""
+            for line in render(style: style, width: terminalWidth) { text += line; text += "\n" }
+            return text
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity((widths.reduce(0, +) + 2 * widths.count + 1) * (rows.count + 1))
+        func line(_ cells: [String]) {
+            for (i, cell) in cells.enumerated() {
+                if i > 0 { bytes.append(0x20); bytes.append(0x20) }
+                bytes.append(contentsOf: cell.utf8)
+                if i < cells.count - 1, i < widths.count, widths[i] > cell.utf8.count {
+                    bytes.append(contentsOf: repeatElement(0x20, count: widths[i] - cell.utf8.count))
+                }
+            }
+            while bytes.last == 0x20 { bytes.removeLast() }
+        }
+        line(header)
+        if style.enabled {
+            let heading = style.bold(String(decoding: bytes, as: UTF8.self))
+            bytes.removeAll(keepingCapacity: true)
+            bytes.append(contentsOf: heading.utf8)
+        }
+        bytes.append(0x0A)
+        for row in rows {
+            line(row)
+            bytes.append(0x0A)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Each column's width when every cell is printable ASCII (escaped and measured as it is,
+    /// as `Cell.prepared` finds); nil when one is not.
+    private func asciiWidths() -> [Int]? {
+        func printable(_ text: String) -> Bool {
+            text.utf8.withContiguousStorageIfAvailable { bytes in
+                var all = true
+                for b in bytes { all = all && b >= 0x20 && b < 0x7F }
+                return all
+            } ?? text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        }
+        guard header.allSatisfy(printable) else { return nil }
+        var widths = header.map(\.utf8.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() {
+                guard printable(cell) else { return nil }
+                if i < widths.count { widths[i] = max(widths[i], cell.utf8.count) }
+            }
+        }
+        return widths
+    }
+}
+
 /// Terminal styling, on only when the stream is a terminal and colour is not turned off.
 public struct Style {
     public let enabled: Bool

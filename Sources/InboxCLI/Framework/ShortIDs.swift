@@ -12,17 +12,17 @@ enum ShortIDs {
         guard command.access != .none else { return }
         let json = output.forcedForm == .json || (globals.json && output.forcedForm == nil)
         let quiet = globals.quiet && output.forcedForm == nil
-        var texts = output.info + output.notices
-        if !json && !quiet {
-            for line in output.lines {
+        var holdsID = (output.info + output.notices).contains(where: mayHoldMintedID)
+        if !holdsID && !json && !quiet {
+            holdsID = output.lines.contains { line in
                 switch line {
-                case .plain(let s), .heading(let s), .dim(let s), .rendered(let s): texts.append(s)
-                case .table(let table): texts += table.rows.flatMap { $0 }
-                case .raw: break
+                case .plain(let s), .heading(let s), .dim(let s), .rendered(let s): return mayHoldMintedID(s)
+                case .table(let table): return table.rows.contains { $0.contains(where: mayHoldMintedID) }
+                case .raw: return false
                 }
             }
         }
-        guard texts.contains(where: IDDisplay.mayHoldMintedID), let repository = try? context.repository() else { return }
+        guard holdsID, let repository = try? context.repository() else { return }
         // Shortening is a courtesy: if the repository cannot be read now, ids stay whole.
         try? repository.read { (session) throws(InboxError) in
             var display = IDDisplay(session: session)
@@ -43,5 +43,25 @@ enum ShortIDs {
                 }
             }
         }
+    }
+
+    /// `IDDisplay.mayHoldMintedID`, after a look that needs no copy of the text: a minted id
+    /// is 14 letters and digits in a row, which most cells (names, states, times) never have.
+    /// A listing of ten thousand rows asks this of seventy thousand cells.
+    static func mayHoldMintedID(_ text: String) -> Bool {
+        let idLength = 2 + MintedID.length
+        guard text.utf8.count >= idLength else { return false }
+        func longWord(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var run = 0
+            for b in bytes {
+                let word = (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A)
+                run = word ? run + 1 : 0
+                if run >= idLength { return true }
+            }
+            return false
+        }
+        let long = text.utf8.withContiguousStorageIfAvailable(longWord) ?? Array(text.utf8).withUnsafeBufferPointer(longWord)
+        if long { return IDDisplay.mayHoldMintedID(text) }
+        return false
     }
 }

@@ -38,7 +38,9 @@ extension Contacts {
             bare.emails = []
             try AddressIndex.update(from: d.contact, to: bare, in: tx)
         }
-        try removeRecords(Set(deletions.flatMap { $0.removed.tasks.map(\.id) }), from: Tasks.table, in: tx)
+        let tasks = Set(deletions.flatMap { $0.removed.tasks.map(\.id) })
+        try removeRecords(tasks, from: Tasks.table, in: tx)
+        try TaskAgenda.remove(tasks, in: tx)
         try ContactSearchIndex.remove(ids, in: tx)
         try removeRecords(ids, from: table, in: tx)
         try ContactMerges.forget(ids, in: tx)

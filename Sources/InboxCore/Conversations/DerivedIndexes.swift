@@ -12,6 +12,7 @@ public struct PendingIndexChanges {
         case conversation(before: Conversation?, after: Conversation)
         case renamed(contact: String, name: String)
         case searched(Contact)
+        case task(ClientTask)
     }
 
     private(set) var log: [Change] = []
@@ -25,6 +26,8 @@ public struct PendingIndexChanges {
     private(set) var renamedContacts: [String: String] = [:]
     /// Contacts added, or changed in what a search matches.
     private(set) var searchedContacts: [String: Contact] = [:]
+    /// Tasks added or changed, latest version: their agenda rows follow.
+    private(set) var tasks: [String: ClientTask] = [:]
 
     var isEmpty: Bool { settled == log.count }
 
@@ -44,6 +47,8 @@ public struct PendingIndexChanges {
             renamedContacts[contact] = name
         case .searched(let contact):
             searchedContacts[contact.id] = contact
+        case .task(let task):
+            tasks[task.id] = task
         }
     }
 
@@ -54,6 +59,7 @@ public struct PendingIndexChanges {
         conversations = [:]
         renamedContacts = [:]
         searchedContacts = [:]
+        tasks = [:]
     }
 
     struct Position {
@@ -71,6 +77,7 @@ public struct PendingIndexChanges {
         conversations = [:]
         renamedContacts = [:]
         searchedContacts = [:]
+        tasks = [:]
         for change in log[settled...] { fold(change) }
     }
 }
@@ -87,6 +94,7 @@ public enum DerivedIndexes {
         if !queueChanges.isEmpty { try DeliveryQueue.update(queueChanges.map(\.after), in: tx) }
         try ActivityIndex.update(pending.conversations, renamed: pending.renamedContacts, in: tx)
         try ContactSearchIndex.update(Array(pending.searchedContacts.values), in: tx)
+        try TaskAgenda.update(pending.tasks, renamed: pending.renamedContacts, in: tx)
         try ResponseIndex.update(conversations: ResponseIndex.affected(by: pending.messages.values), in: tx)
         try WordIndex.update(pending.messages, in: tx)
     }

@@ -79,6 +79,7 @@ public enum Fsck {
             try Sequences.raise(ContactNotes.prefix, to: maxNote, in: tx)
             report.repaired.append("raised the note id counter to \(maxNote)")
         }
+        for file in try TaskAgenda.rebuild(in: tx, contacts: contacts) { report.repaired.append("rebuilt \(tx.displayPath(file))") }
         if conversations {
             try repairConversations(tx, &report)
         } else {
@@ -139,7 +140,7 @@ struct Checker {
         let templates = try load(Templates.file, as: Template.self)
         checkSorted(Templates.file, templates.map { ($0.record.name, $0.line) }, what: "template")
         try checkConversations(contacts: contacts.ids, contactNames: contacts.names, users: userNames, lastIssued: lastIssued, closingNotes: closingNotes)
-        try checkTasksAndLog(contacts: contacts.ids, users: userNames, lastIssued: lastIssued)
+        try checkTasksAndLog(contacts: contacts.ids, names: contactsSound ? contacts.names : nil, users: userNames, lastIssued: lastIssued)
         // A counter line that did not parse is reported already; comparing against it would only echo it.
         if sequencesParsed { checkCounters(sequences) }
     }

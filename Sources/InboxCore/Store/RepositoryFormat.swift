@@ -46,6 +46,7 @@ public enum Upgrade {
         try ContactSearchIndex.rebuild(from: try Contacts.table.all(in: tx), in: tx)
         _ = try DerivedFiles.rewrite(ResponseIndex.directory, to: ResponseIndex.derived(in: tx), in: tx)
         try WordIndex.rebuild(in: tx)
+        try TaskAgenda.rebuild(in: tx)
         try Config.set(.repositoryFormat, to: .int(Repository.formatVersion), in: tx)
         return summary
     }

@@ -52,6 +52,11 @@ public struct ClientTask: IdentifiedRecord, Sendable {
         guard Tasks.table.ids.isValid(t.id) else { throw JSONParseError("field \"id\" is not a task id: \"\(t.id)\"") }
     }
 
+    /// Every write of a task goes through here (`ShardedTable.put`): its agenda row follows.
+    public static func noteChange(from before: ClientTask?, to after: ClientTask, in tx: Transaction) {
+        tx.pendingIndexChanges.note(.task(after))
+    }
+
     /// Still waiting on the client (outstanding or read) past its due time; an answered or
     /// done task is not overdue, whatever its due time.
     public func isOverdue(at now: Timestamp) -> Bool {

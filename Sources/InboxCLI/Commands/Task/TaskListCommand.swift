@@ -34,6 +34,9 @@ struct TaskListCommand: InboxCommand {
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        // The agenda carries what a row shows; --json shows whole records, and another order
+        // than by due time needs fields a row does not carry: those read the records.
+        guard context.globals.json || (order ?? .due) != .due else { return try agendaListing(context) }
         let (tasks, names) = try context.read { (s) throws(InboxError) in
             let tasks = try sortedList(in: s, now: context.now)
             // People read names; the id stays in --json and in task show.
@@ -43,16 +46,36 @@ struct TaskListCommand: InboxCommand {
         var out = CommandOutput()
         out.ids = tasks.map(\.id)
         out.records = tasks.map { .object($0.jsonView()) }
-        if !tasks.isEmpty {
-            out.lines = [.table(TextTable(
-                header: ["ID", "CONTACT", "KIND", "STATE", "DUE", "ASSIGNEE", "TEXT"],
-                rows: tasks.map { t in
-                    [t.id, names[t.contact] ?? t.contact, t.kind.rawValue, t.state.rawValue,
-                     t.due.map { $0.localDescription + (t.isOverdue(at: context.now) ? " (overdue)" : "") } ?? "-", t.assignee ?? "-", t.text]
-                },
-                maxWidths: [6: 50]))]
-        }
+        out.lines = table(tasks.map { AgendaRow($0, contactName: names[$0.contact] ?? $0.contact) }, now: context.now)
         return out
+    }
+
+    func agendaListing(_ context: CommandContext) throws(InboxError) -> CommandOutput {
+        let rows = try context.read { (s) throws(InboxError) in try Tasks.agenda(filter, now: context.now, in: s) }
+        var out = CommandOutput()
+        out.ids = rows.map(\.id)
+        out.lines = table(rows, now: context.now)
+        return out
+    }
+
+    func table(_ rows: [AgendaRow], now: Timestamp) -> [CommandOutput.Line] {
+        guard !rows.isEmpty else { return [] }
+        // Ten thousand tasks often share a handful of due times: each is formatted once.
+        var dueText: [Int64: (String, String)] = [:]
+        func due(_ row: AgendaRow) -> String {
+            guard let seconds = row.due else { return "-" }
+            let text: (plain: String, overdue: String)
+            if let known = dueText[seconds] { text = known } else {
+                let plain = Timestamp(seconds: seconds).localDescription
+                text = (plain, plain + " (overdue)")
+                dueText[seconds] = text
+            }
+            return row.isOverdue(at: now) ? text.overdue : text.plain
+        }
+        return [.table(TextTable(
+            header: ["ID", "CONTACT", "KIND", "STATE", "DUE", "ASSIGNEE", "TEXT"],
+            rows: rows.map { r in [r.id, r.contactName, r.kind.rawValue, r.state.rawValue, due(r), r.assignee ?? "-", r.text] },
+            maxWidths: [6: 50]))]
     }
 
     /// The listing in the order asked for: another order than the default needs every match
