@@ -3,20 +3,26 @@ import Glibc
 #endif
 
 /// `index/contact-search/NNNN.jsonl`: for each contact, beside its shard (1000 ids a file), the
-/// text `contact list --search` matches, lower-cased: full name, emails, phone digits, handles. A search
-/// scans these small lines for the query's bytes and parses only the lines that contain them,
-/// then reads only those contacts' lines from their shards; every candidate is confirmed by
-/// `Contact.matches`, so the index decides nothing on its own. Derived: kept at commit, checked
-/// by fsck, rebuilt by `fsck --repair`.
+/// text `contact list --search` matches, lower-cased: full name, emails, phone digits, handles,
+/// and the contact's `row`: what a listing row shows and what the search rule reads. A search
+/// scans the `text` of these lines for the query's bytes, parses only the lines that hold them
+/// and confirms each with `ContactQuery` on its row, so a listing for people never opens a
+/// contact shard. Derived: kept at commit, checked by fsck, rebuilt by `fsck --repair`.
+///
+/// An entry written before rows were kept (`{"id","text"}`, main before this change) still
+/// reads: its contact is then read from its shard, and the next change to the contact, or
+/// `fsck --repair`, writes the row.
 public struct ContactSearchEntry: StoredRecord, Equatable {
     public var id: String
     public var text: String
+    public var row: ContactRow?
 
     public init(_ contact: Contact) {
         id = contact.id
         text = ([contact.fullName.lowercased()] + contact.emails.map { $0.lowercased() } + contact.phones.map(PhoneNumber.digits)
                 + Handle.channels.compactMap { contact.handles[$0] })
             .joined(separator: " | ")
+        row = ContactRow(contact)
     }
 
     /// Whether two versions of a contact can have different entries: false when every field
@@ -24,16 +30,62 @@ public struct ContactSearchEntry: StoredRecord, Equatable {
     /// on 100,000 contacts asks it 100,000 times).
     static func mayDiffer(_ a: Contact, _ b: Contact) -> Bool {
         a.fullName != b.fullName || a.emails != b.emails || a.phones != b.phones || a.handles != b.handles
+            || a.firstName != b.firstName || a.company != b.company || a.owner != b.owner || a.tags != b.tags
+            || a.createdAt != b.createdAt
     }
 
-    init(id: String, text: String) {
+    init(id: String, text: String, row: ContactRow? = nil) {
         self.id = id
         self.text = text
+        self.row = row
     }
 
     public static let schema = RecordSchema(blank: ContactSearchEntry(id: "", text: ""), [
         .field("id", \.id, .string),
         .field("text", \.text, .string),
+        .optional("row", \.row, .record(), whenNil: .omitted),
+    ])
+}
+
+/// The part of a contact a listing row shows (name, first phone and email, company, tags,
+/// owner, when added) and the search rule reads (names, every email, phone and handle),
+/// stored as the contact has it.
+public struct ContactRow: StoredRecord, Equatable {
+    var firstName = ""
+    var lastName = ""
+    var phones: [String] = []
+    var emails: [String] = []
+    var company: String?
+    var owner: String?
+    var tags: [String] = []
+    var handles: [Channel: String] = [:]
+    var createdAt = Timestamp.earliest
+
+    init() {}
+
+    init(_ c: Contact) {
+        (firstName, lastName, phones, emails) = (c.firstName, c.lastName, c.phones, c.emails)
+        (company, owner, tags, handles, createdAt) = (c.company, c.owner, c.tags, c.handles, c.createdAt)
+    }
+
+    /// The contact as far as this row knows it: what a search checks and a row shows are
+    /// its own; the rest (dnd, custom fields, disposition) is blank, and updated is created.
+    func contact(_ id: String) -> Contact {
+        var c = Contact(id: id, firstName: firstName, lastName: lastName, createdAt: createdAt)
+        (c.phones, c.emails, c.company, c.owner, c.tags, c.handles) = (phones, emails, company, owner, tags, handles)
+        return c
+    }
+
+    public static let schema = RecordSchema(blank: ContactRow(), [
+        .field("first_name", \.firstName, .string),
+        .field("last_name", \.lastName, .string),
+        .field("phones", \.phones, .strings),
+        .field("emails", \.emails, .strings),
+        .optional("company", \.company, .string),
+        .optional("owner", \.owner, .string),
+        .field("tags", \.tags, .strings),
+    ] + Handle.channels.map { channel in .optional(channel.rawValue, \.handles[channel], .string, whenNil: .omitted) } + [
+        .field("created_at", \.createdAt, .timestamp),
     ])
 }
 
@@ -76,39 +128,32 @@ public enum ContactSearchIndex {
         try DerivedFiles.rewrite(directory, to: derived(from: contacts).mapValues { JSONLines.encode($0) }, in: tx)
     }
 
-    /// The ids in `file` whose entry contains one of `needles` (already as they appear inside
-    /// a JSON string), oldest first. Only lines holding a needle are read.
-    static func candidates(in file: String, needles: [[UInt8]], _ session: Session) throws(InboxError) -> [String] {
+    /// The entries in `file` whose text contains one of `needles` (already as they appear
+    /// inside a JSON string), oldest first. Only lines holding a needle are parsed.
+    static func candidates(in file: String, needles: [[UInt8]], _ session: Session) throws(InboxError) -> [ContactSearchEntry] {
         guard let bytes = try session.bytes(file) else { return [] }
-        var ids: [String] = []
-        var lineStarts: [Int] = []
+        var lines: [Range<Int>] = []
         bytes.withUnsafeBufferPointer { buffer in
             for needle in needles where !needle.isEmpty {
                 var from = 0
                 while let hit = find(needle, in: buffer, from: from) {
                     var start = hit
                     while start > 0 && buffer[start - 1] != 0x0A { start -= 1 }
-                    lineStarts.append(start)
                     var end = hit
                     while end < buffer.count && buffer[end] != 0x0A { end += 1 }
+                    lines.append(start..<end)
                     from = end + 1
                 }
             }
         }
         // One needle finds lines in order, once each; a second may find them again.
-        if needles.count > 1 { lineStarts = Array(Set(lineStarts)).sorted() }
-        for start in lineStarts {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            // The id as the store writes it, first; a line written otherwise is parsed.
-            if let id = bytes.withUnsafeBufferPointer({ JSONLines.leadingID(UnsafeBufferPointer(rebasing: $0[start..<end])) }) {
-                ids.append(id)
-                continue
-            }
-            let entry: ContactSearchEntry = try JSONLines.decode(Array(bytes[start...min(end, bytes.count - 1)]), path: session.displayPath(file))[0]
-            ids.append(entry.id)
+        if needles.count > 1 { lines = Array(Set(lines)).sorted { $0.lowerBound < $1.lowerBound } }
+        var entries: [ContactSearchEntry] = []
+        entries.reserveCapacity(lines.count)
+        for line in lines {
+            entries += try JSONLines.decode(Array(bytes[line]) + [0x0A], path: session.displayPath(file)) as [ContactSearchEntry]
         }
-        return ids
+        return entries
     }
 
     /// The first place `needle` occurs in `haystack` at or after `from`.
