@@ -129,39 +129,68 @@ public enum ContactSearchIndex {
     }
 
     /// The entries in `file` whose text contains one of `needles` (already as they appear
-    /// inside a JSON string), oldest first. Only lines holding a needle are parsed.
+    /// inside a JSON string), oldest first. Only the `text` of a line is looked at (the rest
+    /// is most of its bytes: the row), the whole of a line written otherwise, and only lines
+    /// holding a needle are parsed.
     static func candidates(in file: String, needles: [[UInt8]], _ session: Session) throws(InboxError) -> [ContactSearchEntry] {
         guard let bytes = try session.bytes(file) else { return [] }
+        let needles = needles.filter { !$0.isEmpty }
         var lines: [Range<Int>] = []
         bytes.withUnsafeBufferPointer { buffer in
-            for needle in needles where !needle.isEmpty {
-                var from = 0
-                while let hit = find(needle, in: buffer, from: from) {
-                    var start = hit
-                    while start > 0 && buffer[start - 1] != 0x0A { start -= 1 }
-                    var end = hit
-                    while end < buffer.count && buffer[end] != 0x0A { end += 1 }
+            guard let base = buffer.baseAddress else { return }
+            var start = 0
+            while start < buffer.count {
+                let end = memchr(base + start, 0x0A, buffer.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? buffer.count
+                let text = textRange(in: buffer, line: start..<end) ?? start..<end
+                if needles.contains(where: { find($0, in: buffer, from: text.lowerBound, before: text.upperBound) != nil }) {
                     lines.append(start..<end)
-                    from = end + 1
                 }
+                start = end + 1
             }
         }
-        // One needle finds lines in order, once each; a second may find them again.
-        if needles.count > 1 { lines = Array(Set(lines)).sorted { $0.lowerBound < $1.lowerBound } }
         var entries: [ContactSearchEntry] = []
         entries.reserveCapacity(lines.count)
         for line in lines {
+            if let entry = bytes.withUnsafeBufferPointer({ ContactSearchLine.entry(UnsafeBufferPointer(rebasing: $0[line])) }) {
+                entries.append(entry)
+                continue
+            }
             entries += try JSONLines.decode(Array(bytes[line]) + [0x0A], path: session.displayPath(file)) as [ContactSearchEntry]
         }
         return entries
     }
 
-    /// The first place `needle` occurs in `haystack` at or after `from`.
-    static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
-        guard let base = haystack.baseAddress, from < haystack.count, needle.count <= haystack.count - from else { return nil }
+    private static let textLabel = Array(#","text":""#.utf8)
+
+    /// Where the value of `text` lies in `line` when it starts as the store writes it,
+    /// `{"id":"…","text":"…"`; nil otherwise.
+    static func textRange(in buffer: UnsafeBufferPointer<UInt8>, line: Range<Int>) -> Range<Int>? {
+        guard let idEnd = JSONLines.leadingIDEnd(UnsafeBufferPointer(rebasing: buffer[line])) else { return nil }
+        var at = line.lowerBound + idEnd + 1
+        guard line.upperBound - at > textLabel.count else { return nil }
+        for byte in textLabel {
+            guard buffer[at] == byte else { return nil }
+            at += 1
+        }
+        let start = at
+        while at < line.upperBound {
+            switch buffer[at] {
+            case 0x5C: at += 2  // an escape: the byte after it is not the closing quote
+            case 0x22: return start..<at
+            default: at += 1
+            }
+        }
+        return nil
+    }
+
+    /// The first place `needle` occurs in `haystack` at or after `from`, ending before `end`
+    /// (the end of `haystack` when nil).
+    static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from: Int, before end: Int? = nil) -> Int? {
+        let count = end ?? haystack.count
+        guard let base = haystack.baseAddress, from < count, needle.count <= count - from else { return nil }
         let first = Int32(needle[0])
         var at = from
-        let last = haystack.count - needle.count
+        let last = count - needle.count
         while at <= last {
             guard let p = memchr(base + at, first, last - at + 1) else { return nil }
             let offset = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
