@@ -96,19 +96,49 @@ public enum ContactSearchIndex {
         Contacts.table.ids.shard(of: id).map { directory + "/" + $0 + ".jsonl" }
     }
 
-    /// Brings the entries of changed contacts up to date, one rewrite per file.
+    /// Brings the entries of changed contacts up to date, one rewrite per file. The other
+    /// lines are kept as bytes (a tag on every contact changes every entry's row, and parsing
+    /// 100,000 rows to write them back unchanged would double its cost); a file with a line
+    /// whose id cannot be read that way is parsed.
     static func update(_ contacts: [Contact], in tx: Transaction) throws(InboxError) {
         var byFile: [String: [ContactSearchEntry]] = [:]
         for c in contacts { if let path = file(for: c.id) { byFile[path, default: []].append(ContactSearchEntry(c)) } }
         for (path, changed) in byFile {
+            let before = try tx.bytes(path) ?? []
+            if let after = spliced(before, changed) {
+                if after != before { tx.stage(path, after) }
+                continue
+            }
             var entries = try tx.records(path, as: ContactSearchEntry.self)
             let replaced = Set(changed.map(\.id))
-            let before = entries
+            let old = entries
             entries.removeAll { replaced.contains($0.id) }
             entries += changed
             entries = ordered(entries)
-            if entries != before { tx.stage(path, records: entries) }
+            if entries != old { tx.stage(path, records: entries) }
         }
+    }
+
+    /// `bytes` with the lines of `changed` entries written anew and the rest as they were, in
+    /// id order; nil when a line's id cannot be read without parsing it.
+    static func spliced(_ bytes: [UInt8], _ changed: [ContactSearchEntry]) -> [UInt8]? {
+        var lines: [(order: IDOrder, bytes: ArraySlice<UInt8>)] = []
+        let replaced = Set(changed.map(\.id))
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            guard let id = bytes.withUnsafeBufferPointer({ JSONLines.leadingID(UnsafeBufferPointer(rebasing: $0[start..<end])) }) else { return nil }
+            if !replaced.contains(id) { lines.append((Contacts.table.ids.order(id), bytes[start..<min(end + 1, bytes.count)])) }
+            start = end + 1
+        }
+        // A last line without its newline gets one, as every line the store writes has.
+        if let last = lines.last, last.bytes.last != 0x0A { lines[lines.count - 1].bytes = last.bytes + [0x0A] }
+        for entry in changed { lines.append((Contacts.table.ids.order(entry.id), JSONLines.encode([entry])[...])) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 512)
+        for line in lines.sorted(by: { $0.order < $1.order }) { out += line.bytes }
+        return out
     }
 
     static func ordered(_ entries: [ContactSearchEntry]) -> [ContactSearchEntry] {
@@ -173,6 +203,11 @@ public enum ContactSearchIndex {
             at += 1
         }
         let start = at
+        // The first quote closes the text unless an escape comes before it.
+        if let base = buffer.baseAddress, let quote = memchr(base + start, 0x22, line.upperBound - start) {
+            let end = base.distance(to: quote.assumingMemoryBound(to: UInt8.self))
+            if memchr(base + start, 0x5C, end - start) == nil { return start..<end }
+        }
         while at < line.upperBound {
             switch buffer[at] {
             case 0x5C: at += 2  // an escape: the byte after it is not the closing quote
