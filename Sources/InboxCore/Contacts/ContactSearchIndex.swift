@@ -25,10 +25,11 @@ public struct ContactSearchEntry: StoredRecord, Equatable {
         row = ContactRow(contact)
     }
 
-    /// Whether two versions of a contact can have different entries: false when every field
-    /// `init(_:)` reads is the same, which is cheaper to see than building both entries (a tag
-    /// on 100,000 contacts asks it 100,000 times).
-    static func mayDiffer(_ a: Contact, _ b: Contact) -> Bool {
+    /// Whether two versions of a contact have different entries, without building them (a tag
+    /// on 100,000 contacts asks it 100,000 times): the row holds every field `init(_:)` reads
+    /// (the last name follows from the first and the full name), so any of them differing is
+    /// a different entry.
+    static func differ(_ a: Contact, _ b: Contact) -> Bool {
         a.fullName != b.fullName || a.emails != b.emails || a.phones != b.phones || a.handles != b.handles
             || a.firstName != b.firstName || a.company != b.company || a.owner != b.owner || a.tags != b.tags
             || a.createdAt != b.createdAt
