@@ -3,37 +3,90 @@ import Glibc
 #endif
 
 /// `index/contact-search/NNNN.jsonl`: for each contact, beside its shard (1000 ids a file), the
-/// text `contact list --search` matches, lower-cased: full name, emails, phone digits, handles. A search
-/// scans these small lines for the query's bytes and parses only the lines that contain them,
-/// then reads only those contacts' lines from their shards; every candidate is confirmed by
-/// `Contact.matches`, so the index decides nothing on its own. Derived: kept at commit, checked
-/// by fsck, rebuilt by `fsck --repair`.
+/// text `contact list --search` matches, lower-cased: full name, emails, phone digits, handles,
+/// and the contact's `row`: what a listing row shows and what the search rule reads. A search
+/// scans the `text` of these lines for the query's bytes, parses only the lines that hold them
+/// and confirms each with `ContactQuery` on its row, so a listing for people never opens a
+/// contact shard. Derived: kept at commit, checked by fsck, rebuilt by `fsck --repair`.
+///
+/// An entry written before rows were kept (`{"id","text"}`, main before this change) still
+/// reads: its contact is then read from its shard, and the next change to the contact, or
+/// `fsck --repair`, writes the row.
 public struct ContactSearchEntry: StoredRecord, Equatable {
     public var id: String
     public var text: String
+    public var row: ContactRow?
 
     public init(_ contact: Contact) {
         id = contact.id
         text = ([contact.fullName.lowercased()] + contact.emails.map { $0.lowercased() } + contact.phones.map(PhoneNumber.digits)
                 + Handle.channels.compactMap { contact.handles[$0] })
             .joined(separator: " | ")
+        row = ContactRow(contact)
     }
 
-    /// Whether two versions of a contact can have different entries: false when every field
-    /// `init(_:)` reads is the same, which is cheaper to see than building both entries (a tag
-    /// on 100,000 contacts asks it 100,000 times).
-    static func mayDiffer(_ a: Contact, _ b: Contact) -> Bool {
+    /// Whether two versions of a contact have different entries, without building them (a tag
+    /// on 100,000 contacts asks it 100,000 times): the row holds every field `init(_:)` reads
+    /// (the last name follows from the first and the full name), so any of them differing is
+    /// a different entry.
+    static func differ(_ a: Contact, _ b: Contact) -> Bool {
         a.fullName != b.fullName || a.emails != b.emails || a.phones != b.phones || a.handles != b.handles
+            || a.firstName != b.firstName || a.company != b.company || a.owner != b.owner || a.tags != b.tags
+            || a.createdAt != b.createdAt
     }
 
-    init(id: String, text: String) {
+    init(id: String, text: String, row: ContactRow? = nil) {
         self.id = id
         self.text = text
+        self.row = row
     }
 
     public static let schema = RecordSchema(blank: ContactSearchEntry(id: "", text: ""), [
         .field("id", \.id, .string),
         .field("text", \.text, .string),
+        .optional("row", \.row, .record(), whenNil: .omitted),
+    ])
+}
+
+/// The part of a contact a listing row shows (name, first phone and email, company, tags,
+/// owner, when added) and the search rule reads (names, every email, phone and handle),
+/// stored as the contact has it.
+public struct ContactRow: StoredRecord, Equatable {
+    var firstName = ""
+    var lastName = ""
+    var phones: [String] = []
+    var emails: [String] = []
+    var company: String?
+    var owner: String?
+    var tags: [String] = []
+    var handles: [Channel: String] = [:]
+    var createdAt = Timestamp.earliest
+
+    init() {}
+
+    init(_ c: Contact) {
+        (firstName, lastName, phones, emails) = (c.firstName, c.lastName, c.phones, c.emails)
+        (company, owner, tags, handles, createdAt) = (c.company, c.owner, c.tags, c.handles, c.createdAt)
+    }
+
+    /// The contact as far as this row knows it: what a search checks and a row shows are
+    /// its own; the rest (dnd, custom fields, disposition) is blank, and updated is created.
+    func contact(_ id: String) -> Contact {
+        var c = Contact(id: id, firstName: firstName, lastName: lastName, createdAt: createdAt)
+        (c.phones, c.emails, c.company, c.owner, c.tags, c.handles) = (phones, emails, company, owner, tags, handles)
+        return c
+    }
+
+    public static let schema = RecordSchema(blank: ContactRow(), [
+        .field("first_name", \.firstName, .string),
+        .field("last_name", \.lastName, .string),
+        .field("phones", \.phones, .strings),
+        .field("emails", \.emails, .strings),
+        .optional("company", \.company, .string),
+        .optional("owner", \.owner, .string),
+        .field("tags", \.tags, .strings),
+    ] + Handle.channels.map { channel in .optional(channel.rawValue, \.handles[channel], .string, whenNil: .omitted) } + [
+        .field("created_at", \.createdAt, .timestamp),
     ])
 }
 
@@ -44,19 +97,49 @@ public enum ContactSearchIndex {
         Contacts.table.ids.shard(of: id).map { directory + "/" + $0 + ".jsonl" }
     }
 
-    /// Brings the entries of changed contacts up to date, one rewrite per file.
+    /// Brings the entries of changed contacts up to date, one rewrite per file. The other
+    /// lines are kept as bytes (a tag on every contact changes every entry's row, and parsing
+    /// 100,000 rows to write them back unchanged would double its cost); a file with a line
+    /// whose id cannot be read that way is parsed.
     static func update(_ contacts: [Contact], in tx: Transaction) throws(InboxError) {
         var byFile: [String: [ContactSearchEntry]] = [:]
         for c in contacts { if let path = file(for: c.id) { byFile[path, default: []].append(ContactSearchEntry(c)) } }
         for (path, changed) in byFile {
+            let before = try tx.bytes(path) ?? []
+            if let after = spliced(before, changed) {
+                if after != before { tx.stage(path, after) }
+                continue
+            }
             var entries = try tx.records(path, as: ContactSearchEntry.self)
             let replaced = Set(changed.map(\.id))
-            let before = entries
+            let old = entries
             entries.removeAll { replaced.contains($0.id) }
             entries += changed
             entries = ordered(entries)
-            if entries != before { tx.stage(path, records: entries) }
+            if entries != old { tx.stage(path, records: entries) }
         }
+    }
+
+    /// `bytes` with the lines of `changed` entries written anew and the rest as they were, in
+    /// id order; nil when a line's id cannot be read without parsing it.
+    static func spliced(_ bytes: [UInt8], _ changed: [ContactSearchEntry]) -> [UInt8]? {
+        var lines: [(order: IDOrder, bytes: ArraySlice<UInt8>)] = []
+        let replaced = Set(changed.map(\.id))
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            guard let id = bytes.withUnsafeBufferPointer({ JSONLines.leadingID(UnsafeBufferPointer(rebasing: $0[start..<end])) }) else { return nil }
+            if !replaced.contains(id) { lines.append((Contacts.table.ids.order(id), bytes[start..<min(end + 1, bytes.count)])) }
+            start = end + 1
+        }
+        // A last line without its newline gets one, as every line the store writes has.
+        if let last = lines.last, last.bytes.last != 0x0A { lines[lines.count - 1].bytes = last.bytes + [0x0A] }
+        for entry in changed { lines.append((Contacts.table.ids.order(entry.id), JSONLines.encode([entry])[...])) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 512)
+        for line in lines.sorted(by: { $0.order < $1.order }) { out += line.bytes }
+        return out
     }
 
     static func ordered(_ entries: [ContactSearchEntry]) -> [ContactSearchEntry] {
@@ -76,47 +159,74 @@ public enum ContactSearchIndex {
         try DerivedFiles.rewrite(directory, to: derived(from: contacts).mapValues { JSONLines.encode($0) }, in: tx)
     }
 
-    /// The ids in `file` whose entry contains one of `needles` (already as they appear inside
-    /// a JSON string), oldest first. Only lines holding a needle are read.
-    static func candidates(in file: String, needles: [[UInt8]], _ session: Session) throws(InboxError) -> [String] {
+    /// The entries in `file` whose text contains one of `needles` (already as they appear
+    /// inside a JSON string), oldest first. Only the `text` of a line is looked at (the rest
+    /// is most of its bytes: the row), the whole of a line written otherwise, and only lines
+    /// holding a needle are parsed.
+    static func candidates(in file: String, needles: [[UInt8]], _ session: Session) throws(InboxError) -> [ContactSearchEntry] {
         guard let bytes = try session.bytes(file) else { return [] }
-        var ids: [String] = []
-        var lineStarts: [Int] = []
+        let needles = needles.filter { !$0.isEmpty }
+        var lines: [Range<Int>] = []
         bytes.withUnsafeBufferPointer { buffer in
-            for needle in needles where !needle.isEmpty {
-                var from = 0
-                while let hit = find(needle, in: buffer, from: from) {
-                    var start = hit
-                    while start > 0 && buffer[start - 1] != 0x0A { start -= 1 }
-                    lineStarts.append(start)
-                    var end = hit
-                    while end < buffer.count && buffer[end] != 0x0A { end += 1 }
-                    from = end + 1
+            guard let base = buffer.baseAddress else { return }
+            var start = 0
+            while start < buffer.count {
+                let end = memchr(base + start, 0x0A, buffer.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? buffer.count
+                let text = textRange(in: buffer, line: start..<end) ?? start..<end
+                if needles.contains(where: { find($0, in: buffer, from: text.lowerBound, before: text.upperBound) != nil }) {
+                    lines.append(start..<end)
                 }
+                start = end + 1
             }
         }
-        // One needle finds lines in order, once each; a second may find them again.
-        if needles.count > 1 { lineStarts = Array(Set(lineStarts)).sorted() }
-        for start in lineStarts {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            // The id as the store writes it, first; a line written otherwise is parsed.
-            if let id = bytes.withUnsafeBufferPointer({ JSONLines.leadingID(UnsafeBufferPointer(rebasing: $0[start..<end])) }) {
-                ids.append(id)
+        var entries: [ContactSearchEntry] = []
+        entries.reserveCapacity(lines.count)
+        for line in lines {
+            if let entry = bytes.withUnsafeBufferPointer({ ContactSearchLine.entry(UnsafeBufferPointer(rebasing: $0[line])) }) {
+                entries.append(entry)
                 continue
             }
-            let entry: ContactSearchEntry = try JSONLines.decode(Array(bytes[start...min(end, bytes.count - 1)]), path: session.displayPath(file))[0]
-            ids.append(entry.id)
+            entries += try JSONLines.decode(Array(bytes[line]) + [0x0A], path: session.displayPath(file)) as [ContactSearchEntry]
         }
-        return ids
+        return entries
     }
 
-    /// The first place `needle` occurs in `haystack` at or after `from`.
-    static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
-        guard let base = haystack.baseAddress, from < haystack.count, needle.count <= haystack.count - from else { return nil }
+    private static let textLabel = Array(#","text":""#.utf8)
+
+    /// Where the value of `text` lies in `line` when it starts as the store writes it,
+    /// `{"id":"…","text":"…"`; nil otherwise.
+    static func textRange(in buffer: UnsafeBufferPointer<UInt8>, line: Range<Int>) -> Range<Int>? {
+        guard let idEnd = JSONLines.leadingIDEnd(UnsafeBufferPointer(rebasing: buffer[line])) else { return nil }
+        var at = line.lowerBound + idEnd + 1
+        guard line.upperBound - at > textLabel.count else { return nil }
+        for byte in textLabel {
+            guard buffer[at] == byte else { return nil }
+            at += 1
+        }
+        let start = at
+        // The first quote closes the text unless an escape comes before it.
+        if let base = buffer.baseAddress, let quote = memchr(base + start, 0x22, line.upperBound - start) {
+            let end = base.distance(to: quote.assumingMemoryBound(to: UInt8.self))
+            if memchr(base + start, 0x5C, end - start) == nil { return start..<end }
+        }
+        while at < line.upperBound {
+            switch buffer[at] {
+            case 0x5C: at += 2  // an escape: the byte after it is not the closing quote
+            case 0x22: return start..<at
+            default: at += 1
+            }
+        }
+        return nil
+    }
+
+    /// The first place `needle` occurs in `haystack` at or after `from`, ending before `end`
+    /// (the end of `haystack` when nil).
+    static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from: Int, before end: Int? = nil) -> Int? {
+        let count = end ?? haystack.count
+        guard let base = haystack.baseAddress, from < count, needle.count <= count - from else { return nil }
         let first = Int32(needle[0])
         var at = from
-        let last = haystack.count - needle.count
+        let last = count - needle.count
         while at <= last {
             guard let p = memchr(base + at, first, last - at + 1) else { return nil }
             let offset = base.distance(to: p.assumingMemoryBound(to: UInt8.self))

@@ -155,6 +155,17 @@ public enum Contacts {
 
     /// Contacts newest first, filtered and paged.
     public static func list(_ filter: ContactFilter, in session: Session) throws(InboxError) -> [Contact] {
+        try list(filter, rowsOnly: false, in: session)
+    }
+
+    /// As `list`, for a listing that shows rows: a search (without a do-not-contact filter,
+    /// which a row does not know) takes its contacts from the search index, so they hold only
+    /// what `ContactRow` holds (no dnd, custom fields or disposition; updated is created).
+    public static func listRows(_ filter: ContactFilter, in session: Session) throws(InboxError) -> [Contact] {
+        try list(filter, rowsOnly: filter.dnd == nil, in: session)
+    }
+
+    private static func list(_ filter: ContactFilter, rowsOnly: Bool, in session: Session) throws(InboxError) -> [Contact] {
         let cursor = try filter.after.map { (after) throws(InboxError) in try resolve(after, in: session) }
         var out: [Contact] = []
         let limit = filter.limit ?? Int.max
@@ -163,7 +174,7 @@ public enum Contacts {
             // The search hands over only matches: the rest of the filter is left to check.
             var rest = filter
             rest.search = nil
-            try searchNewestFirst(search, after: cursor, in: session) { (contact) throws(InboxError) -> Bool in
+            try searchNewestFirst(search, after: cursor, rowsOnly: rowsOnly, in: session) { (contact) throws(InboxError) -> Bool in
                 if rest.admits(contact) { out.append(contact) }
                 return out.count < limit
             }
@@ -176,11 +187,13 @@ public enum Contacts {
         return out
     }
 
-    /// Contacts that may match `search`, newest first, found through the search index: only
-    /// the lines that hold the query are parsed, in the index and in the contact shards.
+    /// Contacts that match `search`, newest first, found through the search index: only the
+    /// lines that hold the query are parsed. With `rowsOnly` a match is confirmed on its
+    /// entry's row and given as far as the row knows it; otherwise, and for an entry without
+    /// a row, its contact is read from its shard (only the lines asked for are parsed).
     /// Minted contacts (a shared clone's) go first, newest by creation time, as in
     /// `ShardedTable.forEachNewestFirst`; then sequential ones by number, shard by shard.
-    static func searchNewestFirst(_ search: String, after cursor: Contact?, in session: Session,
+    static func searchNewestFirst(_ search: String, after cursor: Contact?, rowsOnly: Bool = false, in session: Session,
                                   _ body: (Contact) throws(InboxError) -> Bool) throws(InboxError) {
         if let tx = session as? Transaction { try DerivedIndexes.settle(tx) }
         let needles = ContactSearchIndex.needles(for: search)
@@ -189,9 +202,23 @@ public enum Contacts {
         let cursorNumber = cursor.flatMap { table.number(of: $0.id) }
         func matches(_ shard: String) throws(InboxError) -> [Contact] {
             let indexFile = ContactSearchIndex.directory + "/" + String(shard.dropFirst(table.directory.count + 1))
-            let ids = try ContactSearchIndex.candidates(in: indexFile, needles: needles, session)
-            guard !ids.isEmpty else { return [] }
-            return try table.records(withIDs: Set(ids), inShard: shard, session).filter(query.matches)
+            let entries = try ContactSearchIndex.candidates(in: indexFile, needles: needles, session)
+            guard !entries.isEmpty else { return [] }
+            var found: [Contact] = []
+            var unrowed = Set<String>()
+            for entry in entries {
+                if rowsOnly, let row = entry.row {
+                    let contact = row.contact(entry.id)
+                    if query.matches(contact) { found.append(contact) }
+                } else {
+                    unrowed.insert(entry.id)
+                }
+            }
+            guard !unrowed.isEmpty else { return found }
+            let fromRows = found.count
+            found += try table.records(withIDs: unrowed, inShard: shard, session).filter(query.matches)
+            // Oldest first, as the shard and its index are.
+            return fromRows == 0 ? found : found.sorted { table.ids.order($0.id) < table.ids.order($1.id) }
         }
         if cursorNumber == nil {
             var minted: [Contact] = []

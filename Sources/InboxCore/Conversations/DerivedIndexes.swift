@@ -109,7 +109,7 @@ extension Conversation {
 extension Contact {
     public static func noteChange(from before: Contact?, to after: Contact, in tx: Transaction) {
         if let before, before.displayName != after.displayName { tx.pendingIndexChanges.note(.renamed(contact: after.id, name: after.displayName)) }
-        if before.map({ ContactSearchEntry.mayDiffer($0, after) && ContactSearchEntry($0) != ContactSearchEntry(after) }) ?? true {
+        if before.map({ ContactSearchEntry.differ($0, after) }) ?? true {
             tx.pendingIndexChanges.note(.searched(after))
         }
     }

@@ -104,17 +104,24 @@ public enum JSONLines {
     /// The id of a line the store wrote, `{"id":"ct42",…`, read without parsing the line; nil
     /// when the line does not start that way.
     public static func leadingID(_ line: UnsafeBufferPointer<UInt8>) -> String? {
-        let opening: [UInt8] = Array(#"{"id":""#.utf8)
-        guard line.count > opening.count + 1 else { return nil }
-        for i in 0..<opening.count where line[i] != opening[i] { return nil }
-        var end = opening.count
+        leadingIDEnd(line).map { String(decoding: UnsafeBufferPointer(rebasing: line[idOpening.count..<$0]), as: UTF8.self) }
+    }
+
+    private static let idOpening = Array(#"{"id":""#.utf8)
+
+    /// Where the id of a line the store wrote ends: the offset of its closing quote, which a
+    /// comma or the closing brace follows. Nil when the line does not start that way, or the id
+    /// holds an escape or a byte outside printable ASCII (left to the parser).
+    static func leadingIDEnd(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard line.count > idOpening.count + 1 else { return nil }
+        for i in 0..<idOpening.count where line[i] != idOpening[i] { return nil }
+        var end = idOpening.count
         while end < line.count && line[end] != 0x22 {
-            // An escape or a byte outside printable ASCII: leave it to the parser.
             guard line[end] != 0x5C, line[end] >= 0x20, line[end] < 0x7F else { return nil }
             end += 1
         }
-        guard end < line.count, end + 1 < line.count, line[end + 1] == 0x2C || line[end + 1] == 0x7D else { return nil }
-        return String(decoding: UnsafeBufferPointer(rebasing: line[opening.count..<end]), as: UTF8.self)
+        guard end + 1 < line.count, line[end + 1] == 0x2C || line[end + 1] == 0x7D else { return nil }
+        return end
     }
 
     public static func encode<R: StoredRecord>(_ records: [R]) -> [UInt8] {

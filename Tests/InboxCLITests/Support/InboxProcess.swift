@@ -147,7 +147,7 @@ extension XCTestCase {
             let record = #"{"id":"ct\#(n)","first_name":"Person","last_name":"Number \#(n)","phones":[],"emails":[],"company":null,"owner":null,"disposition":null,"tags":[],"dnd":[],"dnd_inbound":false,"fields":{},"created_at":"2026-11-01T00:00:00Z","updated_at":"2026-11-01T00:00:00Z"}"#
             shards[n / 1000, default: ""] += record + "\n"
             // The search index entry the store keeps beside each contact shard.
-            search[n / 1000, default: ""] += #"{"id":"ct\#(n)","text":"person number \#(n)"}"# + "\n"
+            search[n / 1000, default: ""] += #"{"id":"ct\#(n)","text":"person number \#(n)","row":{"first_name":"Person","last_name":"Number \#(n)","phones":[],"emails":[],"company":null,"owner":null,"tags":[],"created_at":"2026-11-01T00:00:00Z"}}"# + "\n"
         }
         try? FileManager.default.createDirectory(atPath: repo.file(".inbox/index/contact-search"), withIntermediateDirectories: true)
         for (shard, text) in shards {

@@ -40,18 +40,23 @@ struct ContactListCommand: InboxCommand {
     }
 
     func run(_ context: CommandContext) throws(InboxError) -> CommandOutput {
-        let contacts = try context.read { (s) throws(InboxError) in try sortedList(in: s) }
+        // Rows and ids need only what the search index holds of a contact; --json shows the
+        // whole record, read from its shard.
+        let rowsOnly = !context.globals.json
+        let contacts = try context.read { (s) throws(InboxError) in try sortedList(rowsOnly: rowsOnly, in: s) }
         var out = CommandOutput()
         out.ids = contacts.map(\.id)
-        out.records = contacts.map { .object($0.jsonView()) }
+        if !rowsOnly { out.records = contacts.map { .object($0.jsonView()) } }
         if !contacts.isEmpty { out.lines = [.table(ContactView.table(contacts, now: context.now))] }
         return out
     }
 
     /// The listing in the order asked for: another order than the default needs every match
-    /// before --limit applies.
-    func sortedList(in session: Session) throws(InboxError) -> [Contact] {
-        guard let order, order != .created else { return try Contacts.list(filter, in: session) }
+    /// before --limit applies (and sorting by updated, whole contacts).
+    func sortedList(rowsOnly: Bool = false, in session: Session) throws(InboxError) -> [Contact] {
+        guard let order, order != .created else {
+            return rowsOnly ? try Contacts.listRows(filter, in: session) : try Contacts.list(filter, in: session)
+        }
         var all = filter
         all.limit = nil
         let sorted = order.sorted(try Contacts.list(all, in: session))
