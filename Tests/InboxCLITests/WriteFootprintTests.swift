@@ -94,4 +94,19 @@ final class WriteFootprintTests: XCTestCase {
         XCTAssertEqual(inbox("--json", "conversation", "show", "cv101", in: repo, environment: later).jsonLines().first?["preview"] as? String, "sixth")
         inbox("fsck", in: repo, environment: later)
     }
+
+    /// Words follow messages only: creating a task (or adding a contact) reads no word index,
+    /// which at a million messages is tens of megabytes away from what the command changed.
+    func testATaskOrContactChangeReadsNoWordIndex() throws {
+        let repo = makeRepository()
+        inbox("contact", "add", "Ada Lovelace", "--email", "ada@example.com", in: repo)
+        inbox("message", "receive", "--contact", "ct1", "--channel", "email", "Please find my W-2 attached", in: repo)
+        XCTAssertNotNil(readBytes(repo.file(".inbox/index/words/recent.jsonl")), "the message's words are indexed")
+        for command in [["task", "create", "--contact", "ct1", "--kind", "question", "Please upload your W-2"],
+                        ["contact", "add", "Grace Hopper", "--company", "Navy"]] {
+            let (opened, _) = try trace(command, in: repo)
+            XCTAssertFalse(opened.contains { $0.contains("words") || $0.contains("recent.jsonl") }, "\(command): \(opened)")
+        }
+        inbox("fsck", in: repo)
+    }
 }

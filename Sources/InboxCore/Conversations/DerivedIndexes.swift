@@ -96,7 +96,8 @@ public enum DerivedIndexes {
         try ContactSearchIndex.update(Array(pending.searchedContacts.values), in: tx)
         try TaskAgenda.update(pending.tasks, renamed: pending.renamedContacts, in: tx)
         try ResponseIndex.update(conversations: ResponseIndex.affected(by: pending.messages.values), in: tx)
-        try WordIndex.update(pending.messages, in: tx)
+        // Only messages move words; a task or contact change would otherwise read the recent-words file.
+        if !pending.messages.isEmpty { try WordIndex.update(pending.messages, in: tx) }
     }
 }
 
