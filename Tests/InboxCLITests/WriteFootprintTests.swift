@@ -109,4 +109,19 @@ final class WriteFootprintTests: XCTestCase {
         }
         inbox("fsck", in: repo)
     }
+
+    /// A task's agenda row shows its contact's name: the contact the create just resolved, not
+    /// a second read of its shard (which built a line index of a thousand contacts per create).
+    func testATaskCreateReadsItsContactsShardOnce() throws {
+        let repo = makeRepository()
+        let adds = (1...1001).map { "contact add \"Client \($0)\"" }.joined(separator: "\n") + "\n"
+        inbox("-q", "batch", in: repo, stdin: adds)
+        inbox("task", "create", "--contact", "ct1", "--kind", "question", "Please sign the engagement letter", in: repo)
+        // ct1001 is the only record in contacts/0001.jsonl; the task goes to tasks/0000.jsonl.
+        let (opened, _) = try trace(["task", "create", "--contact", "ct1001", "--kind", "question", "Please upload your W-2"], in: repo)
+        XCTAssertEqual(opened.filter { $0.hasSuffix("0001.jsonl") }.count, 1, "\(opened)")
+        let list = inbox("task", "list", in: repo)
+        XCTAssertTrue(list.stdout.contains("Client 1001"), list.stdout)
+        inbox("fsck", in: repo)
+    }
 }

@@ -28,6 +28,10 @@ public struct PendingIndexChanges {
     private(set) var searchedContacts: [String: Contact] = [:]
     /// Tasks added or changed, latest version: their agenda rows follow.
     private(set) var tasks: [String: ClientTask] = [:]
+    /// Display names of contacts the change has just read (a task's contact), so their agenda
+    /// rows need no second lookup. Not in the log: a name read is what the disk holds, and a
+    /// rename noted in the change takes precedence over it.
+    private(set) var knownNames: [String: String] = [:]
 
     var isEmpty: Bool { settled == log.count }
 
@@ -35,6 +39,8 @@ public struct PendingIndexChanges {
         log.append(change)
         fold(change)
     }
+
+    mutating func know(_ contact: Contact) { knownNames[contact.id] = contact.displayName }
 
     private mutating func fold(_ change: Change) {
         switch change {
@@ -60,6 +66,7 @@ public struct PendingIndexChanges {
         renamedContacts = [:]
         searchedContacts = [:]
         tasks = [:]
+        knownNames = [:]
     }
 
     struct Position {
@@ -78,6 +85,7 @@ public struct PendingIndexChanges {
         renamedContacts = [:]
         searchedContacts = [:]
         tasks = [:]
+        knownNames = [:]
         for change in log[settled...] { fold(change) }
     }
 }
@@ -94,7 +102,7 @@ public enum DerivedIndexes {
         if !queueChanges.isEmpty { try DeliveryQueue.update(queueChanges.map(\.after), in: tx) }
         try ActivityIndex.update(pending.conversations, renamed: pending.renamedContacts, in: tx)
         try ContactSearchIndex.update(Array(pending.searchedContacts.values), in: tx)
-        try TaskAgenda.update(pending.tasks, renamed: pending.renamedContacts, in: tx)
+        try TaskAgenda.update(pending.tasks, renamed: pending.renamedContacts, known: pending.knownNames, in: tx)
         try ResponseIndex.update(conversations: ResponseIndex.affected(by: pending.messages.values), in: tx)
         // Only messages move words; a task or contact change would otherwise read the recent-words file.
         if !pending.messages.isEmpty { try WordIndex.update(pending.messages, in: tx) }

@@ -98,6 +98,7 @@ public enum Tasks {
             task.attachments.append(try Attachments.store(path: path, displayName: name, in: tx))
         }
         try table.insert(task, in: tx)
+        tx.pendingIndexChanges.know(contact)
         return task
     }
 

@@ -50,10 +50,12 @@ public enum TaskAgenda {
 
     // MARK: writing
 
-    /// Brings the rows of changed tasks, and of tasks whose contact was renamed, up to date:
+    /// Brings the rows of changed tasks, and of tasks whose contact was renamed, up to date
+    /// (`known`: names of contacts the change has read already):
     /// one rewrite per agenda file touched. With no agenda at all (a repository from before
     /// it), builds the whole of it.
-    static func update(_ changed: [String: ClientTask], renamed: [String: String], in tx: Transaction) throws(InboxError) {
+    static func update(_ changed: [String: ClientTask], renamed: [String: String], known: [String: String] = [:],
+                       in tx: Transaction) throws(InboxError) {
         guard !changed.isEmpty || !renamed.isEmpty else { return }
         let present = try tx.list(directory)
         if present.isEmpty {
@@ -83,6 +85,7 @@ public enum TaskAgenda {
                     // The name its row showed, unless its contact changed (a merge) or was renamed.
                     var name = renamed[task.contact]
                     if name == nil, let old = before[task.id], old.contact == task.contact { name = old.contactName }
+                    if name == nil { name = known[task.contact] }
                     if name == nil { name = try Contacts.table.lookup(task.contact, in: tx)?.displayName }
                     rows.append(AgendaRow(task, contactName: name ?? task.contact))
                 }
