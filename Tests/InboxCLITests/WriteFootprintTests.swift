@@ -124,4 +124,17 @@ final class WriteFootprintTests: XCTestCase {
         XCTAssertTrue(list.stdout.contains("Client 1001"), list.stdout)
         inbox("fsck", in: repo)
     }
+
+    /// A batch of sends checks the delivery hook's trust (which hashes the hook) once, not once
+    /// a line.
+    func testABatchChecksTheHooksTrustOnce() throws {
+        let repo = makeRepository()
+        inbox("contact", "add", "Ada Lovelace", "--email", "ada@example.com", in: repo)
+        inbox("message", "receive", "--contact", "ct1", "--channel", "email", "Please find my W-2 attached", in: repo)
+        installHook(loggingHook, in: repo)
+        let sends = (1...3).map { "message send cv1 \"Reply \($0)\"" }.joined(separator: "\n") + "\n"
+        let (opened, _) = try trace(["-q", "batch"], in: repo, stdin: sends)
+        XCTAssertEqual(opened.filter { $0 == "deliver" }.count, 1, "\(opened)")
+        inbox("fsck", in: repo)
+    }
 }

@@ -36,10 +36,14 @@ public enum DeliveryHook {
     }
 
     public static func readiness(_ repository: Repository) throws(InboxError) -> Readiness {
+        if let known = repository.hookReadinessInBatch { return known }
         let status = try HookTrust.status(repository)
-        guard status.installed else { return .absent }
-        guard status.state == .trusted else { return .untrusted(HookTrust.refusal(status)) }
-        return status.executable ? .ready : .notExecutable
+        let readiness: Readiness
+        if !status.installed { readiness = .absent }
+        else if status.state != .trusted { readiness = .untrusted(HookTrust.refusal(status)) }
+        else { readiness = status.executable ? .ready : .notExecutable }
+        if repository.isBatching { repository.hookReadinessInBatch = readiness }
+        return readiness
     }
 
     /// `delivery.timeout` in seconds.

@@ -54,6 +54,7 @@ public enum HookTrust {
             throw InboxError.notFound("no delivery hook at \(repository.path(DeliveryHook.relativePath)) to trust")
         }
         let hash = SHA256.hex(content)
+        repository.hookReadinessInBatch = nil  // a batch's later lines see the new trust
         try writeRecord(try recordPath(repository), Array((hash + "\n").utf8))
         return hash
     }
@@ -61,6 +62,7 @@ public enum HookTrust {
     /// Forgets the trust record; false when there was none.
     public static func untrust(_ repository: Repository) throws(InboxError) -> Bool {
         let record = try recordPath(repository)
+        repository.hookReadinessInBatch = nil
         guard try trustedHash(record) != nil || FileSystem.exists(record) else { return false }
         try FileSystem.remove(record)
         try FileSystem.syncDirectory(parent(record))

@@ -172,7 +172,15 @@ enum Journal {
             _ = attempt { () throws(InboxError) in try store.sync(StoreDirectory.parent(of: written[0].target)) }
         } else {
             var finished = attempt { () throws(InboxError) in try store.sync("") }
-            for entry in written {
+            // Thousands of renames (a batch, a flush) go on every core; a command's few, here.
+            let moves = written.compactMap { entry in entry.temp.map { (from: $0, to: entry.target) } }
+            if moves.count >= 64 {
+                for case let failure? in store.renameAll(moves) {
+                    problems.append(failure.message)
+                    finished = false
+                }
+            }
+            for entry in written where entry.temp == nil || moves.count < 64 {
                 finished = attempt { () throws(InboxError) in
                     if let temp = entry.temp { try store.rename(temp, entry.target) } else { try store.remove(entry.target) }
                 } && finished

@@ -152,6 +152,9 @@ public final class Repository {
     /// The transaction of a `batch` in progress: every read and write inside it joins it.
     private var batchTransaction: Transaction?
     public var isBatching: Bool { batchTransaction != nil }
+    /// The delivery hook's readiness, looked up once per batch: checking its trust hashes the
+    /// hook, and a batch of 10,000 sends asked 10,000 times.
+    var hookReadinessInBatch: DeliveryHook.Readiness?
 
     /// Runs `body` against a consistent view: the shared lock keeps writers out, and a journal
     /// left by a writer that died mid-commit is read as if it had been applied (readers never write).
@@ -197,7 +200,7 @@ public final class Repository {
     public func batch<T>(_ body: (Transaction) throws(InboxError) -> T) throws(InboxError) -> T {
         try write { (tx) throws(InboxError) -> T in
             batchTransaction = tx
-            defer { batchTransaction = nil }
+            defer { batchTransaction = nil; hookReadinessInBatch = nil }
             return try body(tx)
         }
     }

