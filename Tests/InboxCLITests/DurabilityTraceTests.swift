@@ -22,14 +22,14 @@ final class DurabilityTraceTests: XCTestCase {
         }
     }
 
-    func trace(_ arguments: [String], in repo: TempDirectory) throws -> [Call] {
+    func trace(_ arguments: [String], in repo: TempDirectory, stdin: String? = nil) throws -> [Call] {
         let log = repo.file("trace.log")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try requiredTool("strace"))
-        process.arguments = ["-f", "-y", "-o", log, "-e", "trace=openat,fsync,fdatasync,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,write", "--", Inbox.binary] + arguments
+        process.arguments = ["-f", "-y", "-o", log, "-e", "trace=openat,fsync,fdatasync,syncfs,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,write", "--", Inbox.binary] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
         process.environment = Inbox.baseEnvironment()
-        let result = Inbox.capture(process, stdin: nil)
+        let result = Inbox.capture(process, stdin: stdin)
         XCTAssertEqual(result.status, 0, result.stderr)
         let text = try String(contentsOfFile: log, encoding: .utf8)
         return text.split(separator: "\n").compactMap { line in
@@ -78,6 +78,28 @@ final class DurabilityTraceTests: XCTestCase {
         let journalUnlink = calls.lastIndex { $0.name.hasPrefix("unlink") && $0.paths.first == store + "/journal" }
         XCTAssertNotNil(journalUnlink)
         XCTAssertGreaterThan(journalUnlink ?? 0, renames.last!.offset)
+    }
+
+    /// A change of thousands of files (here 70 new threads and what follows them) makes its
+    /// temp files durable with one syncfs, before the journal that names them: on a file system
+    /// without a journal, an fsync each would flush the disk's cache once per file.
+    func testABigChangeSyncsItsTempFilesOnceBeforeTheJournal() throws {
+        let repo = makeRepository()
+        let people = (1...70).map { "contact add 'Client \($0)' --email c\($0)@example.com" }.joined(separator: "\n") + "\n"
+        XCTAssertEqual(Inbox.run(["-q", "batch"], in: repo.path, stdin: people).status, 0)
+        let receives = (1...70).map { "message receive --contact ct\($0) --channel email 'My W-2 \($0)'" }.joined(separator: "\n") + "\n"
+        let calls = try trace(["-q", "batch"], in: repo, stdin: receives)
+        let store = repo.file(".inbox")
+        let syncs = calls.indices.filter { calls[$0].name == "syncfs" }
+        XCTAssertEqual(syncs.count, 1, calls.map(\.text).joined(separator: "\n"))
+        let journal = calls.firstIndex { $0.name.hasPrefix("rename") && $0.paths.last == store + "/journal" }
+        XCTAssertNotNil(journal)
+        XCTAssertLessThan(syncs.first ?? .max, journal ?? 0, "syncfs before the journal is renamed into place")
+        XCTAssertEqual(calls.filter { $0.name == "fsync" && $0.text.contains(store + "/tmp/") && !$0.text.contains("/tmp/journal.tmp.") }.map(\.text), [],
+                       "no temp file but the journal is fsynced one by one")
+        let threads = calls.filter { $0.name.hasPrefix("rename") && ($0.paths.last ?? "").hasPrefix(store + "/messages/") }
+        XCTAssertEqual(threads.count, 70)
+        XCTAssertEqual(Inbox.run(["fsck"], in: repo.path).status, 0)
     }
 
     /// What each `.read` command is run with in the walk below; a read command added to the

@@ -147,9 +147,10 @@ enum Journal {
                     unsynced.append(entry.temp!)
                 }
             }
-            // Files spilled during the change (thousands, not kept open) are made durable by one
-            // syncfs; the files written here by fsyncs that share one journal commit.
-            if spilled { try store.syncFileSystem() } else { try store.syncFiles(unsynced) }
+            // A command's few files are fsynced. Thousands (spilled during the change, or a
+            // batch's ten thousand threads) take one syncfs: on a file system without a journal
+            // each fsync also flushes the disk's cache, and reopening each file costs a lookup.
+            if spilled || unsynced.count > 64 { try store.syncFileSystem() } else { try store.syncFiles(unsynced) }
             if written.count > 1 || written[0].temp == nil {
                 // The temp files must be durable in their directory before a journal names them.
                 try store.sync(tempDirectory)

@@ -315,10 +315,9 @@ public final class StoreDirectory {
     }
 
     /// fsyncs files written with `durable: false`. Their write-back was started when they were
-    /// written, so their blocks are allocated in the file system's running journal transaction:
-    /// the first fsync commits it, and the others find their files already committed. A commit
-    /// of five files (or of two thousand, a flush) waits for about one journal commit instead of
-    /// one each — and, unlike syncfs, not for whatever else is being written on the machine.
+    /// written; on a journaling file system the first fsync commits the running transaction and
+    /// the others find their files already committed. (A change of thousands of files uses
+    /// `syncFileSystem` instead: see `Journal.commit`.)
     func syncFiles(_ relatives: [String]) throws(InboxError) {
         for relative in relatives {
             guard let (dir, name) = try split(relative) else { throw outside(relative) }
