@@ -99,6 +99,11 @@ final class DurabilityTraceTests: XCTestCase {
                        "no temp file but the journal is fsynced one by one")
         let threads = calls.filter { $0.name.hasPrefix("rename") && ($0.paths.last ?? "").hasPrefix(store + "/messages/") }
         XCTAssertEqual(threads.count, 70)
+        // The renames are made durable before the journal goes.
+        let lastRename = calls.lastIndex { $0.name.hasPrefix("rename") } ?? 0
+        let journalGone = calls.lastIndex { $0.name.hasPrefix("unlink") && $0.paths.first == store + "/journal" }
+        XCTAssertNotNil(journalGone)
+        XCTAssertTrue(calls[lastRename..<(journalGone ?? lastRename)].contains { $0.name == "syncfs" || $0.name == "fsync" }, "synced between the renames and the journal's removal")
         XCTAssertEqual(Inbox.run(["fsck"], in: repo.path).status, 0)
     }
 
