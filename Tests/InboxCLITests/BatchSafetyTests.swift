@@ -64,4 +64,26 @@ final class BatchSafetyTests: XCTestCase {
         XCTAssertTrue(kept.lines.allSatisfy { $0.hasPrefix("Added contact ct") }, kept.stdout)
         XCTAssertTrue(kept.stdout.contains("Ada") && kept.stdout.contains("Grace"), kept.stdout)
     }
+
+    /// A batch parses the threads its next lines send into ahead of them, on both cores; a
+    /// damaged thread is still reported by the line that needs it, in its place, and with
+    /// --keep-going only that line is undone.
+    func testADamagedThreadIsReportedByItsOwnLineThoughThreadsAreReadAhead() throws {
+        let repo = makeRepository()
+        inbox("contact", "add", "Ada Lovelace", "--email", "ada@example.com", in: repo)
+        inbox("contact", "add", "Grace Hopper", "--email", "grace@example.com", in: repo)
+        inbox("message", "receive", "--contact", "ct1", "--channel", "email", "Please find my W-2", in: repo)
+        inbox("message", "receive", "--contact", "ct2", "--channel", "email", "Here is my 1099", in: repo)
+        let thread = repo.file(".inbox/messages/0000/cv2.jsonl")
+        let damaged = try String(contentsOfFile: thread, encoding: .utf8) + "{\"id\":\"ms9\",\n"
+        try damaged.write(toFile: thread, atomically: false, encoding: .utf8)
+        let script = "message schedule cv1 \"Reminder: Friday\" --at 2030-01-01T09:00:00Z\nmessage send cv2 \"Thanks\"\nmessage send cv1 \"Thanks, Ada\"\n"
+        let failed = inbox("batch", in: repo, stdin: script, expect: 65)
+        XCTAssertTrue(failed.stderr.contains("line 2"), failed.stderr)
+        XCTAssertTrue(failed.stderr.contains("cv2.jsonl:2"), failed.stderr)
+        XCTAssertEqual(inbox("-q", "message", "list", "--conversation", "cv1", in: repo).lines.count, 1, "nothing was written")
+        let kept = inbox("batch", "--keep-going", in: repo, stdin: script, expect: 65)
+        XCTAssertTrue(kept.stderr.contains("cv2.jsonl:2"), kept.stderr)
+        XCTAssertEqual(inbox("-q", "message", "list", "--conversation", "cv1", in: repo).lines.count, 3, "lines 1 and 3 were kept")
+    }
 }

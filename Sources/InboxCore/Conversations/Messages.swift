@@ -41,6 +41,13 @@ public enum Messages {
         return directory + "/" + shard + "/" + id + ".jsonl"
     }
 
+    /// Parses the threads of these conversations on every core, ahead of batch lines that will
+    /// add to them one at a time. A hint only: an id not given whole, or a thread that does not
+    /// parse, is left for its line to find and report.
+    public static func warm(conversations ids: [String], in tx: Transaction) {
+        tx.preloadIfSound(ids.compactMap { threadDirectories.shard(of: $0) == nil ? nil : file(forConversation: $0) }, as: Message.self)
+    }
+
     /// Every thread file, in conversation order.
     static func threadFiles(in session: Session) throws(InboxError) -> [String] {
         var files: [String] = []

@@ -73,9 +73,21 @@ public class Session {
     /// instead of one. Reading stays on this thread; the first bad line in file order throws,
     /// as reading them one by one would.
     public func preload<R: StoredRecord>(_ files: [String], as type: R.Type) throws(InboxError) {
+        try preload(files, as: type, skippingDamage: false)
+    }
+
+    /// `preload` as a hint: a file that cannot be read or parsed is left for the command that
+    /// needs it, which then reports it in its place (a batch line, with its line number).
+    public func preloadIfSound<R: StoredRecord>(_ files: [String], as type: R.Type) {
+        try? preload(files, as: type, skippingDamage: true)
+    }
+
+    private func preload<R: StoredRecord>(_ files: [String], as type: R.Type, skippingDamage: Bool) throws(InboxError) {
         var pending: [(path: String, display: String, bytes: [UInt8])] = []
-        for file in files where !isParsed(file) {
-            guard let bytes = try bytes(file) else { continue }
+        for file in Set(files).sorted() where !isParsed(file) {
+            let read: [UInt8]?
+            do throws(InboxError) { read = try bytes(file) } catch { if skippingDamage { continue } else { throw error } }
+            guard let bytes = read else { continue }
             pending.append((file, displayPath(file), bytes))
         }
         let decoded = Parallel.map(pending.map { ($0.display, $0.bytes) }) { (display, bytes) -> Result<[R], InboxError> in
@@ -87,7 +99,7 @@ public class Session {
                 sizes[file.path] = file.bytes.count
                 parsed[file.path] = records
             case .failure(let error):
-                throw error
+                if !skippingDamage { throw error }
             }
         }
     }

@@ -10,6 +10,19 @@ struct BatchCommand: InboxCommand {
 
     var keepGoing: Bool
 
+    /// Lines whose threads are parsed together, on every core, before they run: 10,000
+    /// schedules into 10,000 threads parsed them one by one on one core.
+    static let stretch = 256
+
+    /// The conversations these lines send or schedule into, as given.
+    static func threads(_ lines: ArraySlice<BatchLine>) -> [String] {
+        lines.compactMap { line in
+            guard case .success((_, .command(let type, let arguments))) = line.reading,
+                  type == MessageSendCommand.self || type == MessageScheduleCommand.self else { return nil }
+            return arguments.positionals.first
+        }
+    }
+
     static func parse(_ arguments: ParsedArguments) throws(InboxError) -> BatchCommand {
         try arguments.allowPositionals(0)
         return BatchCommand(keepGoing: arguments.flag("keep-going"))
@@ -28,7 +41,8 @@ struct BatchCommand: InboxCommand {
         var kept: [String] = []
         var failed: [(line: Int, status: Int32)] = []
         try repository.batch { (tx) throws(InboxError) in
-            for line in lines {
+            for (index, line) in lines.enumerated() {
+                if index % Self.stretch == 0 { Messages.warm(conversations: Self.threads(lines.dropFirst(index).prefix(Self.stretch)), in: tx) }
                 // Only --keep-going goes back to before a failed line; otherwise a failure
                 // abandons the whole batch, and a savepoint per line would be wasted work.
                 let savepoint = keepGoing ? tx.savepoint() : nil
