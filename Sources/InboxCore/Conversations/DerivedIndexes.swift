@@ -13,6 +13,9 @@ public struct PendingIndexChanges {
         case renamed(contact: String, name: String)
         case searched(Contact)
         case task(ClientTask)
+        /// A thread's response record as it stands after a save (nil: none), taken from the
+        /// records in hand: by the commit the memory budget may have spilled the thread.
+        case responses(conversation: String, record: ResponseRecord?)
     }
 
     private(set) var log: [Change] = []
@@ -28,6 +31,8 @@ public struct PendingIndexChanges {
     private(set) var searchedContacts: [String: Contact] = [:]
     /// Tasks added or changed, latest version: their agenda rows follow.
     private(set) var tasks: [String: ClientTask] = [:]
+    /// Response records of threads saved, latest (see `Change.responses`).
+    private(set) var responses: [String: ResponseRecord?] = [:]
 
     var isEmpty: Bool { settled == log.count }
 
@@ -49,6 +54,8 @@ public struct PendingIndexChanges {
             searchedContacts[contact.id] = contact
         case .task(let task):
             tasks[task.id] = task
+        case .responses(let conversation, let record):
+            responses[conversation] = .some(record)
         }
     }
 
@@ -60,6 +67,7 @@ public struct PendingIndexChanges {
         renamedContacts = [:]
         searchedContacts = [:]
         tasks = [:]
+        responses = [:]
     }
 
     struct Position {
@@ -78,6 +86,7 @@ public struct PendingIndexChanges {
         renamedContacts = [:]
         searchedContacts = [:]
         tasks = [:]
+        responses = [:]
         for change in log[settled...] { fold(change) }
     }
 }
@@ -95,7 +104,7 @@ public enum DerivedIndexes {
         try ActivityIndex.update(pending.conversations, renamed: pending.renamedContacts, in: tx)
         try ContactSearchIndex.update(Array(pending.searchedContacts.values), in: tx)
         try TaskAgenda.update(pending.tasks, renamed: pending.renamedContacts, in: tx)
-        try ResponseIndex.update(conversations: ResponseIndex.affected(by: pending.messages.values), in: tx)
+        try ResponseIndex.update(conversations: ResponseIndex.affected(by: pending.messages.values), known: pending.responses, in: tx)
         // Only messages move words; a task or contact change would otherwise read the recent-words file.
         if !pending.messages.isEmpty { try WordIndex.update(pending.messages, in: tx) }
     }

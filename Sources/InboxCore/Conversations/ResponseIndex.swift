@@ -82,22 +82,32 @@ public enum ResponseIndex {
     /// none, and a batch of 10,000 schedules reads no response file.
     static func affected<C: Sequence>(by changes: C) -> Set<String> where C.Element == (before: Message?, after: Message) {
         var out = Set<String>()
-        for (before, after) in changes {
-            if ConversationSummary.inThread(after) { out.insert(after.conversation) }
-            if let before, ConversationSummary.inThread(before) { out.insert(before.conversation) }
+        for (before, after) in changes where moves(before, after) {
+            out.insert(after.conversation)
+            if let before { out.insert(before.conversation) }
         }
         return out
     }
 
-    /// Recomputes the records of conversations whose messages changed.
-    static func update(conversations ids: Set<String>, in tx: Transaction) throws(InboxError) {
+    /// Whether a message change can move its thread's waits (see `affected`).
+    static func moves(_ before: Message?, _ after: Message) -> Bool {
+        ConversationSummary.inThread(after) || before.map(ConversationSummary.inThread) == true
+    }
+
+    /// Recomputes the records of conversations whose messages changed: those `known` (taken
+    /// when their thread was saved, `Messages.save`) as they are, the others from their thread.
+    static func update(conversations ids: Set<String>, known: [String: ResponseRecord?] = [:], in tx: Transaction) throws(InboxError) {
         var byFile: [String: [String]] = [:]
-        for id in ids { byFile[file(for: id), default: []].append(id) }
+        for id in ids.union(known.keys) { byFile[file(for: id), default: []].append(id) }
         for (path, changed) in byFile {
             let gone = Set(changed)
             var records = try tx.records(path, as: ResponseRecord.self).filter { !gone.contains($0.conversation) }
             for id in changed {
-                if let r = ResponseRecord(conversation: id, thread: try Messages.of(id, in: tx)) { records.append(r) }
+                if let record = known[id] {
+                    if let record { records.append(record) }
+                } else if let record = ResponseRecord(conversation: id, thread: try Messages.of(id, in: tx)) {
+                    records.append(record)
+                }
             }
             let wanted = ordered(records)
             if wanted != (try tx.records(path, as: ResponseRecord.self)) { tx.stage(path, records: wanted) }
