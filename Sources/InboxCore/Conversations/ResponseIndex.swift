@@ -99,7 +99,11 @@ public enum ResponseIndex {
     static func update(conversations ids: Set<String>, known: [String: ResponseRecord?] = [:], in tx: Transaction) throws(InboxError) {
         var byFile: [String: [String]] = [:]
         for id in ids.union(known.keys) { byFile[file(for: id), default: []].append(id) }
-        for (path, changed) in byFile {
+        let paths = byFile.keys.sorted()
+        for (n, path) in paths.enumerated() {
+            // A flush reaches a thousand of these files: parsed a stretch at a time on every core.
+            if n % DerivedFiles.stretch == 0 { try tx.preload(Array(paths[n..<min(paths.count, n + DerivedFiles.stretch)]), as: ResponseRecord.self) }
+            let changed = byFile[path]!
             let gone = Set(changed)
             var records = try tx.records(path, as: ResponseRecord.self).filter { !gone.contains($0.conversation) }
             for id in changed {
@@ -111,8 +115,10 @@ public enum ResponseIndex {
             }
             let wanted = ordered(records)
             if wanted != (try tx.records(path, as: ResponseRecord.self)) { tx.stage(path, records: wanted) }
-            try tx.limitMemory()  // a flush reaches thousands of these files (see ActivityIndex.update)
+            // At the end of a stretch, so none of those parsed ahead is dropped (see ActivityIndex.update).
+            if (n + 1) % DerivedFiles.stretch == 0 { try tx.limitMemory() }
         }
+        try tx.limitMemory()
     }
 
     /// Every file as these threads (by conversation) say.
@@ -139,6 +145,10 @@ public enum ResponseIndex {
 
 /// Derived files compared with, and rewritten to, what their sources say.
 enum DerivedFiles {
+    /// How many files of a derived index a change of thousands of them parses at a time, on
+    /// every core, before changing them one by one.
+    static let stretch = 64
+
     /// Rewrites each file of `directory` that differs from `wanted` (removing those not wanted);
     /// returns the files rewritten.
     static func rewrite(_ directory: String, to wanted: [String: [UInt8]], in tx: Transaction) throws(InboxError) -> [String] {
