@@ -71,7 +71,10 @@ public enum ActivityIndex {
         // budget spills the rest). In path order, so a row moving to a later hour (a send: to
         // now) has its name from the row it leaves; one moving earlier looks its contact up.
         var knownNames: [String: String] = [:]
-        for path in Set(leaving.keys).union(arriving.keys).sorted() {
+        let paths = Set(leaving.keys).union(arriving.keys).sorted()
+        for (n, path) in paths.enumerated() {
+            // Parsed a stretch at a time on every core; the budget is kept between stretches.
+            if n % DerivedFiles.stretch == 0 { try tx.preload(Array(paths[n..<min(paths.count, n + DerivedFiles.stretch)]), as: ActivityRow.self) }
             var rows = try tx.records(path, as: ActivityRow.self)
             var existed = !rows.isEmpty
             if !existed { existed = try tx.bytes(path) != nil }
@@ -92,8 +95,9 @@ public enum ActivityIndex {
             } else {
                 tx.stage(path, records: rows.sorted { $0.order < $1.order })
             }
-            try tx.limitMemory()
+            if (n + 1) % DerivedFiles.stretch == 0 { try tx.limitMemory() }
         }
+        try tx.limitMemory()
     }
 
     /// The index as the conversations and contacts say it should be, by file.

@@ -13,6 +13,9 @@ public struct PendingIndexChanges {
         case renamed(contact: String, name: String)
         case searched(Contact)
         case task(ClientTask)
+        /// A thread's response record as it stands after a save (nil: none), taken from the
+        /// records in hand: by the commit the memory budget may have spilled the thread.
+        case responses(conversation: String, record: ResponseRecord?)
     }
 
     private(set) var log: [Change] = []
@@ -32,6 +35,8 @@ public struct PendingIndexChanges {
     /// rows need no second lookup. Not in the log: a name read is what the disk holds, and a
     /// rename noted in the change takes precedence over it.
     private(set) var knownNames: [String: String] = [:]
+    /// Response records of threads saved, latest (see `Change.responses`).
+    private(set) var responses: [String: ResponseRecord?] = [:]
 
     var isEmpty: Bool { settled == log.count }
 
@@ -55,6 +60,8 @@ public struct PendingIndexChanges {
             searchedContacts[contact.id] = contact
         case .task(let task):
             tasks[task.id] = task
+        case .responses(let conversation, let record):
+            responses[conversation] = .some(record)
         }
     }
 
@@ -67,6 +74,7 @@ public struct PendingIndexChanges {
         searchedContacts = [:]
         tasks = [:]
         knownNames = [:]
+        responses = [:]
     }
 
     struct Position {
@@ -86,6 +94,7 @@ public struct PendingIndexChanges {
         searchedContacts = [:]
         tasks = [:]
         knownNames = [:]
+        responses = [:]
         for change in log[settled...] { fold(change) }
     }
 }
@@ -103,7 +112,7 @@ public enum DerivedIndexes {
         try ActivityIndex.update(pending.conversations, renamed: pending.renamedContacts, in: tx)
         try ContactSearchIndex.update(Array(pending.searchedContacts.values), in: tx)
         try TaskAgenda.update(pending.tasks, renamed: pending.renamedContacts, known: pending.knownNames, in: tx)
-        try ResponseIndex.update(conversations: ResponseIndex.affected(by: pending.messages.values), in: tx)
+        try ResponseIndex.update(conversations: ResponseIndex.affected(by: pending.messages.values), known: pending.responses, in: tx)
         // Only messages move words; a task or contact change would otherwise read the recent-words file.
         if !pending.messages.isEmpty { try WordIndex.update(pending.messages, in: tx) }
     }

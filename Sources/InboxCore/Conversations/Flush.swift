@@ -52,9 +52,15 @@ public enum Flush {
                 let shardOf = Dictionary(due.map { ($0.conversation, Conversations.table.shardFile(of: $0.conversation) ?? "") }) { a, _ in a }
                 let order = due.indices.sorted { (shardOf[due[$0].conversation]!, $0) < (shardOf[due[$1].conversation]!, $1) }
                 var out: [(Int, Handled)] = []
-                for i in order {
-                    if let result = try start(due[i].message, now: now, hookInstalled: false, in: tx) { out.append((i, result)) }
-                    try tx.limitMemory()  // 10,000 due messages may be in 10,000 threads
+                for from in stride(from: 0, to: order.count, by: stretch) {
+                    let part = order[from..<min(order.count, from + stretch)]
+                    try preload(part.map { due[$0] }, in: tx)
+                    for i in part {
+                        if let result = try start(due[i].message, now: now, hookInstalled: false, in: tx) { out.append((i, result)) }
+                    }
+                    // 10,000 due messages may be in 10,000 threads. Between stretches, so none of
+                    // those just parsed is dropped before its message is sent.
+                    try tx.limitMemory()
                 }
                 return out.sorted { $0.0 < $1.0 }.map(\.1)
             }
@@ -96,6 +102,24 @@ public enum Flush {
             previous = (started.message, DeliveryHook.deliver(started.message, repository: repository, timeout: timeout))
         }
         return .done(handled, notes: [])
+    }
+
+    /// How many due messages a hookless flush takes at a time: their threads and conversation
+    /// shards are parsed together, on every core, before the messages are sent one by one.
+    static let stretch = 256
+
+    /// Parses the conversation shards and threads these entries will read, in the order they
+    /// will be read (so the first damaged line found is the one a message at a time would find).
+    static func preload(_ entries: [QueueEntry], in tx: Transaction) throws(InboxError) {
+        var shards: [String] = [], threads: [String] = []
+        var seen = Set<String>()
+        for entry in entries {
+            if let shard = Conversations.table.shardFile(of: entry.conversation), seen.insert(shard).inserted { shards.append(shard) }
+            let thread = Messages.file(forConversation: entry.conversation)
+            if seen.insert(thread).inserted { threads.append(thread) }
+        }
+        try tx.preload(threads, as: Message.self)
+        try tx.preload(shards, as: Conversation.self)
     }
 
     static func isTimeout(_ outcome: DeliveryHook.Outcome) -> Bool {

@@ -107,9 +107,17 @@ public enum Messages {
 
     /// Adds new messages or replaces changed ones, rewriting each thread file once. The
     /// location index and the delivery queue follow at commit (`DerivedIndexes`).
+    /// A thread whose waits moved has its response record taken now, from the records in
+    /// hand, so the commit need not read back a thread the memory budget spilled (a flush of
+    /// 10,000 sends would parse 10,000 threads twice).
     public static func save(_ messages: [Message], in tx: Transaction) throws(InboxError) {
+        var moved = Set<String>()
         try ParentFiles.upsert(messages, file: { file(forConversation: $0.conversation) }, in: tx) { before, after in
             tx.pendingIndexChanges.note(.message(before: before, after: after))
+            if ResponseIndex.moves(before, after) { moved.insert(after.conversation) }
+        }
+        for id in moved {
+            tx.pendingIndexChanges.note(.responses(conversation: id, record: ResponseRecord(conversation: id, thread: try of(id, in: tx))))
         }
     }
 }

@@ -82,27 +82,43 @@ public enum ResponseIndex {
     /// none, and a batch of 10,000 schedules reads no response file.
     static func affected<C: Sequence>(by changes: C) -> Set<String> where C.Element == (before: Message?, after: Message) {
         var out = Set<String>()
-        for (before, after) in changes {
-            if ConversationSummary.inThread(after) { out.insert(after.conversation) }
-            if let before, ConversationSummary.inThread(before) { out.insert(before.conversation) }
+        for (before, after) in changes where moves(before, after) {
+            out.insert(after.conversation)
+            if let before { out.insert(before.conversation) }
         }
         return out
     }
 
-    /// Recomputes the records of conversations whose messages changed.
-    static func update(conversations ids: Set<String>, in tx: Transaction) throws(InboxError) {
+    /// Whether a message change can move its thread's waits (see `affected`).
+    static func moves(_ before: Message?, _ after: Message) -> Bool {
+        ConversationSummary.inThread(after) || before.map(ConversationSummary.inThread) == true
+    }
+
+    /// Recomputes the records of conversations whose messages changed: those `known` (taken
+    /// when their thread was saved, `Messages.save`) as they are, the others from their thread.
+    static func update(conversations ids: Set<String>, known: [String: ResponseRecord?] = [:], in tx: Transaction) throws(InboxError) {
         var byFile: [String: [String]] = [:]
-        for id in ids { byFile[file(for: id), default: []].append(id) }
-        for (path, changed) in byFile {
+        for id in ids.union(known.keys) { byFile[file(for: id), default: []].append(id) }
+        let paths = byFile.keys.sorted()
+        for (n, path) in paths.enumerated() {
+            // A flush reaches a thousand of these files: parsed a stretch at a time on every core.
+            if n % DerivedFiles.stretch == 0 { try tx.preload(Array(paths[n..<min(paths.count, n + DerivedFiles.stretch)]), as: ResponseRecord.self) }
+            let changed = byFile[path]!
             let gone = Set(changed)
             var records = try tx.records(path, as: ResponseRecord.self).filter { !gone.contains($0.conversation) }
             for id in changed {
-                if let r = ResponseRecord(conversation: id, thread: try Messages.of(id, in: tx)) { records.append(r) }
+                if let record = known[id] {
+                    if let record { records.append(record) }
+                } else if let record = ResponseRecord(conversation: id, thread: try Messages.of(id, in: tx)) {
+                    records.append(record)
+                }
             }
             let wanted = ordered(records)
             if wanted != (try tx.records(path, as: ResponseRecord.self)) { tx.stage(path, records: wanted) }
-            try tx.limitMemory()  // a flush reaches thousands of these files (see ActivityIndex.update)
+            // At the end of a stretch, so none of those parsed ahead is dropped (see ActivityIndex.update).
+            if (n + 1) % DerivedFiles.stretch == 0 { try tx.limitMemory() }
         }
+        try tx.limitMemory()
     }
 
     /// Every file as these threads (by conversation) say.
@@ -129,6 +145,10 @@ public enum ResponseIndex {
 
 /// Derived files compared with, and rewritten to, what their sources say.
 enum DerivedFiles {
+    /// How many files of a derived index a change of thousands of them parses at a time, on
+    /// every core, before changing them one by one.
+    static let stretch = 64
+
     /// Rewrites each file of `directory` that differs from `wanted` (removing those not wanted);
     /// returns the files rewritten.
     static func rewrite(_ directory: String, to wanted: [String: [UInt8]], in tx: Transaction) throws(InboxError) -> [String] {
