@@ -23,10 +23,14 @@ public struct ContactSearchEntry: StoredRecord, Equatable {
         row = ContactRow(contact)
     }
 
+    /// Full name, emails, phone digits and handles, lower-cased, joined by " | " (appended
+    /// to one string: a bulk tag checks the text of 100,000 entries).
     static func text(of contact: Contact) -> String {
-        ([contact.fullName.lowercased()] + contact.emails.map { $0.lowercased() } + contact.phones.map(PhoneNumber.digits)
-         + Handle.channels.compactMap { contact.handles[$0] })
-            .joined(separator: " | ")
+        var text = contact.fullName.lowercased()
+        for email in contact.emails { text += " | " + email.lowercased() }
+        for phone in contact.phones { text += " | " + PhoneNumber.digits(phone) }
+        for channel in Handle.channels { if let handle = contact.handles[channel] { text += " | " + handle } }
+        return text
     }
 
     /// Whether two versions of a contact have different entries, without building them (a tag
@@ -108,20 +112,35 @@ public enum ContactSearchIndex {
     static func update(_ contacts: [Contact], in tx: Transaction) throws(InboxError) {
         var byFile: [String: [Contact]] = [:]
         for c in contacts { if let path = file(for: c.id) { byFile[path, default: []].append(c) } }
-        for (path, changed) in byFile {
-            let before = try tx.bytes(path) ?? []
-            if let after = spliced(before, changed) {
-                if after != before { tx.stage(path, after) }
-                continue
+        // A bulk tag changes every entry of a hundred files: they are spliced on every core,
+        // a few files at a time (reading stays on this thread; each file's old bytes are held
+        // only while its batch is spliced).
+        let paths = byFile.keys.sorted()
+        for batch in stride(from: 0, to: paths.count, by: 16).map({ paths[$0..<min(paths.count, $0 + 16)] }) {
+            var work: [(path: String, before: [UInt8], changed: [Contact])] = []
+            for path in batch { work.append((path, try tx.bytes(path) ?? [], byFile[path]!)) }
+            let results = work.count < 2 ? work.map { spliced($0.before, $0.changed) } : Parallel.map(work) { spliced($0.before, $0.changed) }
+            for ((path, before, changed), after) in zip(work, results) {
+                try write(path, before: before, spliced: after, changed, in: tx)
             }
-            var entries = try tx.records(path, as: ContactSearchEntry.self)
-            let replaced = Set(changed.map(\.id))
-            let old = entries
-            entries.removeAll { replaced.contains($0.id) }
-            entries += changed.map(ContactSearchEntry.init)
-            entries = ordered(entries)
-            if entries != old { tx.stage(path, records: entries) }
         }
+    }
+
+    /// Stages one file's spliced bytes, or when it could not be spliced its parsed entries
+    /// with the changed ones replaced.
+    private static func write(_ path: String, before: [UInt8], spliced after: [UInt8]?, _ changed: [Contact],
+                              in tx: Transaction) throws(InboxError) {
+        if let after {
+            if after != before { tx.stage(path, after) }
+            return
+        }
+        var entries = try tx.records(path, as: ContactSearchEntry.self)
+        let replaced = Set(changed.map(\.id))
+        let old = entries
+        entries.removeAll { replaced.contains($0.id) }
+        entries += changed.map(ContactSearchEntry.init)
+        entries = ordered(entries)
+        if entries != old { tx.stage(path, records: entries) }
     }
 
     /// `bytes` with the lines of `changed` contacts written anew and the rest as they were, in

@@ -59,7 +59,7 @@ extension Contacts {
         // search, and the rewrite edits the same parsed records, instead of parsing each
         // contact's line for the lookup and the whole shard again for the rewrite.
         var perShard: [String: Int] = [:]
-        for id in ids { if let file = table.shardFile(of: id.trimmingWhitespace().lowercased()) { perShard[file, default: 0] += 1 } }
+        for id in ids { if let file = table.shardFile(of: ParsedContactShards.normalized(id)) { perShard[file, default: 0] += 1 } }
         try session.preload(perShard.filter { $0.value >= 32 }.keys.sorted(), as: Contact.self)
         var parsed = ParsedContactShards(session: session)
         for id in ids {
@@ -110,10 +110,13 @@ struct ParsedContactShards {
 
     init(session: Session) { self.session = session }
 
+    /// An id as `resolve` reads it; one as a script writes it needs neither trimming nor lower-casing.
+    static func normalized(_ input: String) -> String {
+        input.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) }) ? input : input.trimmingWhitespace().lowercased()
+    }
+
     mutating func contact(_ input: String) throws(InboxError) -> Contact? {
-        // An id as a script writes it needs neither trimming nor lower-casing.
-        let id = input.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) })
-            ? input : input.trimmingWhitespace().lowercased()
+        let id = Self.normalized(input)
         let ids = Contacts.table.ids
         guard let key = ids.key(of: id), let shard = ids.shard(of: id) else { return nil }
         if shards[shard] == nil {
