@@ -54,7 +54,7 @@ extension Contacts {
     static func preview(_ ids: [String], now: Timestamp?, keepGoing: Bool, in session: Session,
                         _ change: (inout Contact) -> Bool) throws(InboxError) -> BulkContactChange {
         var result = BulkContactChange()
-        var seen = Set<String>()
+        var seen = Set<String>(minimumCapacity: ids.count)
         // A shard named by many ids is parsed whole, once: each id is then found by binary
         // search, and the rewrite edits the same parsed records, instead of parsing each
         // contact's line for the lookup and the whole shard again for the rewrite.
