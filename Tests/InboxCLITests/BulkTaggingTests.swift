@@ -34,6 +34,23 @@ final class BulkTaggingTests: XCTestCase {
         inbox("fsck", in: repo)
     }
 
+    /// Ids of a shard named often enough to be read whole are found in it by key; the rest
+    /// of what an id may be (spaced or upper case, a merged contact's, twice, unknown) still
+    /// means what it means for one id.
+    func testIdsOfAWholeShardMeanWhatTheyMeanOneByOne() {
+        let repo = makeRepository()
+        seedContacts(repo, count: 40)
+        inbox("contact", "merge", "ct1", "ct2", in: repo)
+        let ids = [" CT5 ", "ct7", "ct7", "ct2", "ct1", "ct999"] + (10...40).map { "ct\($0)" }
+        let result = inbox("contact", "tag", "-", "--add", "vip", "--keep-going", "-q", in: repo,
+                           stdin: ids.joined(separator: "\n") + "\n", expect: 1)
+        XCTAssertEqual(result.lines, ["ct5", "ct7", "ct1"] + (10...40).map { "ct\($0)" })
+        XCTAssertTrue(result.stderr.contains("skipped ct999: "), result.stderr)
+        XCTAssertTrue(result.stderr.contains("the other 34 were changed or already so"), result.stderr)
+        XCTAssertEqual(inbox("contact", "list", "--tag", "vip", "-q", in: repo).lines.count, 34)
+        inbox("fsck", in: repo)
+    }
+
     func testSelectionsDryRunAndRemoval() {
         let repo = makeRepository()
         inbox("contact", "add", "Ada Smith", "--tag", "prospect", in: repo)

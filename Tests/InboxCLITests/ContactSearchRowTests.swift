@@ -58,6 +58,34 @@ final class ContactSearchRowTests: XCTestCase {
         XCTAssertTrue(search("lovelace", in: repo).contains("Analytical Ltd"), search("lovelace", in: repo))
     }
 
+    /// A tag writes its new tags between the bytes of an entry that is otherwise what the
+    /// contact says; an entry that says anything else differently (a stale company, a stale
+    /// text, a name the fast reader does not take) is written whole, so fsck is clean after.
+    func testATagWritesAStaleEntryWholeAndOnlyTheTagsOfACurrentOne() throws {
+        let repo = makeRepositoryInProcess()
+        run("contact", "add", "Ada Lovelace", "--company", "Analytical Ltd", "--tag", "old", in: repo)
+        run("contact", "add", "Grace Hopper", "--phone", "+1 555 0100", in: repo)
+        run("contact", "add", #"Zoë "Z" Brown"#, in: repo)
+        run("contact", "add", "Alan Turing", "--email", "alan@bletchley.example", in: repo)
+        let path = repo.file(indexFile)
+        let entries = try String(contentsOfFile: path, encoding: .utf8)
+        try entries.replacingOccurrences(of: #""company":"Analytical Ltd""#, with: #""company":"Stale Works""#)
+            .replacingOccurrences(of: #""text":"grace hopper"#, with: #""text":"grace hoppr"#)
+            .write(toFile: path, atomically: false, encoding: .utf8)
+        XCTAssertEqual(run("fsck", in: repo, expect: 65).status, 65)
+
+        run("contact", "tag", "ct1", "ct2", "ct3", "ct4", "--add", "vip", "--add", "Big Deal", "--remove", "old", in: repo)
+        let after = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(after.count, 4)
+        XCTAssertTrue(after[0].contains(#""company":"Analytical Ltd","owner":null,"tags":["vip","Big Deal"]"#), String(after[0]))
+        XCTAssertTrue(after[1].hasPrefix(#"{"id":"ct2","text":"grace hopper | 15550100""#), String(after[1]))
+        XCTAssertTrue(after[3].hasSuffix(#""tags":["vip","Big Deal"],"created_at":"2026-11-21T10:00:00Z"}}"#), String(after[3]))
+        run("fsck", in: repo)
+        XCTAssertEqual(search("hopper", "-q", in: repo), "ct2\n")
+        let row = search("lovelace", in: repo)
+        XCTAssertTrue(row.contains("Analytical Ltd") && row.contains("vip,Big Deal"), row)
+    }
+
     /// An index written before rows were kept (`{"id","text"}`) gives the same listing, read
     /// from the contact shards; a change to a contact, or fsck --repair, writes its row.
     func testAnIndexWithoutRowsStillListsTheSameContacts() throws {

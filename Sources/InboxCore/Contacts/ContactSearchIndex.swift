@@ -19,10 +19,18 @@ public struct ContactSearchEntry: StoredRecord, Equatable {
 
     public init(_ contact: Contact) {
         id = contact.id
-        text = ([contact.fullName.lowercased()] + contact.emails.map { $0.lowercased() } + contact.phones.map(PhoneNumber.digits)
-                + Handle.channels.compactMap { contact.handles[$0] })
-            .joined(separator: " | ")
+        text = Self.text(of: contact)
         row = ContactRow(contact)
+    }
+
+    /// Full name, emails, phone digits and handles, lower-cased, joined by " | " (appended
+    /// to one string: a bulk tag checks the text of 100,000 entries).
+    static func text(of contact: Contact) -> String {
+        var text = contact.fullName.lowercased()
+        for email in contact.emails { text += " | " + email.lowercased() }
+        for phone in contact.phones { text += " | " + PhoneNumber.digits(phone) }
+        for channel in Handle.channels { if let handle = contact.handles[channel] { text += " | " + handle } }
+        return text
     }
 
     /// Whether two versions of a contact have different entries, without building them (a tag
@@ -102,44 +110,86 @@ public enum ContactSearchIndex {
     /// 100,000 rows to write them back unchanged would double its cost); a file with a line
     /// whose id cannot be read that way is parsed.
     static func update(_ contacts: [Contact], in tx: Transaction) throws(InboxError) {
-        var byFile: [String: [ContactSearchEntry]] = [:]
-        for c in contacts { if let path = file(for: c.id) { byFile[path, default: []].append(ContactSearchEntry(c)) } }
-        for (path, changed) in byFile {
-            let before = try tx.bytes(path) ?? []
-            if let after = spliced(before, changed) {
-                if after != before { tx.stage(path, after) }
-                continue
+        var byFile: [String: [Contact]] = [:]
+        for c in contacts { if let path = file(for: c.id) { byFile[path, default: []].append(c) } }
+        // A bulk tag changes every entry of a hundred files: they are spliced on every core,
+        // a few files at a time (reading stays on this thread; each file's old bytes are held
+        // only while its batch is spliced).
+        let paths = byFile.keys.sorted()
+        for batch in stride(from: 0, to: paths.count, by: 16).map({ paths[$0..<min(paths.count, $0 + 16)] }) {
+            var work: [(path: String, before: [UInt8], changed: [Contact])] = []
+            for path in batch { work.append((path, try tx.bytes(path) ?? [], byFile[path]!)) }
+            let results = work.count < 2 ? work.map { spliced($0.before, $0.changed) } : Parallel.map(work) { spliced($0.before, $0.changed) }
+            for ((path, before, changed), after) in zip(work, results) {
+                try write(path, before: before, spliced: after, changed, in: tx)
             }
-            var entries = try tx.records(path, as: ContactSearchEntry.self)
-            let replaced = Set(changed.map(\.id))
-            let old = entries
-            entries.removeAll { replaced.contains($0.id) }
-            entries += changed
-            entries = ordered(entries)
-            if entries != old { tx.stage(path, records: entries) }
         }
     }
 
-    /// `bytes` with the lines of `changed` entries written anew and the rest as they were, in
-    /// id order; nil when a line's id cannot be read without parsing it.
-    static func spliced(_ bytes: [UInt8], _ changed: [ContactSearchEntry]) -> [UInt8]? {
-        var lines: [(order: IDOrder, bytes: ArraySlice<UInt8>)] = []
+    /// Stages one file's spliced bytes, or when it could not be spliced its parsed entries
+    /// with the changed ones replaced.
+    private static func write(_ path: String, before: [UInt8], spliced after: [UInt8]?, _ changed: [Contact],
+                              in tx: Transaction) throws(InboxError) {
+        if let after {
+            if after != before { tx.stage(path, after) }
+            return
+        }
+        var entries = try tx.records(path, as: ContactSearchEntry.self)
         let replaced = Set(changed.map(\.id))
+        let old = entries
+        entries.removeAll { replaced.contains($0.id) }
+        entries += changed.map(ContactSearchEntry.init)
+        entries = ordered(entries)
+        if entries != old { tx.stage(path, records: entries) }
+    }
+
+    /// `bytes` with the lines of `changed` contacts written anew and the rest as they were, in
+    /// id order; nil when a line's id cannot be read without parsing it.
+    static func spliced(_ bytes: [UInt8], _ changed: [Contact]) -> [UInt8]? {
+        var lines: [(order: IDOrder, bytes: ArraySlice<UInt8>)] = []
+        var pending: [String: Contact] = [:]
+        pending.reserveCapacity(changed.count)
+        for c in changed { pending[c.id] = c }
+        var written = Set<String>()
         var start = 0
         while start < bytes.count {
             var end = start
             while end < bytes.count && bytes[end] != 0x0A { end += 1 }
             guard let id = bytes.withUnsafeBufferPointer({ JSONLines.leadingID(UnsafeBufferPointer(rebasing: $0[start..<end])) }) else { return nil }
-            if !replaced.contains(id) { lines.append((Contacts.table.ids.order(id), bytes[start..<min(end + 1, bytes.count)])) }
+            let order = Contacts.table.ids.order(id)
+            if let contact = pending.removeValue(forKey: id) {
+                lines.append((order, retagged(bytes[start..<end], to: contact) ?? JSONLines.encode([ContactSearchEntry(contact)])[...]))
+                written.insert(id)
+            } else if !written.contains(id) {
+                lines.append((order, bytes[start..<min(end + 1, bytes.count)]))
+            }
             start = end + 1
         }
         // A last line without its newline gets one, as every line the store writes has.
         if let last = lines.last, last.bytes.last != 0x0A { lines[lines.count - 1].bytes = last.bytes + [0x0A] }
-        for entry in changed { lines.append((Contacts.table.ids.order(entry.id), JSONLines.encode([entry])[...])) }
+        for contact in pending.values { lines.append((Contacts.table.ids.order(contact.id), JSONLines.encode([ContactSearchEntry(contact)])[...])) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 512)
         for line in lines.sorted(by: { $0.order < $1.order }) { out += line.bytes }
         return out
+    }
+
+    /// `contact`'s line made from its old `line` when only the tags differ (a bulk tag changes
+    /// nothing else a row holds): the new tags written between the old bytes, without building
+    /// and encoding a whole entry. Nil when the old line says anything else differently (or
+    /// is not as the store writes it): then the entry is written anew.
+    static func retagged(_ line: ArraySlice<UInt8>, to contact: Contact) -> ArraySlice<UInt8>? {
+        guard let (old, tags) = line.withUnsafeBufferPointer({ ContactSearchLine.entryWithTags($0) }),
+              var row = old.row, row.tags != contact.tags else { return nil }
+        row.tags = contact.tags
+        guard row == ContactRow(contact), old.text == ContactSearchEntry.text(of: contact) else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(line.count + 32)
+        out += line[line.startIndex..<(line.startIndex + tags.lowerBound)]
+        JSONWriter.write(FieldCodec<[String]>.strings.encode(contact.tags), into: &out)
+        out += line[(line.startIndex + tags.upperBound)...]
+        out.append(0x0A)
+        return out[...]
     }
 
     static func ordered(_ entries: [ContactSearchEntry]) -> [ContactSearchEntry] {

@@ -7,10 +7,22 @@
 struct ContactSearchLine {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var at = 0
+    /// Where the row's tags array lies in the line, brackets included, once `entry()` read it.
+    private var tags: Range<Int>?
 
     static func entry(_ line: UnsafeBufferPointer<UInt8>) -> ContactSearchEntry? {
         var reader = ContactSearchLine(bytes: line)
         return reader.entry()
+    }
+
+    /// The entry and where its tags array lies, for a line this reader takes. Such a line is
+    /// exactly what the schema writes for that entry (strings needing no escape are written
+    /// as they are, a timestamp has one stored form, keys come in the schema's order), so
+    /// putting other tags between those bytes gives the line the schema would write for them.
+    static func entryWithTags(_ line: UnsafeBufferPointer<UInt8>) -> (entry: ContactSearchEntry, tags: Range<Int>)? {
+        var reader = ContactSearchLine(bytes: line)
+        guard let entry = reader.entry(), let tags = reader.tags else { return nil }
+        return (entry, tags)
     }
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
@@ -30,7 +42,8 @@ struct ContactSearchLine {
               take(Self.first), let first = string(), take(Self.last), let last = string(),
               take(Self.phones), let phones = strings(), take(Self.emails), let emails = strings(),
               take(Self.company), let company = optionalString(), take(Self.owner), let owner = optionalString(),
-              take(Self.tags), let tags = strings() else { return nil }
+              take(Self.tags), case let tagsStart = at, let tags = strings() else { return nil }
+        self.tags = tagsStart..<at
         (row.firstName, row.lastName, row.phones, row.emails, row.company, row.owner, row.tags) = (first, last, phones, emails, company, owner, tags)
         for (channel, key) in Self.handles where take(key) {
             guard let handle = string() else { return nil }

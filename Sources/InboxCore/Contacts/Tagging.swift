@@ -25,6 +25,8 @@ extension Contacts {
     public static func tag(_ ids: [String], _ change: TagChange, now: Timestamp, keepGoing: Bool = false,
                            in tx: Transaction) throws(InboxError) -> BulkContactChange {
         let result = try previewTags(ids, change, now: now, keepGoing: keepGoing, in: tx)
+        // Each contact whose tags change is noted for the search index, whose rows show tags.
+        tx.pendingIndexChanges.reserve(result.changed.count, contacts: result.changed.count)
         try table.put(result.changed, in: tx)
         return result
     }

@@ -40,6 +40,13 @@ public struct PendingIndexChanges {
 
     var isEmpty: Bool { settled == log.count }
 
+    /// Room for `count` more changes, `count` of them contacts (a bulk tag notes 100,000:
+    /// grown a doubling at a time, the map of contacts was rehashed seventeen times).
+    mutating func reserve(_ count: Int, contacts: Int) {
+        log.reserveCapacity(log.count + count)
+        searchedContacts.reserveCapacity(searchedContacts.count + contacts)
+    }
+
     mutating func note(_ change: Change) {
         log.append(change)
         fold(change)
