@@ -249,10 +249,17 @@ public final class Transaction: Session {
     public func limitMemory(to budget: Int = Transaction.memoryBudget) throws(InboxError) {
         guard !savepointTaken, heldBytes > budget else { return }
         let oldestFirst = heldSizes.keys.map { (at: stagedAt[$0] ?? 0, path: $0) }.sorted { $0.at < $1.at }
-        for (_, path) in oldestFirst where heldBytes > budget / 2 {
+        // The files to spill, oldest first until half the budget is left; encoded on every core
+        // (a flush spills thousands of threads), then written here.
+        var spilling: [(path: String, encoder: Encoder)] = []
+        var left = heldBytes
+        for (_, path) in oldestFirst where left > budget / 2 {
+            left -= heldSizes[path] ?? 0
             guard case .content(let content) = staged[path] else { release(path); continue }
-            try spill(path, content())
+            spilling.append((path, Encoder(encode: content)))
         }
+        let encoded = spilling.count < 16 ? spilling.map { $0.encoder.encode() } : Parallel.map(spilling.map(\.encoder)) { $0.encode() }
+        for (file, content) in zip(spilling, encoded) { try spill(file.path, content) }
         for path in parsed.keys where staged[path] == nil { parsed[path] = nil }
         lineIndexes.removeAll()
     }
@@ -398,7 +405,7 @@ public final class Transaction: Session {
         }
     }
 
-    /// A staged file's encoder, handed to another thread by `stagedFiles`.
+    /// A staged file's encoder, handed to another thread by `stagedFiles` and `limitMemory`.
     private struct Encoder: @unchecked Sendable {
         let encode: () -> [UInt8]
     }
