@@ -257,64 +257,6 @@ extension Checker {
     }
 }
 
-extension Fsck {
-    /// Rebuilds the message index, the contact-conversation index and every summary.
-    static func repairConversations(_ tx: Transaction, _ report: inout Report) throws(InboxError) {
-        let conversations = try Conversations.table.all(in: tx)
-        var messages: [Message] = []
-        for file in try Messages.threadFiles(in: tx) { messages += try tx.records(file, as: Message.self) }
-        var locations: [String: [MessageLocation]] = [:]
-        for m in messages {
-            locations[Messages.indexFile(forMessage: m.id), default: []].append(MessageLocation(message: m.id, conversation: m.conversation))
-        }
-        try rewrite(Messages.indexDirectory, locations, sortedBy: { Messages.order($0.message) < Messages.order($1.message) }, tx, &report)
-        var byContact: [String: [ContactConversation]] = [:]
-        for c in conversations { byContact[Conversations.contactIndexFile(c.contact), default: []].append(ContactConversation(contact: c.contact, conversation: c.id)) }
-        let order = { (e: ContactConversation) in (Contacts.table.ids.order(e.contact), Conversations.table.ids.order(e.conversation)) }
-        try rewrite(Conversations.contactIndexDirectory, byContact, sortedBy: { order($0) < order($1) }, tx, &report)
-        let queue = DeliveryQueue.derived(from: messages)
-        if try DeliveryQueue.all(tx) != queue {
-            tx.stage(DeliveryQueue.file, records: queue)
-            report.repaired.append("rebuilt \(tx.displayPath(DeliveryQueue.file))")
-        }
-        for file in try ActivityIndex.rebuild(in: tx) + DerivedFiles.rewrite(ResponseIndex.directory, to: ResponseIndex.derived(from: Dictionary(grouping: messages, by: \.conversation)), in: tx) {
-            report.repaired.append("rebuilt \(tx.displayPath(file))")
-        }
-        var words = WordIndex.Builder(last: max(try Sequences.last(Messages.prefix, in: tx), messages.compactMap { Messages.number(of: $0.id) }.max() ?? 0))
-        for m in messages { words.add(m) }
-        for file in try WordIndex.rebuild(to: words.encoded(), in: tx) { report.repaired.append("rebuilt \(tx.displayPath(file))") }
-        let threads = Dictionary(grouping: messages, by: \.conversation)
-        var rebuilt: [Conversation] = []
-        for c in conversations {
-            let derived = ConversationSummary.derive(c, from: threads[c.id] ?? [])
-            if !ConversationSummary.differences(c, derived).isEmpty { rebuilt.append(derived) }
-        }
-        if !rebuilt.isEmpty {
-            try Conversations.table.put(rebuilt, in: tx)
-            report.repaired.append("rebuilt the summaries of \(rebuilt.count) conversation\(rebuilt.count == 1 ? "" : "s")")
-        }
-        for (prefix, numbers) in [(Conversations.table.prefix, conversations.compactMap { Conversations.table.number(of: $0.id) }),
-                                  (Messages.prefix, messages.compactMap { Messages.number(of: $0.id) })] {
-            if let top = numbers.max(), top > (try Sequences.last(prefix, in: tx)) {
-                try Sequences.raise(prefix, to: top, in: tx)
-                report.repaired.append("raised the \(prefix) id counter to \(top)")
-            }
-        }
-    }
-
-    private static func rewrite<R: StoredRecord & Equatable>(_ directory: String, _ wanted: [String: [R]], sortedBy order: (R, R) -> Bool,
-                                                             _ tx: Transaction, _ report: inout Report) throws(InboxError) {
-        let present = Set(try tx.list(directory).map { directory + "/" + $0 })
-        for file in present.union(wanted.keys).sorted() {
-            let want = (wanted[file] ?? []).sorted(by: order)
-            if try tx.records(file, as: R.self) != want {
-                tx.stage(file, records: want)
-                report.repaired.append("rebuilt \(tx.displayPath(file))")
-            }
-        }
-    }
-}
-
 /// A thread file as read, for `DecodedThread`.
 struct ThreadInput: Sendable {
     var file: String
