@@ -317,7 +317,14 @@ struct DecodedThread: Sendable {
         self.problems = problems
         defer { self.messages = messages }
         guard let c = conversation, messages.allSatisfy({ $0.conversation == c.id }) else { return }
-        judged = (c.id, ConversationSummary.differences(c, ConversationSummary.derive(c, from: messages)),
-                  ResponseRecord(conversation: c.id, thread: messages).map { LineDigest.hash(JSONLines.encode([$0])[...]) })
+        // The summary and the response times read the thread in one order, sorted here once
+        // (a file nearly always holds it so already), each message's id parsed once.
+        var thread = messages.filter(ConversationSummary.inThread)
+        let keys = thread.map { ($0.at.seconds, Messages.order($0.id)) }
+        if keys.indices.dropFirst().contains(where: { keys[$0] < keys[$0 - 1] }) {
+            thread = keys.indices.sorted { keys[$0] < keys[$1] }.map { thread[$0] }
+        }
+        judged = (c.id, ConversationSummary.differences(c, ConversationSummary.derive(c, inOrder: thread)),
+                  ResponseRecord(conversation: c.id, inOrder: thread).map { LineDigest.hash(JSONLines.encode([$0])[...]) })
     }
 }
