@@ -7,7 +7,7 @@
 extension Fsck {
     /// Rebuilds the message index, the contact-conversation index and every summary.
     static func repairConversations(_ tx: Transaction, _ report: inout Report) throws(InboxError) {
-        let conversations = try Conversations.table.all(in: tx)
+        var conversations = try Conversations.table.all(in: tx)
         var place: [String: Int] = [:]
         place.reserveCapacity(conversations.count)
         for (i, c) in conversations.enumerated() where place[c.id] == nil { place[c.id] = i }
@@ -43,6 +43,21 @@ extension Fsck {
             }
         }
         let responsesRewritten = try responses.finish(in: tx)
+        // What is wanted of the conversations later is taken now: the activity index reads
+        // them all again, and two copies of a hundred thousand would not fit the budget.
+        var rebuilt: [Conversation] = []
+        for c in conversations {
+            if let derived = summaries[c.id] {
+                rebuilt.append(derived)
+            } else if !threaded.contains(c.id) {
+                let derived = ConversationSummary.derive(c, from: [])
+                if !ConversationSummary.differences(c, derived).isEmpty { rebuilt.append(derived) }
+            }
+        }
+        let topConversation = conversations.compactMap { Conversations.table.number(of: $0.id) }.max()
+        var byContact: [String: [ContactConversation]] = [:]
+        for c in conversations { byContact[Conversations.contactIndexFile(c.contact), default: []].append(ContactConversation(contact: c.contact, conversation: c.id)) }
+        (conversations, place, summaries, threaded) = ([], [:], [:], [])
 
         let plan = homes.indexPlan()
         let present = Set(try tx.list(Messages.indexDirectory).map { Messages.indexDirectory + "/" + $0 })
@@ -54,8 +69,6 @@ extension Fsck {
                 report.repaired.append("rebuilt \(tx.displayPath(file))")
             }
         }
-        var byContact: [String: [ContactConversation]] = [:]
-        for c in conversations { byContact[Conversations.contactIndexFile(c.contact), default: []].append(ContactConversation(contact: c.contact, conversation: c.id)) }
         let order = { (e: ContactConversation) in (Contacts.table.ids.order(e.contact), Conversations.table.ids.order(e.conversation)) }
         try rewrite(Conversations.contactIndexDirectory, byContact, sortedBy: { order($0) < order($1) }, tx, &report)
         byContact = [:]
@@ -74,20 +87,11 @@ extension Fsck {
             }
         }
         for file in try WordIndex.repair(to: words, threads: files, in: tx) { report.repaired.append("rebuilt \(tx.displayPath(file))") }
-        var rebuilt: [Conversation] = []
-        for c in conversations {
-            if let derived = summaries[c.id] {
-                rebuilt.append(derived)
-            } else if !threaded.contains(c.id) {
-                let derived = ConversationSummary.derive(c, from: [])
-                if !ConversationSummary.differences(c, derived).isEmpty { rebuilt.append(derived) }
-            }
-        }
         if !rebuilt.isEmpty {
             try Conversations.table.put(rebuilt, in: tx)
             report.repaired.append("rebuilt the summaries of \(rebuilt.count) conversation\(rebuilt.count == 1 ? "" : "s")")
         }
-        for (prefix, top) in [(Conversations.table.prefix, conversations.compactMap { Conversations.table.number(of: $0.id) }.max()),
+        for (prefix, top) in [(Conversations.table.prefix, topConversation),
                               (Messages.prefix, highest > 0 ? highest : nil)] {
             if let top, top > (try Sequences.last(prefix, in: tx)) {
                 try Sequences.raise(prefix, to: top, in: tx)
