@@ -77,6 +77,7 @@ extension Fsck {
             tx.stage(DeliveryQueue.file, records: queue)
             report.repaired.append("rebuilt \(tx.displayPath(DeliveryQueue.file))")
         }
+        releaseFreedMemory()
         for file in try ActivityIndex.rebuild(in: tx) + responsesRewritten { report.repaired.append("rebuilt \(tx.displayPath(file))") }
         let last = max(try Sequences.last(Messages.prefix, in: tx), highest)
         if last != words.last {
