@@ -79,6 +79,9 @@ extension Fsck {
         }
         releaseFreedMemory()
         for file in try ActivityIndex.rebuild(in: tx) + responsesRewritten { report.repaired.append("rebuilt \(tx.displayPath(file))") }
+        try forgetParsed(Conversations.table.shardFiles(in: tx) + tx.list(Conversations.contactIndexDirectory).map { Conversations.contactIndexDirectory + "/" + $0 }
+                         + tx.list(Messages.indexDirectory).map { Messages.indexDirectory + "/" + $0 }, in: tx)
+        releaseFreedMemory()
         let last = max(try Sequences.last(Messages.prefix, in: tx), highest)
         if last != words.last {
             // A counter behind the ids moves which messages are recent: their words again.

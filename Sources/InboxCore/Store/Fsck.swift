@@ -82,6 +82,8 @@ public enum Fsck {
             report.repaired.append("raised the note id counter to \(maxNote)")
         }
         for file in try TaskAgenda.rebuild(in: tx, contacts: contacts) { report.repaired.append("rebuilt \(tx.displayPath(file))") }
+        // The session keeps every file it parsed; the contacts and their index are not read again.
+        try forgetParsed(Contacts.table.shardFiles(in: tx) + tx.list(AddressIndex.directory).map { AddressIndex.directory + "/" + $0 }, in: tx)
         if conversations {
             releaseFreedMemory()
             try repairConversations(tx, &report)
@@ -97,6 +99,12 @@ extension Fsck {
     /// Gives the pages freed by one phase of a repair back to the system before the next: a
     /// phase's records are freed when it ends, but the heap keeps their pages, and the next
     /// phase's (on another thread's arena) would be counted on top of them.
+    /// Lets the session drop the records it parsed of `files` (a staged file keeps its new
+    /// content; a later read parses again), so a repair's phases do not hold each other's.
+    static func forgetParsed(_ files: [String], in tx: Transaction) {
+        for file in files { tx.forget(file) }
+    }
+
     static func releaseFreedMemory() {
         #if canImport(Glibc)
         _ = mallocTrim(0)
