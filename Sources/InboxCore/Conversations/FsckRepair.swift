@@ -67,6 +67,7 @@ extension Fsck {
             if try tx.bytes(file) ?? [] != JSONLines.encode(want), try tx.records(file, as: MessageLocation.self) != want {
                 tx.stage(file, records: want)
                 report.repaired.append("rebuilt \(tx.displayPath(file))")
+                try tx.limitMemory()  // a rebuilt index is a file a thousand messages
             }
         }
         let order = { (e: ContactConversation) in (Contacts.table.ids.order(e.contact), Conversations.table.ids.order(e.conversation)) }
@@ -79,6 +80,7 @@ extension Fsck {
         }
         releaseFreedMemory()
         for file in try ActivityIndex.rebuild(in: tx) + responsesRewritten { report.repaired.append("rebuilt \(tx.displayPath(file))") }
+        try tx.limitMemory()
         try forgetParsed(Conversations.table.shardFiles(in: tx) + tx.list(Conversations.contactIndexDirectory).map { Conversations.contactIndexDirectory + "/" + $0 }
                          + tx.list(Messages.indexDirectory).map { Messages.indexDirectory + "/" + $0 }, in: tx)
         releaseFreedMemory()

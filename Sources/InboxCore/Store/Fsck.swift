@@ -44,6 +44,7 @@ public enum Fsck {
         let canonicalised = try Contacts.canonicaliseDoNotContact(in: tx)
         if canonicalised > 0 { report.repaired.append("rewrote do-not-contact canonically for \(canonicalised) contact\(canonicalised == 1 ? "" : "s")") }
         try rebuildDerived(tx, &report)
+        try tx.limitMemory()
         releaseFreedMemory()
         report.problems = try check(tx).problems
         return report
