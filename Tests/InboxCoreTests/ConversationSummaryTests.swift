@@ -83,4 +83,21 @@ final class ConversationSummaryTests: XCTestCase {
         XCTAssertEqual(derived.lastMessageAt, at(1))
         XCTAssertNil(derived.firstResponseAt)
     }
+
+    /// fsck sorts a thread once for the summary and the response times: a file whose lines are
+    /// not in time order (a late webhook appended) is judged as the thread, sorted, says.
+    func testFsckJudgesAThreadFileOutOfTimeOrderAsTheSortedThread() {
+        var c = Conversation(id: "cv1", contact: "ct1", channel: .sms, subject: nil, createdAt: t0)
+        let thread = [message(1, .inbound, at: 5, in: c), message(2, .outbound, at: 7, in: c), message(3, .inbound, at: 1, in: c),
+                      message(4, .outbound, at: 1, in: c)]
+        for m in thread { ConversationSummary.record(m, in: &c, now: at(8)) }
+        let bytes = JSONLines.encode(thread)
+        let judged = DecodedThread("messages/0000/cv1.jsonl", bytes, path: "cv1.jsonl", conversation: c, last: 4).judged
+        XCTAssertEqual(judged?.differences, [])
+        let sorted = ResponseRecord(conversation: "cv1", thread: thread).map { LineDigest.hash(JSONLines.encode([$0])[...]) }
+        XCTAssertNotNil(sorted)
+        XCTAssertEqual(judged?.responseLine, sorted)
+        // The file's own order would give other waits.
+        XCTAssertNotEqual(ResponseRecord(conversation: "cv1", inOrder: thread).map { LineDigest.hash(JSONLines.encode([$0])[...]) }, sorted)
+    }
 }

@@ -35,16 +35,19 @@ public enum ConversationSummary {
     }
 
     public static func derive(_ conversation: Conversation, from messages: [Message]) -> Conversation {
+        derive(conversation, inOrder: messages.filter(inThread).sorted { $1.isNewer(than: $0) })
+    }
+
+    /// `thread`: the messages `inThread`, oldest first, as fsck has them already (sorted once).
+    static func derive(_ conversation: Conversation, inOrder thread: [Message]) -> Conversation {
         var c = conversation
-        let thread = messages.filter(inThread).sorted { $1.isNewer(than: $0) }
         c.messageCount = Int64(thread.count)
         let last = thread.last { $0.kind == .message }
         c.lastMessageAt = last?.at
         c.lastDirection = last?.direction.rawValue
         c.preview = last.map(Conversations.preview)
-        let inbound = thread.filter { $0.direction == .inbound }
-        c.firstInboundAt = inbound.first?.at
-        c.lastInboundAt = inbound.last?.at ?? conversation.lastInboundAt
+        c.firstInboundAt = thread.first { $0.direction == .inbound }?.at
+        c.lastInboundAt = thread.last { $0.direction == .inbound }?.at ?? conversation.lastInboundAt
         c.firstResponseAt = thread.first { $0.direction == .outbound && $0.kind == .message && !$0.auto }?.at
         return c
     }

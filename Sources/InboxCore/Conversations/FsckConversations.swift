@@ -44,20 +44,34 @@ extension Checker {
             report.filesChecked += 1
             for (line, reason) in decoded.problems { problem(file, line, Explanation(reason)) }
             report.recordsChecked += messages.count
-            var threads: [String: [Message]] = [:]
-            var home: (conversation: String, file: String)?
-            for (m, line, number, found) in messages {
-                noteInUse(Messages.prefix, number ?? 0)
-                if !homes.insert(m.id, m.conversation) { problem(file, line, "duplicate message id \(m.id)"); continue }
+            // The messages that are not duplicates and whose conversation exists, for the
+            // summaries; nearly always every one, of one conversation, already judged.
+            var kept: [Int] = []
+            kept.reserveCapacity(messages.count)
+            var ownCount = 0
+            var highest = 0
+            // Nearly every message of a file is one conversation's: it is looked up once.
+            var home: (conversation: Conversation, number: Int?, file: String)?
+            for (i, m) in messages.enumerated() {
+                let (line, number, found) = decoded.facts[i]
+                highest = max(highest, number ?? 0)
+                if home?.conversation.id != m.conversation, let c = conversations[m.conversation] {
+                    home = (c, Conversations.table.number(of: c.id), Messages.file(forConversation: c.id))
+                }
+                let c = home.flatMap { $0.conversation.id == m.conversation ? $0.conversation : nil }
+                let conversationNumber = c != nil ? home!.number : Conversations.table.number(of: m.conversation)
+                if !homes.insert(m.id, number: number, m.conversation, conversationNumber: conversationNumber) {
+                    problem(file, line, "duplicate message id \(m.id)")
+                    continue
+                }
                 words.add(m, number: number, found)
-                guard let c = conversations[m.conversation] else {
+                guard let c else {
                     problem(file, line, "message \(m.id) refers to conversation \(m.conversation), which does not exist")
                     continue
                 }
-                threads[c.id, default: []].append(m)
+                kept.append(i)
+                if c.id == decoded.judged?.conversation { ownCount += 1 }
                 if let entry = DeliveryQueue.entry(for: m) { queue.append(entry) }
-                // Nearly every message of a file is one conversation's: its home is named once.
-                if home?.conversation != c.id { home = (c.id, Messages.file(forConversation: c.id)) }
                 if home!.file != file { problem(file, line, "message \(m.id) belongs in \(home!.file)") }
                 if m.contact != c.contact || m.channel != c.channel {
                     problem(file, line, "message \(m.id) says contact \(m.contact) on \(m.channel.rawValue); its conversation \(c.id) is \(c.contact) on \(c.channel.rawValue)")
@@ -71,9 +85,10 @@ extension Checker {
                     if SHA256.hex(bytes) != a.sha256 { problem(a.path, nil, "content does not match its SHA-256 name (used by \(m.id))") }
                 }
             }
+            if !messages.isEmpty { noteInUse(Messages.prefix, highest) }
             // The decoding thread has already judged a thread file that holds its own
             // conversation's messages and nothing else, as nearly all do.
-            if let judged = decoded.judged, threads.count == 1, threads[judged.conversation]?.count == messages.count {
+            if let judged = decoded.judged, !messages.isEmpty, ownCount == messages.count {
                 threaded.insert(judged.conversation)
                 summaries += judged.differences.map { (judged.conversation, $0) }
                 if let line = judged.responseLine {
@@ -81,6 +96,8 @@ extension Checker {
                 }
                 return
             }
+            var threads: [String: [Message]] = [:]
+            for i in kept { threads[messages[i].conversation, default: []].append(messages[i]) }
             for (id, thread) in threads {
                 threaded.insert(id)
                 summarize(conversations[id]!, thread)
@@ -257,64 +274,6 @@ extension Checker {
     }
 }
 
-extension Fsck {
-    /// Rebuilds the message index, the contact-conversation index and every summary.
-    static func repairConversations(_ tx: Transaction, _ report: inout Report) throws(InboxError) {
-        let conversations = try Conversations.table.all(in: tx)
-        var messages: [Message] = []
-        for file in try Messages.threadFiles(in: tx) { messages += try tx.records(file, as: Message.self) }
-        var locations: [String: [MessageLocation]] = [:]
-        for m in messages {
-            locations[Messages.indexFile(forMessage: m.id), default: []].append(MessageLocation(message: m.id, conversation: m.conversation))
-        }
-        try rewrite(Messages.indexDirectory, locations, sortedBy: { Messages.order($0.message) < Messages.order($1.message) }, tx, &report)
-        var byContact: [String: [ContactConversation]] = [:]
-        for c in conversations { byContact[Conversations.contactIndexFile(c.contact), default: []].append(ContactConversation(contact: c.contact, conversation: c.id)) }
-        let order = { (e: ContactConversation) in (Contacts.table.ids.order(e.contact), Conversations.table.ids.order(e.conversation)) }
-        try rewrite(Conversations.contactIndexDirectory, byContact, sortedBy: { order($0) < order($1) }, tx, &report)
-        let queue = DeliveryQueue.derived(from: messages)
-        if try DeliveryQueue.all(tx) != queue {
-            tx.stage(DeliveryQueue.file, records: queue)
-            report.repaired.append("rebuilt \(tx.displayPath(DeliveryQueue.file))")
-        }
-        for file in try ActivityIndex.rebuild(in: tx) + DerivedFiles.rewrite(ResponseIndex.directory, to: ResponseIndex.derived(from: Dictionary(grouping: messages, by: \.conversation)), in: tx) {
-            report.repaired.append("rebuilt \(tx.displayPath(file))")
-        }
-        var words = WordIndex.Builder(last: max(try Sequences.last(Messages.prefix, in: tx), messages.compactMap { Messages.number(of: $0.id) }.max() ?? 0))
-        for m in messages { words.add(m) }
-        for file in try WordIndex.rebuild(to: words.encoded(), in: tx) { report.repaired.append("rebuilt \(tx.displayPath(file))") }
-        let threads = Dictionary(grouping: messages, by: \.conversation)
-        var rebuilt: [Conversation] = []
-        for c in conversations {
-            let derived = ConversationSummary.derive(c, from: threads[c.id] ?? [])
-            if !ConversationSummary.differences(c, derived).isEmpty { rebuilt.append(derived) }
-        }
-        if !rebuilt.isEmpty {
-            try Conversations.table.put(rebuilt, in: tx)
-            report.repaired.append("rebuilt the summaries of \(rebuilt.count) conversation\(rebuilt.count == 1 ? "" : "s")")
-        }
-        for (prefix, numbers) in [(Conversations.table.prefix, conversations.compactMap { Conversations.table.number(of: $0.id) }),
-                                  (Messages.prefix, messages.compactMap { Messages.number(of: $0.id) })] {
-            if let top = numbers.max(), top > (try Sequences.last(prefix, in: tx)) {
-                try Sequences.raise(prefix, to: top, in: tx)
-                report.repaired.append("raised the \(prefix) id counter to \(top)")
-            }
-        }
-    }
-
-    private static func rewrite<R: StoredRecord & Equatable>(_ directory: String, _ wanted: [String: [R]], sortedBy order: (R, R) -> Bool,
-                                                             _ tx: Transaction, _ report: inout Report) throws(InboxError) {
-        let present = Set(try tx.list(directory).map { directory + "/" + $0 })
-        for file in present.union(wanted.keys).sorted() {
-            let want = (wanted[file] ?? []).sorted(by: order)
-            if try tx.records(file, as: R.self) != want {
-                tx.stage(file, records: want)
-                report.repaired.append("rebuilt \(tx.displayPath(file))")
-            }
-        }
-    }
-}
-
 /// A thread file as read, for `DecodedThread`.
 struct ThreadInput: Sendable {
     var file: String
@@ -324,11 +283,12 @@ struct ThreadInput: Sendable {
     var last: Int
 }
 
-/// A thread file decoded away from the checker: its messages with their line numbers and
-/// words, and its bad lines. `messages` is nil when the file is gone.
+/// A thread file decoded away from the checker: its messages, with their line numbers and
+/// words (`facts`, by position), and its bad lines. `messages` is nil when the file is gone.
 struct DecodedThread: Sendable {
     var file: String
-    var messages: [(message: Message, line: Int, number: Int?, words: MessageWords)]?
+    var messages: [Message]?
+    var facts: [(line: Int, number: Int?, words: MessageWords)] = []
     var problems: [(line: Int, reason: String)] = []
     /// When every message is `conversation`'s: how its summary differs from the thread, and
     /// the hash of its response index line (nil: none).
@@ -342,20 +302,29 @@ struct DecodedThread: Sendable {
     init(_ file: String, _ bytes: [UInt8]?, path: String, conversation: Conversation?, last: Int) {
         self.file = file
         guard let bytes else { return }
-        var messages: [(message: Message, line: Int, number: Int?, words: MessageWords)] = []
+        var messages: [Message] = []
+        var facts: [(line: Int, number: Int?, words: MessageWords)] = []
         var problems: [(line: Int, reason: String)] = []
         // The handler takes every bad line, so decoding throws nothing.
         try? JSONLines.decodeNumbered(bytes, path: path, as: Message.self, onProblem: { (line, reason) throws(InboxError) in
             problems.append((line, reason))
         }) { m, line in
             let number = Messages.number(of: m.id)
-            messages.append((m, line, number, MessageWords(m, number: number, last: last)))
+            facts.append((line, number, MessageWords(m, number: number, last: last)))
+            messages.append(m)
         }
-        self.messages = messages
+        self.facts = facts
         self.problems = problems
-        guard let c = conversation, messages.allSatisfy({ $0.message.conversation == c.id }) else { return }
-        let thread = messages.map(\.message)
-        judged = (c.id, ConversationSummary.differences(c, ConversationSummary.derive(c, from: thread)),
-                  ResponseRecord(conversation: c.id, thread: thread).map { LineDigest.hash(JSONLines.encode([$0])[...]) })
+        defer { self.messages = messages }
+        guard let c = conversation, messages.allSatisfy({ $0.conversation == c.id }) else { return }
+        // The summary and the response times read the thread in one order, sorted here once
+        // (a file nearly always holds it so already), each message's id parsed once.
+        var thread = messages.filter(ConversationSummary.inThread)
+        let keys = thread.map { ($0.at.seconds, Messages.order($0.id)) }
+        if keys.indices.dropFirst().contains(where: { keys[$0] < keys[$0 - 1] }) {
+            thread = keys.indices.sorted { keys[$0] < keys[$1] }.map { thread[$0] }
+        }
+        judged = (c.id, ConversationSummary.differences(c, ConversationSummary.derive(c, inOrder: thread)),
+                  ResponseRecord(conversation: c.id, inOrder: thread).map { LineDigest.hash(JSONLines.encode([$0])[...]) })
     }
 }

@@ -12,10 +12,15 @@ struct MessageHomes {
 
     /// Records `message` in `conversation`; false when the message is already recorded.
     mutating func insert(_ message: String, _ conversation: String) -> Bool {
-        if let n = Messages.number(of: message), n < MessageHomes.arrayLimit {
+        insert(message, number: Messages.number(of: message), conversation, conversationNumber: Conversations.table.number(of: conversation))
+    }
+
+    /// `number`, `conversationNumber`: the ids' numbers, as the caller has them already.
+    mutating func insert(_ message: String, number: Int?, _ conversation: String, conversationNumber: Int?) -> Bool {
+        if let n = number, n < MessageHomes.arrayLimit {
             if n >= byNumber.count { byNumber += repeatElement(0, count: max(n + 1 - byNumber.count, byNumber.count / 2)) }
             guard byNumber[n] == 0 else { return false }
-            if let c = Conversations.table.number(of: conversation), c < Int(Int32.max) - 1 {
+            if let c = conversationNumber, c < Int(Int32.max) - 1 {
                 byNumber[n] = Int32(c + 1)
                 count += 1
                 return true

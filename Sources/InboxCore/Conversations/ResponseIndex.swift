@@ -34,8 +34,12 @@ public struct ResponseRecord: StoredRecord, Equatable {
 
     /// What a thread says: every stretch from a client's message to our next reply.
     public init?(conversation: String, thread messages: [Message]) {
-        let thread = messages.filter(ConversationSummary.inThread)
-            .sorted { ($0.at.seconds, Messages.order($0.id)) < ($1.at.seconds, Messages.order($1.id)) }
+        self.init(conversation: conversation, inOrder: messages.filter(ConversationSummary.inThread)
+            .sorted { ($0.at.seconds, Messages.order($0.id)) < ($1.at.seconds, Messages.order($1.id)) })
+    }
+
+    /// `thread`: the messages in the thread, oldest first, as fsck has them already (sorted once).
+    init?(conversation: String, inOrder thread: [Message]) {
         guard !thread.isEmpty else { return nil }
         var waits: [Wait] = []
         var waitingSince: Timestamp?

@@ -35,7 +35,7 @@ struct JSONLineParser {
             throw JSONParseError("byte-order mark at start of line")
         }
         scratch.keyHashes.removeAll(keepingCapacity: true)  // what a failed line left
-        var cursor = Cursor(bytes: buffer, scratch: scratch)
+        var cursor = JSONCursor(bytes: buffer, scratch: scratch)
         scratch = Scratch()  // the cursor holds the only reference while it parses
         defer { scratch = cursor.scratch }
         cursor.skipSpace()
@@ -45,6 +45,23 @@ struct JSONLineParser {
             throw cursor.unexpected("after the end of the record")
         }
         return value
+    }
+
+    /// The record the line holds, its fields read as the line is parsed (no value is made of
+    /// the whole line); nil when the line is anything but what the store writes, exactly the
+    /// declared fields in their declared order, each as its field reads it. The caller then
+    /// reads the line the long way (`parse`, then the schema), which says what is wrong; so
+    /// this path gives no errors of its own, only a record the long way would give too.
+    mutating func record<R>(_ buffer: UnsafeBufferPointer<UInt8>, _ schema: RecordSchema<R>) -> R? {
+        scratch.keyHashes.removeAll(keepingCapacity: true)
+        var cursor = JSONCursor(bytes: buffer, scratch: scratch)
+        scratch = Scratch()
+        defer { scratch = cursor.scratch }
+        do throws(JSONParseError) {
+            return try cursor.record(schema)
+        } catch {
+            return nil
+        }
     }
 }
 
@@ -57,7 +74,7 @@ struct Scratch {
     var keyHashes: [UInt64] = []
 }
 
-private struct Cursor {
+struct JSONCursor {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     var scratch: Scratch
@@ -105,7 +122,7 @@ private struct Cursor {
     }
 
     mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
-        guard depth < Cursor.maxDepth else { throw JSONParseError("column \(index + 1): nested too deeply") }
+        guard depth < JSONCursor.maxDepth else { throw JSONParseError("column \(index + 1): nested too deeply") }
         guard index < bytes.count else { throw unexpected("where a value was expected") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return .object(try object(depth: depth))
@@ -155,10 +172,10 @@ private struct Cursor {
             }
             let keyColumn = index + 1
             let key = try string()
-            if result.pairs.count < Cursor.linearKeyLimit {
+            if result.pairs.count < JSONCursor.linearKeyLimit {
                 // Unescaped, the key's bytes are the input's, between the quotes.
                 let hash = lastStringEscaped
-                    ? Cursor.hash(key) : Cursor.hash(UnsafeBufferPointer(rebasing: bytes[keyColumn..<(index - 1)]))
+                    ? JSONCursor.hash(key) : JSONCursor.hash(UnsafeBufferPointer(rebasing: bytes[keyColumn..<(index - 1)]))
                 for i in base..<scratch.keyHashes.count where scratch.keyHashes[i] == hash {
                     if result.pairs[i - base].key.hasSameUTF8(as: key) {
                         throw JSONParseError("column \(keyColumn): duplicate key \"\(key)\"")

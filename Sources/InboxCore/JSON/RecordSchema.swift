@@ -19,6 +19,8 @@ public final class RecordSchema<Record> {
 
     /// `"key":` of each field, escaped once.
     private let keyBytes: [[UInt8]]
+    /// Each key's bytes when it is written without escapes (nil otherwise), for `RecordScanner`.
+    let plainKeys: [[UInt8]?]
 
     public init(blank: Record, _ fields: [Field<Record>],
                 validate: (@Sendable (Record) throws(JSONParseError) -> Void)? = nil) {
@@ -30,6 +32,10 @@ public final class RecordSchema<Record> {
             JSONWriter.writeString(field.key, into: &bytes)
             bytes.append(UInt8(ascii: ":"))
             return bytes
+        }
+        plainKeys = zip(fields, keyBytes).map { field, written in
+            let raw = Array(field.key.utf8)
+            return written == [0x22] + raw + [0x22, 0x3A] ? raw : nil
         }
     }
 

@@ -267,3 +267,67 @@ struct MessageWords: Sendable {
         return out
     }
 }
+
+extension WordIndex {
+    /// Hits gathered at once when rewriting bucket files, about 40 MB of them: more files
+    /// than that are rewritten in further reads of the threads.
+    static let hitsPerRepairPass = 1_000_000
+
+    /// Rewrites every file that is not what `wanted` (the messages' digest) says: the recent
+    /// file from its lines, each bucket file that differs from the hits of its words, read
+    /// from `threads` for those files only, as many at a time as `hitsPerRepairPass` allows.
+    /// Returns the files rewritten, in order.
+    static func repair(to wanted: WordIndexDigest, threads: [String], in tx: Transaction) throws(InboxError) -> [String] {
+        var rewritten: [String] = []
+        var differing: [(path: String, hits: Int)] = []
+        for path in Set(try allFiles(in: tx)).union(wanted.paths).sorted() {
+            let bytes = try tx.bytes(path) ?? []
+            if path == recentFile {
+                let want = wanted.recentBytes() ?? []
+                guard bytes != want else { continue }
+                if want.isEmpty { tx.remove(path) } else { tx.stage(path, want) }
+                rewritten.append(path)
+                continue
+            }
+            guard !wanted.matches(path, bytes) else { continue }
+            let hits = wanted.wanted(path).count
+            if hits > 0 {
+                differing.append((path, hits))
+            } else if !bytes.isEmpty {
+                tx.remove(path)
+                rewritten.append(path)
+            }
+        }
+        var start = 0
+        while start < differing.count {
+            var group = Set<String>()
+            var blocks = Set<String>()
+            var total = 0
+            while start < differing.count && (group.isEmpty || total + differing[start].hits <= hitsPerRepairPass) {
+                group.insert(differing[start].path)
+                blocks.insert(String(differing[start].path.split(separator: "/").dropLast().last ?? ""))
+                total += differing[start].hits
+                start += 1
+            }
+            var files: [String: [String: [WordHit]]] = [:]
+            try Fsck.forEachThread(threads, in: tx, last: wanted.last) { (thread) throws(InboxError) in
+                for (m, number, _) in thread {
+                    if let n = number, isRecent(n, last: wanted.last) { continue }
+                    let block = number.map(block(ofNumber:)) ?? block(ofMessage: m.id)
+                    guard blocks.contains(block) else { continue }
+                    let hit = WordHit(message: m.id, conversation: m.conversation, number: number ?? 0)
+                    for word in words(of: m) {
+                        let path = file(block: block, word: word)
+                        if group.contains(path) { files[path, default: [:]][word, default: []].append(hit) }
+                    }
+                }
+            }
+            for (path, words) in files {
+                tx.stage(path, encode(words.mapValues { hits in hits.sorted { $0.order < $1.order } }))
+                rewritten.append(path)
+            }
+            try tx.limitMemory()
+        }
+        return rewritten.sorted()
+    }
+}

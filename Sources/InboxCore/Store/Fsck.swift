@@ -40,9 +40,12 @@ public enum Fsck {
         guard report.problems.contains(where: \.derivable), !report.problems.contains(where: { !$0.derivable }) else {
             return report
         }
+        releaseFreedMemory()
         let canonicalised = try Contacts.canonicaliseDoNotContact(in: tx)
         if canonicalised > 0 { report.repaired.append("rewrote do-not-contact canonically for \(canonicalised) contact\(canonicalised == 1 ? "" : "s")") }
         try rebuildDerived(tx, &report)
+        try tx.limitMemory()
+        releaseFreedMemory()
         report.problems = try check(tx).problems
         return report
     }
@@ -80,7 +83,10 @@ public enum Fsck {
             report.repaired.append("raised the note id counter to \(maxNote)")
         }
         for file in try TaskAgenda.rebuild(in: tx, contacts: contacts) { report.repaired.append("rebuilt \(tx.displayPath(file))") }
+        // The session keeps every file it parsed; the contacts and their index are not read again.
+        try forgetParsed(Contacts.table.shardFiles(in: tx) + tx.list(AddressIndex.directory).map { AddressIndex.directory + "/" + $0 }, in: tx)
         if conversations {
+            releaseFreedMemory()
             try repairConversations(tx, &report)
         } else {
             // Rows carry contact names, which a merge of contacts alone may have changed.
@@ -89,6 +95,28 @@ public enum Fsck {
         try repairCounters(tx, &report)
     }
 }
+
+extension Fsck {
+    /// Gives the pages freed by one phase of a repair back to the system before the next: a
+    /// phase's records are freed when it ends, but the heap keeps their pages, and the next
+    /// phase's (on another thread's arena) would be counted on top of them.
+    /// Lets the session drop the records it parsed of `files` (a staged file keeps its new
+    /// content; a later read parses again), so a repair's phases do not hold each other's.
+    static func forgetParsed(_ files: [String], in tx: Transaction) {
+        for file in files { tx.forget(file) }
+    }
+
+    static func releaseFreedMemory() {
+        #if canImport(Glibc)
+        _ = mallocTrim(0)
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+/// glibc's `malloc_trim`, which Swift's Glibc module does not declare.
+@_silgen_name("malloc_trim") private func mallocTrim(_ pad: Int) -> Int32
+#endif
 
 struct Checker {
     let session: Session
