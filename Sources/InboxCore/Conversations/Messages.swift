@@ -66,7 +66,11 @@ public enum Messages {
 
     /// A conversation's messages, oldest first.
     public static func of(_ conversation: String, in session: Session) throws(InboxError) -> [Message] {
-        try session.records(file(forConversation: conversation), as: Message.self).filter { $0.conversation == conversation }
+        let thread = try session.records(file(forConversation: conversation), as: Message.self)
+        // A thread file holds its own conversation's messages (fsck says otherwise): shared,
+        // not copied, since a flush asks for a thread once per message it sends into it.
+        if thread.allSatisfy({ $0.conversation == conversation }) { return thread }
+        return thread.filter { $0.conversation == conversation }
     }
 
     public static func get(_ id: String, in session: Session) throws(InboxError) -> Message? {

@@ -34,8 +34,12 @@ public struct ResponseRecord: StoredRecord, Equatable {
 
     /// What a thread says: every stretch from a client's message to our next reply.
     public init?(conversation: String, thread messages: [Message]) {
-        self.init(conversation: conversation, inOrder: messages.filter(ConversationSummary.inThread)
-            .sorted { ($0.at.seconds, Messages.order($0.id)) < ($1.at.seconds, Messages.order($1.id)) })
+        let thread = messages.filter(ConversationSummary.inThread)
+        func before(_ a: Message, _ b: Message) -> Bool { (a.at.seconds, Messages.order(a.id)) < (b.at.seconds, Messages.order(b.id)) }
+        // A thread file is written in the order its messages came, nearly always time order:
+        // checked in one pass, sorted only when it is not (a flush takes this record per send).
+        let ordered = zip(thread, thread.dropFirst()).allSatisfy { !before($1, $0) } ? thread : thread.sorted(by: before)
+        self.init(conversation: conversation, inOrder: ordered)
     }
 
     /// `thread`: the messages in the thread, oldest first, as fsck has them already (sorted once).
