@@ -84,7 +84,9 @@ public class Session {
 
     private func preload<R: StoredRecord>(_ files: [String], as type: R.Type, skippingDamage: Bool) throws(InboxError) {
         var pending: [(path: String, display: String, bytes: [UInt8])] = []
-        for file in Set(files).sorted() where !isParsed(file) {
+        var seen = Set<String>()
+        // Each file once, in the order given: the first damaged one in that order is reported.
+        for file in files where seen.insert(file).inserted && !isParsed(file) {
             let read: [UInt8]?
             do throws(InboxError) { read = try bytes(file) } catch { if skippingDamage { continue } else { throw error } }
             guard let bytes = read else { continue }
