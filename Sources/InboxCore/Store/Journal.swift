@@ -175,13 +175,14 @@ enum Journal {
             var finished = attempt { () throws(InboxError) in try store.sync("") }
             // Thousands of renames (a batch, a flush) go on every core; a command's few, here.
             let moves = written.compactMap { entry in entry.temp.map { (from: $0, to: entry.target) } }
-            if moves.count >= 64 {
+            let renamedTogether = moves.count >= 64
+            if renamedTogether {
                 for case let failure? in store.renameAll(moves) {
                     problems.append(failure.message)
                     finished = false
                 }
             }
-            for entry in written where entry.temp == nil || moves.count < 64 {
+            for entry in written where entry.temp == nil || !renamedTogether {
                 finished = attempt { () throws(InboxError) in
                     if let temp = entry.temp { try store.rename(temp, entry.target) } else { try store.remove(entry.target) }
                 } && finished
