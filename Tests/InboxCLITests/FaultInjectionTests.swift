@@ -83,4 +83,31 @@ final class FaultInjectionTests: XCTestCase {
         XCTAssertGreaterThan(injected, 30)
         XCTAssertGreaterThan(refused, 10)
     }
+    /// A change of many files writes its temp files on every core (`StoreDirectory.writeAllNew`):
+    /// one that cannot be written (here too large for `ulimit -f`, with SIGXFSZ ignored, so the
+    /// write fails with EFBIG) refuses the whole change with exit 74 naming it, and every temp
+    /// file written beside it on the other core is taken back.
+    func testATempFileThatCannotBeWrittenInABigChangeLeavesNothingBehind() throws {
+        let bash = try requiredTool("bash")
+        let repo = makeRepository()
+        let people = (1...70).map { "contact add 'Client \($0)' --email c\($0)@example.com" }.joined(separator: "\n") + "\n"
+        inbox("-q", "batch", in: repo, stdin: people)
+        let before = snapshot(repo)
+        // Line 40's thread would be 96 KB, over the 64 KB limit; every other file stays under it.
+        let long = String(repeating: "w2 ", count: 32_000)
+        let receives = (1...70).map { "message receive --contact ct\($0) --channel email '\($0 == 40 ? long : "My W-2 \($0)")'" }
+        try (receives.joined(separator: "\n") + "\n").write(toFile: repo.file("receives.txt"), atomically: true, encoding: .utf8)
+        let result = Inbox.shell("exec \(bash) -c \"trap '' XFSZ; ulimit -f 64; exec inbox -q batch < receives.txt\"", in: repo.path)
+        XCTAssertEqual(result.status, 74, result.stderr)
+        XCTAssertTrue(result.stderr.contains(".inbox/tmp/cv40.jsonl.tmp."), result.stderr)
+        XCTAssertTrue(result.stderr.contains("too large"), result.stderr)
+        XCTAssertEqual(snapshot(repo), before, "exit 74 but the repository changed")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: repo.file(".inbox/tmp"))
+        XCTAssertEqual(leftovers, [], "temp files written beside the failed one are taken back")
+        XCTAssertEqual(inbox("-q", "conversation", "list", in: repo).stdout, "")
+        // Without the limit the same batch goes through whole.
+        inbox("-q", "batch", in: repo, stdin: receives.joined(separator: "\n") + "\n")
+        XCTAssertEqual(inbox("-q", "conversation", "list", "--limit", "100", in: repo).lines.count, 70)
+        XCTAssertEqual(Inbox.run(["fsck"], in: repo.path).status, 0)
+    }
 }

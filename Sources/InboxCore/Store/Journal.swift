@@ -14,6 +14,8 @@ import Glibc
 enum Journal {
     static let name = "journal"
     static let tempDirectory = "tmp"
+    /// From this many files a commit writes and renames them on every core (see `commit`).
+    static let parallelFiles = 64
 
     /// One step of a decided commit: replace `target` with `temp`, or (temp nil) remove it.
     struct Entry: StoredRecord {
@@ -126,6 +128,7 @@ enum Journal {
             try? store.remove(journalTemp)
         }
         do throws(InboxError) {
+            var contents: [(path: String, replacing: String, bytes: [UInt8])] = []
             for (serial, file) in files.enumerated() {
                 guard StoreDirectory.isInside(file.path) else {
                     throw InboxError.io(path: store.display(file.path), operation: "write (path outside the repository)", errno: EINVAL)
@@ -141,10 +144,19 @@ enum Journal {
                     let entry = Entry(target: file.path, temp: tempPath(for: file.path, serial: serial))
                     // The target's directory must exist, and be a real directory, before we decide.
                     _ = try store.directory(StoreDirectory.parent(of: entry.target), create: true)
-                    let mode = try store.mode(entry.target) ?? 0o600
-                    try store.writeNew(entry.temp!, bytes, mode: mode, durable: false)
+                    contents.append((entry.temp!, entry.target, bytes))
+                    // Listed before it is written: taking back removes a temp file that is not there.
                     written.append(entry)
                     unsynced.append(entry.temp!)
+                }
+            }
+            // A command's few files are written here; thousands (a batch's threads) on every core.
+            if contents.count >= parallelFiles {
+                if case let failure?? = store.writeAllNew(contents).first(where: { $0 != nil }) { throw failure }
+            } else {
+                for content in contents {
+                    let mode = try store.mode(content.replacing) ?? 0o600
+                    try store.writeNew(content.path, content.bytes, mode: mode, durable: false)
                 }
             }
             // A command's few files are fsynced. Thousands (spilled during the change, or a
@@ -175,7 +187,7 @@ enum Journal {
             var finished = attempt { () throws(InboxError) in try store.sync("") }
             // Thousands of renames (a batch, a flush) go on every core; a command's few, here.
             let moves = written.compactMap { entry in entry.temp.map { (from: $0, to: entry.target) } }
-            let renamedTogether = moves.count >= 64
+            let renamedTogether = moves.count >= parallelFiles
             if renamedTogether {
                 for case let failure? in store.renameAll(moves) {
                     problems.append(failure.message)

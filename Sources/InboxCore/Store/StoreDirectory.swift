@@ -232,15 +232,24 @@ public final class StoreDirectory {
     /// `syncFileSystem()` before the commit is decided.
     func writeNew(_ relative: String, _ bytes: [UInt8], mode: mode_t, durable: Bool = true) throws(InboxError) {
         guard let (dir, name) = try split(relative, create: true) else { throw outside(relative) }
+        if let failure = StoreDirectory.create(at: dir, name, bytes, mode: mode, durable: durable, display: display(relative)) {
+            throw failure
+        }
+    }
+
+    /// `writeNew` once its directory is open: touches nothing but its own file, so it can run
+    /// on any thread.
+    private static func create(at dir: Int32, _ name: String, _ bytes: [UInt8], mode: mode_t, durable: Bool,
+                               display: String) -> InboxError? {
         let descriptor = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
-        guard descriptor >= 0 else { throw FileSystem.fail(display(relative), "create") }
+        guard descriptor >= 0 else { return FileSystem.fail(display, "create") }
         do throws(InboxError) {
             // The creation mode is filtered by the umask; an explicit chmod keeps an existing
             // file's mode when it is replaced.
-            guard fchmod(descriptor, mode) == 0 else { throw FileSystem.fail(display(relative), "chmod") }
-            try FileSystem.writeAll(descriptor, bytes, display(relative))
+            guard fchmod(descriptor, mode) == 0 else { throw FileSystem.fail(display, "chmod") }
+            try FileSystem.writeAll(descriptor, bytes, display)
             if durable {
-                guard fsync(descriptor) == 0 else { throw FileSystem.fail(display(relative), "fsync") }
+                guard fsync(descriptor) == 0 else { throw FileSystem.fail(display, "fsync") }
             } else {
                 // Only a hint (write-back errors surface at the fsync): its failure is ignored.
                 _ = c_sync_file_range(descriptor, 0, 0, syncFileRangeWrite)
@@ -248,13 +257,45 @@ public final class StoreDirectory {
         } catch {
             close(descriptor)
             unlinkat(dir, name, 0)
-            throw error
+            return error
         }
         guard close(descriptor) == 0 else {
             let code = errno
             unlinkat(dir, name, 0)
-            throw FileSystem.fail(display(relative), "close", code)
+            return FileSystem.fail(display, "close", code)
         }
+        return nil
+    }
+
+    /// Writes many new files as `writeNew(durable: false)` does, each with the mode of the file
+    /// it will replace (0600 for a new one), on every core: creating a file is mostly the
+    /// kernel finding a free inode. Directories are opened (and made) here, on this thread;
+    /// only the file calls run on the others. One result per file; a file that failed is
+    /// not left behind.
+    func writeAllNew(_ files: [(path: String, replacing: String, bytes: [UInt8])]) -> [InboxError?] {
+        struct Write: Sendable { let dir: Int32, name: String, target: (Int32, String), bytes: [UInt8], display: String }
+        var prepared: [Write?] = []
+        var results: [InboxError?] = []
+        for file in files {
+            do throws(InboxError) {
+                guard let (dir, name) = try split(file.path, create: true), let target = try split(file.replacing, create: true) else {
+                    throw outside(file.path)
+                }
+                prepared.append(Write(dir: dir, name: name, target: target, bytes: file.bytes, display: display(file.path)))
+                results.append(nil)
+            } catch {
+                prepared.append(nil)
+                results.append(error)
+            }
+        }
+        let outcomes = Parallel.map(prepared) { write -> InboxError? in
+            guard let write else { return nil }
+            var info = stat()
+            let mode = fstatat(write.target.0, write.target.1, &info, AT_SYMLINK_NOFOLLOW) == 0 ? info.st_mode & 0o7777 : 0o600
+            return StoreDirectory.create(at: write.dir, write.name, write.bytes, mode: mode, durable: false, display: write.display)
+        }
+        for (i, outcome) in outcomes.enumerated() where results[i] == nil { results[i] = outcome }
+        return results
     }
 
     /// Renames `from` over `to`, both inside `.inbox`; the target's directory is created
