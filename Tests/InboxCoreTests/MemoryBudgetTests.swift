@@ -59,4 +59,37 @@ final class MemoryBudgetTests: XCTestCase {
         }
         XCTAssertEqual(FileManager.default.contents(atPath: repo.path("notes/39.jsonl")).map(Array.init), content(39))
     }
+    /// Spilling 64 files or more writes them on every core (`spillAll`), to the same bytes.
+    func testASpillOfManyFilesCommitsTheSameBytes() throws {
+        let size = content(0).count
+        try repo.write { (tx) throws(InboxError) in
+            for n in 0..<200 { tx.stage("notes/\(n).jsonl", content(n)) }
+            try tx.limitMemory(to: 20 * size)  // 200 held, 20 allowed: 190 spilled at once
+            XCTAssertEqual((try? self.tempFiles())?.count ?? 0, 190)
+        }
+        for n in 0..<200 {
+            XCTAssertEqual(FileManager.default.contents(atPath: repo.path("notes/\(n).jsonl")).map(Array.init), content(n), "notes/\(n)")
+        }
+        XCTAssertEqual(try tempFiles(), [])
+    }
+
+    /// One temp file of a spill that cannot be made (its name, the target's and a suffix, is
+    /// longer than a file name may be) fails the change, and no temp file of the spill is left.
+    func testASpillOfManyFilesThatFailsLeavesNoTempFile() throws {
+        let size = content(0).count
+        let long = "notes/" + String(repeating: "n", count: 245) + ".jsonl"
+        var failure: InboxError?
+        do {
+            try repo.write { (tx) throws(InboxError) in
+                // Staged first, so it is among the oldest, which are spilled.
+                tx.stage(long, content(100))
+                for n in 0..<100 { tx.stage("notes/\(n).jsonl", content(n)) }
+                try tx.limitMemory(to: 2 * size)
+                XCTFail("the spill went through")
+            }
+        } catch { failure = error }
+        XCTAssertTrue(failure?.message.contains("File name too long") == true, String(describing: failure?.message))
+        XCTAssertEqual(try tempFiles(), [], "every temp file of the spill is taken back")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path("notes/0.jsonl")), "nothing was committed")
+    }
 }

@@ -261,7 +261,11 @@ public final class Transaction: Session {
             spilling.append((path, Encoder(encode: content)))
         }
         let encoded = spilling.count < 16 ? spilling.map { $0.encoder.encode() } : Parallel.map(spilling.map(\.encoder)) { $0.encode() }
-        for (file, content) in zip(spilling, encoded) { try spill(file.path, content) }
+        if spilling.count < Journal.parallelFiles {
+            for (file, content) in zip(spilling, encoded) { try spill(file.path, content) }
+        } else {
+            try spillAll(zip(spilling, encoded).map { ($0.path, $1) })
+        }
         for path in parsed.keys where staged[path] == nil { parsed[path] = nil }
         lineIndexes.removeAll()
     }
@@ -288,6 +292,31 @@ public final class Transaction: Session {
         staged[relative] = .written(temp: temp)
         release(relative)
         forget(relative)
+    }
+
+    /// `spill` of many files, their temp files written on every core (as a commit writes its
+    /// own: see `Journal.commit`). On a failure every temp file of this call is taken back and
+    /// nothing is staged differently.
+    private func spillAll(_ files: [(path: String, content: [UInt8])]) throws(InboxError) {
+        var writes: [(path: String, replacing: String, bytes: [UInt8])] = []
+        for file in files {
+            guard StoreDirectory.isInside(file.path) else {
+                throw InboxError.io(path: displayPath(file.path), operation: "write (path outside the repository)", errno: EINVAL)
+            }
+            spillSerial += 1
+            writes.append((Journal.tempPath(for: file.path, serial: 1_000_000 + spillSerial), file.path, file.content))
+        }
+        let failures = repository.store.writeAllNew(writes)
+        if case let failure?? = failures.first(where: { $0 != nil }) {
+            for (write, failed) in zip(writes, failures) where failed == nil { try? repository.store.remove(write.path) }
+            throw failure
+        }
+        for write in writes {
+            if case .written(let old) = staged[write.replacing] { try repository.store.remove(old) }
+            staged[write.replacing] = .written(temp: write.path)
+            release(write.replacing)
+            forget(write.replacing)
+        }
     }
 
     public var hasChanges: Bool { !staged.isEmpty }
