@@ -24,6 +24,46 @@ public struct ActivityRow: StoredRecord {
     }
 
     var order: (Int64, IDOrder) { (conversation.activityAt.seconds, Conversations.table.ids.order(conversation.id)) }
+
+    /// A row's place in its file, and its conversation, read from its bytes (`SortedLines`).
+    struct Key: Comparable {
+        let seconds: Int64
+        let order: IDOrder
+        let id: String
+
+        init(_ conversation: Conversation) {
+            seconds = conversation.activityAt.seconds
+            order = Conversations.table.ids.order(conversation.id)
+            id = conversation.id
+        }
+
+        init(seconds: Int64, id: String) {
+            self.seconds = seconds
+            self.order = Conversations.table.ids.order(id)
+            self.id = id
+        }
+
+        static func < (a: Key, b: Key) -> Bool { (a.seconds, a.order) < (b.seconds, b.order) }
+        static func == (a: Key, b: Key) -> Bool { a.seconds == b.seconds && a.order == b.order }
+    }
+
+    private static let atOpening = Array(#"{"at":""#.utf8)
+    private static let nameOpening = Array(#","contact_name":""#.utf8)
+    private static let conversationOpening = Array(#","conversation":{"id":""#.utf8)
+
+    /// `{"at":"T","contact_name":"…","conversation":{"id":"cvN",…}}`, as `schema` writes a row
+    /// (the conversation's fields follow its id; no string holds an unescaped quote, so the
+    /// first `,"conversation":{"id":"` after the name is the field). Nil for any other shape.
+    static func key(_ line: UnsafeBufferPointer<UInt8>) -> Key? {
+        guard let (atRange, atEnd) = LineFields.plainString(line, after: atOpening, at: 0),
+              let at = Timestamp.parseISO(UnsafeBufferPointer(rebasing: line[atRange])),
+              LineFields.find(nameOpening, in: line, from: atEnd + 1) == atEnd + 1,
+              let field = LineFields.find(conversationOpening, in: line, from: atEnd + 1 + nameOpening.count),
+              let (idRange, _) = LineFields.plainString(line, after: conversationOpening, at: field),
+              line.count >= 2, line[line.count - 2] == 0x7D, line[line.count - 1] == 0x7D
+        else { return nil }
+        return Key(seconds: at.seconds, id: LineFields.string(line, idRange))
+    }
 }
 
 public enum ActivityIndex {
@@ -71,33 +111,64 @@ public enum ActivityIndex {
         // budget spills the rest). In path order, so a row moving to a later hour (a send: to
         // now) has its name from the row it leaves; one moving earlier looks its contact up.
         var knownNames: [String: String] = [:]
-        let paths = Set(leaving.keys).union(arriving.keys).sorted()
-        for (n, path) in paths.enumerated() {
-            // Parsed a stretch at a time on every core; the budget is kept between stretches.
-            if n % DerivedFiles.stretch == 0 { try tx.preload(Array(paths[n..<min(paths.count, n + DerivedFiles.stretch)]), as: ActivityRow.self) }
-            var rows = try tx.records(path, as: ActivityRow.self)
-            var existed = !rows.isEmpty
-            if !existed { existed = try tx.bytes(path) != nil }
-            if let ids = leaving[path] {
+        func name(of c: Conversation) throws(InboxError) -> String {
+            if let name = renamed[c.contact] ?? knownNames[c.id] { return name }
+            return try Contacts.table.lookup(c.contact, in: tx)?.displayName ?? c.contact
+        }
+        for (n, path) in Set(leaving.keys).union(arriving.keys).sorted().enumerated() {
+            let ids = leaving[path] ?? [], coming = arriving[path] ?? []
+            if try !splice(path, leaving: ids, arriving: coming, learned: { knownNames[$0] = $1 }, name: name, in: tx) {
+                // A file read already, or one whose lines are not as the store writes them.
+                var rows = try tx.records(path, as: ActivityRow.self)
+                var existed = !rows.isEmpty
+                if !existed { existed = try tx.bytes(path) != nil }
                 rows.removeAll { row in
                     guard ids.contains(row.conversation.id) else { return false }
                     knownNames[row.conversation.id] = row.contactName
                     return true
                 }
-            }
-            for c in arriving[path] ?? [] {
-                var name = renamed[c.contact] ?? knownNames[c.id]
-                if name == nil { name = try Contacts.table.lookup(c.contact, in: tx)?.displayName }
-                rows.append(ActivityRow(conversation: c, contactName: name ?? c.contact))
-            }
-            if rows.isEmpty {
-                if existed { tx.remove(path) }
-            } else {
-                tx.stage(path, records: rows.sorted { $0.order < $1.order })
+                for c in coming { rows.append(ActivityRow(conversation: c, contactName: try name(of: c))) }
+                if rows.isEmpty {
+                    if existed { tx.remove(path) }
+                } else {
+                    tx.stage(path, records: rows.sorted { $0.order < $1.order })
+                }
             }
             if (n + 1) % DerivedFiles.stretch == 0 { try tx.limitMemory() }
         }
         try tx.limitMemory()
+    }
+
+    /// `update` of one file as bytes (`SortedLines`): only the rows leaving are decoded (for
+    /// their names) and only those arriving encoded. False when the file was read already in
+    /// this change or its lines are not as the store writes them; then nothing was done.
+    private static func splice(_ path: String, leaving ids: Set<String>, arriving: [Conversation],
+                               learned: (_ conversation: String, _ name: String) -> Void, name: (Conversation) throws(InboxError) -> String,
+                               in tx: Transaction) throws(InboxError) -> Bool {
+        guard !tx.isParsed(path) else { return false }
+        let bytes = try tx.bytes(path)
+        guard let file = SortedLines(bytes ?? [], key: ActivityRow.key) else { return false }
+        let display = tx.displayPath(path)
+        var dropped = 0
+        for line in file.lines where ids.contains(line.key.id) {
+            dropped += 1
+            try JSONLines.decodeNumbered(file.text(of: line), path: display, as: ActivityRow.self, onProblem: { (_, reason) throws(InboxError) in
+                throw InboxError.badData(path: display, line: line.number, reason: reason)
+            }) { row, _ in learned(row.conversation.id, row.contactName) }
+        }
+        var adding: [(key: ActivityRow.Key, line: [UInt8])] = []
+        for c in arriving {
+            var line: [UInt8] = []
+            ActivityRow.schema.write(ActivityRow(conversation: c, contactName: try name(c)), into: &line)
+            adding.append((ActivityRow.Key(c), line))
+        }
+        guard dropped > 0 || !adding.isEmpty else { return true }
+        if dropped == file.lines.count && adding.isEmpty {
+            tx.remove(path)
+        } else {
+            tx.stage(path, file.spliced(dropping: { ids.contains($0.key.id) }, adding: adding))
+        }
+        return true
     }
 
     /// The index as the conversations and contacts say it should be, by file.

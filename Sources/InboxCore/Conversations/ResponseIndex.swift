@@ -32,6 +32,32 @@ public struct ResponseRecord: StoredRecord, Equatable {
         .field("waits", \.waits, .records()),
     ])
 
+    /// A record's place in its file, and its conversation, read from its bytes (`SortedLines`).
+    struct Key: Comparable {
+        let order: IDOrder
+        let id: String
+
+        init(id: String) {
+            order = Conversations.table.ids.order(id)
+            self.id = id
+        }
+
+        static func < (a: Key, b: Key) -> Bool { a.order < b.order }
+        static func == (a: Key, b: Key) -> Bool { a.order == b.order }
+    }
+
+    private static let conversationOpening = Array(#"{"conversation":""#.utf8)
+    private static let missedOpening = Array(#","missed":"#.utf8)
+
+    /// `{"conversation":"cvN","missed":…}`, as `schema` writes a record; nil for any other shape.
+    static func key(_ line: UnsafeBufferPointer<UInt8>) -> Key? {
+        guard let (idRange, idEnd) = LineFields.plainString(line, after: conversationOpening, at: 0),
+              LineFields.find(missedOpening, in: line, from: idEnd + 1) == idEnd + 1,
+              line.last == 0x7D
+        else { return nil }
+        return Key(id: LineFields.string(line, idRange))
+    }
+
     /// What a thread says: every stretch from a client's message to our next reply.
     public init?(conversation: String, thread messages: [Message]) {
         let thread = messages.filter(ConversationSummary.inThread)
@@ -107,26 +133,49 @@ public enum ResponseIndex {
     static func update(conversations ids: Set<String>, known: [String: ResponseRecord?] = [:], in tx: Transaction) throws(InboxError) {
         var byFile: [String: [String]] = [:]
         for id in ids.union(known.keys) { byFile[file(for: id), default: []].append(id) }
-        let paths = byFile.keys.sorted()
-        for (n, path) in paths.enumerated() {
-            // A flush reaches a thousand of these files: parsed a stretch at a time on every core.
-            if n % DerivedFiles.stretch == 0 { try tx.preload(Array(paths[n..<min(paths.count, n + DerivedFiles.stretch)]), as: ResponseRecord.self) }
+        for (n, path) in byFile.keys.sorted().enumerated() {
             let changed = byFile[path]!
-            let gone = Set(changed)
-            var records = try tx.records(path, as: ResponseRecord.self).filter { !gone.contains($0.conversation) }
+            // The new record of each conversation changed here; nil: it has none now.
+            var now: [String: ResponseRecord?] = [:]
             for id in changed {
-                if let record = known[id] {
-                    if let record { records.append(record) }
-                } else if let record = ResponseRecord(conversation: id, thread: try Messages.of(id, in: tx)) {
-                    records.append(record)
-                }
+                if let record = known[id] { now[id] = record }
+                else { now[id] = ResponseRecord(conversation: id, thread: try Messages.of(id, in: tx)) }
             }
-            let wanted = ordered(records)
-            if wanted != (try tx.records(path, as: ResponseRecord.self)) { tx.stage(path, records: wanted) }
-            // At the end of a stretch, so none of those parsed ahead is dropped (see ActivityIndex.update).
+            if try !splice(path, to: now, in: tx) {
+                // A file read already, or one whose lines are not as the store writes them.
+                let before = try tx.records(path, as: ResponseRecord.self)
+                let wanted = ordered(before.filter { now[$0.conversation] == nil } + now.values.compactMap { $0 })
+                if wanted != before { tx.stage(path, records: wanted) }
+            }
             if (n + 1) % DerivedFiles.stretch == 0 { try tx.limitMemory() }
         }
         try tx.limitMemory()
+    }
+
+    /// `update` of one file as bytes (`SortedLines`): the records of other conversations are
+    /// kept as they are, and the file is staged only when a record's line changes. False when
+    /// the file was read already in this change or its lines are not as the store writes them.
+    private static func splice(_ path: String, to now: [String: ResponseRecord?], in tx: Transaction) throws(InboxError) -> Bool {
+        guard !tx.isParsed(path) else { return false }
+        let bytes = try tx.bytes(path)
+        guard let file = SortedLines(bytes ?? [], key: ResponseRecord.key) else { return false }
+        var adding: [(key: ResponseRecord.Key, line: [UInt8])] = []
+        for case let (id, record?) in now {
+            var line: [UInt8] = []
+            ResponseRecord.schema.write(record, into: &line)
+            adding.append((ResponseRecord.Key(id: id), line))
+        }
+        let dropping = file.lines.filter { now[$0.key.id] != nil }
+        let same = dropping.count == adding.count && dropping.allSatisfy { line in
+            adding.contains { $0.key.id == line.key.id && $0.line.elementsEqual(file.bytes[line.range]) }
+        }
+        guard !same else { return true }
+        if dropping.count == file.lines.count && adding.isEmpty {
+            tx.remove(path)
+        } else {
+            tx.stage(path, file.spliced(dropping: { now[$0.key.id] != nil }, adding: adding))
+        }
+        return true
     }
 
     /// Every file as these threads (by conversation) say.
