@@ -1,0 +1,149 @@
+/// A contact shard a bulk change (tag, dnd) reads whole and rewrites: its bytes, its records,
+/// and for each record whether its line is exactly as the store writes it (`ContactLine`) and
+/// where its tags and update time lie. Tagging 100,000 contacts then neither decodes them
+/// through the generic parser nor encodes them again: a line whose contact only took new tags
+/// gets them put between its old bytes, and a line nothing changed is copied. A line in any
+/// other form is decoded strictly (a damaged one is `PATH:LINE`, as everywhere) and written
+/// as the schema writes it, as a rewrite through the table does.
+struct ContactShard: Sendable {
+    let file: String
+    let bytes: [UInt8]
+    let records: [Contact]
+    /// Each record's id as `IDSpace.key` orders it, for binary search.
+    let keys: [Int]
+    /// Each record's line in `bytes` (without its newline), with its spans when it is in
+    /// stored form (then it is the schema's encoding of its record, byte for byte).
+    let lines: [(range: Range<Int>, spans: ContactLine.Spans?)]
+
+    /// Reads one shard's bytes, every line strictly: the first bad line throws, with its
+    /// number, exactly as `JSONLines.decode` would.
+    static func read(_ file: String, _ bytes: [UInt8], path: String) throws(InboxError) -> ContactShard {
+        var records: [Contact] = []
+        var lines: [(range: Range<Int>, spans: ContactLine.Spans?)] = []
+        records.reserveCapacity(1000)
+        lines.reserveCapacity(1000)
+        try bytes.withUnsafeBufferPointer { (buffer) throws(InboxError) in
+            let base = buffer.baseAddress
+            try JSONLines.forEachLine(bytes, path: path) { (line, number) throws(InboxError) in
+                let start = line.baseAddress.map { $0 - base! } ?? 0
+                let range = start..<(start + line.count)
+                if let (contact, spans) = ContactLine.read(line) {
+                    records.append(contact)
+                    lines.append((range, spans))
+                    return
+                }
+                try JSONLines.decodeNumbered(Array(line) + [0x0A], path: path, as: Contact.self, onProblem: { (_, reason) throws(InboxError) in
+                    throw InboxError.badData(path: path, line: number, reason: reason)
+                }) { contact, _ in
+                    records.append(contact)
+                    lines.append((range, nil))
+                }
+            }
+        }
+        let ids = Contacts.table.ids
+        return ContactShard(file: file, bytes: bytes, records: records, keys: records.map { ids.key(of: $0.id) ?? Int.min }, lines: lines)
+    }
+
+    /// Reads these shard files on every core (as `Session.preload` does) and leaves their
+    /// records parsed in the session, so ids are found in them as in preloaded shards. Files
+    /// the session has parsed already are left out (a rewrite through the table takes care of
+    /// those); a staged one is read as staged. The first damaged file in the order given is reported.
+    static func load(_ files: [String], in session: Session) throws(InboxError) -> [String: ContactShard] {
+        var pending: [(file: String, path: String, bytes: [UInt8])] = []
+        var seen = Set<String>()
+        for file in files where seen.insert(file).inserted && !session.isParsed(file) {
+            guard let bytes = try session.bytes(file) else { continue }
+            pending.append((file, session.displayPath(file), bytes))
+        }
+        let read = Parallel.map(pending) { (file, path, bytes) -> Result<ContactShard, InboxError> in
+            do throws(InboxError) { return .success(try ContactShard.read(file, bytes, path: path)) } catch { return .failure(error) }
+        }
+        var out: [String: ContactShard] = [:]
+        for result in read {
+            switch result {
+            case .success(let shard):
+                session.remember(shard.records, for: shard.file)
+                out[shard.file] = shard
+            case .failure(let error):
+                throw error
+            }
+        }
+        return out
+    }
+
+    /// The shard's new bytes with `changed` (record index → new contact) in place: what
+    /// `JSONLines.encode` gives for the records with those replaced.
+    func rewritten(_ changed: [Int: Contact]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + changed.count * 16 + 64)
+        for (i, line) in lines.enumerated() {
+            if let contact = changed[i] {
+                if let spans = line.spans, contact.differsOnlyInTagsOrUpdate(from: records[i]) {
+                    // The spans are counted from the start of the line.
+                    let start = line.range.lowerBound
+                    out += bytes[start..<(start + spans.tags.lowerBound)]
+                    JSONWriter.write(FieldCodec<[String]>.strings.encode(contact.tags), into: &out)
+                    out += bytes[(start + spans.tags.upperBound)..<(start + spans.updatedAt.lowerBound)]
+                    JSONWriter.writeString(contact.updatedAt.iso, into: &out)
+                    out += bytes[(start + spans.updatedAt.upperBound)..<line.range.upperBound]
+                } else {
+                    Contact.schema.write(contact, into: &out)
+                }
+            } else if line.spans != nil {
+                out += bytes[line.range]
+            } else {
+                Contact.schema.write(records[i], into: &out)
+            }
+            out.append(0x0A)
+        }
+        return out
+    }
+}
+
+extension Contact {
+    /// Whether `self` is `old` with other tags or another update time, and nothing else.
+    func differsOnlyInTagsOrUpdate(from old: Contact) -> Bool {
+        id == old.id && firstName == old.firstName && lastName == old.lastName && phones == old.phones && emails == old.emails
+            && company == old.company && owner == old.owner && disposition == old.disposition && dnd == old.dnd
+            && fields.count == old.fields.count && zip(fields, old.fields).allSatisfy({ $0.key == $1.key && $0.value == $1.value })
+            && handles == old.handles && createdAt == old.createdAt
+    }
+}
+
+extension Contacts {
+    /// Replaces changed contacts, rewriting each shard once: those in `shards` (read whole by
+    /// `ContactShard.load`) from their bytes on every core, the rest through the table. Each
+    /// change is noted for the derived files as `ShardedTable.put` notes it.
+    static func put(_ changed: [Contact], shards: [String: ContactShard], in tx: Transaction) throws(InboxError) {
+        let ids = table.ids
+        var byShard: [String: [Int: Contact]] = [:]
+        var throughTable: [Contact] = []
+        var unfound = Set<String>()
+        for contact in changed {
+            guard let file = table.shardFile(of: contact.id), let shard = shards[file], let key = ids.key(of: contact.id) else {
+                throughTable.append(contact)
+                continue
+            }
+            // Found as `ShardedTable.put` finds it; a shard out of order (a hand edit) goes there whole.
+            var low = 0, high = shard.keys.count
+            while low < high {
+                let mid = (low + high) / 2
+                if shard.keys[mid] < key { low = mid + 1 } else { high = mid }
+            }
+            if low < shard.records.count && shard.records[low].id == contact.id && !unfound.contains(file) {
+                byShard[file, default: [:]][low] = contact
+            } else {
+                unfound.insert(file)
+                throughTable.append(contact)
+            }
+        }
+        for file in unfound { if let found = byShard.removeValue(forKey: file) { throughTable += found.values } }
+        let work = byShard.keys.sorted().map { (shards[$0]!, byShard[$0]!) }
+        let rewritten = Parallel.map(work) { shard, changed in shard.rewritten(changed) }
+        for ((shard, changed), bytes) in zip(work, rewritten) {
+            for (i, contact) in changed { Contact.noteChange(from: shard.records[i], to: contact, in: tx) }
+            tx.stage(shard.file, bytes)
+        }
+        if !throughTable.isEmpty { try table.put(throughTable, in: tx) }
+    }
+}
