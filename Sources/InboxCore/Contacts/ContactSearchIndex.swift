@@ -144,12 +144,18 @@ public enum ContactSearchIndex {
     }
 
     /// `bytes` with the lines of `changed` contacts written anew and the rest as they were, in
-    /// id order; nil when a line's id cannot be read without parsing it.
+    /// id order; nil when a line's id cannot be read without parsing it. A changed contact's
+    /// line is what the schema writes for its entry whatever the old line said, so the old
+    /// line is not parsed: the new one is written straight from the contact.
     static func spliced(_ bytes: [UInt8], _ changed: [Contact]) -> [UInt8]? {
         var lines: [(order: IDOrder, bytes: ArraySlice<UInt8>)] = []
-        var pending: [String: Contact] = [:]
+        var pending: [String: Int] = [:]
         pending.reserveCapacity(changed.count)
-        for c in changed { pending[c.id] = c }
+        for (i, c) in changed.enumerated() { pending[c.id] = i }
+        // The new lines, one after another; `lines` holds slices of it.
+        var fresh: [UInt8] = []
+        fresh.reserveCapacity(changed.count * 320)
+        var freshLines: [(order: IDOrder, range: Range<Int>)] = []
         var written = Set<String>()
         var start = 0
         while start < bytes.count {
@@ -157,8 +163,10 @@ public enum ContactSearchIndex {
             while end < bytes.count && bytes[end] != 0x0A { end += 1 }
             guard let id = bytes.withUnsafeBufferPointer({ JSONLines.leadingID(UnsafeBufferPointer(rebasing: $0[start..<end])) }) else { return nil }
             let order = Contacts.table.ids.order(id)
-            if let contact = pending.removeValue(forKey: id) {
-                lines.append((order, retagged(bytes[start..<end], to: contact) ?? JSONLines.encode([ContactSearchEntry(contact)])[...]))
+            if let i = pending.removeValue(forKey: id) {
+                let from = fresh.count
+                ContactSearchLine.line(for: changed[i], into: &fresh)
+                freshLines.append((order, from..<fresh.count))
                 written.insert(id)
             } else if !written.contains(id) {
                 lines.append((order, bytes[start..<min(end + 1, bytes.count)]))
@@ -167,29 +175,16 @@ public enum ContactSearchIndex {
         }
         // A last line without its newline gets one, as every line the store writes has.
         if let last = lines.last, last.bytes.last != 0x0A { lines[lines.count - 1].bytes = last.bytes + [0x0A] }
-        for contact in pending.values { lines.append((Contacts.table.ids.order(contact.id), JSONLines.encode([ContactSearchEntry(contact)])[...])) }
+        for i in pending.values.sorted() {
+            let from = fresh.count
+            ContactSearchLine.line(for: changed[i], into: &fresh)
+            freshLines.append((Contacts.table.ids.order(changed[i].id), from..<fresh.count))
+        }
+        lines += freshLines.map { ($0.order, fresh[$0.range]) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 512)
         for line in lines.sorted(by: { $0.order < $1.order }) { out += line.bytes }
         return out
-    }
-
-    /// `contact`'s line made from its old `line` when only the tags differ (a bulk tag changes
-    /// nothing else a row holds): the new tags written between the old bytes, without building
-    /// and encoding a whole entry. Nil when the old line says anything else differently (or
-    /// is not as the store writes it): then the entry is written anew.
-    static func retagged(_ line: ArraySlice<UInt8>, to contact: Contact) -> ArraySlice<UInt8>? {
-        guard let (old, tags) = line.withUnsafeBufferPointer({ ContactSearchLine.entryWithTags($0) }),
-              var row = old.row, row.tags != contact.tags else { return nil }
-        row.tags = contact.tags
-        guard row == ContactRow(contact), old.text == ContactSearchEntry.text(of: contact) else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(line.count + 32)
-        out += line[line.startIndex..<(line.startIndex + tags.lowerBound)]
-        JSONWriter.write(FieldCodec<[String]>.strings.encode(contact.tags), into: &out)
-        out += line[(line.startIndex + tags.upperBound)...]
-        out.append(0x0A)
-        return out[...]
     }
 
     static func ordered(_ entries: [ContactSearchEntry]) -> [ContactSearchEntry] {

@@ -71,13 +71,17 @@ struct ContactShard: Sendable {
         return out
     }
 
-    /// The shard's new bytes with `changed` (record index → new contact) in place: what
-    /// `JSONLines.encode` gives for the records with those replaced.
-    func rewritten(_ changed: [Int: Contact]) -> [UInt8] {
+    /// The shard's new bytes with the contacts `changes` names put in place (line → index in
+    /// `changed`): what `JSONLines.encode` gives for the records with those replaced.
+    func rewritten(_ changes: [(line: Int, change: Int)], of changed: [Contact]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + changed.count * 16 + 64)
+        out.reserveCapacity(bytes.count + changes.count * 16 + 64)
+        var next = changes.sorted { $0.line < $1.line }.makeIterator()
+        var change = next.next()
         for (i, line) in lines.enumerated() {
-            if let contact = changed[i] {
+            if let (at, index) = change, at == i {
+                change = next.next()
+                let contact = changed[index]
                 if let spans = line.spans, contact.differsOnlyInTagsOrUpdate(from: records[i]) {
                     // The spans are counted from the start of the line.
                     let start = line.range.lowerBound
@@ -113,15 +117,17 @@ extension Contact {
 extension Contacts {
     /// Replaces changed contacts, rewriting each shard once: those in `shards` (read whole by
     /// `ContactShard.load`) from their bytes on every core, the rest through the table. Each
-    /// change is noted for the derived files as `ShardedTable.put` notes it.
-    static func put(_ changed: [Contact], shards: [String: ContactShard], in tx: Transaction) throws(InboxError) {
+    /// change is noted for the derived files as `ShardedTable.put` notes it. A shard is let go
+    /// once its new bytes are staged, so the old and new bytes of every shard are not held at
+    /// once.
+    static func put(_ changed: [Contact], shards: consuming [String: ContactShard], in tx: Transaction) throws(InboxError) {
         let ids = table.ids
-        var byShard: [String: [Int: Contact]] = [:]
-        var throughTable: [Contact] = []
-        var unfound = Set<String>()
-        for contact in changed {
+        var byShard: [String: [(line: Int, change: Int)]] = [:]
+        var throughTable: [Int] = []
+        var outOfOrder = Set<String>()
+        for (index, contact) in changed.enumerated() {
             guard let file = table.shardFile(of: contact.id), let shard = shards[file], let key = ids.key(of: contact.id) else {
-                throughTable.append(contact)
+                throughTable.append(index)
                 continue
             }
             // Found as `ShardedTable.put` finds it; a shard out of order (a hand edit) goes there whole.
@@ -130,20 +136,24 @@ extension Contacts {
                 let mid = (low + high) / 2
                 if shard.keys[mid] < key { low = mid + 1 } else { high = mid }
             }
-            if low < shard.records.count && shard.records[low].id == contact.id && !unfound.contains(file) {
-                byShard[file, default: [:]][low] = contact
+            if low < shard.records.count && shard.records[low].id == contact.id {
+                byShard[file, default: []].append((low, index))
             } else {
-                unfound.insert(file)
-                throughTable.append(contact)
+                outOfOrder.insert(file)
+                throughTable.append(index)
             }
         }
-        for file in unfound { if let found = byShard.removeValue(forKey: file) { throughTable += found.values } }
-        let work = byShard.keys.sorted().map { (shards[$0]!, byShard[$0]!) }
-        let rewritten = Parallel.map(work) { shard, changed in shard.rewritten(changed) }
-        for ((shard, changed), bytes) in zip(work, rewritten) {
-            for (i, contact) in changed { Contact.noteChange(from: shard.records[i], to: contact, in: tx) }
-            tx.stage(shard.file, bytes)
+        for file in outOfOrder { throughTable += byShard.removeValue(forKey: file)?.map(\.change) ?? [] }
+        let files = byShard.keys.sorted()
+        // A few shards at a time on every core, as the search index is spliced.
+        for batch in stride(from: 0, to: files.count, by: 16).map({ files[$0..<min(files.count, $0 + 16)] }) {
+            let work = batch.map { (shards.removeValue(forKey: $0)!, byShard[$0]!) }
+            let rewritten = Parallel.map(work) { shard, changes in shard.rewritten(changes, of: changed) }
+            for ((shard, changes), bytes) in zip(work, rewritten) {
+                for (line, index) in changes { Contact.noteChange(from: shard.records[line], to: changed[index], in: tx) }
+                tx.stage(shard.file, bytes)
+            }
         }
-        if !throughTable.isEmpty { try table.put(throughTable, in: tx) }
+        if !throughTable.isEmpty { try table.put(throughTable.sorted().map { changed[$0] }, in: tx) }
     }
 }

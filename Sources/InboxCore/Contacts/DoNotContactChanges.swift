@@ -100,7 +100,7 @@ extension Contacts {
     public static func setDoNotContact(_ ids: [String], _ change: DoNotContactChange, now: Timestamp, keepGoing: Bool = false,
                                        in tx: Transaction) throws(InboxError) -> BulkContactChange {
         let (result, shards) = try previewReading(ids, now: now, keepGoing: keepGoing, in: tx) { change.apply(to: &$0.dnd) }
-        try put(result.changed, shards: shards, in: tx)
+        try put(result.changed, shards: consume shards, in: tx)
         return result
     }
 }

@@ -30,7 +30,7 @@ extension Contacts {
         let (result, shards) = try previewReading(ids, now: now, keepGoing: keepGoing, in: tx) { change.apply(to: &$0) }
         // Each contact whose tags change is noted for the search index, whose rows show tags.
         tx.pendingIndexChanges.reserve(result.changed.count, contacts: result.changed.count)
-        try put(result.changed, shards: shards, in: tx)
+        try put(result.changed, shards: consume shards, in: tx)
         return result
     }
 }
