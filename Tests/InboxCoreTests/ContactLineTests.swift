@@ -148,7 +148,7 @@ final class ContactLineTests: XCTestCase {
         let shard = try ContactShard.read("contacts/0000.jsonl", bytes, path: "0000.jsonl")
         XCTAssertEqual(shard.records.map(\.id), ["ct1", "ct2", "ct3", "ct4", "ct5", "ctk3f9x2m7qa4r", "ct20", "ct21"])
         XCTAssertEqual(shard.lines.map { $0.spans != nil }, [true, true, true, true, true, true, false, false])
-        XCTAssertEqual(shard.rewritten([:]), JSONLines.encode(shard.records), "unchanged: the spaced line is written as the store writes it")
+        XCTAssertEqual(shard.rewritten([], of: []), JSONLines.encode(shard.records), "unchanged: the spaced line is written as the store writes it")
 
         let later = Timestamp(iso: "2026-12-24T18:00:00Z")!
         var changed: [Int: Contact] = [:]
@@ -163,7 +163,9 @@ final class ContactLineTests: XCTestCase {
         changed[2] = renamed
         var records = shard.records
         for (i, c) in changed { records[i] = c }
-        XCTAssertEqual(String(decoding: shard.rewritten(changed), as: UTF8.self), String(decoding: JSONLines.encode(records), as: UTF8.self))
+        let changes = changed.keys.sorted().reversed().enumerated().map { (line: $0.element, change: $0.offset) }
+        let contacts = changes.map { changed[$0.line]! }
+        XCTAssertEqual(String(decoding: shard.rewritten(changes, of: contacts), as: UTF8.self), String(decoding: JSONLines.encode(records), as: UTF8.self))
     }
 
     func testADamagedLineInAShardIsReportedByItsNumber() {
