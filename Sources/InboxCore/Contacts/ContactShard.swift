@@ -6,6 +6,12 @@
 /// other form is decoded strictly (a damaged one is `PATH:LINE`, as everywhere) and written
 /// as the schema writes it, as a rewrite through the table does.
 struct ContactShard: Sendable {
+    /// Where a contact was found: its shard's name (`IDSpace.shard(of:)`) and its line.
+    struct Place {
+        let shard: String
+        let line: Int
+    }
+
     let file: String
     let bytes: [UInt8]
     let records: [Contact]
@@ -48,6 +54,7 @@ struct ContactShard: Sendable {
     /// records parsed in the session, so ids are found in them as in preloaded shards. Files
     /// the session has parsed already are left out (a rewrite through the table takes care of
     /// those); a staged one is read as staged. The first damaged file in the order given is reported.
+    /// Keyed by shard name.
     static func load(_ files: [String], in session: Session) throws(InboxError) -> [String: ContactShard] {
         var pending: [(file: String, path: String, bytes: [UInt8])] = []
         var seen = Set<String>()
@@ -63,7 +70,7 @@ struct ContactShard: Sendable {
             switch result {
             case .success(let shard):
                 session.remember(shard.records, for: shard.file)
-                out[shard.file] = shard
+                out[String(Contacts.table.shardName(shard.file))] = shard
             case .failure(let error):
                 throw error
             }
@@ -115,38 +122,21 @@ extension Contact {
 }
 
 extension Contacts {
-    /// Replaces changed contacts, rewriting each shard once: those in `shards` (read whole by
-    /// `ContactShard.load`) from their bytes on every core, the rest through the table. Each
-    /// change is noted for the derived files as `ShardedTable.put` notes it. A shard is let go
-    /// once its new bytes are staged, so the old and new bytes of every shard are not held at
-    /// once.
-    static func put(_ changed: [Contact], shards: consuming [String: ContactShard], in tx: Transaction) throws(InboxError) {
-        let ids = table.ids
+    /// Replaces changed contacts, rewriting each shard once: those found in `shards` (read
+    /// whole by `ContactShard.load`; `found` says where, as `previewReading` found them) from
+    /// their bytes on every core, the rest through the table. Each change is noted for the
+    /// derived files as `ShardedTable.put` notes it. A shard is let go once its new bytes are
+    /// staged, so the old and new bytes of every shard are not all held at once.
+    static func put(_ changed: [Contact], at found: [ContactShard.Place?], shards: consuming [String: ContactShard],
+                    in tx: Transaction) throws(InboxError) {
         var byShard: [String: [(line: Int, change: Int)]] = [:]
         var throughTable: [Int] = []
-        var outOfOrder = Set<String>()
-        for (index, contact) in changed.enumerated() {
-            guard let file = table.shardFile(of: contact.id), let shard = shards[file], let key = ids.key(of: contact.id) else {
-                throughTable.append(index)
-                continue
-            }
-            // Found as `ShardedTable.put` finds it; a shard out of order (a hand edit) goes there whole.
-            var low = 0, high = shard.keys.count
-            while low < high {
-                let mid = (low + high) / 2
-                if shard.keys[mid] < key { low = mid + 1 } else { high = mid }
-            }
-            if low < shard.records.count && shard.records[low].id == contact.id {
-                byShard[file, default: []].append((low, index))
-            } else {
-                outOfOrder.insert(file)
-                throughTable.append(index)
-            }
+        for (index, place) in found.enumerated() {
+            if let place, shards[place.shard] != nil { byShard[place.shard, default: []].append((place.line, index)) } else { throughTable.append(index) }
         }
-        for file in outOfOrder { throughTable += byShard.removeValue(forKey: file)?.map(\.change) ?? [] }
-        let files = byShard.keys.sorted()
+        let names = byShard.keys.sorted()
         // A few shards at a time on every core, as the search index is spliced.
-        for batch in stride(from: 0, to: files.count, by: 16).map({ files[$0..<min(files.count, $0 + 16)] }) {
+        for batch in stride(from: 0, to: names.count, by: 16).map({ names[$0..<min(names.count, $0 + 16)] }) {
             let work = batch.map { (shards.removeValue(forKey: $0)!, byShard[$0]!) }
             let rewritten = Parallel.map(work) { shard, changes in shard.rewritten(changes, of: changed) }
             for ((shard, changes), bytes) in zip(work, rewritten) {
@@ -154,6 +144,8 @@ extension Contacts {
                 tx.stage(shard.file, bytes)
             }
         }
-        if !throughTable.isEmpty { try table.put(throughTable.sorted().map { changed[$0] }, in: tx) }
+        // Contacts found otherwise (a merged contact's id, a prefix) go through the table, after
+        // the shards above are staged: it reads what was staged.
+        if !throughTable.isEmpty { try table.put(throughTable.map { changed[$0] }, in: tx) }
     }
 }
