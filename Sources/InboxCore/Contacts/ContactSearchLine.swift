@@ -98,7 +98,7 @@ extension ContactSearchLine {
         out += id
         JSONWriter.writeString(contact.id, into: &out)
         out += text
-        JSONWriter.writeString(ContactSearchEntry.text(of: contact), into: &out)
+        if !plainText(of: contact, into: &out) { JSONWriter.writeString(ContactSearchEntry.text(of: contact), into: &out) }
         out += first
         JSONWriter.writeString(contact.firstName, into: &out)
         out += last
@@ -122,6 +122,44 @@ extension ContactSearchLine {
         JSONWriter.writeString(contact.createdAt.iso, into: &out)
         out += end
         out.append(0x0A)
+    }
+
+    private static let separator = Array(" | ".utf8)
+
+    /// `ContactSearchEntry.text(of:)` written as a JSON string, quotes included, without making
+    /// it, when every string it is made of is printable ASCII needing no escape (phones: any
+    /// ASCII, only their digits are kept): lower-casing is then per byte, as `lowercased()` is
+    /// for ASCII. False, with nothing written, otherwise.
+    static func plainText(of c: Contact, into out: inout [UInt8]) -> Bool {
+        func plain(_ s: String) -> Bool { s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C } }
+        guard plain(c.firstName), plain(c.lastName), c.emails.allSatisfy(plain), c.phones.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }),
+              c.handles.values.allSatisfy(plain) else { return false }
+        func lower(_ s: String) { for b in s.utf8 { out.append((0x41...0x5A).contains(b) ? b | 0x20 : b) } }
+        out.append(0x22)
+        if c.firstName.isEmpty {
+            lower(c.lastName)
+        } else if c.lastName.isEmpty {
+            lower(c.firstName)
+        } else {
+            lower(c.firstName)
+            out.append(0x20)
+            lower(c.lastName)
+        }
+        for email in c.emails {
+            out += separator
+            lower(email)
+        }
+        for phone in c.phones {
+            out += separator
+            for b in phone.utf8 where (0x30...0x39).contains(b) { out.append(b) }
+        }
+        for channel in Handle.channels {
+            guard let handle = c.handles[channel] else { continue }
+            out += separator
+            out += handle.utf8
+        }
+        out.append(0x22)
+        return true
     }
 
     private static func strings(_ list: [String], into out: inout [UInt8]) {
