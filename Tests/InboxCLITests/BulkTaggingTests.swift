@@ -70,6 +70,66 @@ final class BulkTaggingTests: XCTestCase {
     }
 }
 
+/// A shard named by enough ids is read as the store writes it and its retagged lines are
+/// spliced (`ContactShard`): the rules of the strict path hold there too.
+final class BulkTaggingStoredFormTests: XCTestCase {
+    /// Forty contacts, Grace Hopper second, all in `contacts/0000.jsonl`, and their ids.
+    private func fortyContacts(_ repo: TempDirectory) -> String {
+        let names = ["Ada Lovelace", "Grace Hopper"] + (3...40).map { "Person \($0)" }
+        inbox("batch", "-q", in: repo, stdin: names.map { "contact add '\($0)'" }.joined(separator: "\n") + "\n")
+        return (1...40).map { "ct\($0)" }.joined(separator: "\n") + "\n"
+    }
+
+    /// Every damage MalformedLineTests lists, in a shard a bulk tag reads whole: `PATH:LINE:
+    /// reason`, exit 65, nothing written.
+    func testEveryKindOfMalformedLineStopsABulkTagAndNothingIsWritten() throws {
+        for damage in MalformedLineTests.damages {
+            let repo = makeRepository()
+            let ids = fortyContacts(repo)
+            let shard = repo.file(".inbox/contacts/0000.jsonl")
+            var lines = readBytes(shard)!.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+            lines.removeLast()
+            damage.apply(&lines)
+            try Data(lines.map { $0 + [0x0A] }.joined()).write(to: URL(fileURLWithPath: shard))
+            let before = recordFiles(repo)
+            for change in [["--add", "vip"], ["--remove", "vip"]] {
+                let result = Inbox.run(["contact", "tag", "-"] + change, in: repo.path, stdin: ids)
+                XCTAssertEqual(result.status, 65, "\(damage.name): \(result.stderr)")
+                XCTAssertTrue(result.stderr.hasPrefix(shard + ":\(damage.line): "), "\(damage.name): \(result.stderr)")
+                XCTAssertTrue(result.stderr.contains(damage.reasonMentions), "\(damage.name): \(result.stderr)")
+            }
+            XCTAssertEqual(recordFiles(repo), before, "\(damage.name): nothing written")
+        }
+    }
+
+    /// Lines not as the store writes them (spaces, another script, an escape) are tagged too,
+    /// and the shard comes out as the store writes every line; the search index follows.
+    func testLinesInAnyFormAreTaggedAndWrittenAsTheStoreWritesThem() throws {
+        let repo = makeRepository()
+        let ids = fortyContacts(repo)
+        inbox("contact", "edit", "ct3", "--first-name", "Zoë", in: repo)
+        inbox("contact", "edit", "ct4", "--company", "Say \"hi\"", in: repo)
+        let shard = repo.file(".inbox/contacts/0000.jsonl")
+        let stored = try String(contentsOfFile: shard, encoding: .utf8)
+        let spaced = stored.replacingOccurrences(of: #"{"id":"ct5","first_name":"#, with: #"{"id":"ct5", "first_name": "#)
+        XCTAssertNotEqual(spaced, stored)
+        try Data(spaced.utf8).write(to: URL(fileURLWithPath: shard))
+
+        let added = inbox("contact", "tag", "-", "--add", "vip", "-q", in: repo, stdin: ids)
+        XCTAssertEqual(added.lines, (1...40).map { "ct\($0)" })
+        let after = try String(contentsOfFile: shard, encoding: .utf8)
+        XCTAssertFalse(after.contains(#""id":"ct5", "#), "written as the store writes it")
+        XCTAssertEqual(after.components(separatedBy: #""tags":["vip"]"#).count - 1, 40, after)
+        XCTAssertEqual(inbox("contact", "list", "--tag", "vip", "--search", "zoë", "-q", in: repo).lines, ["ct3"])
+        XCTAssertEqual(inbox("contact", "list", "--tag", "vip", "--search", "person 5", "-q", in: repo).lines, ["ct5"])
+        inbox("fsck", in: repo)
+        inbox("contact", "tag", "-", "--remove", "VIP", in: repo, stdin: ids)
+        XCTAssertEqual(try String(contentsOfFile: shard, encoding: .utf8).components(separatedBy: #""tags":[]"#).count - 1, 40)
+        XCTAssertEqual(inbox("contact", "list", "--tag", "vip", "-q", in: repo).lines, [])
+        inbox("fsck", in: repo)
+    }
+}
+
 final class BulkDoNotContactTests: XCTestCase {
     func testDndSelectsByFilterAndCountsWhatChanged() {
         let repo = makeRepository()

@@ -54,4 +54,30 @@ final class ContactSearchLineTests: XCTestCase {
             XCTAssertNil(fast(Array(text.utf8)), text)
         }
     }
+
+    /// A bulk tag writes each changed contact's line straight from the contact: it must be
+    /// the line the schema writes for its entry, in every shape (escapes and other scripts too).
+    func testTheLineWrittenForAContactIsTheOneTheSchemaWritesForItsEntry() {
+        let contacts = [
+            contact("ct1", "Ada", "Lovelace"),
+            contact("ct2", "Grace", "") { $0.phones = ["+1 (555) 0100", "+15550101"]; $0.emails = ["Grace@Navy.example"]; $0.tags = ["vip", "navy"] },
+            contact("ct3", "", "Hopper") { $0.company = "Navy"; $0.owner = "carol"; $0.handles = [.instagram: "amazing.grace", .facebook: "gh", .telegram: "g_h"] },
+            contact("ct4", "Zoë", "Ångström") { $0.company = "Tab\there \"quoted\" \\ back"; $0.tags = ["日本"] },
+            contact("ct5", "ADA", "") { $0.emails = ["A.B@X.EXAMPLE", "Ö@x.example"] },
+            contact("ct6", "", "O\"Neil") { $0.phones = ["+44 20 7123 4567"] },
+            contact("ct7", "Ada", "Lovelace") { $0.phones = ["+1 555 0100 ext. 7"]; $0.handles = [.telegram: "ada_l"] },
+            contactWithNoName(),
+        ]
+        for c in contacts {
+            var written: [UInt8] = []
+            ContactSearchLine.line(for: c, into: &written)
+            XCTAssertEqual(String(decoding: written, as: UTF8.self), String(decoding: JSONLines.encode([ContactSearchEntry(c)]), as: UTF8.self))
+        }
+        // Which of them took the plain-text path: every ASCII one; none with another script or an escape.
+        let plain = contacts.map { c -> Bool in
+            var out: [UInt8] = []
+            return ContactSearchLine.plainText(of: c, into: &out)
+        }
+        XCTAssertEqual(plain, [true, true, true, false, false, false, true, true])
+    }
 }

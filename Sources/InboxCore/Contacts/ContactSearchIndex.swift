@@ -110,30 +110,37 @@ public enum ContactSearchIndex {
     /// 100,000 rows to write them back unchanged would double its cost); a file with a line
     /// whose id cannot be read that way is parsed.
     static func update(_ contacts: [Contact], in tx: Transaction) throws(InboxError) {
-        var byFile: [String: [Contact]] = [:]
-        for c in contacts { if let path = file(for: c.id) { byFile[path, default: []].append(c) } }
+        // Grouped by index into `contacts`: copying 100,000 contacts into lists per file cost
+        // more than the grouping.
+        var byShard: [String: [Int]] = [:]
+        for (i, c) in contacts.enumerated() { if let shard = Contacts.table.ids.shard(of: c.id) { byShard[shard, default: []].append(i) } }
         // A bulk tag changes every entry of a hundred files: they are spliced on every core,
         // a few files at a time (reading stays on this thread; each file's old bytes are held
         // only while its batch is spliced).
-        let paths = byFile.keys.sorted()
-        for batch in stride(from: 0, to: paths.count, by: 16).map({ paths[$0..<min(paths.count, $0 + 16)] }) {
-            var work: [(path: String, before: [UInt8], changed: [Contact])] = []
-            for path in batch { work.append((path, try tx.bytes(path) ?? [], byFile[path]!)) }
-            let results = work.count < 2 ? work.map { spliced($0.before, $0.changed) } : Parallel.map(work) { spliced($0.before, $0.changed) }
+        let shards = byShard.keys.sorted()
+        for batch in stride(from: 0, to: shards.count, by: 16).map({ shards[$0..<min(shards.count, $0 + 16)] }) {
+            var work: [(path: String, before: [UInt8], changed: [Int])] = []
+            for shard in batch {
+                let path = directory + "/" + shard + ".jsonl"
+                work.append((path, try tx.bytes(path) ?? [], byShard[shard]!))
+            }
+            let splice: @Sendable ((path: String, before: [UInt8], changed: [Int])) -> [UInt8]? = { spliced($0.before, $0.changed, of: contacts) }
+            let results = work.count < 2 ? work.map(splice) : Parallel.map(work, splice)
             for ((path, before, changed), after) in zip(work, results) {
-                try write(path, before: before, spliced: after, changed, in: tx)
+                try write(path, before: before, spliced: after, changed, of: contacts, in: tx)
             }
         }
     }
 
     /// Stages one file's spliced bytes, or when it could not be spliced its parsed entries
     /// with the changed ones replaced.
-    private static func write(_ path: String, before: [UInt8], spliced after: [UInt8]?, _ changed: [Contact],
+    private static func write(_ path: String, before: [UInt8], spliced after: [UInt8]?, _ indices: [Int], of all: [Contact],
                               in tx: Transaction) throws(InboxError) {
         if let after {
             if after != before { tx.stage(path, after) }
             return
         }
+        let changed = indices.map { all[$0] }
         var entries = try tx.records(path, as: ContactSearchEntry.self)
         let replaced = Set(changed.map(\.id))
         let old = entries
@@ -143,13 +150,19 @@ public enum ContactSearchIndex {
         if entries != old { tx.stage(path, records: entries) }
     }
 
-    /// `bytes` with the lines of `changed` contacts written anew and the rest as they were, in
-    /// id order; nil when a line's id cannot be read without parsing it.
-    static func spliced(_ bytes: [UInt8], _ changed: [Contact]) -> [UInt8]? {
+    /// `bytes` with the lines of the contacts of `all` at `changed` written anew and the rest
+    /// as they were, in id order; nil when a line's id cannot be read without parsing it. A
+    /// changed contact's line is what the schema writes for its entry whatever the old line
+    /// said, so the old line is not parsed: the new one is written straight from the contact.
+    static func spliced(_ bytes: [UInt8], _ changed: [Int], of all: [Contact]) -> [UInt8]? {
         var lines: [(order: IDOrder, bytes: ArraySlice<UInt8>)] = []
-        var pending: [String: Contact] = [:]
+        var pending: [String: Int] = [:]
         pending.reserveCapacity(changed.count)
-        for c in changed { pending[c.id] = c }
+        for i in changed { pending[all[i].id] = i }
+        // The new lines, one after another; `lines` holds slices of it.
+        var fresh: [UInt8] = []
+        fresh.reserveCapacity(changed.count * 320)
+        var freshLines: [(order: IDOrder, range: Range<Int>)] = []
         var written = Set<String>()
         var start = 0
         while start < bytes.count {
@@ -157,8 +170,10 @@ public enum ContactSearchIndex {
             while end < bytes.count && bytes[end] != 0x0A { end += 1 }
             guard let id = bytes.withUnsafeBufferPointer({ JSONLines.leadingID(UnsafeBufferPointer(rebasing: $0[start..<end])) }) else { return nil }
             let order = Contacts.table.ids.order(id)
-            if let contact = pending.removeValue(forKey: id) {
-                lines.append((order, retagged(bytes[start..<end], to: contact) ?? JSONLines.encode([ContactSearchEntry(contact)])[...]))
+            if let i = pending.removeValue(forKey: id) {
+                let from = fresh.count
+                ContactSearchLine.line(for: all[i], into: &fresh)
+                freshLines.append((order, from..<fresh.count))
                 written.insert(id)
             } else if !written.contains(id) {
                 lines.append((order, bytes[start..<min(end + 1, bytes.count)]))
@@ -167,29 +182,16 @@ public enum ContactSearchIndex {
         }
         // A last line without its newline gets one, as every line the store writes has.
         if let last = lines.last, last.bytes.last != 0x0A { lines[lines.count - 1].bytes = last.bytes + [0x0A] }
-        for contact in pending.values { lines.append((Contacts.table.ids.order(contact.id), JSONLines.encode([ContactSearchEntry(contact)])[...])) }
+        for i in pending.values.sorted() {
+            let from = fresh.count
+            ContactSearchLine.line(for: all[i], into: &fresh)
+            freshLines.append((Contacts.table.ids.order(all[i].id), from..<fresh.count))
+        }
+        lines += freshLines.map { ($0.order, fresh[$0.range]) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 512)
         for line in lines.sorted(by: { $0.order < $1.order }) { out += line.bytes }
         return out
-    }
-
-    /// `contact`'s line made from its old `line` when only the tags differ (a bulk tag changes
-    /// nothing else a row holds): the new tags written between the old bytes, without building
-    /// and encoding a whole entry. Nil when the old line says anything else differently (or
-    /// is not as the store writes it): then the entry is written anew.
-    static func retagged(_ line: ArraySlice<UInt8>, to contact: Contact) -> ArraySlice<UInt8>? {
-        guard let (old, tags) = line.withUnsafeBufferPointer({ ContactSearchLine.entryWithTags($0) }),
-              var row = old.row, row.tags != contact.tags else { return nil }
-        row.tags = contact.tags
-        guard row == ContactRow(contact), old.text == ContactSearchEntry.text(of: contact) else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(line.count + 32)
-        out += line[line.startIndex..<(line.startIndex + tags.lowerBound)]
-        JSONWriter.write(FieldCodec<[String]>.strings.encode(contact.tags), into: &out)
-        out += line[(line.startIndex + tags.upperBound)...]
-        out.append(0x0A)
-        return out[...]
     }
 
     static func ordered(_ entries: [ContactSearchEntry]) -> [ContactSearchEntry] {

@@ -7,34 +7,22 @@
 struct ContactSearchLine {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var at = 0
-    /// Where the row's tags array lies in the line, brackets included, once `entry()` read it.
-    private var tags: Range<Int>?
 
     static func entry(_ line: UnsafeBufferPointer<UInt8>) -> ContactSearchEntry? {
         var reader = ContactSearchLine(bytes: line)
         return reader.entry()
     }
 
-    /// The entry and where its tags array lies, for a line this reader takes. Such a line is
-    /// exactly what the schema writes for that entry (strings needing no escape are written
-    /// as they are, a timestamp has one stored form, keys come in the schema's order), so
-    /// putting other tags between those bytes gives the line the schema would write for them.
-    static func entryWithTags(_ line: UnsafeBufferPointer<UInt8>) -> (entry: ContactSearchEntry, tags: Range<Int>)? {
-        var reader = ContactSearchLine(bytes: line)
-        guard let entry = reader.entry(), let tags = reader.tags else { return nil }
-        return (entry, tags)
-    }
-
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
-    private static let id = Array(#"{"id":"#.utf8), text = Array(#","text":"#.utf8)
-    private static let first = Array(#","row":{"first_name":"#.utf8), last = Array(#","last_name":"#.utf8)
-    private static let phones = Array(#","phones":"#.utf8), emails = Array(#","emails":"#.utf8)
-    private static let company = Array(#","company":"#.utf8), owner = Array(#","owner":"#.utf8), tags = Array(#","tags":"#.utf8)
-    private static let handles = Handle.channels.map { (channel: $0, key: Array(#","\#($0.rawValue)":"#.utf8)) }
-    private static let created = Array(#","created_at":"#.utf8), end = Array("}}".utf8), null = Array("null".utf8)
+    static let id = Array(#"{"id":"#.utf8), text = Array(#","text":"#.utf8)
+    static let first = Array(#","row":{"first_name":"#.utf8), last = Array(#","last_name":"#.utf8)
+    static let phones = Array(#","phones":"#.utf8), emails = Array(#","emails":"#.utf8)
+    static let company = Array(#","company":"#.utf8), owner = Array(#","owner":"#.utf8), tags = Array(#","tags":"#.utf8)
+    static let handles = Handle.channels.map { (channel: $0, key: Array(#","\#($0.rawValue)":"#.utf8)) }
+    static let created = Array(#","created_at":"#.utf8), end = Array("}}".utf8), null = Array("null".utf8)
 
     private mutating func entry() -> ContactSearchEntry? {
         var row = ContactRow()
@@ -42,8 +30,7 @@ struct ContactSearchLine {
               take(Self.first), let first = string(), take(Self.last), let last = string(),
               take(Self.phones), let phones = strings(), take(Self.emails), let emails = strings(),
               take(Self.company), let company = optionalString(), take(Self.owner), let owner = optionalString(),
-              take(Self.tags), case let tagsStart = at, let tags = strings() else { return nil }
-        self.tags = tagsStart..<at
+              take(Self.tags), let tags = strings() else { return nil }
         (row.firstName, row.lastName, row.phones, row.emails, row.company, row.owner, row.tags) = (first, last, phones, emails, company, owner, tags)
         for (channel, key) in Self.handles where take(key) {
             guard let handle = string() else { return nil }
@@ -100,5 +87,91 @@ struct ContactSearchLine {
             out.append(s)
         } while take(0x2C)
         return take(0x5D) ? out : nil
+    }
+}
+
+extension ContactSearchLine {
+    /// The line `ContactSearchEntry.schema.write` writes for `contact`'s entry, newline
+    /// included, written field by field without building the entry and its row (a bulk tag
+    /// writes 100,000 of them, and the handles went through key paths).
+    static func line(for contact: Contact, into out: inout [UInt8]) {
+        out += id
+        JSONWriter.writeString(contact.id, into: &out)
+        out += text
+        if !plainText(of: contact, into: &out) { JSONWriter.writeString(ContactSearchEntry.text(of: contact), into: &out) }
+        out += first
+        JSONWriter.writeString(contact.firstName, into: &out)
+        out += last
+        JSONWriter.writeString(contact.lastName, into: &out)
+        out += phones
+        strings(contact.phones, into: &out)
+        out += emails
+        strings(contact.emails, into: &out)
+        out += company
+        optional(contact.company, into: &out)
+        out += owner
+        optional(contact.owner, into: &out)
+        out += tags
+        strings(contact.tags, into: &out)
+        for (channel, key) in handles {
+            guard let handle = contact.handles[channel] else { continue }
+            out += key
+            JSONWriter.writeString(handle, into: &out)
+        }
+        out += created
+        JSONWriter.writeString(contact.createdAt.iso, into: &out)
+        out += end
+        out.append(0x0A)
+    }
+
+    private static let separator = Array(" | ".utf8)
+
+    /// `ContactSearchEntry.text(of:)` written as a JSON string, quotes included, without making
+    /// it, when every string it is made of is printable ASCII needing no escape (phones: any
+    /// ASCII, only their digits are kept): lower-casing is then per byte, as `lowercased()` is
+    /// for ASCII. False, with nothing written, otherwise.
+    static func plainText(of c: Contact, into out: inout [UInt8]) -> Bool {
+        func plain(_ s: String) -> Bool { s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C } }
+        guard plain(c.firstName), plain(c.lastName), c.emails.allSatisfy(plain), c.phones.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }),
+              c.handles.values.allSatisfy(plain) else { return false }
+        func lower(_ s: String) { for b in s.utf8 { out.append((0x41...0x5A).contains(b) ? b | 0x20 : b) } }
+        out.append(0x22)
+        if c.firstName.isEmpty {
+            lower(c.lastName)
+        } else if c.lastName.isEmpty {
+            lower(c.firstName)
+        } else {
+            lower(c.firstName)
+            out.append(0x20)
+            lower(c.lastName)
+        }
+        for email in c.emails {
+            out += separator
+            lower(email)
+        }
+        for phone in c.phones {
+            out += separator
+            for b in phone.utf8 where (0x30...0x39).contains(b) { out.append(b) }
+        }
+        for channel in Handle.channels {
+            guard let handle = c.handles[channel] else { continue }
+            out += separator
+            out += handle.utf8
+        }
+        out.append(0x22)
+        return true
+    }
+
+    private static func strings(_ list: [String], into out: inout [UInt8]) {
+        out.append(0x5B)
+        for (i, s) in list.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            JSONWriter.writeString(s, into: &out)
+        }
+        out.append(0x5D)
+    }
+
+    private static func optional(_ value: String?, into out: inout [UInt8]) {
+        if let value { JSONWriter.writeString(value, into: &out) } else { out += null }
     }
 }

@@ -53,19 +53,29 @@ extension Contacts {
     /// An unknown or ambiguous id fails the whole set, unless `keepGoing` skips it.
     static func preview(_ ids: [String], now: Timestamp?, keepGoing: Bool, in session: Session,
                         _ change: (inout Contact) -> Bool) throws(InboxError) -> BulkContactChange {
+        try previewReading(ids, now: now, keepGoing: keepGoing, in: session, change).result
+    }
+
+    /// `preview`, also giving the shards it read whole and where in them each changed contact
+    /// was found (nil: elsewhere), for the rewrite (`Contacts.put(_:at:shards:in:)`).
+    static func previewReading(_ ids: [String], now: Timestamp?, keepGoing: Bool, in session: Session,
+                               _ change: (inout Contact) -> Bool) throws(InboxError)
+        -> (result: BulkContactChange, found: [ContactShard.Place?], shards: [String: ContactShard]) {
         var result = BulkContactChange()
+        var found: [ContactShard.Place?] = []
         var seen = Set<String>(minimumCapacity: ids.count)
-        // A shard named by many ids is parsed whole, once: each id is then found by binary
-        // search, and the rewrite edits the same parsed records, instead of parsing each
+        // A shard named by many ids is read whole, once: each id is then found by binary
+        // search, and the rewrite starts from the same lines, instead of parsing each
         // contact's line for the lookup and the whole shard again for the rewrite.
         var perShard: [String: Int] = [:]
         for id in ids { if let file = table.shardFile(of: ParsedContactShards.normalized(id)) { perShard[file, default: 0] += 1 } }
-        try session.preload(perShard.filter { $0.value >= 32 }.keys.sorted(), as: Contact.self)
-        var parsed = ParsedContactShards(session: session)
+        let shards = try ContactShard.load(perShard.filter { $0.value >= 32 }.keys.sorted(), in: session)
+        var parsed = ParsedContactShards(session: session, shards: shards)
         for id in ids {
             var contact: Contact
+            var place: ContactShard.Place?
             do throws(InboxError) {
-                if let found = try parsed.contact(id) { contact = found } else { contact = try resolve(id, in: session) }
+                if let (record, at) = try parsed.contact(id) { (contact, place) = (record, at) } else { contact = try resolve(id, in: session) }
             } catch {
                 guard keepGoing else { throw error }
                 switch error {
@@ -78,11 +88,12 @@ extension Contacts {
             if change(&contact) {
                 if let now { contact.updatedAt = now }
                 result.changed.append(contact)
+                found.append(place)
             } else {
                 result.unchanged.append(contact)
             }
         }
-        return result
+        return (result, found, shards)
     }
 
     public static func previewDoNotContact(_ ids: [String], _ change: DoNotContactChange, now: Timestamp? = nil, keepGoing: Bool = false,
@@ -93,8 +104,8 @@ extension Contacts {
     /// Changes do-not-contact for every contact named, rewriting each shard once.
     public static func setDoNotContact(_ ids: [String], _ change: DoNotContactChange, now: Timestamp, keepGoing: Bool = false,
                                        in tx: Transaction) throws(InboxError) -> BulkContactChange {
-        let result = try previewDoNotContact(ids, change, now: now, keepGoing: keepGoing, in: tx)
-        try table.put(result.changed, in: tx)
+        let (result, found, shards) = try previewReading(ids, now: now, keepGoing: keepGoing, in: tx) { change.apply(to: &$0.dnd) }
+        try put(result.changed, at: found, shards: consume shards, in: tx)
         return result
     }
 }
@@ -108,14 +119,18 @@ struct ParsedContactShards {
     let session: Session
     private var shards: [String: (records: [Contact], keys: [Int])] = [:]
 
-    init(session: Session) { self.session = session }
+    /// `read`: shards read whole already, whose keys are kept.
+    init(session: Session, shards read: [String: ContactShard] = [:]) {
+        self.session = session
+        for shard in read.values { shards[String(Contacts.table.shardName(shard.file))] = (shard.records, shard.keys) }
+    }
 
     /// An id as `resolve` reads it; one as a script writes it needs neither trimming nor lower-casing.
     static func normalized(_ input: String) -> String {
         input.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) }) ? input : input.trimmingWhitespace().lowercased()
     }
 
-    mutating func contact(_ input: String) throws(InboxError) -> Contact? {
+    mutating func contact(_ input: String) throws(InboxError) -> (Contact, ContactShard.Place)? {
         let id = Self.normalized(input)
         let ids = Contacts.table.ids
         guard let key = ids.key(of: id), let shard = ids.shard(of: id) else { return nil }
@@ -131,6 +146,6 @@ struct ParsedContactShards {
             let mid = (low + high) / 2
             if keys[mid] < key { low = mid + 1 } else { high = mid }
         }
-        return low < records.count && records[low].id == id ? records[low] : nil
+        return low < records.count && records[low].id == id ? (records[low], ContactShard.Place(shard: shard, line: low)) : nil
     }
 }

@@ -9,25 +9,28 @@ public struct TagChange: Sendable {
     func apply(to tags: [String]) -> [String] {
         Tags.merge(Tags.removing(tags, remove), adding: add)
     }
+
+    /// Applies the change to `contact`; false when its tags already were so.
+    func apply(to contact: inout Contact) -> Bool {
+        let tags = apply(to: contact.tags)
+        defer { contact.tags = tags }
+        return tags != contact.tags
+    }
 }
 
 extension Contacts {
     public static func previewTags(_ ids: [String], _ change: TagChange, now: Timestamp? = nil, keepGoing: Bool = false,
                                    in session: Session) throws(InboxError) -> BulkContactChange {
-        try preview(ids, now: now, keepGoing: keepGoing, in: session) { contact in
-            let tags = change.apply(to: contact.tags)
-            defer { contact.tags = tags }
-            return tags != contact.tags
-        }
+        try preview(ids, now: now, keepGoing: keepGoing, in: session) { change.apply(to: &$0) }
     }
 
-    /// Tags every contact named under one lock, rewriting each shard once.
+    /// Tags every contact named under one lock, rewriting each shard once (from its bytes: see `ContactShard`).
     public static func tag(_ ids: [String], _ change: TagChange, now: Timestamp, keepGoing: Bool = false,
                            in tx: Transaction) throws(InboxError) -> BulkContactChange {
-        let result = try previewTags(ids, change, now: now, keepGoing: keepGoing, in: tx)
+        let (result, found, shards) = try previewReading(ids, now: now, keepGoing: keepGoing, in: tx) { change.apply(to: &$0) }
         // Each contact whose tags change is noted for the search index, whose rows show tags.
         tx.pendingIndexChanges.reserve(result.changed.count, contacts: result.changed.count)
-        try table.put(result.changed, in: tx)
+        try put(result.changed, at: found, shards: consume shards, in: tx)
         return result
     }
 }
