@@ -68,6 +68,22 @@ final class BulkTaggingTests: XCTestCase {
         inbox("contact", "tag", "ct9", "--add", "x", in: repo, expect: 66)
         inbox("contact", "tag", "ct1", in: repo, expect: 64)
     }
+
+    /// Ids on standard input are one a line, whatever ends the line (LF, CRLF, CR, VT, FF) and
+    /// with spaces and tabs around them; blank lines are skipped. Non-ASCII input is split by
+    /// characters, so a line separator (U+2028) ends a line there too.
+    func testIdsOnStandardInputAreSplitByAnyLineEnd() {
+        let repo = makeRepository()
+        for name in ["Ada", "Bob", "Cy", "Dee", "Eve"] { inbox("contact", "add", name, in: repo) }
+        let ascii = Inbox.shell(#"printf 'ct1\r\n\tct2 \n\n  \rct3\013ct4\014\n' | inbox -q contact tag - --add vip"#, in: repo.path)
+        XCTAssertEqual(ascii.status, 0, ascii.stderr)
+        XCTAssertEqual(inbox("contact", "list", "--tag", "vip", "-q", in: repo).lines.sorted(), ["ct1", "ct2", "ct3", "ct4"])
+        let unicode = Inbox.shell(#"printf 'ct5\342\200\250ct1 \n' | inbox -q contact tag - --add eu"#, in: repo.path)
+        XCTAssertEqual(unicode.status, 0, unicode.stderr)
+        XCTAssertEqual(inbox("contact", "list", "--tag", "eu", "-q", in: repo).lines.sorted(), ["ct1", "ct5"])
+        let bad = Inbox.shell(#"printf 'ct1\nct 2\n' | inbox -q contact tag - --add x"#, in: repo.path)
+        XCTAssertNotEqual(bad.status, 0, "an id with a space inside is refused, not split")
+    }
 }
 
 /// A shard named by enough ids is read as the store writes it and its retagged lines are
