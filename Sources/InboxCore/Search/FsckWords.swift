@@ -60,6 +60,20 @@ struct WordIndexDigest {
         add(message, words: found.words)
     }
 
+    /// What the messages of a thread file give, as `add` would give it one by one: `hits`
+    /// (key: block number × 256 + bucket) of numbered messages, the words of recent ones.
+    mutating func add(hits: [(key: Int, hash: UInt64)], recent: [RecentWords]) {
+        for (key, each) in hits {
+            if key < WordIndexDigest.arrayLimit {
+                if key >= numberedArray.count { numberedArray += repeatElement(Sum(), count: max(key + 1 - numberedArray.count, 256)) }
+                numberedArray[key].add(each)
+            } else {
+                numbered[key, default: Sum()].add(each)
+            }
+        }
+        self.recent += recent
+    }
+
     /// `words`: the message's words (`WordIndex.words(of:)`).
     mutating func add(_ message: Message, words: [String]) {
         let number = Messages.number(of: message.id)
