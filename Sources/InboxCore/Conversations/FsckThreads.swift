@@ -171,10 +171,25 @@ struct DecodedThread: Sendable {
         var messages: [Message] = []
         var facts: [(line: Int, number: Int?, words: MessageWords)] = []
         var problems: [(line: Int, reason: String)] = []
-        // The handler takes every bad line, so decoding throws nothing.
-        try? JSONLines.decodeNumbered(bytes, path: path, as: Message.self, onProblem: { (line, reason) throws(InboxError) in
+        // `JSONLines.decodeNumbered`, written out so each message moves into the array rather
+        // than being copied there (a retain and a release of every string of a million
+        // messages). The handler takes every bad line, so decoding throws nothing.
+        var parser = JSONLineParser()
+        try? JSONLines.forEachLine(bytes, path: path, onProblem: { (line, reason) throws(InboxError) in
             problems.append((line, reason))
-        }) { m, line in
+        }) { (content, line) throws(InboxError) in
+            let m: Message
+            if let record = parser.record(content, Message.schema) {
+                m = record
+            } else {
+                do throws(JSONParseError) {
+                    var fields = try FieldReader(parser.parse(content))
+                    m = try Message.schema.decode(&fields)
+                    try fields.finish()
+                } catch {
+                    return problems.append((line, error.reason))
+                }
+            }
             let number = Messages.number(of: m.id)
             facts.append((line, number, MessageWords(m, number: number, last: last)))
             messages.append(m)
@@ -187,7 +202,7 @@ struct DecodedThread: Sendable {
         }
         // The summary and the response times read the thread in one order, sorted here once
         // (a file nearly always holds it so already), each message's id parsed once.
-        var thread = messages.filter(ConversationSummary.inThread)
+        var thread = messages.allSatisfy(ConversationSummary.inThread) ? messages : messages.filter(ConversationSummary.inThread)
         let keys = thread.map { ($0.at.seconds, Messages.order($0.id)) }
         if keys.indices.dropFirst().contains(where: { keys[$0] < keys[$0 - 1] }) {
             thread = keys.indices.sorted { keys[$0] < keys[$1] }.map { thread[$0] }
@@ -226,20 +241,22 @@ struct SoundThread: Sendable {
         conversationNumber = cn
         numbers.reserveCapacity(messages.count)
         var ascending = true
-        for (m, fact) in zip(messages, facts) {
-            guard let n = fact.number, MessageHomes.keepsNumbered(message: n), n <= last, m.contact == c.contact, m.channel == c.channel,
-                  DecodedThread.stateFits(m) else { return nil }
+        // By position: a message taken out of the array would be a copy of every string.
+        for i in messages.indices {
+            let fact = facts[i]
+            guard let n = fact.number, MessageHomes.keepsNumbered(message: n), n <= last, messages[i].contact == c.contact,
+                  messages[i].channel == c.channel, DecodedThread.stateFits(messages[i]) else { return nil }
             if let previous = numbers.last, previous >= n { ascending = false }
             numbers.append(n)
             highest = max(highest, n)
-            if let entry = DeliveryQueue.entry(for: m) { queue.append(entry) }
+            if let entry = DeliveryQueue.entry(for: messages[i]) { queue.append(entry) }
             if let each = fact.words.hits {
                 let block = n / WordIndex.messagesPerBlock * 256
                 for (bucket, hash) in each { hits.append((block + Int(bucket), hash)) }
             } else {
-                recent.append(RecentWords(message: m.id, conversation: m.conversation, words: fact.words.words))
+                recent.append(RecentWords(message: messages[i].id, conversation: messages[i].conversation, words: fact.words.words))
             }
-            if !m.attachments.isEmpty { attached.append((fact.line, m.id, m.attachments)) }
+            if !messages[i].attachments.isEmpty { attached.append((fact.line, messages[i].id, messages[i].attachments)) }
         }
         // An id twice in the file is a duplicate the long way reports.
         if !ascending && Set(numbers).count != numbers.count { return nil }
