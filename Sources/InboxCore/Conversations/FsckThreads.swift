@@ -192,7 +192,7 @@ struct DecodedThread: Sendable {
             }
             let number = Messages.number(of: m.id)
             facts.append((line, number, MessageWords(m, number: number, last: last)))
-            messages.append(m)
+            messages.append(consume m)
         }
         self.problems = problems
         count = messages.count

@@ -219,7 +219,7 @@ struct MessageWords: Sendable {
     var words: [String] = []
     var hits: [(bucket: UInt8, hash: UInt64)]?
 
-    init(_ m: Message, number: Int?, last: Int) {
+    init(_ m: __shared Message, number: Int?, last: Int) {
         guard let n = number, !WordIndex.isRecent(n, last: last) else {
             words = WordIndex.words(of: m)
             return
