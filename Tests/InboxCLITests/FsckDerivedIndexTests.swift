@@ -56,4 +56,27 @@ final class FsckDerivedIndexTests: XCTestCase {
         inbox("fsck", "--repair", in: repo, environment: env)
         inbox("fsck", in: repo, environment: env)
     }
+    /// The contact-conversation index is compared as bytes with what repair writes; a file that
+    /// differs is read line by line: an entry naming another contact is stale, lines merely
+    /// out of order are not reported (no reader relies on their order).
+    func testAContactConversationFileThatDiffersIsReadLineByLine() throws {
+        let repo = makeRepository()
+        inbox("fixture", "--contacts", "40", "--conversations", "120", "--messages", "600", "--seed", "5", in: repo)
+        let byContact = repo.file(".inbox/index/contact-conversations/0000.jsonl")
+        let lines = try String(contentsOfFile: byContact, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertGreaterThan(lines.count, 2)
+        try ([lines[1], lines[0]] + lines.dropFirst(2)).joined(separator: "\n").appending("\n").write(toFile: byContact, atomically: false, encoding: .utf8)
+        inbox("fsck", in: repo, environment: env)
+
+        let (contact, conversation) = (try field("contact", of: lines[0]), try field("conversation", of: lines[0]))
+        let other = try XCTUnwrap(lines.map { try field("contact", of: $0) }.first { $0 != contact })
+        let stale = lines[0].replacingOccurrences(of: #""contact":"\#(contact)""#, with: #""contact":"\#(other)""#)
+        try ([stale] + lines.dropFirst()).joined(separator: "\n").appending("\n").write(toFile: byContact, atomically: false, encoding: .utf8)
+        let broken = inbox("fsck", in: repo, expect: 65, environment: env).stdout
+        XCTAssertEqual(broken.split(separator: "\n").map(String.init), [
+            byContact + ":1: stale index entry: \(conversation) is not \(other)'s (inbox fsck --repair rebuilds the index)",
+        ])
+        inbox("fsck", "--repair", in: repo, environment: env)
+        XCTAssertEqual(try String(contentsOfFile: byContact, encoding: .utf8), lines.joined(separator: "\n") + "\n")
+    }
 }

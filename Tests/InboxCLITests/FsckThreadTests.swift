@@ -73,4 +73,45 @@ final class FsckThreadTests: XCTestCase {
             from = found.upperBound
         }
     }
+    /// A file of its own conversation's messages, each as it should be on its own, is checked
+    /// on the decoding thread; what only the whole repository shows (an id met in an earlier
+    /// file or twice in this one) and the attachments' files must still be reported, in order.
+    func testAThreadFileThatLooksSoundIsStillCheckedAgainstTheOthers() throws {
+        let repo = makeRepository()
+        inbox("fixture", "--contacts", "5", "--conversations", "6", "--messages", "30", "--seed", "5", in: repo)
+        func thread(_ n: Int) -> String { repo.file(".inbox/messages/0000/cv\(n).jsonl") }
+        XCTAssertEqual(try field("id", of: try lines(thread(1))[0]), "ms1")
+        // cv2's last message takes the id of cv1's first.
+        var two = try lines(thread(2))
+        let renamed = try field("id", of: two[two.count - 1])
+        two[two.count - 1] = two[two.count - 1].replacingOccurrences(of: #""id":"\#(renamed)""#, with: #""id":"ms1""#)
+        try write(two, to: thread(2))
+        // cv3's first message twice in its own thread.
+        var three = try lines(thread(3))
+        three.append(three[0])
+        try write(three, to: thread(3))
+        // An attachment whose file is missing, and one whose file is not what its name says.
+        let missing = String(repeating: "ab", count: 32), wrong = String(repeating: "cd", count: 32)
+        func attach(_ hash: String) -> String {
+            #""attachments":[{"name":"a.txt","sha256":"\#(hash)","size":1,"kind":"document","path":"attachments/\#(hash.prefix(2))/\#(hash)"}]"#
+        }
+        var four = try lines(thread(4))
+        four[0] = four[0].replacingOccurrences(of: #""attachments":[]"#, with: attach(missing))
+        try write(four, to: thread(4))
+        var five = try lines(thread(5))
+        five[0] = five[0].replacingOccurrences(of: #""attachments":[]"#, with: attach(wrong))
+        try write(five, to: thread(5))
+        try FileManager.default.createDirectory(atPath: repo.file(".inbox/attachments/cd"), withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: repo.file(".inbox/attachments/cd/\(wrong)")))
+
+        let out = inbox("fsck", in: repo, expect: 65, environment: env).stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(Array(out.prefix(4)), [
+            thread(2) + ":\(two.count): duplicate message id ms1",
+            thread(3) + ":\(three.count): duplicate message id \(try field("id", of: three[0]))",
+            thread(4) + ":1: message \(try field("id", of: four[0])): attachment attachments/ab/\(missing) is missing",
+            repo.file(".inbox/attachments/cd/\(wrong)") + ": content does not match its SHA-256 name (used by \(try field("id", of: five[0])))",
+        ])
+        // The duplicate is left out of cv2's thread, which its summary then no longer matches.
+        XCTAssertTrue(out.contains(repo.file(".inbox/conversations/0000.jsonl") + ": conversation cv2: message_count \(two.count), messages say \(two.count - 1) (inbox fsck --repair rebuilds summaries)"), out.joined(separator: "\n"))
+    }
 }

@@ -56,6 +56,22 @@ private struct Renamed: StoredRecord {
     static let schema = RecordSchema(blank: Renamed(sample: Sample()), [.field("sample", \.sample, .record())])
 }
 
+/// Records inside a record, one left out when nil, between other fields.
+private struct Nested: StoredRecord {
+    var first: Pin?
+    var name = ""
+    var later: Pin?
+    var receipts: [Receipt] = []
+    var last: Pin?
+    static let schema = RecordSchema(blank: Nested(), [
+        .optional("first", \.first, .record(), whenNil: .omitted),
+        .field("name", \.name, .string),
+        .optional("later", \.later, .record(), whenNil: .omitted),
+        .field("receipts", \.receipts, .records()),
+        .optional("last", \.last, .record()),
+    ])
+}
+
 final class RecordSchemaTests: XCTestCase {
     let full = #"{"name":"ada","nickname":null,"count":3,"done":true,"at":"2026-11-21T09:00:00Z","due":"2026-11-22T09:00:00Z","colour":"green","shade":null,"tags":["a","b"],"fields":{"k":"v","a":"b"},"seen_by":[{"by":"bob","at":"2026-11-21T10:00:00Z"}],"pin":{"by":"bob","at":"2026-11-21T10:00:00Z","assignee":null,"done":false},"note":"hi"}"#
 
@@ -117,6 +133,20 @@ final class RecordSchemaTests: XCTestCase {
             XCTAssertEqual(String(decoding: tagged, as: UTF8.self),
                            JSONWriter.string(.object(JSONObject([("type", .string("sample"))] + v.json.pairs))))
         }
+    }
+
+    /// A record inside a record is written in place too, a nil one left out with its key.
+    func testRecordsInsideARecordAreWrittenAsTheirEncodedObjects() throws {
+        let pin = Pin(by: "bob", at: Timestamp(iso: "2026-11-21T10:00:00Z")!, assignee: "ann", done: true)
+        let receipt = Receipt(by: "bob", at: Timestamp(iso: "2026-11-21T10:00:00Z")!)
+        let variants = [Nested(), Nested(first: pin, name: "a", later: nil, receipts: [receipt, receipt], last: pin),
+                        Nested(first: nil, name: "b", later: pin, receipts: [], last: nil), Nested(first: pin, name: "c", later: pin, receipts: [receipt], last: nil)]
+        for v in variants {
+            let written = String(decoding: JSONLines.encode([v]), as: UTF8.self)
+            XCTAssertEqual(written, JSONWriter.string(.object(Nested.schema.encode(v))) + "\n")
+            XCTAssertEqual(JSONLines.encode(try JSONLines.decode(Array(written.utf8), path: "n.jsonl", as: Nested.self)), Array(written.utf8))
+        }
+        XCTAssertEqual(String(decoding: JSONLines.encode([Nested()]), as: UTF8.self), #"{"name":"","receipts":[],"last":null}"# + "\n")
     }
 
     func testAFieldWrittenOnlyWhenSetIsLeftOutWhenNilAndReadAsNilWhenAbsent() throws {

@@ -5,12 +5,12 @@ extension Checker {
                                      closingNotes: [(file: String, line: Int, note: ContactNote)] = []) throws(InboxError) {
         let table = Conversations.table
         var conversations: [String: Conversation] = [:]
-        try decodeEach(try shardFiles(table.directory), as: Conversation.self, extra: { _ in () }) { (checker, file, decoded) throws(InboxError) in
+        try decodeEach(try shardFiles(table.directory), as: Conversation.self, extra: { Placement($0.id, of: table) }) { (checker, file, decoded) throws(InboxError) in
             var previous: Int?
-            for (c, line, _) in decoded {
+            for (c, line, place) in decoded {
                 if conversations[c.id] != nil { checker.problem(file, line, "duplicate conversation id \(c.id)"); continue }
                 conversations[c.id] = c
-                checker.checkPlacement(c.id, of: table, file, line, after: &previous, lastIssued: lastIssued[table.prefix] ?? 0)
+                checker.checkPlacement(c.id, place, of: table, file, line, after: &previous, lastIssued: lastIssued[table.prefix] ?? 0)
                 if !contacts.contains(c.contact) { checker.problem(file, line, "conversation \(c.id) refers to contact \(c.contact), which does not exist") }
                 if let a = c.assignee, !users.isEmpty, !users.contains(a) { checker.problem(file, line, "conversation \(c.id) is assigned to '\(a)', who is not a user") }
             }
@@ -24,96 +24,20 @@ extension Checker {
                 problem(file, line, "note \(note.id) refers to conversation \(id), which does not exist")
             }
         }
-        // One thread file at a time: what is kept across files is small (each message's
-        // conversation, the queue entries, a digest of each response record and word index
-        // file), so fsck's memory follows a thread, not the million messages of the repository.
-        var homes = MessageHomes()
-        var queue: [QueueEntry] = []
-        var responses = LineDigest()
-        var summaries: [(id: String, problem: String)] = []
-        var threaded = Set<String>()
-        var words = WordIndexDigest(last: lastIssued[Messages.prefix] ?? 0)
-        func summarize(_ c: Conversation, _ thread: [Message]) {
-            for difference in ConversationSummary.differences(c, ConversationSummary.derive(c, from: thread)) {
-                summaries.append((c.id, difference))
-            }
-        }
-        func checkThread(_ decoded: DecodedThread) throws(InboxError) {
-            let file = decoded.file
-            guard let messages = decoded.messages else { return }
-            report.filesChecked += 1
-            for (line, reason) in decoded.problems { problem(file, line, Explanation(reason)) }
-            report.recordsChecked += messages.count
-            // The messages that are not duplicates and whose conversation exists, for the
-            // summaries; nearly always every one, of one conversation, already judged.
-            var kept: [Int] = []
-            kept.reserveCapacity(messages.count)
-            var ownCount = 0
-            var highest = 0
-            // Nearly every message of a file is one conversation's: it is looked up once.
-            var home: (conversation: Conversation, number: Int?, file: String)?
-            for (i, m) in messages.enumerated() {
-                let (line, number, found) = decoded.facts[i]
-                highest = max(highest, number ?? 0)
-                if home?.conversation.id != m.conversation, let c = conversations[m.conversation] {
-                    home = (c, Conversations.table.number(of: c.id), Messages.file(forConversation: c.id))
-                }
-                let c = home.flatMap { $0.conversation.id == m.conversation ? $0.conversation : nil }
-                let conversationNumber = c != nil ? home!.number : Conversations.table.number(of: m.conversation)
-                if !homes.insert(m.id, number: number, m.conversation, conversationNumber: conversationNumber) {
-                    problem(file, line, "duplicate message id \(m.id)")
-                    continue
-                }
-                words.add(m, number: number, found)
-                guard let c else {
-                    problem(file, line, "message \(m.id) refers to conversation \(m.conversation), which does not exist")
-                    continue
-                }
-                kept.append(i)
-                if c.id == decoded.judged?.conversation { ownCount += 1 }
-                if let entry = DeliveryQueue.entry(for: m) { queue.append(entry) }
-                if home!.file != file { problem(file, line, "message \(m.id) belongs in \(home!.file)") }
-                if m.contact != c.contact || m.channel != c.channel {
-                    problem(file, line, "message \(m.id) says contact \(m.contact) on \(m.channel.rawValue); its conversation \(c.id) is \(c.contact) on \(c.channel.rawValue)")
-                }
-                if (number ?? 0) > words.last { problem(file, line, "message \(m.id) is above the last id issued", derivable: true) }
-                if (m.direction == .outbound && m.kind == .message) != (m.state != nil) {
-                    problem(file, line, "message \(m.id): only outbound messages have a state")
-                }
-                for a in m.attachments {
-                    guard let bytes = try session.bytes(a.path) else { problem(file, line, "message \(m.id): attachment \(a.path) is missing"); continue }
-                    if SHA256.hex(bytes) != a.sha256 { problem(a.path, nil, "content does not match its SHA-256 name (used by \(m.id))") }
-                }
-            }
-            if !messages.isEmpty { noteInUse(Messages.prefix, highest) }
-            // The decoding thread has already judged a thread file that holds its own
-            // conversation's messages and nothing else, as nearly all do.
-            if let judged = decoded.judged, !messages.isEmpty, ownCount == messages.count {
-                threaded.insert(judged.conversation)
-                summaries += judged.differences.map { (judged.conversation, $0) }
-                if let line = judged.responseLine {
-                    responses.add(line: line, to: ResponseIndex.file(for: judged.conversation), at: Conversations.table.ids.order(judged.conversation))
-                }
-                return
-            }
-            var threads: [String: [Message]] = [:]
-            for i in kept { threads[messages[i].conversation, default: []].append(messages[i]) }
-            for (id, thread) in threads {
-                threaded.insert(id)
-                summarize(conversations[id]!, thread)
-                if let r = ResponseRecord(conversation: id, thread: thread) { responses.add(r, to: ResponseIndex.file(for: id), at: Conversations.table.ids.order(id)) }
-            }
-        }
+        var tally = ThreadTally(last: lastIssued[Messages.prefix] ?? 0)
         // Two batches are decoded ahead, each by its own thread and this one, so that while
         // this thread reads and checks, in file order, a decoding thread always has work.
         let files = try threadFiles()
         var next = 0
-        var decoding = [SharedWork(try readAhead(files, &next, conversations, last: words.last), DecodedThread.init)]
+        let last = tally.words.last
+        var decoding = [SharedWork(try readAhead(files, &next, conversations, last: last), DecodedThread.init)]
         while !decoding.isEmpty {
-            if next < files.count { decoding.append(SharedWork(try readAhead(files, &next, conversations, last: words.last), DecodedThread.init)) }
-            for thread in decoding.removeFirst().finish() { try checkThread(thread) }
+            if next < files.count { decoding.append(SharedWork(try readAhead(files, &next, conversations, last: last), DecodedThread.init)) }
+            for thread in decoding.removeFirst().finish() { try tally.check(thread, conversations, &self) }
         }
-        for (id, c) in conversations where !threaded.contains(id) { summarize(c, []) }
+        for (id, c) in conversations where !tally.threaded.contains(id) { tally.summarize(c, []) }
+        let (homes, queue, responses, summaries, words) = (tally.homes, tally.queue, tally.responses, tally.summaries, tally.words)
+        tally = ThreadTally(last: 0)
         try checkMessageIndex(homes)
         let queued = try load(DeliveryQueue.file, as: QueueEntry.self)
         if queued.map(\.record) != queue.sorted(by: QueueEntry.order) {
@@ -158,7 +82,7 @@ extension Checker {
                 problem(dir, nil, "unexpected file (threads live in messages/NNNN/cvN.jsonl, or messages/k3/cvk3….jsonl for minted ids; an older layout needs '\(CommandReference.upgrade)')")
                 continue
             }
-            for name in try session.list(dir).sorted(by: { ($0.count, $0) < ($1.count, $1) }) {
+            for name in Checker.byLengthThenName(try session.list(dir)) {
                 let file = dir + "/" + name
                 let id = name.hasSuffix(".jsonl") ? String(name.dropLast(6)) : ""
                 guard Conversations.table.ids.isValid(id), Messages.file(forConversation: id) == file else {
@@ -170,6 +94,16 @@ extension Checker {
             }
         }
         return files
+    }
+
+    /// Names shortest first, then in string order (cv9 before cv10); ASCII names (all a
+    /// store writes) by their bytes, which is that order, without comparing strings.
+    static func byLengthThenName(_ names: [String]) -> [String] {
+        guard names.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return names.sorted { ($0.count, $0) < ($1.count, $1) } }
+        let keys = names.map { Array($0.utf8) }
+        return keys.indices.sorted { a, b in
+            keys[a].count != keys[b].count ? keys[a].count < keys[b].count : keys[a].lexicographicallyPrecedes(keys[b])
+        }.map { names[$0] }
     }
 
     /// `homes`: each message's conversation. A file that is exactly as the messages make it
@@ -201,10 +135,7 @@ extension Checker {
             }
         }
         // A matched file holds every message that belongs in it, and only those.
-        var lacking: [String] = []
-        try homes.forEach { (message, _) throws(InboxError) in
-            if !matched.contains(Messages.indexFile(forMessage: message)) && !indexed.contains(message) { lacking.append(message) }
-        }
+        let lacking = homes.messages(outside: { matched.contains($0) }).filter { !indexed.contains($0) }
         for id in lacking.sorted() {
             problem(Messages.indexFile(forMessage: id), nil, "index lacks message \(id) (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
         }
@@ -218,10 +149,13 @@ extension Checker {
         for (id, c) in conversations { byFile[ActivityIndex.file(for: c.activityAt), default: []].append(id) }
         let idsByFile = byFile
         let wanted: @Sendable (String) -> [ActivityRow] = { file in
-            (idsByFile[file] ?? []).map { id in
+            // Each row's place is found once (no two rows share one: ids are distinct).
+            let rows = (idsByFile[file] ?? []).map { id in
                 let c = conversations[id]!
                 return ActivityRow(conversation: c, contactName: names[c.contact] ?? c.contact)
-            }.sorted { $0.order < $1.order }
+            }
+            let order = rows.map(\.order)
+            return rows.indices.sorted { order[$0] < order[$1] }.map { rows[$0] }
         }
         var present = Set<String>()
         let hint: Explanation = "(\(Remedy.repair(effect: "rebuilds the index")))"
@@ -258,73 +192,45 @@ extension Checker {
         }
     }
 
+    /// Each conversation is listed in its contact's file. A file that is exactly as repair
+    /// writes it is compared as bytes; only one that differs is parsed to say how.
     mutating func checkContactConversationIndex(_ conversations: [String: Conversation]) throws(InboxError) {
+        var byFile: [String: [ContactConversation]] = [:]
+        for (id, c) in conversations {
+            byFile[Conversations.contactIndexFile(c.contact), default: []].append(ContactConversation(contact: c.contact, conversation: id))
+        }
+        let wanted = byFile
+        byFile = [:]
+        let files = try shardFiles(Conversations.contactIndexDirectory)
+        let judged = try judgeEach(files) { file, bytes in
+            guard let bytes, let want = wanted[file] else { return nil }
+            let order = want.map { (Contacts.table.ids.order($0.contact), Conversations.table.ids.order($0.conversation)) }
+            let sorted = want.indices.sorted { order[$0] < order[$1] }.map { want[$0] }
+            return bytes == JSONLines.encode(sorted) ? sorted.count : nil
+        }
         var indexed = Set<String>()
-        try decodeEach(try shardFiles(Conversations.contactIndexDirectory), as: ContactConversation.self, extra: { _ in () }) { (checker, file, entries) throws(InboxError) in
-            for (entry, line, _) in entries {
+        var matched = Set<String>()
+        for (file, count) in zip(files, judged) {
+            if let count {
+                matched.insert(file)
+                report.filesChecked += 1
+                report.recordsChecked += count
+                continue
+            }
+            for (entry, line) in try load(file, as: ContactConversation.self) {
                 indexed.insert(entry.conversation)
                 if conversations[entry.conversation]?.contact != entry.contact || Conversations.contactIndexFile(entry.contact) != file {
-                    checker.problem(file, line, "stale index entry: \(entry.conversation) is not \(entry.contact)'s (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
+                    problem(file, line, "stale index entry: \(entry.conversation) is not \(entry.contact)'s (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
                 }
             }
         }
-        for id in conversations.keys.sorted() where !indexed.contains(id) {
-            problem(Conversations.contactIndexFile(conversations[id]!.contact), nil, "index lacks conversation \(id) (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
+        // A matched file lists every conversation of its contacts.
+        var lacking: [(id: String, file: String)] = []
+        for (file, entries) in wanted where !matched.contains(file) {
+            for entry in entries where !indexed.contains(entry.conversation) { lacking.append((entry.conversation, file)) }
         }
-    }
-}
-
-/// A thread file as read, for `DecodedThread`.
-struct ThreadInput: Sendable {
-    var file: String
-    var bytes: [UInt8]?
-    var path: String
-    var conversation: Conversation?
-    var last: Int
-}
-
-/// A thread file decoded away from the checker: its messages, with their line numbers and
-/// words (`facts`, by position), and its bad lines. `messages` is nil when the file is gone.
-struct DecodedThread: Sendable {
-    var file: String
-    var messages: [Message]?
-    var facts: [(line: Int, number: Int?, words: MessageWords)] = []
-    var problems: [(line: Int, reason: String)] = []
-    /// When every message is `conversation`'s: how its summary differs from the thread, and
-    /// the hash of its response index line (nil: none).
-    var judged: (conversation: String, differences: [String], responseLine: UInt64?)?
-
-    init(_ input: ThreadInput) {
-        self.init(input.file, input.bytes, path: input.path, conversation: input.conversation, last: input.last)
-    }
-
-    /// `last`: the last message id issued, which decides the messages whose words are recent.
-    init(_ file: String, _ bytes: [UInt8]?, path: String, conversation: Conversation?, last: Int) {
-        self.file = file
-        guard let bytes else { return }
-        var messages: [Message] = []
-        var facts: [(line: Int, number: Int?, words: MessageWords)] = []
-        var problems: [(line: Int, reason: String)] = []
-        // The handler takes every bad line, so decoding throws nothing.
-        try? JSONLines.decodeNumbered(bytes, path: path, as: Message.self, onProblem: { (line, reason) throws(InboxError) in
-            problems.append((line, reason))
-        }) { m, line in
-            let number = Messages.number(of: m.id)
-            facts.append((line, number, MessageWords(m, number: number, last: last)))
-            messages.append(m)
+        for (id, file) in lacking.sorted(by: { $0.id < $1.id }) {
+            problem(file, nil, "index lacks conversation \(id) (\(Remedy.repair(effect: "rebuilds the index")))", derivable: true)
         }
-        self.facts = facts
-        self.problems = problems
-        defer { self.messages = messages }
-        guard let c = conversation, messages.allSatisfy({ $0.conversation == c.id }) else { return }
-        // The summary and the response times read the thread in one order, sorted here once
-        // (a file nearly always holds it so already), each message's id parsed once.
-        var thread = messages.filter(ConversationSummary.inThread)
-        let keys = thread.map { ($0.at.seconds, Messages.order($0.id)) }
-        if keys.indices.dropFirst().contains(where: { keys[$0] < keys[$0 - 1] }) {
-            thread = keys.indices.sorted { keys[$0] < keys[$1] }.map { thread[$0] }
-        }
-        judged = (c.id, ConversationSummary.differences(c, ConversationSummary.derive(c, inOrder: thread)),
-                  ResponseRecord(conversation: c.id, inOrder: thread).map { LineDigest.hash(JSONLines.encode([$0])[...]) })
     }
 }

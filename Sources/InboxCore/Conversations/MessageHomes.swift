@@ -34,6 +34,29 @@ struct MessageHomes {
         return true
     }
 
+    /// Whether a message numbered `n` is kept in the array (as a number, not a string).
+    static func keepsNumbered(message n: Int) -> Bool { n >= 0 && n < arrayLimit }
+
+    /// Whether a conversation numbered `c` can be kept as a message's home in the array.
+    static func keepsNumbered(conversation c: Int) -> Bool { c >= 0 && c < Int(Int32.max) - 1 }
+
+    /// Records messages `numbers` (each `keepsNumbered`, none twice) in conversation number
+    /// `conversationNumber`, as `insert` would one by one, when none of them is recorded yet;
+    /// false, recording nothing, when one is.
+    mutating func insert(numbers: [Int], conversationNumber: Int) -> Bool {
+        guard MessageHomes.keepsNumbered(conversation: conversationNumber) else { return false }
+        for n in numbers {
+            guard MessageHomes.keepsNumbered(message: n) else { return false }
+            if n < byNumber.count && byNumber[n] != 0 { return false }
+        }
+        for n in numbers {
+            if n >= byNumber.count { byNumber += repeatElement(0, count: max(n + 1 - byNumber.count, byNumber.count / 2)) }
+            byNumber[n] = Int32(conversationNumber + 1)
+        }
+        count += numbers.count
+        return true
+    }
+
     /// The conversation `message` was found in, or nil.
     func conversation(of message: String) -> String? {
         if let n = Messages.number(of: message), n < byNumber.count, byNumber[n] != 0 {
@@ -42,10 +65,21 @@ struct MessageHomes {
         return others[message]
     }
 
-    /// Every message id, in no particular order.
-    func forEach(_ body: (String, String) throws(InboxError) -> Void) throws(InboxError) {
-        for n in byNumber.indices where byNumber[n] > 0 { try body(Messages.ids.id(n), Conversations.table.ids.id(Int(byNumber[n]) - 1)) }
-        for (message, conversation) in others { try body(message, conversation) }
+    /// Every message id whose index file `skip` does not take, in no particular order: the
+    /// file of a sequential id is asked once for its thousand (as `indexPlan` names them).
+    func messages(outside skip: (String) -> Bool) -> [String] {
+        var out: [String] = []
+        var shard = -1
+        var skipping = false
+        for n in byNumber.indices where byNumber[n] > 0 {
+            if n / 1000 != shard {
+                shard = n / 1000
+                skipping = skip(Messages.indexFile(forMessage: Messages.ids.id(n)))
+            }
+            if !skipping { out.append(Messages.ids.id(n)) }
+        }
+        for message in others.keys where !skip(Messages.indexFile(forMessage: message)) { out.append(message) }
+        return out
     }
 
     /// The message index as it should be: which files, and the lines of the ids kept apart

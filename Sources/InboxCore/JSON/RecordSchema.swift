@@ -105,6 +105,14 @@ extension RecordSchema {
                         if !first { out.append(UInt8(ascii: ",")) }
                         out.append(contentsOf: keyBytes[i])
                         direct.write(bytes, into: &out)
+                    } else if let writeInto = fields[i].writeInto {
+                        let mark = out.count
+                        if !first { out.append(UInt8(ascii: ",")) }
+                        out.append(contentsOf: keyBytes[i])
+                        guard writeInto(record, bytes, &out) else {
+                            out.removeSubrange(mark...)
+                            continue
+                        }
                     } else {
                         guard let value = fields[i].write(record, bytes) else { continue }
                         if !first { out.append(UInt8(ascii: ",")) }
@@ -141,19 +149,31 @@ public struct Field<Record>: Sendable {
     /// For the common kinds in a stored property: read and written in place without a call
     /// through `read`/`write`, which stay the reference (and give every error).
     let direct: DirectSlot?
+    /// For a field whose codec writes its own bytes (a record inside the record): writes what
+    /// `write` gives, as `JSONWriter` would; false, writing nothing, when the key is left out.
+    let writeInto: (@Sendable (Record, UnsafeRawPointer, inout [UInt8]) -> Bool)?
 
     init(key: String, isOmittable: Bool, read: @escaping @Sendable (inout Record, JSONValue?) throws(JSONParseError) -> Void,
-         write: @escaping @Sendable (Record, UnsafeRawPointer) -> JSONValue?, direct: DirectSlot? = nil) {
-        (self.key, self.isOmittable, self.read, self.write, self.direct) = (key, isOmittable, read, write, direct)
+         write: @escaping @Sendable (Record, UnsafeRawPointer) -> JSONValue?, direct: DirectSlot? = nil,
+         writeInto: (@Sendable (Record, UnsafeRawPointer, inout [UInt8]) -> Bool)? = nil) {
+        (self.key, self.isOmittable, self.read, self.write, self.direct, self.writeInto) = (key, isOmittable, read, write, direct, writeInto)
     }
 
     /// A field that is always present.
     public static func field<Value>(_ key: String, _ path: WritableKeyPath<Record, Value>, _ codec: FieldCodec<Value>) -> Field {
         let slot = FieldSlot(path)
+        var writeInto: (@Sendable (Record, UnsafeRawPointer, inout [UInt8]) -> Bool)?
+        if let writeBytes = codec.writeBytes {
+            writeInto = { record, bytes, out in
+                writeBytes(slot.get(record, bytes), &out)
+                return true
+            }
+        }
         return Field(key: key, isOmittable: false, read: { record, value throws(JSONParseError) in
             slot.set(try codec.decode(value!, key, false), in: &record)
         }, write: { record, bytes in codec.encode(slot.get(record, bytes)) },
-           direct: slot.offset.flatMap { offset in codec.kind.map { DirectSlot(kind: $0, optional: nil, offset: offset) } })
+           direct: slot.offset.flatMap { offset in codec.kind.map { DirectSlot(kind: $0, optional: nil, offset: offset) } },
+           writeInto: writeInto)
     }
 
     /// A field that may be nil: written as null, or (`whenNil: .omitted`) left out.
@@ -161,6 +181,17 @@ public struct Field<Record>: Sendable {
                                        whenNil: WhenNil = .null) -> Field {
         let slot = FieldSlot(path)
         let omitted = whenNil == .omitted
+        var writeInto: (@Sendable (Record, UnsafeRawPointer, inout [UInt8]) -> Bool)?
+        if let writeBytes = codec.writeBytes {
+            writeInto = { record, bytes, out in
+                guard let value = slot.get(record, bytes) else {
+                    if !omitted { out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }  // "null"
+                    return !omitted
+                }
+                writeBytes(value, &out)
+                return true
+            }
+        }
         return Field(key: key, isOmittable: omitted, read: { record, value throws(JSONParseError) in
             guard let value else { return slot.set(nil, in: &record) }
             if !omitted, case .null = value { return slot.set(nil, in: &record) }
@@ -168,7 +199,8 @@ public struct Field<Record>: Sendable {
         }, write: { record, bytes in
             guard let value = slot.get(record, bytes) else { return omitted ? nil : .null }
             return codec.encode(value)
-        }, direct: slot.offset.flatMap { offset in codec.kind.map { DirectSlot(kind: $0, optional: whenNil, offset: offset) } })
+        }, direct: slot.offset.flatMap { offset in codec.kind.map { DirectSlot(kind: $0, optional: whenNil, offset: offset) } },
+           writeInto: writeInto)
     }
 
     /// A field written from what the record already holds (an attachment's path, from its

@@ -60,6 +60,20 @@ struct WordIndexDigest {
         add(message, words: found.words)
     }
 
+    /// What the messages of a thread file give, as `add` would give it one by one: `hits`
+    /// (key: block number × 256 + bucket) of numbered messages, the words of recent ones.
+    mutating func add(hits: [(key: Int, hash: UInt64)], recent: [RecentWords]) {
+        for (key, each) in hits {
+            if key < WordIndexDigest.arrayLimit {
+                if key >= numberedArray.count { numberedArray += repeatElement(Sum(), count: max(key + 1 - numberedArray.count, 256)) }
+                numberedArray[key].add(each)
+            } else {
+                numbered[key, default: Sum()].add(each)
+            }
+        }
+        self.recent += recent
+    }
+
     /// `words`: the message's words (`WordIndex.words(of:)`).
     mutating func add(_ message: Message, words: [String]) {
         let number = Messages.number(of: message.id)
@@ -205,7 +219,7 @@ struct MessageWords: Sendable {
     var words: [String] = []
     var hits: [(bucket: UInt8, hash: UInt64)]?
 
-    init(_ m: Message, number: Int?, last: Int) {
+    init(_ m: __shared Message, number: Int?, last: Int) {
         guard let n = number, !WordIndex.isRecent(n, last: last) else {
             words = WordIndex.words(of: m)
             return
@@ -226,45 +240,60 @@ struct MessageWords: Sendable {
     /// once) without making a string of each; nil when a byte is not ASCII. A word already
     /// seen is known by its 64-bit hash.
     static func asciiHits(_ m: Message, hit: UInt64) -> [(bucket: UInt8, hash: UInt64)]? {
-        var out: [(bucket: UInt8, hash: UInt64)] = []
-        var seen: [UInt64] = []
-        var seenSet = Set<UInt64>()
-        var small: UInt32 = 0x811C_9DC5
-        var large: UInt64 = 0xCBF2_9CE4_8422_2325
-        var length = 0
-        func end() {
-            defer { (small, large, length) = (0x811C_9DC5, 0xCBF2_9CE4_8422_2325, 0) }
-            guard length > 0 && length <= SearchText.longestWord else { return }
-            if seen.count < 32 {
-                guard !seen.contains(large) else { return }
-                seen.append(large)
-            } else {
-                if seenSet.isEmpty { seenSet = Set(seen) }
-                guard seenSet.insert(large).inserted else { return }
-            }
-            out.append((UInt8(small & 0xFF), WordIndexDigest.mix(large &+ hit)))
-        }
-        func scan(_ text: String) -> Bool {
-            var text = text
-            return text.withUTF8 { bytes in
-                for var byte in bytes {
-                    switch byte {
-                    case 0x30...0x39, 0x61...0x7A: break
-                    case 0x41...0x5A: byte += 0x20
-                    case 0x80...: return false
-                    default: end(); continue
-                    }
-                    small = (small ^ UInt32(byte)) &* 0x0100_0193
-                    large = (large ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-                    length += 1
+        var words = AsciiWords(hit: hit)
+        guard words.scan(m.text) else { return nil }
+        for a in m.attachments { guard words.scan(a.name) else { return nil } }
+        return words.out
+    }
+}
+
+/// `MessageWords.asciiHits`' state: a struct, not variables its loop's closures capture (each
+/// access to those was a heap box and an exclusivity check, per byte).
+private struct AsciiWords {
+    let hit: UInt64
+    var out: [(bucket: UInt8, hash: UInt64)] = []
+    var seen: [UInt64] = []
+    var seenSet = Set<UInt64>()
+
+    init(hit: UInt64) { self.hit = hit }
+
+    /// Adds the words of `text`; false when a byte is not ASCII.
+    mutating func scan(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var small: UInt32 = 0x811C_9DC5
+            var large: UInt64 = 0xCBF2_9CE4_8422_2325
+            var length = 0
+            for var byte in bytes {
+                switch byte {
+                case 0x30...0x39, 0x61...0x7A: break
+                case 0x41...0x5A: byte += 0x20
+                case 0x80...: return false
+                default:
+                    end(small, large, length)
+                    (small, large, length) = (0x811C_9DC5, 0xCBF2_9CE4_8422_2325, 0)
+                    continue
                 }
-                end()
-                return true
+                small = (small ^ UInt32(byte)) &* 0x0100_0193
+                large = (large ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+                length += 1
             }
+            end(small, large, length)
+            return true
         }
-        guard scan(m.text) else { return nil }
-        for a in m.attachments { guard scan(a.name) else { return nil } }
-        return out
+    }
+
+    /// A word ends: its hit, unless it is too long or already seen (known by its 64-bit hash).
+    private mutating func end(_ small: UInt32, _ large: UInt64, _ length: Int) {
+        guard length > 0 && length <= SearchText.longestWord else { return }
+        if seen.count < 32 {
+            guard !seen.contains(large) else { return }
+            seen.append(large)
+        } else {
+            if seenSet.isEmpty { seenSet = Set(seen) }
+            guard seenSet.insert(large).inserted else { return }
+        }
+        out.append((UInt8(small & 0xFF), WordIndexDigest.mix(large &+ hit)))
     }
 }
 

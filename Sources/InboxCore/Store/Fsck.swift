@@ -214,8 +214,13 @@ struct Checker {
     /// the hash of its line there.
     struct ContactDerived: Sendable {
         var name: String
-        var addresses: [String]
+        /// Each distinct address key, with its index file.
+        var addresses: [(file: String, key: String)]
         var search: (path: String, line: UInt64)?
+        var place: Placement
+        /// Tags met again (ignoring case), in the contact's order.
+        var repeatedTags: [String]
+        var dndCanonical: Bool
     }
 
     mutating func checkContacts(lastIssued: Int, users: Set<String>) throws(InboxError) -> ContactFacts {
@@ -225,8 +230,11 @@ struct Checker {
         var seen: [String: (file: Int, line: Int)] = [:]
         // What each contact gives the indexes is made on the decoding threads.
         try decodeEach(try shardFiles(table.directory), as: Contact.self, extra: { contact in
-            ContactDerived(name: contact.displayName, addresses: Array(Set(AddressIndex.keys(of: contact))),
-                           search: ContactSearchIndex.file(for: contact.id).map { ($0, LineDigest.hash(JSONLines.encode([ContactSearchEntry(contact)])[...])) })
+            var tags = Set<String>()
+            return ContactDerived(name: contact.displayName, addresses: Array(Set(AddressIndex.keys(of: contact))).map { (AddressIndex.file(for: $0), $0) },
+                                  search: ContactSearchIndex.file(for: contact.id).map { ($0, LineDigest.hash(JSONLines.encode([ContactSearchEntry(contact)])[...])) },
+                                  place: Placement(contact.id, of: table), repeatedTags: contact.tags.filter { !tags.insert($0.lowercased()).inserted },
+                                  dndCanonical: contact.dnd == contact.dnd.canonical)
         }) { (checker, file, contacts) throws(InboxError) in
             files.append(file)
             var previous: Int?
@@ -236,29 +244,34 @@ struct Checker {
                     continue
                 }
                 seen[contact.id] = (files.count - 1, line)
-                checker.checkPlacement(contact.id, of: table, file, line, after: &previous,
+                checker.checkPlacement(contact.id, derived.place, of: table, file, line, after: &previous,
                                        above: "(\(table.prefix)\(lastIssued) in \(Sequences.file)); a new contact would reuse it", lastIssued: lastIssued)
                 if let owner = contact.owner, !users.isEmpty, !users.contains(owner) {
                     checker.problem(file, line, "contact \(contact.id) is owned by '\(owner)', who is not a user")
                 }
-                if contact.dnd != contact.dnd.canonical {
+                if !derived.dndCanonical {
                     checker.problem(file, line, "contact \(contact.id) has do-not-contact \(JSONWriter.string(contact.dnd.json)), not as stored by contact dnd: \(JSONWriter.string(contact.dnd.canonical.json)) (\(Remedy.repair(effect: "rewrites it")))", derivable: true)
                 }
-                var tags = Set<String>()
-                for tag in contact.tags where !tags.insert(tag.lowercased()).inserted {
+                for tag in derived.repeatedTags {
                     checker.problem(file, line, "contact \(contact.id) has tag '\(tag)' twice (tags ignore case)")
                 }
                 facts.ids.insert(contact.id)
                 facts.names[contact.id] = derived.name
-                for key in derived.addresses {
-                    facts.addresses[AddressIndex.file(for: key), default: []].append(AddressEntry(address: key, contact: contact.id))
+                for (index, key) in derived.addresses {
+                    facts.addresses[index, default: []].append(AddressEntry(address: key, contact: contact.id))
                 }
                 if let (path, line) = derived.search {
                     facts.search.add(line: line, to: path, at: table.ids.order(contact.id))
                 }
             }
         }
-        for key in facts.addresses.keys { facts.addresses[key]!.sort(by: AddressEntry.sorted) }
+        // Each file sorted on both cores, each entry's contact id parsed once.
+        facts.addresses = Dictionary(uniqueKeysWithValues: Parallel.map(Array(facts.addresses)) { (file, entries) in
+            let order = entries.map { Contacts.table.ids.order($0.contact) }
+            return (file, entries.indices.sorted { a, b in
+                entries[a].address != entries[b].address ? entries[a].address < entries[b].address : order[a] < order[b]
+            }.map { entries[$0] })
+        })
         return facts
     }
 
@@ -353,6 +366,20 @@ extension Checker {
     }
 }
 
+/// What an id of an id-keyed table says of its record's place: its number (0 for a minted
+/// one), its shard file and its sort key.
+struct Placement: Sendable {
+    var number: Int
+    var home: String?
+    var key: Int
+
+    init<R: IdentifiedRecord>(_ id: String, of table: ShardedTable<R>) {
+        number = table.number(of: id) ?? 0
+        home = table.shardFile(of: id)
+        key = table.ids.key(of: id) ?? 0
+    }
+}
+
 /// Shard names and id counters (issue 10, item 8), apart from the record checks.
 extension Checker {
     /// A record of an id-keyed table: in the shard its id names, after the record before it
@@ -360,10 +387,16 @@ extension Checker {
     /// Record decoding has already refused an id of neither shape.
     mutating func checkPlacement<R: IdentifiedRecord>(_ id: String, of table: ShardedTable<R>, _ file: String, _ line: Int,
                                                       after previous: inout Int?, above: String = "", lastIssued: Int) {
-        let n = table.number(of: id) ?? 0
+        checkPlacement(id, Placement(id, of: table), of: table, file, line, after: &previous, above: above, lastIssued: lastIssued)
+    }
+
+    /// `place`: what the id says, worked out on a decoding thread.
+    mutating func checkPlacement<R: IdentifiedRecord>(_ id: String, _ place: Placement, of table: ShardedTable<R>, _ file: String, _ line: Int,
+                                                      after previous: inout Int?, above: String = "", lastIssued: Int) {
+        let n = place.number
         noteInUse(table.prefix, n)
-        if let home = table.shardFile(of: id), home != file { problem(file, line, "\(table.noun) \(id) belongs in \(home)") }
-        let key = table.ids.key(of: id) ?? 0
+        if let home = place.home, home != file { problem(file, line, "\(table.noun) \(id) belongs in \(home)") }
+        let key = place.key
         if let previous, key <= previous { problem(file, line, "\(table.noun) \(id) is out of order (ids ascend)") }
         previous = key
         if n > lastIssued {
