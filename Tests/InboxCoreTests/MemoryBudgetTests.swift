@@ -74,22 +74,23 @@ final class MemoryBudgetTests: XCTestCase {
     }
 
     /// One temp file of a spill that cannot be made (its name, the target's and a suffix, is
-    /// longer than a file name may be) fails the change, and no temp file of the spill is left.
+    /// longer than a file name may be) fails the change, and no temp file of the spill is left,
+    /// nor the directory its new files were to go in (made at commit, not by a spill).
     func testASpillOfManyFilesThatFailsLeavesNoTempFile() throws {
         let size = content(0).count
-        let long = "notes/" + String(repeating: "n", count: 245) + ".jsonl"
+        let long = "fresh/" + String(repeating: "n", count: 245) + ".jsonl"
         var failure: InboxError?
         do {
             try repo.write { (tx) throws(InboxError) in
                 // Staged first, so it is among the oldest, which are spilled.
                 tx.stage(long, content(100))
-                for n in 0..<100 { tx.stage("notes/\(n).jsonl", content(n)) }
+                for n in 0..<100 { tx.stage("fresh/\(n).jsonl", content(n)) }
                 try tx.limitMemory(to: 2 * size)
                 XCTFail("the spill went through")
             }
         } catch { failure = error }
         XCTAssertTrue(failure?.message.contains("File name too long") == true, String(describing: failure?.message))
         XCTAssertEqual(try tempFiles(), [], "every temp file of the spill is taken back")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path("notes/0.jsonl")), "nothing was committed")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path("fresh")), "nothing was committed, no directory made")
     }
 }

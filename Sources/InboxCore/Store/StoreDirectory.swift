@@ -273,14 +273,15 @@ public final class StoreDirectory {
     /// only the file calls run on the others. One result per file; a file that failed is
     /// not left behind.
     func writeAllNew(_ files: [(path: String, replacing: String, bytes: [UInt8])]) -> [InboxError?] {
-        struct Write: Sendable { let dir: Int32, name: String, target: (Int32, String), bytes: [UInt8], display: String }
+        struct Write: Sendable { let dir: Int32, name: String, target: (Int32, String)?, bytes: [UInt8], display: String }
         var prepared: [Write?] = []
         var results: [InboxError?] = []
         for file in files {
             do throws(InboxError) {
-                guard let (dir, name) = try split(file.path, create: true), let target = try split(file.replacing, create: true) else {
-                    throw outside(file.path)
-                }
+                guard let (dir, name) = try split(file.path, create: true) else { throw outside(file.path) }
+                // A target whose directory does not exist yet is a new file (its directory is
+                // made at commit, not by a spill that may never be committed).
+                let target = try split(file.replacing)
                 prepared.append(Write(dir: dir, name: name, target: target, bytes: file.bytes, display: display(file.path)))
                 results.append(nil)
             } catch {
@@ -291,7 +292,8 @@ public final class StoreDirectory {
         let outcomes = Parallel.map(prepared) { write -> InboxError? in
             guard let write else { return nil }
             var info = stat()
-            let mode = fstatat(write.target.0, write.target.1, &info, AT_SYMLINK_NOFOLLOW) == 0 ? info.st_mode & 0o7777 : 0o600
+            var mode: mode_t = 0o600
+            if let target = write.target, fstatat(target.0, target.1, &info, AT_SYMLINK_NOFOLLOW) == 0 { mode = info.st_mode & 0o7777 }
             return StoreDirectory.create(at: write.dir, write.name, write.bytes, mode: mode, durable: false, display: write.display)
         }
         for (i, outcome) in outcomes.enumerated() where results[i] == nil { results[i] = outcome }
