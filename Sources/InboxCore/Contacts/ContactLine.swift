@@ -17,8 +17,7 @@ struct ContactLine {
         var updatedAt: Range<Int>
     }
 
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private var at = 0
+    private var cursor: StoredLineCursor
 
     static func read(_ line: UnsafeBufferPointer<UInt8>) -> (contact: Contact, spans: Spans)? {
         var reader = ContactLine(bytes: line)
@@ -26,7 +25,7 @@ struct ContactLine {
     }
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
-        self.bytes = bytes
+        cursor = StoredLineCursor(bytes)
     }
 
     private static let id = Array(#"{"id":"#.utf8), first = Array(#","first_name":"#.utf8), last = Array(#","last_name":"#.utf8)
@@ -36,113 +35,66 @@ struct ContactLine {
     private static let dnd = Array(#","dnd":"#.utf8), inbound = Array(#","dnd_inbound":"#.utf8), fields = Array(#","fields":"#.utf8)
     private static let handles = Handle.channels.map { (channel: $0, key: Array(#","\#($0.rawValue)":"#.utf8)) }
     private static let created = Array(#","created_at":"#.utf8), updated = Array(#","updated_at":"#.utf8)
-    private static let null = Array("null".utf8), all = Array(#""all""#.utf8)
+    private static let all = Array(#""all""#.utf8)
     private static let yes = Array("true".utf8), no = Array("false".utf8)
 
     private mutating func contact() -> (contact: Contact, spans: Spans)? {
-        guard take(Self.id), let id = string(), Contacts.table.ids.isValid(id),
-              take(Self.first), let first = string(), take(Self.last), let last = string() else { return nil }
+        guard cursor.take(Self.id), let id = cursor.string(), Contacts.table.ids.isValid(id),
+              cursor.take(Self.first), let first = cursor.string(), cursor.take(Self.last), let last = cursor.string() else { return nil }
         var c = Contact(id: id, firstName: first, lastName: last, createdAt: .earliest)
-        guard take(Self.phones), let phones = strings(), take(Self.emails), let emails = strings(),
-              take(Self.company), let company = optionalString(), take(Self.owner), let owner = optionalString(),
-              take(Self.disposition), let disposition = optionalString(),
-              take(Self.tags), case let tagsStart = at, let tags = strings(), case let tagsEnd = at,
-              take(Self.dnd), let dnd = doNotContact(), take(Self.inbound), let inbound = bool(),
-              take(Self.fields), let fields = stringMap() else { return nil }
+        guard cursor.take(Self.phones), let phones = cursor.strings(), cursor.take(Self.emails), let emails = cursor.strings(),
+              cursor.take(Self.company), let company = cursor.optionalString(), cursor.take(Self.owner), let owner = cursor.optionalString(),
+              cursor.take(Self.disposition), let disposition = cursor.optionalString(),
+              cursor.take(Self.tags), case let tagsStart = cursor.at, let tags = cursor.strings(), case let tagsEnd = cursor.at,
+              cursor.take(Self.dnd), let dnd = doNotContact(), cursor.take(Self.inbound), let inbound = bool(),
+              cursor.take(Self.fields), let fields = stringMap() else { return nil }
         (c.phones, c.emails, c.company, c.owner, c.disposition, c.tags) = (phones, emails, company, owner, disposition, tags)
         c.dnd = dnd
         c.dnd.inbound = inbound
         c.fields = fields
-        for (channel, key) in Self.handles where take(key) {
-            guard let handle = string(), (try? Handle.normalize(handle, channel: channel)) == handle else { return nil }
+        for (channel, key) in Self.handles where cursor.take(key) {
+            guard let handle = cursor.string(), (try? Handle.normalize(handle, channel: channel)) == handle else { return nil }
             c.handles[channel] = handle
         }
-        guard take(Self.created), let created = time(), take(Self.updated), case let updatedStart = at, let updated = time(),
-              case let updatedEnd = at, take(0x7D), at == bytes.count else { return nil }
+        guard cursor.take(Self.created), let created = time(), cursor.take(Self.updated), case let updatedStart = cursor.at, let updated = time(),
+              case let updatedEnd = cursor.at, cursor.take(0x7D), cursor.atEnd else { return nil }
         (c.createdAt, c.updatedAt) = (created, updated)
         return (c, Spans(tags: tagsStart..<tagsEnd, updatedAt: updatedStart..<updatedEnd))
     }
 
-    /// Steps over `literal` when the bytes at hand are it.
-    private mutating func take(_ literal: [UInt8]) -> Bool {
-        guard bytes.count - at >= literal.count else { return false }
-        for (i, byte) in literal.enumerated() where bytes[at + i] != byte { return false }
-        at += literal.count
-        return true
-    }
-
-    private mutating func take(_ byte: UInt8) -> Bool {
-        guard at < bytes.count, bytes[at] == byte else { return false }
-        at += 1
-        return true
-    }
-
-    /// A string's bytes, inside its quotes, when they are all printable ASCII and not escapes.
-    private mutating func stringBytes() -> Range<Int>? {
-        guard at < bytes.count, bytes[at] == 0x22 else { return nil }
-        var end = at + 1
-        while end < bytes.count && bytes[end] != 0x22 {
-            guard bytes[end] != 0x5C, bytes[end] >= 0x20, bytes[end] < 0x7F else { return nil }
-            end += 1
-        }
-        guard end < bytes.count else { return nil }
-        defer { at = end + 1 }
-        return (at + 1)..<end
-    }
-
-    private mutating func string() -> String? {
-        stringBytes().map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
-    }
-
-    private mutating func optionalString() -> String?? {
-        if take(Self.null) { return .some(nil) }
-        return string().map { .some($0) }
-    }
-
-    private mutating func strings() -> [String]? {
-        guard take(0x5B) else { return nil }
-        var out: [String] = []
-        if take(0x5D) { return out }
-        repeat {
-            guard let s = string() else { return nil }
-            out.append(s)
-        } while take(0x2C)
-        return take(0x5D) ? out : nil
-    }
-
     private mutating func bool() -> Bool? {
-        if take(Self.yes) { return true }
-        if take(Self.no) { return false }
+        if cursor.take(Self.yes) { return true }
+        if cursor.take(Self.no) { return false }
         return nil
     }
 
     /// A stored time: `Timestamp.parseISO` takes one spelling of each time, the one it writes.
     private mutating func time() -> Timestamp? {
-        guard let range = stringBytes() else { return nil }
-        return Timestamp.parseISO(UnsafeBufferPointer(rebasing: bytes[range]))
+        guard let range = cursor.stringBytes() else { return nil }
+        return Timestamp.parseISO(UnsafeBufferPointer(rebasing: cursor.bytes[range]))
     }
 
     /// `"all"`, or known channels (in any order, as the decoder takes them).
     private mutating func doNotContact() -> DoNotContact? {
         var dnd = DoNotContact()
-        if take(Self.all) {
+        if cursor.take(Self.all) {
             dnd.all = true
             return dnd
         }
-        guard let channels = strings(), channels.allSatisfy({ ContactChannel.all.contains($0) }) else { return nil }
+        guard let channels = cursor.strings(), channels.allSatisfy({ ContactChannel.all.contains($0) }) else { return nil }
         dnd.channels = channels
         return dnd
     }
 
     /// An object of strings, no key twice (the parser refuses a duplicate key).
     private mutating func stringMap() -> [(key: String, value: String)]? {
-        guard take(0x7B) else { return nil }
+        guard cursor.take(0x7B) else { return nil }
         var out: [(key: String, value: String)] = []
-        if take(0x7D) { return out }
+        if cursor.take(0x7D) { return out }
         repeat {
-            guard let key = string(), take(0x3A), let value = string(), !out.contains(where: { $0.key == key }) else { return nil }
+            guard let key = cursor.string(), cursor.take(0x3A), let value = cursor.string(), !out.contains(where: { $0.key == key }) else { return nil }
             out.append((key, value))
-        } while take(0x2C)
-        return take(0x7D) ? out : nil
+        } while cursor.take(0x2C)
+        return cursor.take(0x7D) ? out : nil
     }
 }

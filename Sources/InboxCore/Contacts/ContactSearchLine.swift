@@ -5,8 +5,7 @@
 /// entry without a row, a hand edit) gives nil and is left to the schema's decoder, so what a
 /// line means is still decided there.
 struct ContactSearchLine {
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private var at = 0
+    private var cursor: StoredLineCursor
 
     static func entry(_ line: UnsafeBufferPointer<UInt8>) -> ContactSearchEntry? {
         var reader = ContactSearchLine(bytes: line)
@@ -14,7 +13,7 @@ struct ContactSearchLine {
     }
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
-        self.bytes = bytes
+        cursor = StoredLineCursor(bytes)
     }
 
     static let id = Array(#"{"id":"#.utf8), text = Array(#","text":"#.utf8)
@@ -26,68 +25,22 @@ struct ContactSearchLine {
 
     private mutating func entry() -> ContactSearchEntry? {
         var row = ContactRow()
-        guard take(Self.id), let id = string(), take(Self.text), let text = string(),
-              take(Self.first), let first = string(), take(Self.last), let last = string(),
-              take(Self.phones), let phones = strings(), take(Self.emails), let emails = strings(),
-              take(Self.company), let company = optionalString(), take(Self.owner), let owner = optionalString(),
-              take(Self.tags), let tags = strings() else { return nil }
+        guard cursor.take(Self.id), let id = cursor.string(), cursor.take(Self.text), let text = cursor.string(),
+              cursor.take(Self.first), let first = cursor.string(), cursor.take(Self.last), let last = cursor.string(),
+              cursor.take(Self.phones), let phones = cursor.strings(), cursor.take(Self.emails), let emails = cursor.strings(),
+              cursor.take(Self.company), let company = cursor.optionalString(), cursor.take(Self.owner), let owner = cursor.optionalString(),
+              cursor.take(Self.tags), let tags = cursor.strings() else { return nil }
         (row.firstName, row.lastName, row.phones, row.emails, row.company, row.owner, row.tags) = (first, last, phones, emails, company, owner, tags)
-        for (channel, key) in Self.handles where take(key) {
-            guard let handle = string() else { return nil }
+        for (channel, key) in Self.handles where cursor.take(key) {
+            guard let handle = cursor.string() else { return nil }
             row.handles[channel] = handle
         }
-        guard take(Self.created), let created = stringBytes(), let time = Timestamp.parseISO(UnsafeBufferPointer(rebasing: bytes[created])),
-              take(Self.end), at == bytes.count else { return nil }
+        guard cursor.take(Self.created), let created = cursor.stringBytes(), let time = Timestamp.parseISO(UnsafeBufferPointer(rebasing: cursor.bytes[created])),
+              cursor.take(Self.end), cursor.atEnd else { return nil }
         row.createdAt = time
         return ContactSearchEntry(id: id, text: text, row: row)
     }
 
-    /// Steps over `literal` when the bytes at hand are it.
-    private mutating func take(_ literal: [UInt8]) -> Bool {
-        guard bytes.count - at >= literal.count else { return false }
-        for (i, byte) in literal.enumerated() where bytes[at + i] != byte { return false }
-        at += literal.count
-        return true
-    }
-
-    private mutating func take(_ byte: UInt8) -> Bool {
-        guard at < bytes.count, bytes[at] == byte else { return false }
-        at += 1
-        return true
-    }
-
-    /// A string's bytes, inside its quotes, when they are all printable ASCII and not escapes.
-    private mutating func stringBytes() -> Range<Int>? {
-        guard at < bytes.count, bytes[at] == 0x22 else { return nil }
-        var end = at + 1
-        while end < bytes.count && bytes[end] != 0x22 {
-            guard bytes[end] != 0x5C, bytes[end] >= 0x20, bytes[end] < 0x7F else { return nil }
-            end += 1
-        }
-        guard end < bytes.count else { return nil }
-        defer { at = end + 1 }
-        return (at + 1)..<end
-    }
-
-    private mutating func string() -> String? {
-        stringBytes().map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
-    }
-
-    private mutating func optionalString() -> String?? {
-        if take(Self.null) { return .some(nil) }
-        return string().map { .some($0) }
-    }
-
-    private mutating func strings() -> [String]? {
-        guard take(0x5B) else { return nil }
-        var out: [String] = []
-        if take(0x5D) { return out }
-        repeat {
-            guard let s = string() else { return nil }
-            out.append(s)
-        } while take(0x2C)
-        return take(0x5D) ? out : nil
-    }
 }
 
 extension ContactSearchLine {

@@ -47,22 +47,22 @@ public struct ActivityRow: StoredRecord {
         static func == (a: Key, b: Key) -> Bool { a.seconds == b.seconds && a.order == b.order }
     }
 
-    private static let atOpening = Array(#"{"at":""#.utf8)
+    private static let atOpening = Array(#"{"at":"#.utf8)
     private static let nameOpening = Array(#","contact_name":""#.utf8)
-    private static let conversationOpening = Array(#","conversation":{"id":""#.utf8)
+    private static let conversationOpening = Array(#","conversation":{"id":"#.utf8)
 
     /// `{"at":"T","contact_name":"…","conversation":{"id":"cvN",…}}`, as `schema` writes a row
     /// (the conversation's fields follow its id; no string holds an unescaped quote, so the
-    /// first `,"conversation":{"id":"` after the name is the field). Nil for any other shape.
+    /// first `,"conversation":{"id":` after the name is the field). Nil for any other shape.
     static func key(_ line: UnsafeBufferPointer<UInt8>) -> Key? {
-        guard let (atRange, atEnd) = LineFields.plainString(line, after: atOpening, at: 0),
-              let at = Timestamp.parseISO(UnsafeBufferPointer(rebasing: line[atRange])),
-              LineFields.find(nameOpening, in: line, from: atEnd + 1) == atEnd + 1,
-              let field = LineFields.find(conversationOpening, in: line, from: atEnd + 1 + nameOpening.count),
-              let (idRange, _) = LineFields.plainString(line, after: conversationOpening, at: field),
-              line.count >= 2, line[line.count - 2] == 0x7D, line[line.count - 1] == 0x7D
-        else { return nil }
-        return Key(seconds: at.seconds, id: LineFields.string(line, idRange))
+        var cursor = StoredLineCursor(line)
+        guard cursor.take(atOpening), let atRange = cursor.stringBytes(),
+              let at = Timestamp.parseISO(UnsafeBufferPointer(rebasing: line[atRange])), cursor.take(nameOpening),
+              let field = LineFields.find(conversationOpening, in: line, from: cursor.at) else { return nil }
+        cursor.at = field
+        guard cursor.take(conversationOpening), let id = cursor.string(),
+              line.count >= 2, line[line.count - 2] == 0x7D, line[line.count - 1] == 0x7D else { return nil }
+        return Key(seconds: at.seconds, id: id)
     }
 }
 

@@ -46,16 +46,14 @@ public struct ResponseRecord: StoredRecord, Equatable {
         static func == (a: Key, b: Key) -> Bool { a.order == b.order }
     }
 
-    private static let conversationOpening = Array(#"{"conversation":""#.utf8)
+    private static let conversationOpening = Array(#"{"conversation":"#.utf8)
     private static let missedOpening = Array(#","missed":"#.utf8)
 
     /// `{"conversation":"cvN","missed":…}`, as `schema` writes a record; nil for any other shape.
     static func key(_ line: UnsafeBufferPointer<UInt8>) -> Key? {
-        guard let (idRange, idEnd) = LineFields.plainString(line, after: conversationOpening, at: 0),
-              LineFields.find(missedOpening, in: line, from: idEnd + 1) == idEnd + 1,
-              line.last == 0x7D
-        else { return nil }
-        return Key(id: LineFields.string(line, idRange))
+        var cursor = StoredLineCursor(line)
+        guard cursor.take(conversationOpening), let id = cursor.string(), cursor.take(missedOpening), line.last == 0x7D else { return nil }
+        return Key(id: id)
     }
 
     /// What a thread says: every stretch from a client's message to our next reply.

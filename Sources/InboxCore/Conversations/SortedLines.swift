@@ -72,22 +72,8 @@ struct SortedLines<Key: Comparable> {
     }
 }
 
-/// Reading the few fields a derived line is sorted by, straight from its bytes.
+/// Finding a field in a derived line from its bytes (the rest is `StoredLineCursor`).
 enum LineFields {
-    /// The string after `opening` at `offset`, up to its closing quote: only printable ASCII
-    /// without escapes (an id, a time), else nil. Returns the string and where the quote is.
-    static func plainString(_ line: UnsafeBufferPointer<UInt8>, after opening: [UInt8], at offset: Int) -> (Range<Int>, end: Int)? {
-        guard line.count > offset + opening.count else { return nil }
-        for i in 0..<opening.count where line[offset + i] != opening[i] { return nil }
-        var end = offset + opening.count
-        while end < line.count && line[end] != 0x22 {
-            guard line[end] != 0x5C, line[end] >= 0x20, line[end] < 0x7F else { return nil }
-            end += 1
-        }
-        guard end < line.count else { return nil }
-        return (offset + opening.count..<end, end)
-    }
-
     /// Where `pattern` first occurs in `line` from `offset`, or nil.
     static func find(_ pattern: [UInt8], in line: UnsafeBufferPointer<UInt8>, from offset: Int) -> Int? {
         guard let first = pattern.first, line.count >= offset + pattern.count else { return nil }
@@ -99,9 +85,5 @@ enum LineFields {
             at += 1
         }
         return nil
-    }
-
-    static func string(_ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self)
     }
 }
