@@ -76,4 +76,18 @@ final class BatchAndFixtureTests: XCTestCase {
         XCTAssertEqual(inbox("--json", "export", in: first).jsonLines().filter { $0["type"] as? String == "message" }.count, 2000)
         inbox("fixture", "--contacts", "1", in: first, expect: 1)
     }
+
+    /// A fixture writes its threads 512 at a time, their words found on other cores: over
+    /// several such batches every message keeps its own words, locations and queue entry,
+    /// which fsck checks against the threads.
+    func testAFixtureOfSeveralThreadBatchesIsWhatFsckRebuilds() {
+        let repo = makeRepository()
+        inbox("fixture", "--contacts", "200", "--conversations", "1300", "--messages", "5200", "--seed", "11", in: repo)
+        inbox("fsck", in: repo)
+        XCTAssertEqual(inbox("--json", "export", in: repo).jsonLines().filter { $0["type"] as? String == "message" }.count, 5200)
+        let built = inbox("message", "list", "--search", "portal", "-q", in: repo).lines
+        inbox("--as", "alice", "fsck", "--repair", in: repo)
+        XCTAssertFalse(built.isEmpty)
+        XCTAssertEqual(inbox("message", "list", "--search", "portal", "-q", in: repo).lines, built)
+    }
 }

@@ -183,7 +183,11 @@ public enum WordIndex {
         init(last: Int) { self.last = last }
 
         mutating func add(_ message: Message) {
-            let words = WordIndex.words(of: message)
+            add(message, words: WordIndex.words(of: message))
+        }
+
+        /// `add`, with the message's words found already (a fixture finds them on every core).
+        mutating func add(_ message: Message, words: [String]) {
             // The id is parsed once: a fixture adds a hundred thousand messages.
             let number = Messages.number(of: message.id)
             if let n = number, WordIndex.isRecent(n, last: last) {

@@ -261,11 +261,7 @@ public final class Transaction: Session {
             spilling.append((path, Encoder(encode: content)))
         }
         let encoded = spilling.count < 16 ? spilling.map { $0.encoder.encode() } : Parallel.map(spilling.map(\.encoder)) { $0.encode() }
-        if spilling.count < Journal.parallelFiles {
-            for (file, content) in zip(spilling, encoded) { try spill(file.path, content) }
-        } else {
-            try spillAll(zip(spilling, encoded).map { ($0.path, $1) })
-        }
+        try spill(zip(spilling, encoded).map { ($0.path, $1) })
         for path in parsed.keys where staged[path] == nil { parsed[path] = nil }
         lineIndexes.removeAll()
     }
@@ -292,6 +288,15 @@ public final class Transaction: Session {
         staged[relative] = .written(temp: temp)
         release(relative)
         forget(relative)
+    }
+
+    /// `spill` of each of `files`; a change of many files has them written on every core.
+    func spill(_ files: [(path: String, content: [UInt8])]) throws(InboxError) {
+        if files.count < Journal.parallelFiles {
+            for file in files { try spill(file.path, file.content) }
+        } else {
+            try spillAll(files)
+        }
     }
 
     /// `spill` of many files, their temp files written on every core (as a commit writes its
