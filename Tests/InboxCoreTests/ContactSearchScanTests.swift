@@ -102,4 +102,59 @@ final class ContactSearchScanTests: XCTestCase {
         XCTAssertEqual(lines(bytes, "hopper | grace@").count, 1)
         XCTAssertEqual(ContactSearchScan("hopper | grace@", rowsOnly: true).candidates(in: bytes).count, 0)
     }
+
+    /// The line start found eight bytes at a time is the one a byte-by-byte look finds, with
+    /// newlines (and the byte after a newline, 0x0B, that can fool the word test) anywhere.
+    func testTheLineStartIsTheOneAByteByByteLookFinds() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let bytes = (0..<Int.random(in: 0...40, using: &generator)).map { _ in [0x0A, 0x0B, 0x61, 0x09, 0x0A, 0x8A][Int.random(in: 0..<6, using: &generator)] as UInt8 }
+            let floor = Int.random(in: 0...bytes.count, using: &generator)
+            let end = Int.random(in: floor...bytes.count, using: &generator)
+            let expected = (floor..<end).last { bytes[$0] == 0x0A }.map { $0 + 1 } ?? floor
+            bytes.withUnsafeBufferPointer { buffer in
+                XCTAssertEqual(ContactSearchNeedle.lineStart(buffer.baseAddress ?? UnsafePointer(bitPattern: 8)!, floor: floor, before: end), expected, "\(bytes) \(floor) \(end)")
+            }
+        }
+    }
+
+    /// Over files of random entries and random queries, the lines found are those whose text
+    /// (read line by line, as before) holds a query's bytes.
+    func testTheLinesFoundAreThoseALineByLineLookFinds() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["love", "lace", "v", "l", "a", "Ada", "ct1", "\"", "\\", "é", " ", "555", "|", "text", "id"]
+        func word() -> String { (0..<Int.random(in: 0...4, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined() }
+        for round in 0..<300 {
+            var contacts: [Contact] = []
+            for i in 0..<Int.random(in: 0...12, using: &generator) {
+                var c = contact("ct\(i + 1)", word(), word())
+                if Bool.random(using: &generator) { c.emails = [word() + "@" + word()] }
+                if Bool.random(using: &generator) { c.company = word() }
+                c.tags = Bool.random(using: &generator) ? [word()] : []
+                contacts.append(c)
+            }
+            var bytes = file(contacts)
+            if round % 3 == 0, !bytes.isEmpty { bytes.removeLast() }  // a last line without its newline
+            if round % 5 == 0 { bytes = Array(#"{"x":"love","id":"ct9"}"#.utf8) + [0x0A] + bytes }
+            let query = word().lowercased()
+            let needles = ContactSearchIndex.needles(for: query).filter { !$0.isEmpty }
+            guard !needles.isEmpty else { continue }
+            let expected: [Range<Int>] = bytes.withUnsafeBufferPointer { buffer in
+                var out: [Range<Int>] = []
+                var start = 0
+                while start < buffer.count {
+                    let end = buffer[start...].firstIndex(of: 0x0A) ?? buffer.count
+                    let text = ContactSearchIndex.textRange(in: buffer, line: start..<end) ?? start..<end
+                    let found = needles.contains { needle in
+                        text.count >= needle.count && (text.lowerBound...(text.upperBound - needle.count)).contains { Array(buffer[$0..<($0 + needle.count)]) == needle }
+                    }
+                    if found { out.append(start..<end) }
+                    start = end + 1
+                }
+                return out
+            }
+            let found = bytes.withUnsafeBufferPointer { ContactSearchScan.lines(in: $0, holding: needles.map(ContactSearchNeedle.init)) }
+            XCTAssertEqual(found, expected, "\(query): \(String(decoding: bytes, as: UTF8.self))")
+        }
+    }
 }

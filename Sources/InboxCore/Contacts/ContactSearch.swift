@@ -13,7 +13,9 @@ extension Contacts {
         let cursorNumber = cursor.flatMap { table.number(of: $0.id) }
         if cursorNumber == nil {
             var minted: [Contact] = []
-            for file in scanned(files.filter { IDSpace.isMintedShard(table.shardName($0)) }, scan, session) { minted += try resolve(file, scan, session) }
+            for file in read(files.filter { IDSpace.isMintedShard(table.shardName($0)) }, session) {
+                minted += try resolve(file, scan.candidates(in: file.bytes), scan, session)
+            }
             let key = { (c: Contact) in (c.createdAt.seconds, table.ids.order(c.id)) }
             let mark = cursor.map(key)
             for contact in minted.sorted(by: { key($0) > key($1) }) where mark.map({ key(contact) < $0 }) ?? true {
@@ -28,51 +30,54 @@ extension Contacts {
             return true
         }
         // A few files first (a --limit 50 is usually met in the newest), then more at a time.
+        // While another core scans a batch, this thread reads the next, then helps scan.
         var next = 0
-        var batch = 2
-        while next < sequential.count {
-            let shards = Array(sequential[next..<min(sequential.count, next + batch)])
+        var size = 1
+        func readNext() -> [IndexFile] {
+            let shards = sequential[next..<min(sequential.count, next + size)]
             next += shards.count
-            batch = min(batch * 2, 16)
-            for file in scanned(shards, scan, session) {
-                for contact in try resolve(file, scan, session).reversed() where (table.number(of: contact.id) ?? 0) < below {
+            size = min(size * 2, 16)
+            return Self.read(shards, session)
+        }
+        var batch = readNext()
+        while !batch.isEmpty {
+            let work = SharedWork(batch.map(\.bytes)) { scan.candidates(in: $0) }
+            let following = readNext()
+            for (file, candidates) in zip(batch, work.finish()) {
+                for contact in try resolve(file, candidates, scan, session).reversed() where (table.number(of: contact.id) ?? 0) < below {
                     guard try body(contact) else { return }
                 }
             }
+            batch = following
         }
     }
 
-    /// A shard's index file as read and scanned: what it holds that the search wants, or why
-    /// it could not be read (thrown when its turn comes, as if it had been read then).
-    struct ScannedFile {
+    /// A shard's index file as read: its bytes, or why it could not be read (thrown when its
+    /// turn comes, as if it had been read then).
+    struct IndexFile {
         var shard: String
         var path: String
         var bytes: [UInt8] = []
-        var candidates: [ContactSearchScan.Candidate] = []
         var failure: InboxError?
     }
 
-    /// The index files of `shards`, read here and scanned on every core.
-    private static func scanned(_ shards: [String], _ scan: ContactSearchScan, _ session: Session) -> [ScannedFile] {
-        var files: [ScannedFile] = []
-        for shard in shards {
-            var file = ScannedFile(shard: shard, path: ContactSearchIndex.directory + "/" + String(shard.dropFirst(table.directory.count + 1)))
-            do { file.bytes = try session.bytes(file.path) ?? [] } catch { file.failure = error }
-            files.append(file)
+    /// The index files of `shards`, read here (the session is not shared).
+    private static func read<Shards: Sequence>(_ shards: Shards, _ session: Session) -> [IndexFile] where Shards.Element == String {
+        shards.map { shard in
+            var file = IndexFile(shard: shard, path: ContactSearchIndex.directory + "/" + String(shard.dropFirst(table.directory.count + 1)))
+            do throws(InboxError) { file.bytes = try session.bytes(file.path) ?? [] } catch { file.failure = error }
+            return file
         }
-        let look: @Sendable ([UInt8]) -> [ContactSearchScan.Candidate] = { scan.candidates(in: $0) }
-        let candidates = files.count < 2 ? files.map { look($0.bytes) } : Parallel.map(files.map(\.bytes), look)
-        for i in files.indices { files[i].candidates = candidates[i] }
-        return files
     }
 
     /// A shard's matches, oldest first as the shard is, from what the scan of its index file
     /// found: lines the scan could not read, and contacts to take whole, are read here.
-    private static func resolve(_ file: ScannedFile, _ scan: ContactSearchScan, _ session: Session) throws(InboxError) -> [Contact] {
+    private static func resolve(_ file: IndexFile, _ candidates: [ContactSearchScan.Candidate], _ scan: ContactSearchScan,
+                                _ session: Session) throws(InboxError) -> [Contact] {
         if let failure = file.failure { throw failure }
         var found: [Contact] = []
         var unrowed = Set<String>()
-        for candidate in file.candidates {
+        for candidate in candidates {
             switch candidate {
             case .row(let contact): found.append(contact)
             case .id(let id): unrowed.insert(id)

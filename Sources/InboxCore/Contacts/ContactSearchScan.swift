@@ -51,21 +51,15 @@ struct ContactSearchScan: Sendable {
     }
 
     /// The lines of `buffer` (without their newline) whose text, or whole line when it does
-    /// not start as the store writes it, holds one of `needles`.
+    /// not start as the store writes it, holds one of `needles`, in file order.
     static func lines(in buffer: UnsafeBufferPointer<UInt8>, holding needles: [ContactSearchNeedle]) -> [Range<Int>] {
-        guard let base = buffer.baseAddress else { return [] }
+        guard needles.count > 1 else { return needles.first.map { $0.lines(in: buffer) } ?? [] }
+        var starts = Set<Int>()
         var lines: [Range<Int>] = []
-        var start = 0
-        while start < buffer.count {
-            let end = memchr(base + start, 0x0A, buffer.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? buffer.count
-            let text = ContactSearchIndex.textRange(in: buffer, line: start..<end) ?? start..<end
-            for needle in needles where needle.occurs(in: base, text) {
-                lines.append(start..<end)
-                break
-            }
-            start = end + 1
+        for needle in needles {
+            for line in needle.lines(in: buffer) where starts.insert(line.lowerBound).inserted { lines.append(line) }
         }
-        return lines
+        return lines.sorted { $0.lowerBound < $1.lowerBound }
     }
 }
 
@@ -91,23 +85,63 @@ struct ContactSearchNeedle: Sendable {
         common.firstIndex(of: byte).map { common.count - $0 } ?? 0
     }
 
-    /// Whether the bytes at `range` of `base` hold the needle.
-    func occurs(in base: UnsafePointer<UInt8>, _ range: Range<Int>) -> Bool {
-        let count = bytes.count
-        guard count > 0 else { return true }
-        guard range.count >= count else { return false }
+    /// The lines of `buffer` (without their newline) whose text, or whole line when it does
+    /// not start as the store writes it, holds the needle, in file order. The rarest byte is
+    /// looked for through the whole buffer, not line by line: most lines do not hold it, and
+    /// those cost nothing but the pass of `memchr` over them.
+    func lines(in buffer: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        guard let base = buffer.baseAddress, !bytes.isEmpty, buffer.count >= bytes.count else { return [] }
+        let count = bytes.count, total = buffer.count
         let key = Int32(bytes[anchor])
-        // The anchor of a match lies between these two, both included.
-        var at = range.lowerBound + anchor
-        let last = range.upperBound - count + anchor
+        var lines: [Range<Int>] = []
+        // Where the next line starts, at or before anything not yet looked at.
+        var floor = 0
+        // The first place a match may start.
+        var from = 0
         return bytes.withUnsafeBufferPointer { needle in
-            while at <= last {
-                guard let p = memchr(base + at, key, last - at + 1) else { return false }
-                let hit = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
-                if memcmp(base + hit - anchor, needle.baseAddress!, count) == 0 { return true }
-                at = hit + 1
+            while from <= total - count {
+                guard let p = memchr(base + from + anchor, key, total - count - from + 1) else { break }
+                let hit = base.distance(to: p.assumingMemoryBound(to: UInt8.self)) - anchor
+                guard memcmp(base + hit, needle.baseAddress!, count) == 0 else {
+                    from = hit + 1
+                    continue
+                }
+                let start = Self.lineStart(base, floor: floor, before: hit)
+                let end = memchr(base + hit, 0x0A, total - hit).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? total
+                let text = ContactSearchIndex.textRange(in: buffer, line: start..<end) ?? start..<end
+                floor = start
+                if hit < text.lowerBound {
+                    // Before the text (in the id): the text may still hold it.
+                    from = text.lowerBound
+                    continue
+                }
+                // In the text, or after it: the text does not hold it anywhere earlier.
+                if hit + count <= text.upperBound { lines.append(start..<end) }
+                from = end + 1
+                floor = min(end + 1, total)
             }
-            return false
+            return lines
         }
+    }
+
+    /// Where the line holding offset `end` starts: just after the last newline before `end`,
+    /// not before `floor` (a line start). Eight bytes at a time: a hit is up to a row's length
+    /// into its line.
+    static func lineStart(_ base: UnsafePointer<UInt8>, floor: Int, before end: Int) -> Int {
+        var at = end
+        while at - floor >= 8 {
+            let x = UnsafeRawPointer(base + at - 8).loadUnaligned(as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+            // A byte that was a newline is now zero and gets its top bit set (a borrow may set
+            // it in bytes above too, so the bytes are then looked at one by one).
+            if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 {
+                for i in stride(from: at - 1, through: at - 8, by: -1) where base[i] == 0x0A { return i + 1 }
+            }
+            at -= 8
+        }
+        while at > floor {
+            if base[at - 1] == 0x0A { return at }
+            at -= 1
+        }
+        return floor
     }
 }
