@@ -1,10 +1,10 @@
 import Foundation
 import XCTest
 
-/// `contact list --search` reads the index files a few at a time, newest first, and looks at
-/// each batch on every core: the listing is still newest first across files, --limit and
-/// --after cut it where they did, and a file that cannot be read, or holds a line the search
-/// cannot read, fails the listing only when the listing reaches it.
+/// `contact list --search` finds the query in each index file by its rarest byte and reads the
+/// matching lines straight into contacts, file by file, newest first: the listing is newest
+/// first across files, --limit and --after cut it where they did, and a file that cannot be
+/// read, or holds a line the search cannot read, fails the listing only when it reaches it.
 final class ContactSearchAcrossShardsTests: XCTestCase {
     private func search(_ arguments: String..., in repo: TempDirectory, expect status: Int32 = 0) -> InboxResult {
         run(["contact", "list", "--search"] + arguments, in: repo, expect: status)
@@ -16,7 +16,7 @@ final class ContactSearchAcrossShardsTests: XCTestCase {
         return result
     }
 
-    /// 5,500 contacts: six index files, read as batches of two and then four.
+    /// 5,500 contacts: six index files.
     private func repository() -> TempDirectory {
         let repo = makeRepositoryInProcess()
         run(["fixture", "--contacts", "5500", "--conversations", "10", "--messages", "10", "--seed", "7"], in: repo)
@@ -55,8 +55,8 @@ final class ContactSearchAcrossShardsTests: XCTestCase {
         run(["contact", "list", "--search"] + arguments, in: repo)
     }
 
-    /// A line the search cannot read in the oldest file of a batch, and a file that cannot be
-    /// read in it: a --limit met before them lists as ever; reaching them fails, naming the file.
+    /// A line the search cannot read in an older file, and then that file unreadable: a --limit
+    /// met before it lists as ever; reaching it fails, naming the file.
     func testAFileIsOnlyReadIntoWhenTheListingReachesIt() throws {
         let repo = repository()
         let ids = search("lovelace", "-q", in: repo).stdout.split(separator: "\n")

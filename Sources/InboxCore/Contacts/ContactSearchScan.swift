@@ -2,12 +2,11 @@
 import Glibc
 #endif
 
-/// What one `index/contact-search` file gives a search, worked out from its bytes alone, so
-/// the files of a search are looked at on every core (reading them stays with the caller, whose
-/// session is not shared). Only the `text` of a line is searched (the rest is most of its
-/// bytes: the row); a line holding the query is read as the store writes it and, for a listing
-/// of rows, confirmed with `ContactQuery` on its row. A line written otherwise is handed back
-/// whole, for the strict decoder on the caller's thread to read or reject.
+/// What one `index/contact-search` file gives a search, worked out from its bytes alone. Only
+/// the `text` of a line is searched (the rest is most of its bytes: the row); a line holding
+/// the query is read as the store writes it and, for a listing of rows, confirmed with
+/// `ContactQuery` on its row. A line written otherwise is handed back whole, for the strict
+/// decoder to read or reject.
 struct ContactSearchScan: Sendable {
     let needles: [ContactSearchNeedle]
     let query: ContactQuery
