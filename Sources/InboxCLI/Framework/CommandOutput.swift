@@ -162,9 +162,7 @@ extension TextTable {
         func line(_ cells: [String]) {
             for (i, cell) in cells.enumerated() {
                 if i > 0 { bytes.append(0x20); bytes.append(0x20) }
-                // A copy of the cell's bytes where they lie (the generic append went byte by
-                // byte: a tenth of a 5,000-row listing's rendering).
-                if cell.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: cell.utf8) }
+                bytes.append(contentsOf: cell.utf8)
                 if i < cells.count - 1, i < widths.count, widths[i] > cell.utf8.count {
                     bytes.append(contentsOf: repeatElement(0x20, count: widths[i] - cell.utf8.count))
                 }

@@ -3,18 +3,16 @@ import InboxCore
 /// How contacts look to people: a table row in listings, a block of fields in `show`.
 enum ContactView {
     static func table(_ contacts: [Contact], now: Timestamp) -> TextTable {
-        // Fields read in place: copying each contact (a dozen references to retain and release)
-        // cost as much as a row's cells.
-        let rows = contacts.withUnsafeBufferPointer { contacts in
-            contacts.indices.map { i -> [String] in
-                let name = contacts[i].fullName
-                return [contacts[i].id, name.isEmpty ? "-" : name, contacts[i].phones.first ?? "-", contacts[i].emails.first ?? "-",
-                        contacts[i].company ?? "-", contacts[i].tags.isEmpty ? "-" : contacts[i].tags.joined(separator: ","),
-                        contacts[i].owner ?? "-", contacts[i].createdAt.age(relativeTo: now)]
-            }
-        }
-        return TextTable(header: ["ID", "NAME", "PHONE", "EMAIL", "COMPANY", "TAGS", "OWNER", "ADDED"], rows: rows,
-                         maxWidths: [1: 30, 3: 32, 4: 24, 5: 30])
+        TextTable(
+            header: ["ID", "NAME", "PHONE", "EMAIL", "COMPANY", "TAGS", "OWNER", "ADDED"],
+            rows: contacts.map { c in
+                let name = c.fullName
+                return [c.id, name.isEmpty ? "-" : name, c.phones.first ?? "-", c.emails.first ?? "-",
+                 c.company ?? "-", c.tags.isEmpty ? "-" : c.tags.joined(separator: ","), c.owner ?? "-",
+                 c.createdAt.age(relativeTo: now)]
+            },
+            maxWidths: [1: 30, 3: 32, 4: 24, 5: 30]
+        )
     }
 
     /// `--instagram`, `--telegram`, `--facebook` for `contact add` and `edit`.
