@@ -211,38 +211,6 @@ public enum ContactSearchIndex {
         try DerivedFiles.rewrite(directory, to: derived(from: contacts).mapValues { JSONLines.encode($0) }, in: tx)
     }
 
-    /// The entries in `file` whose text contains one of `needles` (already as they appear
-    /// inside a JSON string), oldest first. Only the `text` of a line is looked at (the rest
-    /// is most of its bytes: the row), the whole of a line written otherwise, and only lines
-    /// holding a needle are parsed.
-    static func candidates(in file: String, needles: [[UInt8]], _ session: Session) throws(InboxError) -> [ContactSearchEntry] {
-        guard let bytes = try session.bytes(file) else { return [] }
-        let needles = needles.filter { !$0.isEmpty }
-        var lines: [Range<Int>] = []
-        bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var start = 0
-            while start < buffer.count {
-                let end = memchr(base + start, 0x0A, buffer.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? buffer.count
-                let text = textRange(in: buffer, line: start..<end) ?? start..<end
-                if needles.contains(where: { find($0, in: buffer, from: text.lowerBound, before: text.upperBound) != nil }) {
-                    lines.append(start..<end)
-                }
-                start = end + 1
-            }
-        }
-        var entries: [ContactSearchEntry] = []
-        entries.reserveCapacity(lines.count)
-        for line in lines {
-            if let entry = bytes.withUnsafeBufferPointer({ ContactSearchLine.entry(UnsafeBufferPointer(rebasing: $0[line])) }) {
-                entries.append(entry)
-                continue
-            }
-            entries += try JSONLines.decode(Array(bytes[line]) + [0x0A], path: session.displayPath(file)) as [ContactSearchEntry]
-        }
-        return entries
-    }
-
     private static let textLabel = Array(#","text":""#.utf8)
 
     /// Where the value of `text` lies in `line` when it starts as the store writes it,
@@ -256,10 +224,11 @@ public enum ContactSearchIndex {
             at += 1
         }
         let start = at
-        // The first quote closes the text unless an escape comes before it.
+        // The first quote closes the text unless a backslash is right before it (an escape
+        // further back covers only the byte after it, which is not this quote).
         if let base = buffer.baseAddress, let quote = memchr(base + start, 0x22, line.upperBound - start) {
             let end = base.distance(to: quote.assumingMemoryBound(to: UInt8.self))
-            if memchr(base + start, 0x5C, end - start) == nil { return start..<end }
+            if end == start || buffer[end - 1] != 0x5C { return start..<end }
         }
         while at < line.upperBound {
             switch buffer[at] {

@@ -9,7 +9,16 @@ struct ContactSearchLine {
 
     static func entry(_ line: UnsafeBufferPointer<UInt8>) -> ContactSearchEntry? {
         var reader = ContactSearchLine(bytes: line)
-        return reader.entry()
+        guard let (contact, text) = reader.read(keepingText: true), let text else { return nil }
+        return ContactSearchEntry(id: contact.id, text: text, row: ContactRow(contact))
+    }
+
+    /// The contact as far as the line's row knows it (what `entry` gives, as
+    /// `ContactRow.contact` makes it), without making the text, the entry or its row: a search
+    /// reads 5,000 of these.
+    static func contact(_ line: UnsafeBufferPointer<UInt8>) -> Contact? {
+        var reader = ContactSearchLine(bytes: line)
+        return reader.read(keepingText: false)?.contact
     }
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
@@ -23,22 +32,31 @@ struct ContactSearchLine {
     static let handles = Handle.channels.map { (channel: $0, key: Array(#","\#($0.rawValue)":"#.utf8)) }
     static let created = Array(#","created_at":"#.utf8), end = Array("}}".utf8), null = Array("null".utf8)
 
-    private mutating func entry() -> ContactSearchEntry? {
-        var row = ContactRow()
-        guard cursor.take(Self.id), let id = cursor.string(), cursor.take(Self.text), let text = cursor.string(),
-              cursor.take(Self.first), let first = cursor.string(), cursor.take(Self.last), let last = cursor.string(),
+    /// The line's id and row as a contact, and its text when asked for (else only checked to
+    /// be written as the others are).
+    private mutating func read(keepingText: Bool) -> (contact: Contact, text: String?)? {
+        guard cursor.take(Self.id), let id = cursor.string(), cursor.take(Self.text) else { return nil }
+        var text: String?
+        if keepingText {
+            guard let kept = cursor.string() else { return nil }
+            text = kept
+        } else {
+            guard cursor.stringBytes() != nil else { return nil }
+        }
+        guard cursor.take(Self.first), let first = cursor.string(), cursor.take(Self.last), let last = cursor.string(),
               cursor.take(Self.phones), let phones = cursor.strings(), cursor.take(Self.emails), let emails = cursor.strings(),
               cursor.take(Self.company), let company = cursor.optionalString(), cursor.take(Self.owner), let owner = cursor.optionalString(),
               cursor.take(Self.tags), let tags = cursor.strings() else { return nil }
-        (row.firstName, row.lastName, row.phones, row.emails, row.company, row.owner, row.tags) = (first, last, phones, emails, company, owner, tags)
+        var handles: [Channel: String] = [:]
         for (channel, key) in Self.handles where cursor.take(key) {
             guard let handle = cursor.string() else { return nil }
-            row.handles[channel] = handle
+            handles[channel] = handle
         }
         guard cursor.take(Self.created), let created = cursor.stringBytes(), let time = Timestamp.parseISO(UnsafeBufferPointer(rebasing: cursor.bytes[created])),
               cursor.take(Self.end), cursor.atEnd else { return nil }
-        row.createdAt = time
-        return ContactSearchEntry(id: id, text: text, row: row)
+        var contact = Contact(id: id, firstName: first, lastName: last, createdAt: time)
+        (contact.phones, contact.emails, contact.company, contact.owner, contact.tags, contact.handles) = (phones, emails, company, owner, tags, handles)
+        return (contact, text)
     }
 
 }

@@ -187,58 +187,6 @@ public enum Contacts {
         return out
     }
 
-    /// Contacts that match `search`, newest first, found through the search index: only the
-    /// lines that hold the query are parsed. With `rowsOnly` a match is confirmed on its
-    /// entry's row and given as far as the row knows it; otherwise, and for an entry without
-    /// a row, its contact is read from its shard (only the lines asked for are parsed).
-    /// Minted contacts (a shared clone's) go first, newest by creation time, as in
-    /// `ShardedTable.forEachNewestFirst`; then sequential ones by number, shard by shard.
-    static func searchNewestFirst(_ search: String, after cursor: Contact?, rowsOnly: Bool = false, in session: Session,
-                                  _ body: (Contact) throws(InboxError) -> Bool) throws(InboxError) {
-        if let tx = session as? Transaction { try DerivedIndexes.settle(tx) }
-        let needles = ContactSearchIndex.needles(for: search)
-        let query = ContactQuery(search)
-        let files = try table.shardFiles(in: session)
-        let cursorNumber = cursor.flatMap { table.number(of: $0.id) }
-        func matches(_ shard: String) throws(InboxError) -> [Contact] {
-            let indexFile = ContactSearchIndex.directory + "/" + String(shard.dropFirst(table.directory.count + 1))
-            let entries = try ContactSearchIndex.candidates(in: indexFile, needles: needles, session)
-            guard !entries.isEmpty else { return [] }
-            var found: [Contact] = []
-            var unrowed = Set<String>()
-            for entry in entries {
-                if rowsOnly, let row = entry.row {
-                    let contact = row.contact(entry.id)
-                    if query.matches(contact) { found.append(contact) }
-                } else {
-                    unrowed.insert(entry.id)
-                }
-            }
-            guard !unrowed.isEmpty else { return found }
-            let fromRows = found.count
-            found += try table.records(withIDs: unrowed, inShard: shard, session).filter(query.matches)
-            // Oldest first, as the shard and its index are.
-            return fromRows == 0 ? found : found.sorted { table.ids.order($0.id) < table.ids.order($1.id) }
-        }
-        if cursorNumber == nil {
-            var minted: [Contact] = []
-            for shard in files where IDSpace.isMintedShard(table.shardName(shard)) { minted += try matches(shard) }
-            let key = { (c: Contact) in (c.createdAt.seconds, table.ids.order(c.id)) }
-            let mark = cursor.map(key)
-            for contact in minted.sorted(by: { key($0) > key($1) }) where mark.map({ key(contact) < $0 }) ?? true {
-                guard try body(contact) else { return }
-            }
-        }
-        let below = cursorNumber ?? Int.max
-        for shard in files.reversed() where !IDSpace.isMintedShard(table.shardName(shard)) {
-            // shard * perShard >= below, without multiplying a number taken from a file name.
-            if below > 0, let number = Int(table.shardName(shard)), number > (below - 1) / table.perShard { continue }
-            for contact in try matches(shard).reversed() where (table.number(of: contact.id) ?? 0) < below {
-                guard try body(contact) else { return }
-            }
-        }
-    }
-
     static func unique(_ items: [String]) throws(InboxError) -> [String] {
         var seen = Set<String>()
         return items.filter { seen.insert($0.lowercased()).inserted }
