@@ -35,11 +35,11 @@ public struct ContactSearchEntry: StoredRecord, Equatable {
 
     /// Whether two versions of a contact have different entries, without building them (a tag
     /// on 100,000 contacts asks it 100,000 times): the row holds every field `init(_:)` reads
-    /// (the last name follows from the first and the full name), so any of them differing is
-    /// a different entry.
+    /// (the full name is made of the first and last), so any of them differing is a different
+    /// entry. Tags first: what a bulk tag changes; no full name built: it cost two strings a contact.
     static func differ(_ a: Contact, _ b: Contact) -> Bool {
-        a.fullName != b.fullName || a.emails != b.emails || a.phones != b.phones || a.handles != b.handles
-            || a.firstName != b.firstName || a.company != b.company || a.owner != b.owner || a.tags != b.tags
+        a.tags != b.tags || a.firstName != b.firstName || a.lastName != b.lastName || a.emails != b.emails
+            || a.phones != b.phones || a.handles != b.handles || a.company != b.company || a.owner != b.owner
             || a.createdAt != b.createdAt
     }
 

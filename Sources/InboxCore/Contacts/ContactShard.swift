@@ -125,8 +125,10 @@ extension Contacts {
     /// Replaces changed contacts, rewriting each shard once: those found in `shards` (read
     /// whole by `ContactShard.load`; `found` says where, as `previewReading` found them) from
     /// their bytes on every core, the rest through the table. Each change is noted for the
-    /// derived files as `ShardedTable.put` notes it. A shard is let go once its new bytes are
-    /// staged, so the old and new bytes of every shard are not all held at once.
+    /// derived files as `ShardedTable.put` notes it, but in one entry for all of them
+    /// (`Contact.noteChanges`), each compared with its old version beside its shard's rewrite.
+    /// A shard is let go once its new bytes are staged, so the old and new bytes of every shard
+    /// are not all held at once.
     static func put(_ changed: [Contact], at found: [ContactShard.Place?], shards: consuming [String: ContactShard],
                     in tx: Transaction) throws(InboxError) {
         var byShard: [String: [(line: Int, change: Int)]] = [:]
@@ -135,15 +137,19 @@ extension Contacts {
             if let place, shards[place.shard] != nil { byShard[place.shard, default: []].append((place.line, index)) } else { throughTable.append(index) }
         }
         let names = byShard.keys.sorted()
+        var noted = Contact.NotedChanges()
         // A few shards at a time on every core, as the search index is spliced.
         for batch in stride(from: 0, to: names.count, by: 16).map({ names[$0..<min(names.count, $0 + 16)] }) {
             let work = batch.map { (shards.removeValue(forKey: $0)!, byShard[$0]!) }
-            let rewritten = Parallel.map(work) { shard, changes in shard.rewritten(changes, of: changed) }
-            for ((shard, changes), bytes) in zip(work, rewritten) {
-                for (line, index) in changes { Contact.noteChange(from: shard.records[line], to: changed[index], in: tx) }
+            let rewritten = Parallel.map(work) { shard, changes in
+                (shard.rewritten(changes, of: changed), Contact.NotedChanges(changes, before: shard.records, of: changed))
+            }
+            for ((shard, _), (bytes, changes)) in zip(work, rewritten) {
+                noted.add(changes)
                 tx.stage(shard.file, bytes)
             }
         }
+        Contact.noteChanges(noted, of: changed, in: tx)
         // Contacts found otherwise (a merged contact's id, a prefix) go through the table, after
         // the shards above are staged: it reads what was staged.
         if !throughTable.isEmpty { try table.put(throughTable.map { changed[$0] }, in: tx) }

@@ -28,8 +28,6 @@ extension Contacts {
     public static func tag(_ ids: [String], _ change: TagChange, now: Timestamp, keepGoing: Bool = false,
                            in tx: Transaction) throws(InboxError) -> BulkContactChange {
         let (result, found, shards) = try previewReading(ids, now: now, keepGoing: keepGoing, in: tx) { change.apply(to: &$0) }
-        // Each contact whose tags change is noted for the search index, whose rows show tags.
-        tx.pendingIndexChanges.reserve(result.changed.count, contacts: result.changed.count)
         try put(result.changed, at: found, shards: consume shards, in: tx)
         return result
     }
