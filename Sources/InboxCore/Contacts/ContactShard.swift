@@ -149,9 +149,9 @@ extension Contacts {
                 tx.stage(shard.file, bytes)
             }
         }
-        Contact.noteChanges(noted, of: changed, in: tx)
-        // Contacts found otherwise (a merged contact's id, a prefix) go through the table, after
-        // the shards above are staged: it reads what was staged.
+        // Contacts found otherwise (a merged contact's id, a prefix, a shard named by few ids) go
+        // through the table, after the shards above are staged: it reads what was staged.
         if !throughTable.isEmpty { try table.put(throughTable.map { changed[$0] }, in: tx) }
+        Contact.noteChanges(noted, of: changed, through: throughTable.count, in: tx)
     }
 }

@@ -52,9 +52,12 @@ public struct PendingIndexChanges {
     var searched: [Contact] {
         if searchedContacts.isEmpty, searchedLists.count == 1 { return searchedLists[0] }
         var out = Array(searchedContacts.values)
-        var seen = Set(searchedContacts.keys)
-        for list in searchedLists.reversed() {
-            for contact in list.reversed() where seen.insert(contact.id).inserted { out.append(contact) }
+        // A list's contact noted again later (alone, or in a later list) is left out; a set of
+        // a list's ids is made only when an earlier list follows.
+        var superseding = Set(searchedContacts.keys)
+        for (n, list) in searchedLists.enumerated().reversed() {
+            for contact in list where !superseding.contains(contact.id) { out.append(contact) }
+            if n > 0 { superseding.formUnion(list.lazy.map(\.id)) }
         }
         return out
     }
@@ -188,13 +191,16 @@ extension Contact {
         }
     }
 
-    /// Notes `changes` as `noteChange` notes each, the search entries in one list: `changed`
-    /// itself when all of them differ (a bulk tag), so 100,000 contacts are neither copied nor
-    /// put in a map.
-    static func noteChanges(_ changes: NotedChanges, of changed: [Contact], in tx: Transaction) {
+    /// Notes `changes` as `noteChange` notes each, the search entries in one list. When every
+    /// contact compared changed its entry, that list is `changed` itself, so 100,000 contacts
+    /// are neither copied nor put in a map. It then holds too the `through` contacts, which the
+    /// table has just noted itself (their versions are the same; the list supersedes them):
+    /// a bulk tag changes every contact's entry (its tags), so none is indexed needlessly.
+    static func noteChanges(_ changes: NotedChanges, of changed: [Contact], through: Int, in tx: Transaction) {
         for (id, name) in changes.renamed { tx.pendingIndexChanges.note(.renamed(contact: id, name: name)) }
         guard !changes.searched.isEmpty else { return }
-        tx.pendingIndexChanges.note(.searchedMany(changes.searched.count == changed.count ? changed : changes.searched.map { changed[$0] }))
+        let all = changes.searched.count + through == changed.count
+        tx.pendingIndexChanges.note(.searchedMany(all ? changed : changes.searched.map { changed[$0] }))
     }
 }
 
