@@ -113,7 +113,8 @@ public enum ContactSearchIndex {
         // Grouped by index into `contacts`: copying 100,000 contacts into lists per file cost
         // more than the grouping.
         var byShard: [String: [Int]] = [:]
-        for (i, c) in contacts.enumerated() { if let shard = Contacts.table.ids.shard(of: c.id) { byShard[shard, default: []].append(i) } }
+        // By index, not `enumerated()`: that copied every contact to read its id.
+        for i in contacts.indices { if let shard = Contacts.table.ids.shard(of: contacts[i].id) { byShard[shard, default: []].append(i) } }
         // A bulk tag changes every entry of a hundred files: they are spliced on every core,
         // a few files at a time (reading stays on this thread; each file's old bytes are held
         // only while its batch is spliced).
