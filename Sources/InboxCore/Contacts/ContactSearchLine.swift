@@ -46,38 +46,43 @@ struct ContactSearchLine {
 extension ContactSearchLine {
     /// The line `ContactSearchEntry.schema.write` writes for `contact`'s entry, newline
     /// included, written field by field without building the entry and its row (a bulk tag
-    /// writes 100,000 of them, and the handles went through key paths).
+    /// writes 100,000 of them, and the handles went through key paths). Its fixed parts are
+    /// static strings: appending the arrays above retained and released each, which the two
+    /// cores writing at once did on the same counters (a fifth of the time).
     static func line(for contact: Contact, into out: inout [UInt8]) {
-        out += id
+        put(#"{"id":"#, &out)
         JSONWriter.writeString(contact.id, into: &out)
-        out += text
+        put(#","text":"#, &out)
         if !plainText(of: contact, into: &out) { JSONWriter.writeString(ContactSearchEntry.text(of: contact), into: &out) }
-        out += first
+        put(#","row":{"first_name":"#, &out)
         JSONWriter.writeString(contact.firstName, into: &out)
-        out += last
+        put(#","last_name":"#, &out)
         JSONWriter.writeString(contact.lastName, into: &out)
-        out += phones
+        put(#","phones":"#, &out)
         strings(contact.phones, into: &out)
-        out += emails
+        put(#","emails":"#, &out)
         strings(contact.emails, into: &out)
-        out += company
+        put(#","company":"#, &out)
         optional(contact.company, into: &out)
-        out += owner
+        put(#","owner":"#, &out)
         optional(contact.owner, into: &out)
-        out += tags
+        put(#","tags":"#, &out)
         strings(contact.tags, into: &out)
-        for (channel, key) in handles {
-            guard let handle = contact.handles[channel] else { continue }
-            out += key
-            JSONWriter.writeString(handle, into: &out)
+        if !contact.handles.isEmpty {
+            for (channel, key) in handles {
+                guard let handle = contact.handles[channel] else { continue }
+                out += key
+                JSONWriter.writeString(handle, into: &out)
+            }
         }
-        out += created
+        put(#","created_at":"#, &out)
         JSONWriter.writeString(contact.createdAt.iso, into: &out)
-        out += end
-        out.append(0x0A)
+        put("}}\n", &out)
     }
 
-    private static let separator = Array(" | ".utf8)
+    private static func put(_ literal: StaticString, _ out: inout [UInt8]) {
+        literal.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
 
     /// `ContactSearchEntry.text(of:)` written as a JSON string, quotes included, without making
     /// it, when every string it is made of is printable ASCII needing no escape (phones: any
@@ -99,17 +104,19 @@ extension ContactSearchLine {
             lower(c.lastName)
         }
         for email in c.emails {
-            out += separator
+            put(" | ", &out)
             lower(email)
         }
         for phone in c.phones {
-            out += separator
+            put(" | ", &out)
             for b in phone.utf8 where (0x30...0x39).contains(b) { out.append(b) }
         }
-        for channel in Handle.channels {
-            guard let handle = c.handles[channel] else { continue }
-            out += separator
-            out += handle.utf8
+        if !c.handles.isEmpty {
+            for channel in Handle.channels {
+                guard let handle = c.handles[channel] else { continue }
+                put(" | ", &out)
+                out += handle.utf8
+            }
         }
         out.append(0x22)
         return true
@@ -125,6 +132,6 @@ extension ContactSearchLine {
     }
 
     private static func optional(_ value: String?, into out: inout [UInt8]) {
-        if let value { JSONWriter.writeString(value, into: &out) } else { out += null }
+        if let value { JSONWriter.writeString(value, into: &out) } else { put("null", &out) }
     }
 }

@@ -88,17 +88,17 @@ struct ContactShard: Sendable {
         for (i, line) in lines.enumerated() {
             if let (at, index) = change, at == i {
                 change = next.next()
-                let contact = changed[index]
-                if let spans = line.spans, contact.differsOnlyInTagsOrUpdate(from: records[i]) {
+                // `changed[index]` read in place: a copy of each contact retained all its fields.
+                if let spans = line.spans, changed[index].differsOnlyInTagsOrUpdate(from: records[i]) {
                     // The spans are counted from the start of the line.
                     let start = line.range.lowerBound
                     out += bytes[start..<(start + spans.tags.lowerBound)]
-                    JSONWriter.write(FieldCodec<[String]>.strings.encode(contact.tags), into: &out)
+                    JSONWriter.write(FieldCodec<[String]>.strings.encode(changed[index].tags), into: &out)
                     out += bytes[(start + spans.tags.upperBound)..<(start + spans.updatedAt.lowerBound)]
-                    JSONWriter.writeString(contact.updatedAt.iso, into: &out)
+                    JSONWriter.writeString(changed[index].updatedAt.iso, into: &out)
                     out += bytes[(start + spans.updatedAt.upperBound)..<line.range.upperBound]
                 } else {
-                    Contact.schema.write(contact, into: &out)
+                    Contact.schema.write(changed[index], into: &out)
                 }
             } else if line.spans != nil {
                 out += bytes[line.range]
