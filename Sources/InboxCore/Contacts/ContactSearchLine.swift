@@ -87,12 +87,23 @@ extension ContactSearchLine {
     /// `ContactSearchEntry.text(of:)` written as a JSON string, quotes included, without making
     /// it, when every string it is made of is printable ASCII needing no escape (phones: any
     /// ASCII, only their digits are kept): lower-casing is then per byte, as `lowercased()` is
-    /// for ASCII. False, with nothing written, otherwise.
+    /// for ASCII. False, with nothing written, otherwise. Each string is copied, then checked and
+    /// lower-cased in place: appending byte by byte checked the array's room and owner each time.
     static func plainText(of c: Contact, into out: inout [UInt8]) -> Bool {
-        func plain(_ s: String) -> Bool { s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C } }
-        guard plain(c.firstName), plain(c.lastName), c.emails.allSatisfy(plain), c.phones.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }),
-              c.handles.values.allSatisfy(plain) else { return false }
-        func lower(_ s: String) { for b in s.utf8 { out.append((0x41...0x5A).contains(b) ? b | 0x20 : b) } }
+        let mark = out.count
+        var plain = true
+        // Copies `s` lower-cased, noting when it is not plain.
+        func lower(_ s: String) {
+            let from = out.count
+            out += s.utf8
+            out.withUnsafeMutableBufferPointer { buffer in
+                for i in from..<buffer.count {
+                    let b = buffer[i]
+                    if b < 0x20 || b >= 0x7F || b == 0x22 || b == 0x5C { plain = false }
+                    if b >= 0x41 && b <= 0x5A { buffer[i] = b | 0x20 }
+                }
+            }
+        }
         out.append(0x22)
         if c.firstName.isEmpty {
             lower(c.lastName)
@@ -108,15 +119,23 @@ extension ContactSearchLine {
             lower(email)
         }
         for phone in c.phones {
+            guard phone.utf8.allSatisfy({ $0 < 0x80 }) else { plain = false; break }
             put(" | ", &out)
-            for b in phone.utf8 where (0x30...0x39).contains(b) { out.append(b) }
+            for b in phone.utf8 where b >= 0x30 && b <= 0x39 { out.append(b) }
         }
         if !c.handles.isEmpty {
             for channel in Handle.channels {
                 guard let handle = c.handles[channel] else { continue }
                 put(" | ", &out)
+                // Stored as written (handles are lower case already); only checked here.
+                let from = out.count
                 out += handle.utf8
+                if out[from...].contains(where: { $0 < 0x20 || $0 >= 0x7F || $0 == 0x22 || $0 == 0x5C }) { plain = false }
             }
+        }
+        guard plain else {
+            out.removeSubrange(mark...)
+            return false
         }
         out.append(0x22)
         return true

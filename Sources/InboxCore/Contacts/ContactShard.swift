@@ -81,6 +81,12 @@ struct ContactShard: Sendable {
     /// The shard's new bytes with the contacts `changes` names put in place (line → index in
     /// `changed`): what `JSONLines.encode` gives for the records with those replaced.
     func rewritten(_ changes: [(line: Int, change: Int)], of changed: [Contact]) -> [UInt8] {
+        // Contacts read in place: an array's element passed on is a copy, all its fields retained.
+        changed.withUnsafeBufferPointer { changed in records.withUnsafeBufferPointer { records in rewritten(changes, of: changed, records) } }
+    }
+
+    private func rewritten(_ changes: [(line: Int, change: Int)], of changed: UnsafeBufferPointer<Contact>,
+                           _ records: UnsafeBufferPointer<Contact>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + changes.count * 16 + 64)
         var next = changes.sorted { $0.line < $1.line }.makeIterator()
@@ -88,7 +94,6 @@ struct ContactShard: Sendable {
         for (i, line) in lines.enumerated() {
             if let (at, index) = change, at == i {
                 change = next.next()
-                // `changed[index]` read in place: a copy of each contact retained all its fields.
                 if let spans = line.spans, changed[index].differsOnlyInTagsOrUpdate(from: records[i]) {
                     // The spans are counted from the start of the line.
                     let start = line.range.lowerBound

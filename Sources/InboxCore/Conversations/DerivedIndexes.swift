@@ -178,10 +178,15 @@ extension Contact {
         init() {}
 
         /// `changes`: lines of `records` (the old versions) and the indices of their new ones.
+        /// Both read in place: an array's element passed on is a copy, all its fields retained.
         init(_ changes: [(line: Int, change: Int)], before records: [Contact], of changed: [Contact]) {
-            for (line, index) in changes {
-                if records[line].isRenamed(to: changed[index]) { renamed.append((changed[index].id, changed[index].displayName)) }
-                if ContactSearchEntry.differ(records[line], changed[index]) { searched.append(index) }
+            records.withUnsafeBufferPointer { records in
+                changed.withUnsafeBufferPointer { changed in
+                    for (line, index) in changes {
+                        if records[line].isRenamed(to: changed[index]) { renamed.append((changed[index].id, changed[index].displayName)) }
+                        if ContactSearchEntry.differ(records[line], changed[index]) { searched.append(index) }
+                    }
+                }
             }
         }
 
