@@ -114,7 +114,8 @@ public enum ContactSearchIndex {
         // more than the grouping.
         var byShard: [String: [Int]] = [:]
         // By index, not `enumerated()`: that copied every contact to read its id.
-        for i in contacts.indices { if let shard = Contacts.table.ids.shard(of: contacts[i].id) { byShard[shard, default: []].append(i) } }
+        var namer = ContactShardNamer()
+        for i in contacts.indices { if let (_, shard) = namer.place(of: contacts[i].id) { byShard[shard, default: []].append(i) } }
         // A bulk tag changes every entry of a hundred files: they are spliced on every core,
         // a few files at a time (reading stays on this thread; each file's old bytes are held
         // only while its batch is spliced).

@@ -116,6 +116,25 @@ struct ContactShard: Sendable {
     }
 }
 
+/// The key and shard name of contact ids, the name made once per shard: a bulk change asks
+/// for 100,000 ids, a thousand to a shard and mostly in order, and made a name for each.
+struct ContactShardNamer {
+    private var last: (number: Int, name: String)?
+
+    /// `IDSpace.key(of:)` and `IDSpace.shard(of:)`; nil when `id` is not a contact id.
+    mutating func place(of id: String) -> (key: Int, shard: String)? {
+        let ids = Contacts.table.ids
+        guard let n = ids.number(of: id) else {
+            guard let key = ids.key(of: id), let shard = ids.shard(of: id) else { return nil }
+            return (key, shard)
+        }
+        if let last, last.number == n / ids.perShard { return (n, last.name) }
+        guard let name = ids.shard(of: id) else { return nil }
+        last = (n / ids.perShard, name)
+        return (n, name)
+    }
+}
+
 extension Contact {
     /// Whether `self` is `old` with other tags or another update time, and nothing else.
     func differsOnlyInTagsOrUpdate(from old: Contact) -> Bool {

@@ -71,7 +71,8 @@ extension Contacts {
         // search, and the rewrite starts from the same lines, instead of parsing each
         // contact's line for the lookup and the whole shard again for the rewrite. Each id is
         // parsed once, here, for its shard and its key.
-        let located = ids.map(ParsedContactShards.Located.init)
+        var namer = ContactShardNamer()
+        let located = ids.map { ParsedContactShards.Located($0, &namer) }
         var perShard: [String: Int] = [:]
         for place in located { if let place { perShard[place.shard, default: 0] += 1 } }
         let files = perShard.filter { $0.value >= 32 }.keys.sorted().map { table.directory + "/" + $0 + ".jsonl" }
@@ -140,10 +141,9 @@ struct ParsedContactShards {
         let key: Int
         let shard: String
 
-        init?(_ input: String) {
+        init?(_ input: String, _ namer: inout ContactShardNamer) {
             let id = input.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) }) ? input : input.trimmingWhitespace().lowercased()
-            let ids = Contacts.table.ids
-            guard let key = ids.key(of: id), let shard = ids.shard(of: id) else { return nil }
+            guard let (key, shard) = namer.place(of: id) else { return nil }
             (self.id, self.key, self.shard) = (id, key, shard)
         }
     }
