@@ -84,6 +84,34 @@ final class BulkTaggingTests: XCTestCase {
         let bad = Inbox.shell(#"printf 'ct1\nct 2\n' | inbox -q contact tag - --add x"#, in: repo.path)
         XCTAssertNotEqual(bad.status, 0, "an id with a space inside is refused, not split")
     }
+    /// A bulk tag hands the search index its contacts in one list; single changes before and
+    /// after it in the same batch, a second list and a line undone must still leave each
+    /// contact's entry as its latest version (fsck compares every entry with its contact).
+    func testBulkTagsAndSingleEditsInOneBatchLeaveTheLatestSearchEntries() {
+        let repo = makeRepository()
+        seedContacts(repo, count: 2100)
+        let script = [
+            "contact edit ct500 --first-name Before",
+            "contact tag " + (1001...1040).map { "ct\($0)" }.joined(separator: " ") + " --add vip",
+            "contact edit ct1010 --first-name Renamed",
+            "contact tag " + (2001...2040).map { "ct\($0)" }.joined(separator: " ") + " --add gold",
+            "contact show ct99999",
+            "contact edit ct2020 --last-name Changed",
+            "contact list --search renamed -q",
+        ]
+        let result = Inbox.run(["batch", "--keep-going"], in: repo.path, stdin: script.joined(separator: "\n") + "\n")
+        XCTAssertEqual(result.status, 66, result.stderr)
+        XCTAssertTrue(result.stderr.contains("7 commands, 6 done, 1 failed and undone (lines 5)"), result.stderr)
+        XCTAssertEqual(result.stdout.split(separator: "\n").last, "ct1010", result.stdout)
+        let renamed = inbox("--json", "contact", "list", "--search", "renamed", in: repo).jsonLines()
+        XCTAssertEqual(renamed.map { $0["id"] as? String }, ["ct1010"])
+        XCTAssertEqual(renamed.first?["tags"] as? [String], ["vip"])
+        XCTAssertEqual(inbox("contact", "list", "--search", "before", "-q", in: repo).lines, ["ct500"])
+        XCTAssertEqual(inbox("contact", "list", "--search", "person changed", "-q", in: repo).lines, ["ct2020"])
+        XCTAssertEqual(inbox("contact", "list", "--tag", "gold", "--search", "changed", "-q", in: repo).lines, ["ct2020"])
+        XCTAssertEqual(inbox("contact", "list", "--tag", "vip", "-q", in: repo).lines.count, 40)
+        inbox("fsck", in: repo)
+    }
 }
 
 /// A shard named by enough ids is read as the store writes it and its retagged lines are
@@ -144,6 +172,7 @@ final class BulkTaggingStoredFormTests: XCTestCase {
         XCTAssertEqual(inbox("contact", "list", "--tag", "vip", "-q", in: repo).lines, [])
         inbox("fsck", in: repo)
     }
+
 }
 
 final class BulkDoNotContactTests: XCTestCase {

@@ -35,11 +35,11 @@ public struct ContactSearchEntry: StoredRecord, Equatable {
 
     /// Whether two versions of a contact have different entries, without building them (a tag
     /// on 100,000 contacts asks it 100,000 times): the row holds every field `init(_:)` reads
-    /// (the last name follows from the first and the full name), so any of them differing is
-    /// a different entry.
+    /// (the full name is made of the first and last), so any of them differing is a different
+    /// entry. Tags first: what a bulk tag changes; no full name built: it cost two strings a contact.
     static func differ(_ a: Contact, _ b: Contact) -> Bool {
-        a.fullName != b.fullName || a.emails != b.emails || a.phones != b.phones || a.handles != b.handles
-            || a.firstName != b.firstName || a.company != b.company || a.owner != b.owner || a.tags != b.tags
+        a.tags != b.tags || a.firstName != b.firstName || a.lastName != b.lastName || a.emails != b.emails
+            || a.phones != b.phones || a.handles != b.handles || a.company != b.company || a.owner != b.owner
             || a.createdAt != b.createdAt
     }
 
@@ -113,7 +113,9 @@ public enum ContactSearchIndex {
         // Grouped by index into `contacts`: copying 100,000 contacts into lists per file cost
         // more than the grouping.
         var byShard: [String: [Int]] = [:]
-        for (i, c) in contacts.enumerated() { if let shard = Contacts.table.ids.shard(of: c.id) { byShard[shard, default: []].append(i) } }
+        // By index, not `enumerated()`: that copied every contact to read its id.
+        var namer = ContactShardNamer()
+        for i in contacts.indices { if let (_, shard) = namer.place(of: contacts[i].id) { byShard[shard, default: []].append(i) } }
         // A bulk tag changes every entry of a hundred files: they are spliced on every core,
         // a few files at a time (reading stays on this thread; each file's old bytes are held
         // only while its batch is spliced).
@@ -154,44 +156,72 @@ public enum ContactSearchIndex {
     /// as they were, in id order; nil when a line's id cannot be read without parsing it. A
     /// changed contact's line is what the schema writes for its entry whatever the old line
     /// said, so the old line is not parsed: the new one is written straight from the contact.
+    /// Runs on both cores at once: lines are found with memchr and held as ranges, and
+    /// contacts are read in place (an array's element passed on is a copy, all of it retained).
     static func spliced(_ bytes: [UInt8], _ changed: [Int], of all: [Contact]) -> [UInt8]? {
-        var lines: [(order: IDOrder, bytes: ArraySlice<UInt8>)] = []
+        bytes.withUnsafeBufferPointer { bytes in all.withUnsafeBufferPointer { all in spliced(bytes, changed, of: all) } }
+    }
+
+    private static func spliced(_ bytes: UnsafeBufferPointer<UInt8>, _ changed: [Int], of all: UnsafeBufferPointer<Contact>) -> [UInt8]? {
+        // Each line kept: its place in the old bytes, or (`fresh`) in the new lines.
+        var lines: [(order: IDOrder, fresh: Bool, range: Range<Int>)] = []
         var pending: [String: Int] = [:]
         pending.reserveCapacity(changed.count)
         for i in changed { pending[all[i].id] = i }
-        // The new lines, one after another; `lines` holds slices of it.
+        // The new lines, one after another.
         var fresh: [UInt8] = []
         fresh.reserveCapacity(changed.count * 320)
-        var freshLines: [(order: IDOrder, range: Range<Int>)] = []
+        var freshLines: [(order: IDOrder, fresh: Bool, range: Range<Int>)] = []
         var written = Set<String>()
         var start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            guard let id = bytes.withUnsafeBufferPointer({ JSONLines.leadingID(UnsafeBufferPointer(rebasing: $0[start..<end])) }) else { return nil }
+        while start < bytes.count, let base = bytes.baseAddress {
+            let end = memchr(base + start, 0x0A, bytes.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? bytes.count
+            guard let id = lineID(UnsafeBufferPointer(rebasing: bytes[start..<end])) else { return nil }
             let order = Contacts.table.ids.order(id)
             if let i = pending.removeValue(forKey: id) {
                 let from = fresh.count
                 ContactSearchLine.line(for: all[i], into: &fresh)
-                freshLines.append((order, from..<fresh.count))
+                freshLines.append((order, true, from..<fresh.count))
                 written.insert(id)
             } else if !written.contains(id) {
-                lines.append((order, bytes[start..<min(end + 1, bytes.count)]))
+                lines.append((order, false, start..<min(end + 1, bytes.count)))
             }
             start = end + 1
         }
-        // A last line without its newline gets one, as every line the store writes has.
-        if let last = lines.last, last.bytes.last != 0x0A { lines[lines.count - 1].bytes = last.bytes + [0x0A] }
         for i in pending.values.sorted() {
             let from = fresh.count
             ContactSearchLine.line(for: all[i], into: &fresh)
-            freshLines.append((Contacts.table.ids.order(all[i].id), from..<fresh.count))
+            freshLines.append((Contacts.table.ids.order(all[i].id), true, from..<fresh.count))
         }
-        lines += freshLines.map { ($0.order, fresh[$0.range]) }
+        lines += freshLines
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 512)
-        for line in lines.sorted(by: { $0.order < $1.order }) { out += line.bytes }
+        for line in lines.sorted(by: { $0.order < $1.order }) {
+            if line.fresh {
+                out += fresh[line.range]
+            } else {
+                out += UnsafeBufferPointer(rebasing: bytes[line.range])
+                // A last line without its newline gets one, as every line the store writes has.
+                if bytes[line.range.upperBound - 1] != 0x0A { out.append(0x0A) }
+            }
+        }
         return out
+    }
+
+    /// `JSONLines.leadingID`, with its opening a static string: that function's opening is an
+    /// array, retained and released for every line by both cores at once.
+    private static func lineID(_ line: UnsafeBufferPointer<UInt8>) -> String? {
+        let opening: StaticString = #"{"id":""#
+        let count = opening.utf8CodeUnitCount
+        guard line.count > count + 1 else { return nil }
+        for i in 0..<count where line[i] != opening.utf8Start[i] { return nil }
+        var end = count
+        while end < line.count && line[end] != 0x22 {
+            guard line[end] != 0x5C, line[end] >= 0x20, line[end] < 0x7F else { return nil }
+            end += 1
+        }
+        guard end + 1 < line.count, line[end + 1] == 0x2C || line[end + 1] == 0x7D else { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: line[count..<end]), as: UTF8.self)
     }
 
     static func ordered(_ entries: [ContactSearchEntry]) -> [ContactSearchEntry] {

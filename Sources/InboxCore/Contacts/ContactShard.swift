@@ -81,6 +81,12 @@ struct ContactShard: Sendable {
     /// The shard's new bytes with the contacts `changes` names put in place (line → index in
     /// `changed`): what `JSONLines.encode` gives for the records with those replaced.
     func rewritten(_ changes: [(line: Int, change: Int)], of changed: [Contact]) -> [UInt8] {
+        // Contacts read in place: an array's element passed on is a copy, all its fields retained.
+        changed.withUnsafeBufferPointer { changed in records.withUnsafeBufferPointer { records in rewritten(changes, of: changed, records) } }
+    }
+
+    private func rewritten(_ changes: [(line: Int, change: Int)], of changed: UnsafeBufferPointer<Contact>,
+                           _ records: UnsafeBufferPointer<Contact>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + changes.count * 16 + 64)
         var next = changes.sorted { $0.line < $1.line }.makeIterator()
@@ -88,17 +94,16 @@ struct ContactShard: Sendable {
         for (i, line) in lines.enumerated() {
             if let (at, index) = change, at == i {
                 change = next.next()
-                let contact = changed[index]
-                if let spans = line.spans, contact.differsOnlyInTagsOrUpdate(from: records[i]) {
+                if let spans = line.spans, changed[index].differsOnlyInTagsOrUpdate(from: records[i]) {
                     // The spans are counted from the start of the line.
                     let start = line.range.lowerBound
                     out += bytes[start..<(start + spans.tags.lowerBound)]
-                    JSONWriter.write(FieldCodec<[String]>.strings.encode(contact.tags), into: &out)
+                    JSONWriter.write(FieldCodec<[String]>.strings.encode(changed[index].tags), into: &out)
                     out += bytes[(start + spans.tags.upperBound)..<(start + spans.updatedAt.lowerBound)]
-                    JSONWriter.writeString(contact.updatedAt.iso, into: &out)
+                    JSONWriter.writeString(changed[index].updatedAt.iso, into: &out)
                     out += bytes[(start + spans.updatedAt.upperBound)..<line.range.upperBound]
                 } else {
-                    Contact.schema.write(contact, into: &out)
+                    Contact.schema.write(changed[index], into: &out)
                 }
             } else if line.spans != nil {
                 out += bytes[line.range]
@@ -108,6 +113,25 @@ struct ContactShard: Sendable {
             out.append(0x0A)
         }
         return out
+    }
+}
+
+/// The key and shard name of contact ids, the name made once per shard: a bulk change asks
+/// for 100,000 ids, a thousand to a shard and mostly in order, and made a name for each.
+struct ContactShardNamer {
+    private var last: (number: Int, name: String)?
+
+    /// `IDSpace.key(of:)` and `IDSpace.shard(of:)`; nil when `id` is not a contact id.
+    mutating func place(of id: String) -> (key: Int, shard: String)? {
+        let ids = Contacts.table.ids
+        guard let n = ids.number(of: id) else {
+            guard let key = ids.key(of: id), let shard = ids.shard(of: id) else { return nil }
+            return (key, shard)
+        }
+        if let last, last.number == n / ids.perShard { return (n, last.name) }
+        guard let name = ids.shard(of: id) else { return nil }
+        last = (n / ids.perShard, name)
+        return (n, name)
     }
 }
 
@@ -125,8 +149,10 @@ extension Contacts {
     /// Replaces changed contacts, rewriting each shard once: those found in `shards` (read
     /// whole by `ContactShard.load`; `found` says where, as `previewReading` found them) from
     /// their bytes on every core, the rest through the table. Each change is noted for the
-    /// derived files as `ShardedTable.put` notes it. A shard is let go once its new bytes are
-    /// staged, so the old and new bytes of every shard are not all held at once.
+    /// derived files as `ShardedTable.put` notes it, but in one entry for all of them
+    /// (`Contact.noteChanges`), each compared with its old version beside its shard's rewrite.
+    /// A shard is let go once its new bytes are staged, so the old and new bytes of every shard
+    /// are not all held at once.
     static func put(_ changed: [Contact], at found: [ContactShard.Place?], shards: consuming [String: ContactShard],
                     in tx: Transaction) throws(InboxError) {
         var byShard: [String: [(line: Int, change: Int)]] = [:]
@@ -135,17 +161,21 @@ extension Contacts {
             if let place, shards[place.shard] != nil { byShard[place.shard, default: []].append((place.line, index)) } else { throughTable.append(index) }
         }
         let names = byShard.keys.sorted()
+        var noted = Contact.NotedChanges()
         // A few shards at a time on every core, as the search index is spliced.
         for batch in stride(from: 0, to: names.count, by: 16).map({ names[$0..<min(names.count, $0 + 16)] }) {
             let work = batch.map { (shards.removeValue(forKey: $0)!, byShard[$0]!) }
-            let rewritten = Parallel.map(work) { shard, changes in shard.rewritten(changes, of: changed) }
-            for ((shard, changes), bytes) in zip(work, rewritten) {
-                for (line, index) in changes { Contact.noteChange(from: shard.records[line], to: changed[index], in: tx) }
+            let rewritten = Parallel.map(work) { shard, changes in
+                (shard.rewritten(changes, of: changed), Contact.NotedChanges(changes, before: shard.records, of: changed))
+            }
+            for ((shard, _), (bytes, changes)) in zip(work, rewritten) {
+                noted.add(changes)
                 tx.stage(shard.file, bytes)
             }
         }
-        // Contacts found otherwise (a merged contact's id, a prefix) go through the table, after
-        // the shards above are staged: it reads what was staged.
+        // Contacts found otherwise (a merged contact's id, a prefix, a shard named by few ids) go
+        // through the table, after the shards above are staged: it reads what was staged.
         if !throughTable.isEmpty { try table.put(throughTable.map { changed[$0] }, in: tx) }
+        Contact.noteChanges(noted, of: changed, through: throughTable.count, in: tx)
     }
 }

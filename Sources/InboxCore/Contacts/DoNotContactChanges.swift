@@ -63,19 +63,26 @@ extension Contacts {
         -> (result: BulkContactChange, found: [ContactShard.Place?], shards: [String: ContactShard]) {
         var result = BulkContactChange()
         var found: [ContactShard.Place?] = []
+        // Room for every id: a list of 100,000 contacts grown a doubling at a time copied 30 MB.
+        result.changed.reserveCapacity(ids.count)
+        found.reserveCapacity(ids.count)
         var seen = Set<String>(minimumCapacity: ids.count)
         // A shard named by many ids is read whole, once: each id is then found by binary
         // search, and the rewrite starts from the same lines, instead of parsing each
-        // contact's line for the lookup and the whole shard again for the rewrite.
+        // contact's line for the lookup and the whole shard again for the rewrite. Each id is
+        // parsed once, here, for its shard and its key.
+        var namer = ContactShardNamer()
+        let located = ids.map { ParsedContactShards.Located($0, &namer) }
         var perShard: [String: Int] = [:]
-        for id in ids { if let file = table.shardFile(of: ParsedContactShards.normalized(id)) { perShard[file, default: 0] += 1 } }
-        let shards = try ContactShard.load(perShard.filter { $0.value >= 32 }.keys.sorted(), in: session)
+        for place in located { if let place { perShard[place.shard, default: 0] += 1 } }
+        let files = perShard.filter { $0.value >= 32 }.keys.sorted().map { table.directory + "/" + $0 + ".jsonl" }
+        let shards = try ContactShard.load(files, in: session)
         var parsed = ParsedContactShards(session: session, shards: shards)
-        for id in ids {
+        for (id, location) in zip(ids, located) {
             var contact: Contact
             var place: ContactShard.Place?
             do throws(InboxError) {
-                if let (record, at) = try parsed.contact(id) { (contact, place) = (record, at) } else { contact = try resolve(id, in: session) }
+                if let location, let (record, at) = try parsed.contact(location) { (contact, place) = (record, at) } else { contact = try resolve(id, in: session) }
             } catch {
                 guard keepGoing else { throw error }
                 switch error {
@@ -118,6 +125,8 @@ extension Contacts {
 struct ParsedContactShards {
     let session: Session
     private var shards: [String: (records: [Contact], keys: [Int])] = [:]
+    /// The shard the last id was found in: ids from `contact list -q` come in shard order.
+    private var last: (shard: String, records: [Contact], keys: [Int])?
 
     /// `read`: shards read whole already, whose keys are kept.
     init(session: Session, shards read: [String: ContactShard] = [:]) {
@@ -125,22 +134,33 @@ struct ParsedContactShards {
         for shard in read.values { shards[String(Contacts.table.shardName(shard.file))] = (shard.records, shard.keys) }
     }
 
-    /// An id as `resolve` reads it; one as a script writes it needs neither trimming nor lower-casing.
-    static func normalized(_ input: String) -> String {
-        input.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) }) ? input : input.trimmingWhitespace().lowercased()
+    /// A whole id as `resolve` reads it (one as a script writes it needs neither trimming nor
+    /// lower-casing), with its key and shard; nil when the input is not a whole contact id.
+    struct Located {
+        let id: String
+        let key: Int
+        let shard: String
+
+        init?(_ input: String, _ namer: inout ContactShardNamer) {
+            let id = input.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) }) ? input : input.trimmingWhitespace().lowercased()
+            guard let (key, shard) = namer.place(of: id) else { return nil }
+            (self.id, self.key, self.shard) = (id, key, shard)
+        }
     }
 
-    mutating func contact(_ input: String) throws(InboxError) -> (Contact, ContactShard.Place)? {
-        let id = Self.normalized(input)
-        let ids = Contacts.table.ids
-        guard let key = ids.key(of: id), let shard = ids.shard(of: id) else { return nil }
-        if shards[shard] == nil {
-            let file = Contacts.table.directory + "/" + shard + ".jsonl"
-            guard session.isParsed(file) else { return nil }
-            let records = try session.records(file, as: Contact.self)
-            shards[shard] = (records, records.map { ids.key(of: $0.id) ?? Int.min })
+    mutating func contact(_ location: Located) throws(InboxError) -> (Contact, ContactShard.Place)? {
+        let (id, key, shard) = (location.id, location.key, location.shard)
+        if last?.shard != shard {
+            if shards[shard] == nil {
+                let file = Contacts.table.directory + "/" + shard + ".jsonl"
+                guard session.isParsed(file) else { return nil }
+                let records = try session.records(file, as: Contact.self)
+                shards[shard] = (records, records.map { Contacts.table.ids.key(of: $0.id) ?? Int.min })
+            }
+            let (records, keys) = shards[shard]!
+            last = (shard, records, keys)
         }
-        let (records, keys) = shards[shard]!
+        let (_, records, keys) = last!
         var low = 0, high = keys.count
         while low < high {
             let mid = (low + high) / 2

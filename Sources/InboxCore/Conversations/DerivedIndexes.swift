@@ -12,6 +12,9 @@ public struct PendingIndexChanges {
         case conversation(before: Conversation?, after: Conversation)
         case renamed(contact: String, name: String)
         case searched(Contact)
+        /// Many contacts changed in what a search matches or a row shows, in one entry sharing
+        /// the caller's array (a bulk tag: 100,000 boxes and map entries cost a tenth of it).
+        case searchedMany([Contact])
         case task(ClientTask)
         /// A thread's response record as it stands after a save (nil: none), taken from the
         /// records in hand: by the commit the memory budget may have spilled the thread.
@@ -27,8 +30,12 @@ public struct PendingIndexChanges {
     private(set) var conversations: [String: (before: Conversation?, after: Conversation)] = [:]
     /// Contacts whose display name changed, with the new name: their listing rows follow.
     private(set) var renamedContacts: [String: String] = [:]
-    /// Contacts added, or changed in what a search matches.
+    /// Contacts added, or changed in what a search matches, noted one at a time after any
+    /// list below that names them.
     private(set) var searchedContacts: [String: Contact] = [:]
+    /// Lists noted by `searchedMany`, in order; a contact in one is superseded by a later list
+    /// or by `searchedContacts` (see `searched`).
+    private(set) var searchedLists: [[Contact]] = []
     /// Tasks added or changed, latest version: their agenda rows follow.
     private(set) var tasks: [String: ClientTask] = [:]
     /// Display names of contacts the change has just read (a task's contact), so their agenda
@@ -40,11 +47,19 @@ public struct PendingIndexChanges {
 
     var isEmpty: Bool { settled == log.count }
 
-    /// Room for `count` more changes, `count` of them contacts (a bulk tag notes 100,000:
-    /// grown a doubling at a time, the map of contacts was rehashed seventeen times).
-    mutating func reserve(_ count: Int, contacts: Int) {
-        log.reserveCapacity(log.count + count)
-        searchedContacts.reserveCapacity(searchedContacts.count + contacts)
+    /// The latest version of each contact noted for the search index, each once. One list
+    /// and nothing else (a bulk tag) is handed on as it is.
+    var searched: [Contact] {
+        if searchedContacts.isEmpty, searchedLists.count == 1 { return searchedLists[0] }
+        var out = Array(searchedContacts.values)
+        // A list's contact noted again later (alone, or in a later list) is left out; a set of
+        // a list's ids is made only when an earlier list follows.
+        var superseding = Set(searchedContacts.keys)
+        for (n, list) in searchedLists.enumerated().reversed() {
+            for contact in list where !superseding.contains(contact.id) { out.append(contact) }
+            if n > 0 { superseding.formUnion(list.lazy.map(\.id)) }
+        }
+        return out
     }
 
     mutating func note(_ change: Change) {
@@ -65,6 +80,10 @@ public struct PendingIndexChanges {
             renamedContacts[contact] = name
         case .searched(let contact):
             searchedContacts[contact.id] = contact
+        case .searchedMany(let contacts):
+            // Versions noted one at a time before this list are superseded by it.
+            if !searchedContacts.isEmpty { for contact in contacts { searchedContacts.removeValue(forKey: contact.id) } }
+            searchedLists.append(contacts)
         case .task(let task):
             tasks[task.id] = task
         case .responses(let conversation, let record):
@@ -79,6 +98,7 @@ public struct PendingIndexChanges {
         conversations = [:]
         renamedContacts = [:]
         searchedContacts = [:]
+        searchedLists = []
         tasks = [:]
         knownNames = [:]
         responses = [:]
@@ -99,6 +119,7 @@ public struct PendingIndexChanges {
         conversations = [:]
         renamedContacts = [:]
         searchedContacts = [:]
+        searchedLists = []
         tasks = [:]
         knownNames = [:]
         responses = [:]
@@ -117,7 +138,7 @@ public enum DerivedIndexes {
         let queueChanges = pending.messages.values.filter { DeliveryQueue.entry(for: $0.after) != nil || $0.before.flatMap(DeliveryQueue.entry(for:)) != nil }
         if !queueChanges.isEmpty { try DeliveryQueue.update(queueChanges.map(\.after), in: tx) }
         try ActivityIndex.update(pending.conversations, renamed: pending.renamedContacts, in: tx)
-        try ContactSearchIndex.update(Array(pending.searchedContacts.values), in: tx)
+        try ContactSearchIndex.update(pending.searched, in: tx)
         try TaskAgenda.update(pending.tasks, renamed: pending.renamedContacts, known: pending.knownNames, in: tx)
         try ResponseIndex.update(conversations: ResponseIndex.affected(by: pending.messages.values), known: pending.responses, in: tx)
         // Only messages move words; a task or contact change would otherwise read the recent-words file.
@@ -133,7 +154,7 @@ extension Conversation {
 
 extension Contact {
     public static func noteChange(from before: Contact?, to after: Contact, in tx: Transaction) {
-        if let before, before.displayName != after.displayName { tx.pendingIndexChanges.note(.renamed(contact: after.id, name: after.displayName)) }
+        if let before, before.isRenamed(to: after) { tx.pendingIndexChanges.note(.renamed(contact: after.id, name: after.displayName)) }
         if before.map({ ContactSearchEntry.differ($0, after) }) ?? true {
             tx.pendingIndexChanges.note(.searched(after))
         }
