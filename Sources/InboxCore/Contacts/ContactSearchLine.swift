@@ -25,12 +25,22 @@ struct ContactSearchLine {
         cursor = StoredLineCursor(bytes)
     }
 
-    static let id = Array(#"{"id":"#.utf8), text = Array(#","text":"#.utf8)
-    static let first = Array(#","row":{"first_name":"#.utf8), last = Array(#","last_name":"#.utf8)
-    static let phones = Array(#","phones":"#.utf8), emails = Array(#","emails":"#.utf8)
-    static let company = Array(#","company":"#.utf8), owner = Array(#","owner":"#.utf8), tags = Array(#","tags":"#.utf8)
+    /// The fixed parts of a line, in its order: written from here by `line(for:into:)` and
+    /// taken by the reader as the byte arrays below.
+    private enum Part {
+        static let id: StaticString = #"{"id":"#, text: StaticString = #","text":"#
+        static let first: StaticString = #","row":{"first_name":"#, last: StaticString = #","last_name":"#
+        static let phones: StaticString = #","phones":"#, emails: StaticString = #","emails":"#
+        static let company: StaticString = #","company":"#, owner: StaticString = #","owner":"#
+        static let tags: StaticString = #","tags":"#, created: StaticString = #","created_at":"#, end: StaticString = "}}"
+    }
+
+    private static func bytes(_ part: StaticString) -> [UInt8] { part.withUTF8Buffer { Array($0) } }
+
+    static let id = bytes(Part.id), text = bytes(Part.text), first = bytes(Part.first), last = bytes(Part.last)
+    static let phones = bytes(Part.phones), emails = bytes(Part.emails), company = bytes(Part.company), owner = bytes(Part.owner)
+    static let tags = bytes(Part.tags), created = bytes(Part.created), end = bytes(Part.end)
     static let handles = Handle.channels.map { (channel: $0, key: Array(#","\#($0.rawValue)":"#.utf8)) }
-    static let created = Array(#","created_at":"#.utf8), end = Array("}}".utf8), null = Array("null".utf8)
 
     /// The line's id and row as a contact, and its text when asked for (else only checked to
     /// be written as the others are).
@@ -68,23 +78,23 @@ extension ContactSearchLine {
     /// static strings: appending the arrays above retained and released each, which the two
     /// cores writing at once did on the same counters (a fifth of the time).
     static func line(for contact: Contact, into out: inout [UInt8]) {
-        put(#"{"id":"#, &out)
+        put(Part.id, &out)
         JSONWriter.writeString(contact.id, into: &out)
-        put(#","text":"#, &out)
+        put(Part.text, &out)
         if !plainText(of: contact, into: &out) { JSONWriter.writeString(ContactSearchEntry.text(of: contact), into: &out) }
-        put(#","row":{"first_name":"#, &out)
+        put(Part.first, &out)
         JSONWriter.writeString(contact.firstName, into: &out)
-        put(#","last_name":"#, &out)
+        put(Part.last, &out)
         JSONWriter.writeString(contact.lastName, into: &out)
-        put(#","phones":"#, &out)
+        put(Part.phones, &out)
         strings(contact.phones, into: &out)
-        put(#","emails":"#, &out)
+        put(Part.emails, &out)
         strings(contact.emails, into: &out)
-        put(#","company":"#, &out)
+        put(Part.company, &out)
         optional(contact.company, into: &out)
-        put(#","owner":"#, &out)
+        put(Part.owner, &out)
         optional(contact.owner, into: &out)
-        put(#","tags":"#, &out)
+        put(Part.tags, &out)
         strings(contact.tags, into: &out)
         if !contact.handles.isEmpty {
             for (channel, key) in handles {
@@ -93,9 +103,10 @@ extension ContactSearchLine {
                 JSONWriter.writeString(handle, into: &out)
             }
         }
-        put(#","created_at":"#, &out)
+        put(Part.created, &out)
         JSONWriter.writeString(contact.createdAt.iso, into: &out)
-        put("}}\n", &out)
+        put(Part.end, &out)
+        out.append(0x0A)
     }
 
     private static func put(_ literal: StaticString, _ out: inout [UInt8]) {
