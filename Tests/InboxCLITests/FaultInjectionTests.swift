@@ -99,11 +99,10 @@ final class FaultInjectionTests: XCTestCase {
         try (receives.joined(separator: "\n") + "\n").write(toFile: repo.file("receives.txt"), atomically: true, encoding: .utf8)
         let result = Inbox.shell("exec \(bash) -c \"trap '' XFSZ; ulimit -f 64; exec inbox -q batch < receives.txt\"", in: repo.path)
         XCTAssertEqual(result.status, 74, result.stderr)
-        XCTAssertTrue(result.stderr.contains(".inbox/tmp/") && result.stderr.contains("/cv40.jsonl.tmp."), result.stderr)
+        XCTAssertTrue(result.stderr.contains(".inbox/tmp/cv40.jsonl.tmp."), result.stderr)
         XCTAssertTrue(result.stderr.contains("too large"), result.stderr)
         XCTAssertEqual(snapshot(repo), before, "exit 74 but the repository changed")
-        // (The lanes a big change writes in, tmp/lane-N, stay, empty.)
-        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: repo.file(".inbox/tmp")).filter { !$0.hasPrefix("lane-") || $0.contains("/") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: repo.file(".inbox/tmp"))
         XCTAssertEqual(leftovers, [], "temp files written beside the failed one are taken back")
         XCTAssertEqual(inbox("-q", "conversation", "list", in: repo).stdout, "")
         // Without the limit the same batch goes through whole.

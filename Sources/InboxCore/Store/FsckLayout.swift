@@ -8,11 +8,6 @@ extension Checker {
         "contacts", "notes", "conversations", "messages", "tasks", "log", "index", "hooks", "attachments",
     ]
 
-    /// `tmp/` and its lanes (`Journal.tempPath`).
-    static func holdsTemps(_ directory: String) -> Bool {
-        directory == Journal.tempDirectory || (directory.hasPrefix(Journal.tempDirectory + "/") && Journal.isLane(String(directory.dropFirst(Journal.tempDirectory.count + 1))))
-    }
-
     /// Hidden names git itself may keep in a directory it tracks.
     static let gitFiles: Set<String> = [".gitignore", ".gitattributes", ".gitkeep"]
 
@@ -33,9 +28,7 @@ extension Checker {
                 case .other:
                     problem(relative, nil, "not a regular file or directory (remove it)")
                     sound = false
-                case .directory where directory == Journal.tempDirectory && Journal.isLane(entry.name):
-                    directories.append(relative)
-                case .directory where Checker.holdsTemps(directory):
+                case .directory where directory == Journal.tempDirectory:
                     problem(relative, nil, "a directory among temp files: writers leave it alone (remove it)")
                 case _ where entry.name.hasPrefix(".") && !Checker.gitFiles.contains(entry.name):
                     if entry.kind == .file && entry.name.contains(".tmp.") {

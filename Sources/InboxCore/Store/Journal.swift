@@ -10,8 +10,7 @@ import Glibc
 /// journal is removed. A writer that finds a journal finishes those renames; a reader reads the
 /// temp files in place of their targets. Without a journal, files in `tmp/` are leftovers of a
 /// writer that died before deciding, and the next writer removes them: one `readdir`, whatever
-/// the size of the repository (one more for each lane: a change of many files spreads its temp
-/// files over `tmp/` and `tmp/lane-N/`, one directory per thread that writes them).
+/// the size of the repository.
 enum Journal {
     static let name = "journal"
     static let tempDirectory = "tmp"
@@ -98,31 +97,18 @@ enum Journal {
         try removeStaleTemps(in: store)
     }
 
-    /// Empties `tmp/` and its lanes of the files a dead writer left. Anything else found there
-    /// (a directory, a symlink) is not ours to delete: writers step around it and fsck reports it.
+    /// Empties `tmp/` of the files a dead writer left. Anything else found there (a directory,
+    /// a symlink) is not ours to delete: writers step around it and fsck reports it.
     private static func removeStaleTemps(in store: StoreDirectory) throws(InboxError) {
-        for entry in try store.entries(tempDirectory) {
-            let path = tempDirectory + "/" + entry.name
-            if entry.kind == .file {
-                try store.remove(path)
-            } else if entry.kind == .directory && isLane(entry.name) {
-                for file in try store.entries(path) where file.kind == .file { try store.remove(path + "/" + file.name) }
-            }
+        for entry in try store.entries(tempDirectory) where entry.kind == .file {
+            try store.remove(tempDirectory + "/" + entry.name)
         }
     }
 
-    /// The subdirectories of `tmp/` a change of many files also writes temp files into, so no
-    /// two threads create files in one directory (see `StoreDirectory.writeAllNew`).
-    static let laneDirectories = (1..<Parallel.maxWidth).map { "lane-\($0)" }
-
-    static func isLane(_ name: String) -> Bool { laneDirectories.contains(name) }
-
-    /// The name of a temp file in `tmp/` (the target's base name keeps a trace readable); lane
-    /// N > 0 puts it in `tmp/lane-N/`. Lanes are taken in turn by a change of many files.
-    static func tempPath(for target: String, serial: Int, lane: Int = 0) -> String {
+    /// The name of a temp file in `tmp/` (the target's base name keeps a trace readable).
+    static func tempPath(for target: String, serial: Int) -> String {
         let base = target.split(separator: "/").last.map(String.init) ?? target
-        let directory = lane % Parallel.width == 0 ? tempDirectory : tempDirectory + "/" + laneDirectories[lane % Parallel.width - 1]
-        return directory + "/" + base + ".tmp.\(getpid()).\(serial)"
+        return tempDirectory + "/" + base + ".tmp.\(getpid()).\(serial)"
     }
 
     /// Writes `files` (paths relative to `.inbox`) durably and all-or-nothing.
@@ -137,8 +123,6 @@ enum Journal {
         var spilled = false
         var unsynced: [String] = []
         let journalTemp = tempDirectory + "/" + name + ".tmp.\(getpid())"
-        // Written on every core when there are many (below): then in lanes, one per thread.
-        let writtenTogether = files.count(where: { if case .content = $0.change { true } else { false } }) >= parallelFiles
         func takeBack() {
             for entry in written { if let temp = entry.temp { try? store.remove(temp) } }
             try? store.remove(journalTemp)
@@ -157,7 +141,7 @@ enum Journal {
                     written.append(Entry(target: file.path, temp: temp))
                     spilled = true
                 case .content(let bytes):
-                    let entry = Entry(target: file.path, temp: tempPath(for: file.path, serial: serial, lane: writtenTogether ? contents.count : 0))
+                    let entry = Entry(target: file.path, temp: tempPath(for: file.path, serial: serial))
                     // The target's directory must exist, and be a real directory, before we decide.
                     _ = try store.directory(StoreDirectory.parent(of: entry.target), create: true)
                     contents.append((entry.temp!, entry.target, bytes))
@@ -167,7 +151,7 @@ enum Journal {
                 }
             }
             // A command's few files are written here; thousands (a batch's threads) on every core.
-            if writtenTogether {
+            if contents.count >= parallelFiles {
                 if case let failure?? = store.writeAllNew(contents).first(where: { $0 != nil }) { throw failure }
             } else {
                 for content in contents {
@@ -178,8 +162,7 @@ enum Journal {
             // A command's few files are fsynced. Thousands (spilled during the change, or a
             // batch's ten thousand threads) take one syncfs: on a file system without a journal
             // each fsync also flushes the disk's cache, and reopening each file costs a lookup.
-            // (Also whenever lanes were used: the syncfs makes their entries durable too.)
-            if spilled || writtenTogether { try store.syncFileSystem() } else { try store.syncFiles(unsynced) }
+            if spilled || unsynced.count > 64 { try store.syncFileSystem() } else { try store.syncFiles(unsynced) }
             if written.count > 1 || written[0].temp == nil {
                 // The temp files must be durable in their directory before a journal names them.
                 try store.sync(tempDirectory)

@@ -8,10 +8,8 @@ import Glibc
 /// decode the next batch while this one checks or writes the last); `Parallel.map` cuts many
 /// items into one run per core (report).
 public enum Parallel {
-    /// The most threads `map` ever uses.
-    static let maxWidth = 8
-    /// How many threads `map` uses at most: the online cores, at most `maxWidth`.
-    static let width = max(1, min(sysconf(Int32(_SC_NPROCESSORS_ONLN)), maxWidth))
+    /// How many threads `map` uses at most: the online cores, at most 8.
+    static let width = max(1, min(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 8))
 
     /// `body` of every item, in the items' order: one contiguous run per core, the first on
     /// this thread.

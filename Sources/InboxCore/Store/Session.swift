@@ -309,7 +309,7 @@ public final class Transaction: Session {
                 throw InboxError.io(path: displayPath(file.path), operation: "write (path outside the repository)", errno: EINVAL)
             }
             spillSerial += 1
-            writes.append((Journal.tempPath(for: file.path, serial: 1_000_000 + spillSerial, lane: spillSerial), file.path, file.content))
+            writes.append((Journal.tempPath(for: file.path, serial: 1_000_000 + spillSerial), file.path, file.content))
         }
         let failures = repository.store.writeAllNew(writes)
         if case let failure?? = failures.first(where: { $0 != nil }) {

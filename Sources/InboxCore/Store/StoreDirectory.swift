@@ -283,12 +283,9 @@ public final class StoreDirectory {
 
     /// Writes many new files as `writeNew(durable: false)` does, each with the mode of the file
     /// it will replace (0600 for a new one), on every core: creating a file is mostly the
-    /// kernel finding a free inode. Files of one directory are written by one thread: creating
-    /// a file locks its directory, and two threads creating in one directory took turns,
-    /// spinning (9% of a 10,000-message flush's CPU), so a change of many files puts its temp
-    /// files in one directory per thread (`Journal.tempPath`, lanes). Directories are opened
-    /// (and made) here, on this thread; only the file calls run on the others. One result per
-    /// file; a file that failed is not left behind.
+    /// kernel finding a free inode. Directories are opened (and made) here, on this thread;
+    /// only the file calls run on the others. One result per file; a file that failed is
+    /// not left behind.
     func writeAllNew(_ files: [(path: String, replacing: String, bytes: [UInt8])]) -> [InboxError?] {
         struct Write: Sendable { let dir: Int32, name: String, target: (Int32, String)?, bytes: [UInt8], display: String }
         var prepared: [Write?] = []
@@ -306,25 +303,14 @@ public final class StoreDirectory {
                 results.append(error)
             }
         }
-        @Sendable func write(_ write: Write) -> InboxError? {
+        let outcomes = Parallel.map(prepared) { write -> InboxError? in
+            guard let write else { return nil }
             var info = stat()
             var mode: mode_t = 0o600
             if let target = write.target, fstatat(target.0, target.1, &info, AT_SYMLINK_NOFOLLOW) == 0 { mode = info.st_mode & 0o7777 }
             return StoreDirectory.create(at: write.dir, write.name, write.bytes, mode: mode, durable: false, display: write.display)
         }
-        var byDirectory: [Int32: [Int]] = [:]
-        for (i, prepared) in prepared.enumerated() { if let prepared { byDirectory[prepared.dir, default: []].append(i) } }
-        let groups = byDirectory.values.sorted { $0[0] < $1[0] }
-        if groups.count == 1 {
-            // One directory: still both cores, each creating in turn.
-            let outcomes = Parallel.map(prepared) { $0.flatMap(write) }
-            for (i, outcome) in outcomes.enumerated() where results[i] == nil { results[i] = outcome }
-        } else {
-            let outcomes = Parallel.map(groups.map { $0.map { prepared[$0]! } }) { $0.map(write) }
-            for (group, outcomes) in zip(groups, outcomes) {
-                for (i, outcome) in zip(group, outcomes) { results[i] = outcome }
-            }
-        }
+        for (i, outcome) in outcomes.enumerated() where results[i] == nil { results[i] = outcome }
         return results
     }
 
