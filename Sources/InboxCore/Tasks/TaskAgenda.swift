@@ -29,16 +29,24 @@ public enum TaskAgenda {
     /// The rows of every task, shard after shard, each shard's in agenda order: from the
     /// agenda where it has the shard's file, from the records (names looked up) where it has
     /// not. `starts`: where each shard's rows begin.
-    static func rows(in session: Session) throws(InboxError) -> (rows: [AgendaRow], starts: [Int]) {
+    static func rows(in session: Session) throws(InboxError) -> (rows: AgendaListing, starts: [Int]) {
         if let tx = session as? Transaction { try DerivedIndexes.settle(tx) }
-        var rows: [AgendaRow] = []
+        var bytes: [UInt8] = []
+        var lines: [AgendaLine] = []
         var starts: [Int] = []
         for shard in try Tasks.table.shardFiles(in: session) {
-            starts.append(rows.count)
-            if let bytes = try session.bytes(file(beside: shard)), AgendaRow.decode(bytes, appendingTo: &rows) { continue }
-            rows += try derivedRows(fromShard: shard, in: session)
+            starts.append(lines.count)
+            let offset = bytes.count
+            if let file = try session.bytes(file(beside: shard)) {
+                bytes += file
+                if AgendaLine.read(bytes, from: offset, appendingTo: &lines) { continue }
+                bytes.removeSubrange(offset...)
+            }
+            // Rows made here are written as the agenda writes them, so they read back whole.
+            bytes += AgendaRow.encode(try derivedRows(fromShard: shard, in: session))
+            _ = AgendaLine.read(bytes, from: offset, appendingTo: &lines)
         }
-        return (rows, starts)
+        return (AgendaListing(bytes: bytes, lines: lines), starts)
     }
 
     /// A shard's rows as its records and their contacts say.
@@ -144,26 +152,27 @@ public enum TaskAgenda {
 
 extension Tasks {
     /// `list`, from the agenda: the same tasks in the same order, as rows.
-    public static func agenda(_ filter: TaskFilter, now: Timestamp, in session: Session) throws(InboxError) -> [AgendaRow] {
+    public static func agenda(_ filter: TaskFilter, now: Timestamp, in session: Session) throws(InboxError) -> AgendaListing {
         let contact = try filter.contact.map { (id) throws(InboxError) in try Contacts.resolve(id, in: session).id }
-        let read = try TaskAgenda.rows(in: session)
-        var out = read.rows
-        let starts = read.starts
+        var (out, starts) = try TaskAgenda.rows(in: session)
         // Each shard's rows are in order (fsck checks it): when each shard ends before the
         // next begins (sequential ids, ten thousand tasks due on one day), the whole is.
         let inOrder = starts.indices.dropFirst().allSatisfy { i in
-            starts[i] == starts[i - 1] || starts[i] == out.count || out[starts[i] - 1].key < out[starts[i]].key
+            starts[i] == starts[i - 1] || starts[i] == out.count || out.key(starts[i] - 1) < out.key(starts[i])
         }
         if !inOrder {
-            let keys = out.map(\.key)
-            out = keys.indices.sorted { keys[$0] < keys[$1] }.map { out[$0] }
+            let keys = out.lines.indices.map(out.key)
+            out.lines = keys.indices.sorted { keys[$0] < keys[$1] }.map { out.lines[$0] }
         }
-        out.removeAll { row in
-            !((filter.states.map { $0.contains(row.state) } ?? (row.state != .done))
-              && (contact == nil || row.contact == contact) && (filter.assignee == nil || row.assignee == filter.assignee)
-              && (!filter.overdue || row.isOverdue(at: now)))
+        // Fields a filter compares are read only when it asks: a plain listing makes no string.
+        let bytes = out.bytes
+        out.lines.removeAll { line in
+            !((filter.states.map { $0.contains(line.state) } ?? (line.state != .done))
+              && (contact == nil || line.contact.text(in: bytes) == contact)
+              && (filter.assignee == nil || (!line.assignee.isNull && line.assignee.text(in: bytes) == filter.assignee))
+              && (!filter.overdue || line.isOverdue(at: now)))
         }
-        if let limit = filter.limit, limit < out.count { out.removeSubrange(limit...) }
+        if let limit = filter.limit, limit < out.count { out.lines.removeSubrange(limit...) }
         return out
     }
 }

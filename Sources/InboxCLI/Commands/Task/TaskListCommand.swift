@@ -51,31 +51,53 @@ struct TaskListCommand: InboxCommand {
     }
 
     func agendaListing(_ context: CommandContext) throws(InboxError) -> CommandOutput {
-        let rows = try context.read { (s) throws(InboxError) in try Tasks.agenda(filter, now: context.now, in: s) }
+        let listing = try context.read { (s) throws(InboxError) in try Tasks.agenda(filter, now: context.now, in: s) }
         var out = CommandOutput()
-        out.ids = rows.map(\.id)
-        out.lines = table(rows, now: context.now)
+        out.ids = (0..<listing.count).map(listing.id)
+        guard listing.count > 0 else { return out }
+        // Cells go from the agenda's bytes to the table's: no string per row.
+        var due = DueText(now: context.now)
+        var table = PackedTable(header: Self.header, maxWidths: Self.maxWidths, rowCapacity: listing.count)
+        for i in 0..<listing.count {
+            table.add { _ = listing.append(.id, of: i, to: &$0) }
+            table.add { _ = listing.append(.contactName, of: i, to: &$0) }
+            table.add(listing.kind(i).rawValue)
+            table.add(listing.state(i).rawValue)
+            table.add(due.text(listing.due(i), overdue: listing.isOverdue(i, at: context.now)))
+            table.add { if !listing.append(.assignee, of: i, to: &$0) { $0.append(UInt8(ascii: "-")) } }
+            table.add { _ = listing.append(.text, of: i, to: &$0) }
+        }
+        out.lines = [.packedTable(table)]
         return out
     }
 
+    static let header = ["ID", "CONTACT", "KIND", "STATE", "DUE", "ASSIGNEE", "TEXT"]
+    static let maxWidths = [6: 50]
+
     func table(_ rows: [AgendaRow], now: Timestamp) -> [CommandOutput.Line] {
         guard !rows.isEmpty else { return [] }
-        // Ten thousand tasks often share a handful of due times: each is formatted once.
-        var dueText: [Int64: (String, String)] = [:]
-        func due(_ row: AgendaRow) -> String {
-            guard let seconds = row.due else { return "-" }
-            let text: (plain: String, overdue: String)
-            if let known = dueText[seconds] { text = known } else {
-                let plain = Timestamp(seconds: seconds).localDescription
-                text = (plain, plain + " (overdue)")
-                dueText[seconds] = text
-            }
-            return row.isOverdue(at: now) ? text.overdue : text.plain
-        }
+        var due = DueText(now: now)
         return [.table(TextTable(
-            header: ["ID", "CONTACT", "KIND", "STATE", "DUE", "ASSIGNEE", "TEXT"],
-            rows: rows.map { r in [r.id, r.contactName, r.kind.rawValue, r.state.rawValue, due(r), r.assignee ?? "-", r.text] },
-            maxWidths: [6: 50]))]
+            header: Self.header,
+            rows: rows.map { r in [r.id, r.contactName, r.kind.rawValue, r.state.rawValue, due.text(r.due, overdue: r.isOverdue(at: now)), r.assignee ?? "-", r.text] },
+            maxWidths: Self.maxWidths))]
+    }
+
+    /// A row's due time as shown. Ten thousand tasks often share a handful of due times: each
+    /// is formatted once.
+    struct DueText {
+        let now: Timestamp
+        var known: [Int64: String] = [:]
+
+        mutating func text(_ seconds: Int64?, overdue: Bool) -> String {
+            guard let seconds else { return "-" }
+            let plain: String
+            if let text = known[seconds] { plain = text } else {
+                plain = Timestamp(seconds: seconds).localDescription
+                known[seconds] = plain
+            }
+            return overdue ? plain + " (overdue)" : plain
+        }
     }
 
     /// The listing in the order asked for: another order than the default needs every match

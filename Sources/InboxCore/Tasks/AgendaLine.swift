@@ -1,0 +1,196 @@
+/// Where one agenda line's fields lie in the bytes read: each string as the range between its
+/// quotes, numbers and choices parsed. No string is made until a field is asked for, so a
+/// listing of ten thousand rows copies their bytes to its table and makes none.
+struct AgendaLine {
+    /// A string field: its bytes between the quotes, and whether they hold an escape (then
+    /// the text is what the JSON parser makes of them). `start` -1: null.
+    struct Span {
+        var start: Int32
+        var end: Int32
+        var escaped: Bool
+
+        static let null = Span(start: -1, end: -1, escaped: false)
+        var isNull: Bool { start < 0 }
+
+        func text(in bytes: [UInt8]) -> String {
+            bytes.withUnsafeBufferPointer { text(in: $0) }
+        }
+
+        func text(in bytes: UnsafeBufferPointer<UInt8>) -> String {
+            let raw = UnsafeBufferPointer(rebasing: bytes[Int(start)..<Int(end)])
+            guard escaped, case .string(let s)? = try? JSONParser.parse(UnsafeBufferPointer(rebasing: bytes[Int(start) - 1...Int(end)])) else {
+                return String(decoding: raw, as: UTF8.self)
+            }
+            return s
+        }
+    }
+
+    var id: Span
+    var due: Int64?
+    var created: Int64
+    var contact: Span
+    var contactName: Span
+    var kind: ClientTask.Kind
+    var state: ClientTask.State
+    var assignee: Span
+    var text: Span
+
+    /// Waiting on the client past its due time (`ClientTask.isOverdue`).
+    func isOverdue(at now: Timestamp) -> Bool {
+        (state == .outstanding || state == .read) && due.map { $0 < now.seconds } ?? false
+    }
+
+    func row(in bytes: [UInt8]) -> AgendaRow {
+        bytes.withUnsafeBufferPointer { b in
+            AgendaRow(id: id.text(in: b), due: due, created: created, contact: contact.text(in: b), contactName: contactName.text(in: b),
+                      kind: kind, state: state, assignee: assignee.isNull ? nil : assignee.text(in: b), text: text.text(in: b))
+        }
+    }
+
+    /// Appends the lines of `bytes` from `offset` on to `lines`; false, with `lines` as it was,
+    /// when one is not a row as `AgendaRow.encode` writes it.
+    static func read(_ bytes: [UInt8], from offset: Int, appendingTo lines: inout [AgendaLine]) -> Bool {
+        let count = lines.count
+        let whole = bytes.withUnsafeBufferPointer { buffer -> Bool in
+            var reader = AgendaLineReader(buffer, at: offset)
+            while !reader.atEnd {
+                guard let line = reader.line() else { return false }
+                lines.append(line)
+            }
+            return true
+        }
+        if !whole { lines.removeSubrange(count...) }
+        return whole
+    }
+}
+
+/// Reads agenda lines field by field. A string with a backslash is checked by the JSON parser.
+struct AgendaLineReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var at: Int
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int = 0) {
+        self.bytes = bytes
+        at = offset
+    }
+
+    var atEnd: Bool { at >= bytes.count }
+
+    mutating func line() -> AgendaLine? {
+        guard take(UInt8(ascii: "[")), let id = string(), take(0x2C), let due = integerOrNull(), take(0x2C),
+              let created = integerOrNull() ?? nil, take(0x2C), let contact = string(), take(0x2C), let name = string(), take(0x2C),
+              let kind = choice(ClientTask.Kind.self), take(0x2C), let state = choice(ClientTask.State.self), take(0x2C),
+              let assignee = stringOrNull(), take(0x2C), let text = string(), take(UInt8(ascii: "]")), take(0x0A)
+        else { return nil }
+        return AgendaLine(id: id, due: due, created: created, contact: contact, contactName: name, kind: kind, state: state,
+                          assignee: assignee, text: text)
+    }
+
+    private mutating func take(_ byte: UInt8) -> Bool {
+        guard at < bytes.count, bytes[at] == byte else { return false }
+        at += 1
+        return true
+    }
+
+    private mutating func takeNull() -> Bool {
+        guard at + 4 <= bytes.count, bytes[at] == 0x6E, bytes[at + 1] == 0x75, bytes[at + 2] == 0x6C, bytes[at + 3] == 0x6C else { return false }
+        at += 4
+        return true
+    }
+
+    /// .some(nil) for null, nil when neither.
+    private mutating func integerOrNull() -> Int64?? {
+        if takeNull() { return .some(nil) }
+        var negative = false
+        if at < bytes.count, bytes[at] == UInt8(ascii: "-") { negative = true; at += 1 }
+        let start = at
+        var value: Int64 = 0
+        while at < bytes.count, bytes[at] >= 0x30, bytes[at] <= 0x39, at - start < 18 {
+            value = value * 10 + Int64(bytes[at] - 0x30)
+            at += 1
+        }
+        guard at > start else { return nil }
+        return .some(negative ? -value : value)
+    }
+
+    private mutating func choice<Choice: RawRepresentable>(_ type: Choice.Type) -> Choice? where Choice.RawValue == String {
+        guard let span = string() else { return nil }
+        return Choice(rawValue: span.text(in: bytes))
+    }
+
+    private mutating func stringOrNull() -> AgendaLine.Span? {
+        if takeNull() { return .null }
+        return string()
+    }
+
+    private mutating func string() -> AgendaLine.Span? {
+        guard take(0x22) else { return nil }
+        let start = at
+        while at < bytes.count {
+            let b = bytes[at]
+            if b == 0x22 {
+                at += 1
+                return AgendaLine.Span(start: Int32(start), end: Int32(at - 1), escaped: false)
+            }
+            if b == 0x5C { return escapedString(from: start - 1) }
+            if b < 0x20 { return nil }
+            at += 1
+        }
+        return nil
+    }
+
+    private mutating func escapedString(from quote: Int) -> AgendaLine.Span? {
+        at = quote + 1
+        while at < bytes.count, bytes[at] != 0x22 {
+            at += bytes[at] == 0x5C ? 2 : 1
+        }
+        guard at < bytes.count else { return nil }
+        at += 1
+        guard case .string? = try? JSONParser.parse(UnsafeBufferPointer(rebasing: bytes[quote..<at])) else { return nil }
+        return AgendaLine.Span(start: Int32(quote + 1), end: Int32(at - 1), escaped: true)
+    }
+}
+
+/// What `task list` shows, read from the agenda (`Tasks.agenda`): the rows in listing order,
+/// each field's text to be had as a String (`row`) or appended as UTF-8 bytes (`append`).
+public struct AgendaListing {
+    public enum Field { case id, contactName, assignee, text }
+
+    let bytes: [UInt8]
+    var lines: [AgendaLine]
+
+    public var count: Int { lines.count }
+    public func row(_ index: Int) -> AgendaRow { lines[index].row(in: bytes) }
+    public func id(_ index: Int) -> String { lines[index].id.text(in: bytes) }
+    public func kind(_ index: Int) -> ClientTask.Kind { lines[index].kind }
+    public func state(_ index: Int) -> ClientTask.State { lines[index].state }
+    public func due(_ index: Int) -> Int64? { lines[index].due }
+
+    /// Waiting on the client past its due time (`ClientTask.isOverdue`).
+    public func isOverdue(_ index: Int, at now: Timestamp) -> Bool { lines[index].isOverdue(at: now) }
+
+    /// Appends the field's text as UTF-8; false, appending nothing, when it is null (no assignee).
+    public func append(_ field: Field, of index: Int, to out: inout [UInt8]) -> Bool {
+        let line = lines[index]
+        let span: AgendaLine.Span
+        switch field {
+        case .id: span = line.id
+        case .contactName: span = line.contactName
+        case .assignee: span = line.assignee
+        case .text: span = line.text
+        }
+        guard !span.isNull else { return false }
+        if span.escaped {
+            out.append(contentsOf: span.text(in: bytes).utf8)
+        } else {
+            bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(span.start)..<Int(span.end)])) }
+        }
+        return true
+    }
+
+    func key(_ index: Int) -> AgendaKey {
+        let line = lines[index]
+        let id = line.id.text(in: bytes)
+        return AgendaKey(due: line.due ?? Int64.max, created: Tasks.table.number(of: id) == nil ? line.created : Int64.min, id: Tasks.table.ids.order(id))
+    }
+}
