@@ -10,7 +10,7 @@ public struct PackedTable {
     let maxWidths: [Int: Int]
     private(set) var bytes: [UInt8] = []
     /// Where each cell ends in `bytes`, row after row.
-    private(set) var ends: [Int] = []
+    private(set) var ends: [Int32] = []
     /// Each column's widest cell, header included, in bytes.
     private var widths: [Int]
     /// Every cell is printable ASCII: a byte is a column and nothing needs escaping.
@@ -18,47 +18,40 @@ public struct PackedTable {
     /// Some cell has a run of letters and digits as long as a minted id (`ShortIDs`).
     private(set) var hasLongWord = false
 
-    init(header: [String], maxWidths: [Int: Int] = [:], rowCapacity: Int = 0) {
+    /// `rows` and `bytes`: about how many rows and bytes of cells will come (room is made once).
+    init(header: [String], maxWidths: [Int: Int] = [:], rows: Int = 0, bytes byteCount: Int = 0) {
         self.header = header
         self.maxWidths = maxWidths
         widths = header.map(\.utf8.count)
         printable = header.allSatisfy { $0.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
-        ends.reserveCapacity(rowCapacity * header.count)
+        ends.reserveCapacity(rows * header.count)
+        bytes.reserveCapacity(byteCount)
     }
 
     var rowCount: Int { ends.count / header.count }
 
-    /// Adds the next cell (rows fill left to right), written by `write` as UTF-8 bytes.
-    mutating func add(_ write: (inout [UInt8]) -> Void) {
-        let start = bytes.count
-        write(&bytes)
-        note(from: start)
+    /// Adds the next cell (rows fill left to right).
+    mutating func add(_ cell: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: cell)
+        ends.append(Int32(bytes.count))
+        let column = (ends.count - 1) % header.count
+        widths[column] = max(widths[column], cell.count)
+        var all = true
+        for byte in cell { all = all && byte &- 0x20 < 0x5F }
+        printable = printable && all
+        let idLength = 2 + MintedID.length
+        guard !hasLongWord, cell.count >= idLength else { return }
+        var run = 0
+        for byte in cell {
+            let word = byte &- 0x30 < 10 || (byte | 0x20) &- 0x61 < 26
+            run = word ? run + 1 : 0
+            if run >= idLength { hasLongWord = true; return }
+        }
     }
 
     mutating func add(_ text: String) {
-        let start = bytes.count
-        bytes.append(contentsOf: text.utf8)
-        note(from: start)
-    }
-
-    private mutating func note(from start: Int) {
-        let end = bytes.count
-        let column = ends.count % header.count
-        ends.append(end)
-        widths[column] = max(widths[column], end - start)
-        let idLength = 2 + MintedID.length
-        bytes.withUnsafeBufferPointer { b in
-            var run = 0
-            var all = true
-            for i in start..<end {
-                let byte = b[i]
-                all = all && byte >= 0x20 && byte < 0x7F
-                let word = (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
-                run = word ? run + 1 : 0
-                if run >= idLength { hasLongWord = true }
-            }
-            printable = printable && all
-        }
+        var text = text
+        text.withUTF8 { add($0) }
     }
 
     /// The same table with a string per cell.
@@ -69,7 +62,7 @@ public struct PackedTable {
         bytes.withUnsafeBufferPointer { b in
             for r in 0..<rowCount {
                 rows.append((0..<header.count).map { c in
-                    let end = ends[r * header.count + c]
+                    let end = Int(ends[r * header.count + c])
                     defer { start = end }
                     return String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
                 })
@@ -78,43 +71,49 @@ public struct PackedTable {
         return TextTable(header: header, rows: rows, maxWidths: maxWidths)
     }
 
-    /// `TextTable.text`, laid out from the bytes when it can be.
+    /// `TextTable.text`, laid out from the bytes when it can be: as TextTable lays out a line,
+    /// two spaces between cells, each padded to its column's width but the last, trailing
+    /// spaces dropped.
     func text(style: Style, width terminalWidth: Int? = nil) -> String {
         guard terminalWidth == nil, printable else { return textTable.text(style: style, width: terminalWidth) }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + (rowCount + 1) * (widths.reduce(0, +) + 2 * widths.count + 1))
         let columns = header.count
-        // As TextTable lays out a line: two spaces between cells, padded to the column's width
-        // but the last, trailing spaces dropped.
-        func pad(_ column: Int, _ width: Int) {
-            if column < columns - 1, widths[column] > width { out.append(contentsOf: repeatElement(0x20, count: widths[column] - width)) }
-        }
-        for (c, cell) in header.enumerated() {
-            if c > 0 { out.append(0x20); out.append(0x20) }
-            out.append(contentsOf: cell.utf8)
-            pad(c, cell.utf8.count)
-        }
-        while out.last == 0x20 { out.removeLast() }
-        if style.enabled {
-            let heading = style.bold(String(decoding: out, as: UTF8.self))
-            out.removeAll(keepingCapacity: true)
-            out.append(contentsOf: heading.utf8)
-        }
-        out.append(0x0A)
-        bytes.withUnsafeBufferPointer { b in
-            var start = 0
-            for r in 0..<rowCount {
-                for c in 0..<columns {
-                    let end = ends[r * columns + c]
-                    if c > 0 { out.append(0x20); out.append(0x20) }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<end]))
-                    pad(c, end - start)
-                    start = end
+        var heading = header.enumerated().map { c, cell in
+            cell + String(repeating: " ", count: c < columns - 1 ? widths[c] - cell.utf8.count + 2 : 0)
+        }.joined()
+        while heading.utf8.last == 0x20 { heading.removeLast() }
+        heading = style.bold(heading) + "\n"
+        let rowWidth = widths.reduce(0, +) + 2 * (columns - 1) + 1
+        return String(unsafeUninitializedCapacity: heading.utf8.count + rowCount * rowWidth) { out in
+            var n = 0
+            for byte in heading.utf8 { out[n] = byte; n += 1 }
+            bytes.withUnsafeBufferPointer { cells in
+                ends.withUnsafeBufferPointer { ends in
+                    widths.withUnsafeBufferPointer { widths in
+                        var start = 0
+                        var k = 0
+                        for _ in 0..<rowCount {
+                            let lineStart = n
+                            for c in 0..<columns {
+                                let end = Int(ends[k])
+                                k += 1
+                                if c > 0 { out[n] = 0x20; out[n + 1] = 0x20; n += 2 }
+                                if end > start {
+                                    UnsafeMutableRawPointer(out.baseAddress! + n).copyMemory(from: cells.baseAddress! + start, byteCount: end - start)
+                                    n += end - start
+                                }
+                                if c < columns - 1, widths[c] > end - start {
+                                    for _ in 0..<(widths[c] - (end - start)) { out[n] = 0x20; n += 1 }
+                                }
+                                start = end
+                            }
+                            while n > lineStart, out[n - 1] == 0x20 { n -= 1 }
+                            out[n] = 0x0A
+                            n += 1
+                        }
+                    }
                 }
-                while out.last == 0x20 { out.removeLast() }
-                out.append(0x0A)
             }
+            return n
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

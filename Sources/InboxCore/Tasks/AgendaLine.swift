@@ -25,6 +25,8 @@ struct AgendaLine {
         }
     }
 
+    /// Which of the files read holds the line (`AgendaListing.files`).
+    var file: Int32 = 0
     var id: Span
     var due: Int64?
     var created: Int64
@@ -49,12 +51,13 @@ struct AgendaLine {
 
     /// Appends the lines of `bytes` from `offset` on to `lines`; false, with `lines` as it was,
     /// when one is not a row as `AgendaRow.encode` writes it.
-    static func read(_ bytes: [UInt8], from offset: Int, appendingTo lines: inout [AgendaLine]) -> Bool {
+    static func read(_ bytes: [UInt8], file: Int = 0, appendingTo lines: inout [AgendaLine]) -> Bool {
         let count = lines.count
         let whole = bytes.withUnsafeBufferPointer { buffer -> Bool in
-            var reader = AgendaLineReader(buffer, at: offset)
+            var reader = AgendaLineReader(buffer)
             while !reader.atEnd {
-                guard let line = reader.line() else { return false }
+                guard var line = reader.line() else { return false }
+                line.file = Int32(file)
                 lines.append(line)
             }
             return true
@@ -69,9 +72,9 @@ struct AgendaLineReader {
     let bytes: UnsafeBufferPointer<UInt8>
     var at: Int
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int = 0) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
-        at = offset
+        at = 0
     }
 
     var atEnd: Bool { at >= bytes.count }
@@ -152,16 +155,19 @@ struct AgendaLineReader {
 }
 
 /// What `task list` shows, read from the agenda (`Tasks.agenda`): the rows in listing order,
-/// each field's text to be had as a String (`row`) or appended as UTF-8 bytes (`append`).
+/// each field's text to be had as a String (`row`) or as UTF-8 bytes (`withField`).
 public struct AgendaListing {
     public enum Field { case id, contactName, assignee, text }
 
-    let bytes: [UInt8]
+    /// The files read, each as it was read: lines point into them.
+    let files: [[UInt8]]
     var lines: [AgendaLine]
 
     public var count: Int { lines.count }
-    public func row(_ index: Int) -> AgendaRow { lines[index].row(in: bytes) }
-    public func id(_ index: Int) -> String { lines[index].id.text(in: bytes) }
+    /// The bytes read, about what the rows' cells take.
+    public var byteCount: Int { files.reduce(0) { $0 + $1.count } }
+    public func row(_ index: Int) -> AgendaRow { lines[index].row(in: files[Int(lines[index].file)]) }
+    public func id(_ index: Int) -> String { text(lines[index].id, of: index) }
     public func kind(_ index: Int) -> ClientTask.Kind { lines[index].kind }
     public func state(_ index: Int) -> ClientTask.State { lines[index].state }
     public func due(_ index: Int) -> Int64? { lines[index].due }
@@ -169,8 +175,10 @@ public struct AgendaListing {
     /// Waiting on the client past its due time (`ClientTask.isOverdue`).
     public func isOverdue(_ index: Int, at now: Timestamp) -> Bool { lines[index].isOverdue(at: now) }
 
-    /// Appends the field's text as UTF-8; false, appending nothing, when it is null (no assignee).
-    public func append(_ field: Field, of index: Int, to out: inout [UInt8]) -> Bool {
+    func text(_ span: AgendaLine.Span, of index: Int) -> String { span.text(in: files[Int(lines[index].file)]) }
+
+    /// Gives `body` the field's text as UTF-8 bytes, nil when it is null (no assignee).
+    public func withField<Result>(_ field: Field, of index: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> Result) -> Result {
         let line = lines[index]
         let span: AgendaLine.Span
         switch field {
@@ -179,18 +187,17 @@ public struct AgendaListing {
         case .assignee: span = line.assignee
         case .text: span = line.text
         }
-        guard !span.isNull else { return false }
+        guard !span.isNull else { return body(nil) }
         if span.escaped {
-            out.append(contentsOf: span.text(in: bytes).utf8)
-        } else {
-            bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(span.start)..<Int(span.end)])) }
+            var decoded = text(span, of: index)
+            return decoded.withUTF8 { body($0) }
         }
-        return true
+        return files[Int(line.file)].withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[Int(span.start)..<Int(span.end)])) }
     }
 
     func key(_ index: Int) -> AgendaKey {
         let line = lines[index]
-        let id = line.id.text(in: bytes)
+        let id = text(line.id, of: index)
         return AgendaKey(due: line.due ?? Int64.max, created: Tasks.table.number(of: id) == nil ? line.created : Int64.min, id: Tasks.table.ids.order(id))
     }
 }

@@ -75,7 +75,7 @@ public struct AgendaRow: Equatable, Sendable {
     /// Appends a file's rows to `rows`; false, with `rows` as it was, when a line is not a row.
     static func decode(_ bytes: [UInt8], appendingTo rows: inout [AgendaRow]) -> Bool {
         var lines: [AgendaLine] = []
-        guard AgendaLine.read(bytes, from: 0, appendingTo: &lines) else { return false }
+        guard AgendaLine.read(bytes, appendingTo: &lines) else { return false }
         rows += lines.map { $0.row(in: bytes) }
         return true
     }

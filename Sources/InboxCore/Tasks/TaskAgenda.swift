@@ -31,22 +31,27 @@ public enum TaskAgenda {
     /// not. `starts`: where each shard's rows begin.
     static func rows(in session: Session) throws(InboxError) -> (rows: AgendaListing, starts: [Int]) {
         if let tx = session as? Transaction { try DerivedIndexes.settle(tx) }
-        var bytes: [UInt8] = []
+        let shards = try Tasks.table.shardFiles(in: session)
+        var files: [[UInt8]?] = []
+        for shard in shards { files.append(try session.bytes(file(beside: shard))) }
+        // Room for every line at once (a line is over 64 bytes): a listing of ten thousand
+        // rows grew this array, copying it, more than it read.
         var lines: [AgendaLine] = []
+        lines.reserveCapacity(files.reduce(0) { $0 + ($1?.count ?? 0) / 64 })
+        var read: [[UInt8]] = []
         var starts: [Int] = []
-        for shard in try Tasks.table.shardFiles(in: session) {
+        for (shard, bytes) in zip(shards, files) {
             starts.append(lines.count)
-            let offset = bytes.count
-            if let file = try session.bytes(file(beside: shard)) {
-                bytes += file
-                if AgendaLine.read(bytes, from: offset, appendingTo: &lines) { continue }
-                bytes.removeSubrange(offset...)
+            if let bytes, AgendaLine.read(bytes, file: read.count, appendingTo: &lines) {
+                read.append(bytes)
+                continue
             }
             // Rows made here are written as the agenda writes them, so they read back whole.
-            bytes += AgendaRow.encode(try derivedRows(fromShard: shard, in: session))
-            _ = AgendaLine.read(bytes, from: offset, appendingTo: &lines)
+            let made = AgendaRow.encode(try derivedRows(fromShard: shard, in: session))
+            _ = AgendaLine.read(made, file: read.count, appendingTo: &lines)
+            read.append(made)
         }
-        return (AgendaListing(bytes: bytes, lines: lines), starts)
+        return (AgendaListing(files: read, lines: lines), starts)
     }
 
     /// A shard's rows as its records and their contacts say.
@@ -165,11 +170,11 @@ extension Tasks {
             out.lines = keys.indices.sorted { keys[$0] < keys[$1] }.map { out.lines[$0] }
         }
         // Fields a filter compares are read only when it asks: a plain listing makes no string.
-        let bytes = out.bytes
+        let files = out.files
         out.lines.removeAll { line in
             !((filter.states.map { $0.contains(line.state) } ?? (line.state != .done))
-              && (contact == nil || line.contact.text(in: bytes) == contact)
-              && (filter.assignee == nil || (!line.assignee.isNull && line.assignee.text(in: bytes) == filter.assignee))
+              && (contact == nil || line.contact.text(in: files[Int(line.file)]) == contact)
+              && (filter.assignee == nil || (!line.assignee.isNull && line.assignee.text(in: files[Int(line.file)]) == filter.assignee))
               && (!filter.overdue || line.isOverdue(at: now)))
         }
         if let limit = filter.limit, limit < out.count { out.lines.removeSubrange(limit...) }

@@ -57,15 +57,15 @@ struct TaskListCommand: InboxCommand {
         guard listing.count > 0 else { return out }
         // Cells go from the agenda's bytes to the table's: no string per row.
         var due = DueText(now: context.now)
-        var table = PackedTable(header: Self.header, maxWidths: Self.maxWidths, rowCapacity: listing.count)
+        var table = PackedTable(header: Self.header, maxWidths: Self.maxWidths, rows: listing.count, bytes: listing.byteCount)
         for i in 0..<listing.count {
-            table.add { _ = listing.append(.id, of: i, to: &$0) }
-            table.add { _ = listing.append(.contactName, of: i, to: &$0) }
+            listing.withField(.id, of: i) { table.add($0!) }
+            listing.withField(.contactName, of: i) { table.add($0!) }
             table.add(listing.kind(i).rawValue)
             table.add(listing.state(i).rawValue)
             table.add(due.text(listing.due(i), overdue: listing.isOverdue(i, at: context.now)))
-            table.add { if !listing.append(.assignee, of: i, to: &$0) { $0.append(UInt8(ascii: "-")) } }
-            table.add { _ = listing.append(.text, of: i, to: &$0) }
+            listing.withField(.assignee, of: i) { if let bytes = $0 { table.add(bytes) } else { table.add("-") } }
+            listing.withField(.text, of: i) { table.add($0!) }
         }
         out.lines = [.packedTable(table)]
         return out
@@ -87,16 +87,17 @@ struct TaskListCommand: InboxCommand {
     /// is formatted once.
     struct DueText {
         let now: Timestamp
-        var known: [Int64: String] = [:]
+        var known: [Int64: (plain: String, overdue: String)] = [:]
 
         mutating func text(_ seconds: Int64?, overdue: Bool) -> String {
             guard let seconds else { return "-" }
-            let plain: String
-            if let text = known[seconds] { plain = text } else {
-                plain = Timestamp(seconds: seconds).localDescription
-                known[seconds] = plain
+            let text: (plain: String, overdue: String)
+            if let found = known[seconds] { text = found } else {
+                let plain = Timestamp(seconds: seconds).localDescription
+                text = (plain, plain + " (overdue)")
+                known[seconds] = text
             }
-            return overdue ? plain + " (overdue)" : plain
+            return overdue ? text.overdue : text.plain
         }
     }
 
