@@ -17,6 +17,8 @@ public struct PackedTable {
     private var printable = true
     /// Some cell has a run of letters and digits as long as a minted id (`ShortIDs`).
     private(set) var hasLongWord = false
+    /// The column of the next cell.
+    private var column = 0
 
     /// `rows` and `bytes`: about how many rows and bytes of cells will come (room is made once).
     init(header: [String], maxWidths: [Int: Int] = [:], rows: Int = 0, bytes byteCount: Int = 0) {
@@ -34,19 +36,32 @@ public struct PackedTable {
     mutating func add(_ cell: UnsafeBufferPointer<UInt8>) {
         bytes.append(contentsOf: cell)
         ends.append(Int32(bytes.count))
-        let column = (ends.count - 1) % header.count
         widths[column] = max(widths[column], cell.count)
-        var all = true
-        for byte in cell { all = all && byte &- 0x20 < 0x5F }
-        printable = printable && all
-        let idLength = 2 + MintedID.length
-        guard !hasLongWord, cell.count >= idLength else { return }
-        var run = 0
-        for byte in cell {
-            let word = byte &- 0x30 < 10 || (byte | 0x20) &- 0x61 < 26
-            run = word ? run + 1 : 0
-            if run >= idLength { hasLongWord = true; return }
+        column = column + 1 == header.count ? 0 : column + 1
+        // Printable is 0x20...0x7E: below it, above it (0x7F, then every byte with the top bit)
+        // each set the top bit of one of these; no branch, so the loop runs wide.
+        var seen: UInt8 = 0
+        for byte in cell { seen |= byte | (byte &+ 1) | (byte &- 0x20) }
+        printable = printable && seen & 0x80 == 0
+        if !hasLongWord { hasLongWord = Self.hasLongWord(cell) }
+    }
+
+    /// A run of letters and digits as long as a minted id. Any such run covers one of every
+    /// id-length-th byte, so only those are looked at first, and runs around them measured.
+    private static func hasLongWord(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+        let length = 2 + MintedID.length
+        func word(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 || (byte | 0x20) &- 0x61 < 26 }
+        var at = length - 1
+        while at < cell.count {
+            guard word(cell[at]) else { at += length; continue }
+            var first = at
+            while first > 0, word(cell[first - 1]) { first -= 1 }
+            var last = at
+            while last + 1 < cell.count, word(cell[last + 1]) { last += 1 }
+            if last - first + 1 >= length { return true }
+            at = last + 1 + length
         }
+        return false
     }
 
     mutating func add(_ text: String) {

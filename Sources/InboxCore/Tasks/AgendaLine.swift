@@ -25,8 +25,6 @@ struct AgendaLine {
         }
     }
 
-    /// Which of the files read holds the line (`AgendaListing.files`).
-    var file: Int32 = 0
     var id: Span
     var due: Int64?
     var created: Int64
@@ -49,15 +47,14 @@ struct AgendaLine {
         }
     }
 
-    /// Appends the lines of `bytes` from `offset` on to `lines`; false, with `lines` as it was,
-    /// when one is not a row as `AgendaRow.encode` writes it.
-    static func read(_ bytes: [UInt8], file: Int = 0, appendingTo lines: inout [AgendaLine]) -> Bool {
+    /// Appends the lines of `bytes[range]` (all of it by default) to `lines`; false, with
+    /// `lines` as it was, when one is not a row as `AgendaRow.encode` writes it.
+    static func read(_ bytes: [UInt8], _ range: Range<Int>? = nil, appendingTo lines: inout [AgendaLine]) -> Bool {
         let count = lines.count
         let whole = bytes.withUnsafeBufferPointer { buffer -> Bool in
-            var reader = AgendaLineReader(buffer)
+            var reader = AgendaLineReader(buffer, range ?? 0..<buffer.count)
             while !reader.atEnd {
-                guard var line = reader.line() else { return false }
-                line.file = Int32(file)
+                guard let line = reader.line() else { return false }
                 lines.append(line)
             }
             return true
@@ -71,13 +68,16 @@ struct AgendaLine {
 struct AgendaLineReader {
     let bytes: UnsafeBufferPointer<UInt8>
     var at: Int
+    /// Where the lines to read end: `bytes` may hold more (other files) after them.
+    let end: Int
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
         self.bytes = bytes
-        at = 0
+        at = range.lowerBound
+        end = range.upperBound
     }
 
-    var atEnd: Bool { at >= bytes.count }
+    var atEnd: Bool { at >= end }
 
     mutating func line() -> AgendaLine? {
         guard take(UInt8(ascii: "[")), let id = string(), take(0x2C), let due = integerOrNull(), take(0x2C),
@@ -90,13 +90,13 @@ struct AgendaLineReader {
     }
 
     private mutating func take(_ byte: UInt8) -> Bool {
-        guard at < bytes.count, bytes[at] == byte else { return false }
+        guard at < end, bytes[at] == byte else { return false }
         at += 1
         return true
     }
 
     private mutating func takeNull() -> Bool {
-        guard at + 4 <= bytes.count, bytes[at] == 0x6E, bytes[at + 1] == 0x75, bytes[at + 2] == 0x6C, bytes[at + 3] == 0x6C else { return false }
+        guard at + 4 <= end, bytes[at] == 0x6E, bytes[at + 1] == 0x75, bytes[at + 2] == 0x6C, bytes[at + 3] == 0x6C else { return false }
         at += 4
         return true
     }
@@ -105,10 +105,10 @@ struct AgendaLineReader {
     private mutating func integerOrNull() -> Int64?? {
         if takeNull() { return .some(nil) }
         var negative = false
-        if at < bytes.count, bytes[at] == UInt8(ascii: "-") { negative = true; at += 1 }
+        if at < end, bytes[at] == UInt8(ascii: "-") { negative = true; at += 1 }
         let start = at
         var value: Int64 = 0
-        while at < bytes.count, bytes[at] >= 0x30, bytes[at] <= 0x39, at - start < 18 {
+        while at < end, bytes[at] >= 0x30, bytes[at] <= 0x39, at - start < 18 {
             value = value * 10 + Int64(bytes[at] - 0x30)
             at += 1
         }
@@ -129,7 +129,7 @@ struct AgendaLineReader {
     private mutating func string() -> AgendaLine.Span? {
         guard take(0x22) else { return nil }
         let start = at
-        while at < bytes.count {
+        while at < end {
             let b = bytes[at]
             if b == 0x22 {
                 at += 1
@@ -144,10 +144,10 @@ struct AgendaLineReader {
 
     private mutating func escapedString(from quote: Int) -> AgendaLine.Span? {
         at = quote + 1
-        while at < bytes.count, bytes[at] != 0x22 {
+        while at < end, bytes[at] != 0x22 {
             at += bytes[at] == 0x5C ? 2 : 1
         }
-        guard at < bytes.count else { return nil }
+        guard at < end else { return nil }
         at += 1
         guard case .string? = try? JSONParser.parse(UnsafeBufferPointer(rebasing: bytes[quote..<at])) else { return nil }
         return AgendaLine.Span(start: Int32(quote + 1), end: Int32(at - 1), escaped: true)
@@ -155,49 +155,64 @@ struct AgendaLineReader {
 }
 
 /// What `task list` shows, read from the agenda (`Tasks.agenda`): the rows in listing order,
-/// each field's text to be had as a String (`row`) or as UTF-8 bytes (`withField`).
+/// each to be had as an `AgendaRow` or, for writing out, as its cells' UTF-8 bytes
+/// (`forEachRow`).
 public struct AgendaListing {
-    public enum Field { case id, contactName, assignee, text }
-
-    /// The files read, each as it was read: lines point into them.
-    let files: [[UInt8]]
+    /// The agenda files read, one after another (and rows made where a file was missing or
+    /// unreadable): lines point into them.
+    let bytes: [UInt8]
     var lines: [AgendaLine]
 
     public var count: Int { lines.count }
     /// The bytes read, about what the rows' cells take.
-    public var byteCount: Int { files.reduce(0) { $0 + $1.count } }
-    public func row(_ index: Int) -> AgendaRow { lines[index].row(in: files[Int(lines[index].file)]) }
-    public func id(_ index: Int) -> String { text(lines[index].id, of: index) }
-    public func kind(_ index: Int) -> ClientTask.Kind { lines[index].kind }
-    public func state(_ index: Int) -> ClientTask.State { lines[index].state }
-    public func due(_ index: Int) -> Int64? { lines[index].due }
+    public var byteCount: Int { bytes.count }
+    public func row(_ index: Int) -> AgendaRow { lines[index].row(in: bytes) }
+    public var ids: [String] { bytes.withUnsafeBufferPointer { b in lines.map { $0.id.text(in: b) } } }
 
-    /// Waiting on the client past its due time (`ClientTask.isOverdue`).
-    public func isOverdue(_ index: Int, at now: Timestamp) -> Bool { lines[index].isOverdue(at: now) }
+    /// A row's cells: its strings as UTF-8 bytes (what they say, escapes undone).
+    public struct Cells {
+        public let id: UnsafeBufferPointer<UInt8>
+        public let contactName: UnsafeBufferPointer<UInt8>
+        public let kind: ClientTask.Kind
+        public let state: ClientTask.State
+        public let due: Int64?
+        public let isOverdue: Bool
+        /// Nil: nobody.
+        public let assignee: UnsafeBufferPointer<UInt8>?
+        public let text: UnsafeBufferPointer<UInt8>
+    }
 
-    func text(_ span: AgendaLine.Span, of index: Int) -> String { span.text(in: files[Int(lines[index].file)]) }
-
-    /// Gives `body` the field's text as UTF-8 bytes, nil when it is null (no assignee).
-    public func withField<Result>(_ field: Field, of index: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> Result) -> Result {
-        let line = lines[index]
-        let span: AgendaLine.Span
-        switch field {
-        case .id: span = line.id
-        case .contactName: span = line.contactName
-        case .assignee: span = line.assignee
-        case .text: span = line.text
+    /// Gives `body` each row's cells in order, straight from the bytes read unless a string
+    /// there holds an escape.
+    public func forEachRow(now: Timestamp, _ body: (Cells) -> Void) {
+        bytes.withUnsafeBufferPointer { all in
+            for line in lines {
+                guard line.id.escaped || line.contactName.escaped || line.assignee.escaped || line.text.escaped else {
+                    func cell(_ span: AgendaLine.Span) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: all[Int(span.start)..<Int(span.end)]) }
+                    body(Cells(id: cell(line.id), contactName: cell(line.contactName), kind: line.kind, state: line.state, due: line.due,
+                               isOverdue: line.isOverdue(at: now), assignee: line.assignee.isNull ? nil : cell(line.assignee), text: cell(line.text)))
+                    continue
+                }
+                // The texts, escapes undone, one after another in one buffer.
+                var decoded: [UInt8] = []
+                var ranges: [Range<Int>] = []
+                for span in [line.id, line.contactName, line.assignee, line.text] {
+                    let start = decoded.count
+                    if !span.isNull { decoded += span.text(in: all).utf8 }
+                    ranges.append(start..<decoded.count)
+                }
+                decoded.withUnsafeBufferPointer { d in
+                    func cell(_ i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: d[ranges[i]]) }
+                    body(Cells(id: cell(0), contactName: cell(1), kind: line.kind, state: line.state, due: line.due,
+                               isOverdue: line.isOverdue(at: now), assignee: line.assignee.isNull ? nil : cell(2), text: cell(3)))
+                }
+            }
         }
-        guard !span.isNull else { return body(nil) }
-        if span.escaped {
-            var decoded = text(span, of: index)
-            return decoded.withUTF8 { body($0) }
-        }
-        return files[Int(line.file)].withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[Int(span.start)..<Int(span.end)])) }
     }
 
     func key(_ index: Int) -> AgendaKey {
         let line = lines[index]
-        let id = text(line.id, of: index)
+        let id = line.id.text(in: bytes)
         return AgendaKey(due: line.due ?? Int64.max, created: Tasks.table.number(of: id) == nil ? line.created : Int64.min, id: Tasks.table.ids.order(id))
     }
 }

@@ -34,24 +34,29 @@ public enum TaskAgenda {
         let shards = try Tasks.table.shardFiles(in: session)
         var files: [[UInt8]?] = []
         for shard in shards { files.append(try session.bytes(file(beside: shard))) }
-        // Room for every line at once (a line is over 64 bytes): a listing of ten thousand
-        // rows grew this array, copying it, more than it read.
+        // One buffer, and room for every line (each is over 64 bytes), made once: a listing
+        // of ten thousand rows spent more on growing and copying these than on reading.
+        let size = files.reduce(0) { $0 + ($1?.count ?? 0) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(size)
+        for file in files { if let file { bytes += file } }
         var lines: [AgendaLine] = []
-        lines.reserveCapacity(files.reduce(0) { $0 + ($1?.count ?? 0) / 64 })
-        var read: [[UInt8]] = []
+        lines.reserveCapacity(size / 64)
         var starts: [Int] = []
-        for (shard, bytes) in zip(shards, files) {
+        var offset = 0
+        for (shard, file) in zip(shards, files) {
             starts.append(lines.count)
-            if let bytes, AgendaLine.read(bytes, file: read.count, appendingTo: &lines) {
-                read.append(bytes)
-                continue
+            if let file {
+                offset += file.count
+                if AgendaLine.read(bytes, offset - file.count..<offset, appendingTo: &lines) { continue }
             }
-            // Rows made here are written as the agenda writes them, so they read back whole.
+            // Rows made here, after the files, are written as the agenda writes them, so
+            // they read back whole.
             let made = AgendaRow.encode(try derivedRows(fromShard: shard, in: session))
-            _ = AgendaLine.read(made, file: read.count, appendingTo: &lines)
-            read.append(made)
+            bytes += made
+            _ = AgendaLine.read(bytes, bytes.count - made.count..<bytes.count, appendingTo: &lines)
         }
-        return (AgendaListing(files: read, lines: lines), starts)
+        return (AgendaListing(bytes: bytes, lines: lines), starts)
     }
 
     /// A shard's rows as its records and their contacts say.
@@ -170,11 +175,11 @@ extension Tasks {
             out.lines = keys.indices.sorted { keys[$0] < keys[$1] }.map { out.lines[$0] }
         }
         // Fields a filter compares are read only when it asks: a plain listing makes no string.
-        let files = out.files
+        let bytes = out.bytes
         out.lines.removeAll { line in
             !((filter.states.map { $0.contains(line.state) } ?? (line.state != .done))
-              && (contact == nil || line.contact.text(in: files[Int(line.file)]) == contact)
-              && (filter.assignee == nil || (!line.assignee.isNull && line.assignee.text(in: files[Int(line.file)]) == filter.assignee))
+              && (contact == nil || line.contact.text(in: bytes) == contact)
+              && (filter.assignee == nil || (!line.assignee.isNull && line.assignee.text(in: bytes) == filter.assignee))
               && (!filter.overdue || line.isOverdue(at: now)))
         }
         if let limit = filter.limit, limit < out.count { out.lines.removeSubrange(limit...) }

@@ -53,19 +53,19 @@ struct TaskListCommand: InboxCommand {
     func agendaListing(_ context: CommandContext) throws(InboxError) -> CommandOutput {
         let listing = try context.read { (s) throws(InboxError) in try Tasks.agenda(filter, now: context.now, in: s) }
         var out = CommandOutput()
-        out.ids = (0..<listing.count).map(listing.id)
+        out.ids = listing.ids
         guard listing.count > 0 else { return out }
         // Cells go from the agenda's bytes to the table's: no string per row.
         var due = DueText(now: context.now)
         var table = PackedTable(header: Self.header, maxWidths: Self.maxWidths, rows: listing.count, bytes: listing.byteCount)
-        for i in 0..<listing.count {
-            listing.withField(.id, of: i) { table.add($0!) }
-            listing.withField(.contactName, of: i) { table.add($0!) }
-            table.add(listing.kind(i).rawValue)
-            table.add(listing.state(i).rawValue)
-            table.add(due.text(listing.due(i), overdue: listing.isOverdue(i, at: context.now)))
-            listing.withField(.assignee, of: i) { if let bytes = $0 { table.add(bytes) } else { table.add("-") } }
-            listing.withField(.text, of: i) { table.add($0!) }
+        listing.forEachRow(now: context.now) { row in
+            table.add(row.id)
+            table.add(row.contactName)
+            table.add(row.kind.rawValue)
+            table.add(row.state.rawValue)
+            table.add(due.text(row.due, overdue: row.isOverdue))
+            if let assignee = row.assignee { table.add(assignee) } else { table.add("-") }
+            table.add(row.text)
         }
         out.lines = [.packedTable(table)]
         return out
