@@ -159,4 +159,27 @@ final class TaskAgendaTests: XCTestCase {
 
             """)
     }
+
+    /// A created task's row is put into its agenda file where its due time places it, the
+    /// other lines kept as they are; the file must be exactly what rewriting it whole gives,
+    /// even when a line was written differently (a hand edit: a number with a leading zero,
+    /// an escape JSONWriter does not make), which the whole rewrite puts right.
+    func testACreatedTasksRowGoesInItsPlaceAndTheFileIsAsARewriteMakesIt() throws {
+        let repo = twoClientsWithTasks()
+        let path = repo.file(".inbox/index/agenda/0000.jsonl")
+        inbox("task", "create", "--contact", "ct2", "--kind", "question", #"Say "when""#, "--due", "2026-11-20T09:00", in: repo)
+        inbox("task", "create", "--contact", "ct1", "--kind", "notice", "No due time", in: repo)
+        inbox("task", "create", "--contact", "ct1", "--kind", "question", "Between", "--due", "2026-11-30T09:00", in: repo)
+        XCTAssertEqual(inbox(["-q", "task", "list"], in: repo).lines, ["tk4", "tk2", "tk6", "tk1", "tk3", "tk5"])
+        assertAgendaClean(repo)
+        for edit in [(#""tk6",1796029200"#, #""tk6",01796029200"#), (#"Say \"when\""#, #"Say \u0022when\u0022"#)] {
+            let written = try String(contentsOfFile: path, encoding: .utf8)
+            XCTAssertTrue(written.contains(edit.0), written)
+            try written.replacingOccurrences(of: edit.0, with: edit.1).write(toFile: path, atomically: true, encoding: .utf8)
+            inbox("task", "create", "--contact", "ct2", "--kind", "question", "Late", "--due", "2026-12-31T09:00", in: repo)
+            assertAgendaClean(repo)
+            let after = try String(contentsOfFile: path, encoding: .utf8)
+            XCTAssertFalse(after.contains(edit.1), "the line was written again: \(after)")
+        }
+    }
 }

@@ -34,6 +34,9 @@ struct AgendaLine {
     var state: ClientTask.State
     var assignee: Span
     var text: Span
+    /// Its numbers are written as `AgendaRow.encode` writes them (no leading zero, no -0):
+    /// with strings that need no escape, the line is byte for byte what encoding its row gives.
+    var plainNumbers = true
 
     /// Waiting on the client past its due time (`ClientTask.isOverdue`).
     func isOverdue(at now: Timestamp) -> Bool {
@@ -70,6 +73,8 @@ struct AgendaLineReader {
     var at: Int
     /// Where the lines to read end: `bytes` may hold more (other files) after them.
     let end: Int
+    /// The line being read has only canonical numbers so far.
+    private var plainNumbers = true
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
         self.bytes = bytes
@@ -85,8 +90,9 @@ struct AgendaLineReader {
               let kind = choice(ClientTask.Kind.self), take(0x2C), let state = choice(ClientTask.State.self), take(0x2C),
               let assignee = stringOrNull(), take(0x2C), let text = string(), take(UInt8(ascii: "]")), take(0x0A)
         else { return nil }
+        defer { plainNumbers = true }
         return AgendaLine(id: id, due: due, created: created, contact: contact, contactName: name, kind: kind, state: state,
-                          assignee: assignee, text: text)
+                          assignee: assignee, text: text, plainNumbers: plainNumbers)
     }
 
     private mutating func take(_ byte: UInt8) -> Bool {
@@ -113,6 +119,7 @@ struct AgendaLineReader {
             at += 1
         }
         guard at > start else { return nil }
+        if (at - start > 1 && bytes[start] == 0x30) || (negative && value == 0) { plainNumbers = false }
         return .some(negative ? -value : value)
     }
 

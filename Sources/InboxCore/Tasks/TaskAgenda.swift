@@ -87,6 +87,12 @@ public enum TaskAgenda {
         if !renamed.isEmpty { paths.formUnion(present.map { directory + "/" + $0 }) }
         for path in paths.sorted() {
             let shard = Tasks.table.directory + "/" + path.dropFirst(directory.count + 1)
+            // A task just created, in a file of a thousand rows: put in, not all rewritten.
+            if renamed.isEmpty, let tasks = byFile[path], tasks.count == 1, let bytes = try tx.bytes(path),
+               let inserted = try inserting(tasks[0], into: bytes, known: known, in: tx) {
+                tx.stage(path, inserted)
+                continue
+            }
             guard let bytes = try tx.bytes(path), var rows = AgendaRow.decode(bytes) else {
                 // Missing or unreadable: made again from its shard, which has every change already.
                 let rows = try derivedRows(fromShard: shard, in: tx)
