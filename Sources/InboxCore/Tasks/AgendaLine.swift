@@ -162,8 +162,7 @@ struct AgendaLineReader {
 }
 
 /// What `task list` shows, read from the agenda (`Tasks.agenda`): the rows in listing order,
-/// each to be had as an `AgendaRow` or, for writing out, as its cells' UTF-8 bytes
-/// (`forEachRow`).
+/// their ids, and for writing out each row's cells as UTF-8 bytes (`forEachRow`).
 public struct AgendaListing {
     /// The agenda files read, one after another (and rows made where a file was missing or
     /// unreadable): lines point into them.
@@ -173,7 +172,6 @@ public struct AgendaListing {
     public var count: Int { lines.count }
     /// The bytes read, about what the rows' cells take.
     public var byteCount: Int { bytes.count }
-    public func row(_ index: Int) -> AgendaRow { lines[index].row(in: bytes) }
     public var ids: [String] { bytes.withUnsafeBufferPointer { b in lines.map { $0.id.text(in: b) } } }
 
     /// A row's cells: its strings as UTF-8 bytes (what they say, escapes undone).
