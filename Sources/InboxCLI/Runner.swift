@@ -113,6 +113,7 @@ public enum InboxCLI {
                 case .heading(let s): text += style.bold(TerminalText.escaped(s)) + "\n"
                 case .dim(let s): text += style.dim(TerminalText.escaped(s)) + "\n"
                 case .table(let table): text += table.text(style: style, width: environment.terminalWidth)
+                case .packedTable(let table): text += table.text(style: style, width: environment.terminalWidth)
                 // Data meant for a file (CSV, a completion script) stays exact unless it reaches a terminal.
                 case .raw(let s): text += environment.stdoutIsTerminal ? TerminalText.escaped(s) : s
                 case .rendered(let s): text += s

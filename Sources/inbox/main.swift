@@ -17,17 +17,20 @@ final class FileDescriptorSink: OutputSink {
 
     func write(_ text: String) {
         guard !closed else { return }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                if errno != EPIPE { writeFailure = errno }
-                closed = true
-                return
+        // Written from the string's own bytes: a listing of a megabyte is not copied first.
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    if errno != EPIPE { writeFailure = errno }
+                    closed = true
+                    return
+                }
+                offset += n
             }
-            offset += n
         }
     }
 }

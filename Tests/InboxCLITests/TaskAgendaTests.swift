@@ -135,4 +135,51 @@ final class TaskAgendaTests: XCTestCase {
         XCTAssertEqual(inbox(["task", "list"], in: repo).stdout, listed.replacingOccurrences(of: "outstanding  2026-12-03 09:00  -         Question 5\n",
                                                                                                with: "read         2026-12-03 09:00  -         Question 5\n"))
     }
+
+    /// The listing lays printable ASCII out straight from the agenda's bytes; every other cell
+    /// (escaped in the file, not ASCII, a tab or line break to escape, a word as long as a
+    /// minted id) must come out as the table always showed it, aligned by display width.
+    func testCellsThatAreNotPlainASCIIListAsBefore() {
+        let repo = makeRepository()
+        inbox("contact", "add", "Zoë Ünïcode", in: repo)
+        inbox("contact", "add", #"Quote "Q" Back\slash"#, in: repo)
+        inbox("contact", "add", "Plain Name", in: repo)
+        inbox("task", "create", "--contact", "ct1", "--kind", "question", #"Text with "quotes" and \ backslash"#, "--due", "2026-12-01T09:00", in: repo)
+        inbox("task", "create", "--contact", "ct2", "--kind", "notice", "two\nlines\tand tab", in: repo)
+        inbox("task", "create", "--contact", "ct3", "--kind", "document", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123 long word", in: repo)
+        inbox("task", "create", "--contact", "ct3", "--kind", "document", "emoji 🎉 text", in: repo)
+        inbox("task", "create", "--contact", "ct2", "--kind", "document", "trailing spaces   ", in: repo)
+        XCTAssertEqual(inbox(["--now", "2026-11-01T00:00:00Z", "task", "list"], in: repo).stdout, """
+            ID   CONTACT               KIND      STATE        DUE               ASSIGNEE  TEXT
+            tk1  Zoë Ünïcode           question  outstanding  2026-12-01 09:00  -         Text with "quotes" and \\ backslash
+            tk2  Quote "Q" Back\\slash  notice    outstanding  -                 -         two lines\tand tab
+            tk3  Plain Name            document  outstanding  -                 -         ABCDEFGHIJKLMNOPQRSTUVWXYZ0123 long word
+            tk4  Plain Name            document  outstanding  -                 -         emoji 🎉 text
+            tk5  Quote "Q" Back\\slash  document  outstanding  -                 -         trailing spaces
+
+            """)
+    }
+
+    /// A created task's row is put into its agenda file where its due time places it, the
+    /// other lines kept as they are; the file must be exactly what rewriting it whole gives,
+    /// even when a line was written differently (a hand edit: a number with a leading zero,
+    /// an escape JSONWriter does not make), which the whole rewrite puts right.
+    func testACreatedTasksRowGoesInItsPlaceAndTheFileIsAsARewriteMakesIt() throws {
+        let repo = twoClientsWithTasks()
+        let path = repo.file(".inbox/index/agenda/0000.jsonl")
+        inbox("task", "create", "--contact", "ct2", "--kind", "question", #"Say "when""#, "--due", "2026-11-20T09:00", in: repo)
+        inbox("task", "create", "--contact", "ct1", "--kind", "notice", "No due time", in: repo)
+        inbox("task", "create", "--contact", "ct1", "--kind", "question", "Between", "--due", "2026-11-30T09:00", in: repo)
+        XCTAssertEqual(inbox(["-q", "task", "list"], in: repo).lines, ["tk4", "tk2", "tk6", "tk1", "tk3", "tk5"])
+        assertAgendaClean(repo)
+        for edit in [(#""tk6",1796029200"#, #""tk6",01796029200"#), (#"Say \"when\""#, #"Say \u0022when\u0022"#)] {
+            let written = try String(contentsOfFile: path, encoding: .utf8)
+            XCTAssertTrue(written.contains(edit.0), written)
+            try written.replacingOccurrences(of: edit.0, with: edit.1).write(toFile: path, atomically: true, encoding: .utf8)
+            inbox("task", "create", "--contact", "ct2", "--kind", "question", "Late", "--due", "2026-12-31T09:00", in: repo)
+            assertAgendaClean(repo)
+            let after = try String(contentsOfFile: path, encoding: .utf8)
+            XCTAssertFalse(after.contains(edit.1), "the line was written again: \(after)")
+        }
+    }
 }

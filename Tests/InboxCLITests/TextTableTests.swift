@@ -49,4 +49,44 @@ final class TextTableTests: XCTestCase {
         }
         XCTAssertEqual(tables[0].text(style: Style(enabled: false)), "ID    NAME          NOTE\nct1   Ada Lovelace  plain\nct22  -             trailing\nct3   Bo\n")
     }
+
+    /// `PackedTable` (task list's ten thousand rows) lays printable ASCII out itself and hands
+    /// everything else to TextTable: both must give the same text, styled or not, piped or on a
+    /// terminal, and it must see every cell ShortIDs would look at for a minted id (a run of
+    /// 14 letters and digits anywhere in a cell), however the cells are cut.
+    func testAPackedTableGivesTheTextOfItsTextTable() {
+        let cells = ["ct1", "Ada Lovelace", "", "trailing  ", "王小明", "two\nlines", "tab\there", "Bell\u{07}", "del\u{7F}",
+                     "tkabcdefghjkmn", "see tkabcdefghjkmn now", "x-abcdefghjkmnp", "abcdefghjkmn", "1234567890123", "12345678901234",
+                     "a b c d e f g h i j k l m n o p", "word01234567890123456789", "é0123456789abcd",
+                     "............ab.abcdefghjkmnpq.", "............ab.abcdefghjkmnp.", "x.abcdefghjkmnpq"]
+        var rows: [[String]] = []
+        for (i, cell) in cells.enumerated() { rows.append([cells[(i * 7) % cells.count], cell, cells[(i * 5 + 3) % cells.count]]) }
+        for rows in [rows, rows.filter { $0.allSatisfy { $0.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } } }] {
+            var packed = PackedTable(header: ["ID", "NAME", "NOTE"], maxWidths: [2: 10])
+            for row in rows { for cell in row { packed.add(cell) } }
+            let table = TextTable(header: ["ID", "NAME", "NOTE"], rows: rows, maxWidths: [2: 10])
+            XCTAssertEqual(packed.textTable.rows, rows)
+            for style in [Style(enabled: false), Style(enabled: true)] {
+                for width in [nil, 30] as [Int?] {
+                    XCTAssertEqual(packed.text(style: style, width: width), table.text(style: style, width: width), "\(style) \(String(describing: width))")
+                }
+            }
+            XCTAssertEqual(packed.hasLongWord, rows.contains { $0.contains { Self.hasIDLongRun($0) } })
+        }
+        for cell in cells {
+            var packed = PackedTable(header: ["ONE"])
+            packed.add(cell)
+            XCTAssertEqual(packed.hasLongWord, Self.hasIDLongRun(cell), cell)
+        }
+    }
+
+    /// ShortIDs' first look, a byte at a time.
+    static func hasIDLongRun(_ text: String) -> Bool {
+        var run = 0
+        for b in text.utf8 {
+            run = (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) ? run + 1 : 0
+            if run >= 14 { return true }
+        }
+        return false
+    }
 }

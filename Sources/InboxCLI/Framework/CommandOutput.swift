@@ -31,6 +31,8 @@ public struct CommandOutput {
         case heading(String)
         case dim(String)
         case table(TextTable)
+        /// A table of thousands of rows, its cells in one buffer (`PackedTable`).
+        case packedTable(PackedTable)
         /// Printed exactly as it is, with no newline added (CSV with its own line ends).
         case raw(String)
         /// Output the renderer already made (a batch's lines, escaped and styled): printed as it is.

@@ -13,6 +13,13 @@ public enum CompletionKind: Sendable, Equatable {
     public static func cases<Choice: CaseIterable & RawRepresentable>(_ type: Choice.Type) -> CompletionKind where Choice.RawValue == String {
         .choices(Choice.allCases.map(\.rawValue))
     }
+
+    /// `OrAll`'s cases, "all" last, named without making its array of cases: every command
+    /// before the one run has its spec read (`CommandTable.command`), and making that array
+    /// of a generic type cost `task create` more than the rest of its parsing.
+    public static func cases<Choice>(_ type: ParsedArguments.OrAll<Choice>.Type) -> CompletionKind {
+        .choices(Choice.allCases.map(\.rawValue) + ["all"])
+    }
 }
 
 /// What `inbox __complete KIND` offers; the raw value is the KIND the completion scripts pass.

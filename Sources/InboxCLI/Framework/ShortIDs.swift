@@ -18,6 +18,7 @@ enum ShortIDs {
                 switch line {
                 case .plain(let s), .heading(let s), .dim(let s), .rendered(let s): return mayHoldMintedID(s)
                 case .table(let table): return table.rows.contains { $0.contains(where: mayHoldMintedID) }
+                case .packedTable(let table): return table.hasLongWord && table.textTable.rows.contains { $0.contains(where: mayHoldMintedID) }
                 case .raw: return false
                 }
             }
@@ -38,6 +39,11 @@ enum ShortIDs {
                 case .rendered(let s): return .rendered(try short(s))
                 case .raw: return line
                 case .table(var table):
+                    table.rows = try table.rows.map { (row) throws(InboxError) in try row.map(short) }
+                    return .table(table)
+                case .packedTable(let packed):
+                    guard packed.hasLongWord else { return line }
+                    var table = packed.textTable
                     table.rows = try table.rows.map { (row) throws(InboxError) in try row.map(short) }
                     return .table(table)
                 }

@@ -74,17 +74,10 @@ public struct AgendaRow: Equatable, Sendable {
 
     /// Appends a file's rows to `rows`; false, with `rows` as it was, when a line is not a row.
     static func decode(_ bytes: [UInt8], appendingTo rows: inout [AgendaRow]) -> Bool {
-        let count = rows.count
-        let whole = bytes.withUnsafeBufferPointer { buffer -> Bool in
-            var reader = AgendaLineReader(buffer)
-            while !reader.atEnd {
-                guard let row = reader.row() else { return false }
-                rows.append(row)
-            }
-            return true
-        }
-        if !whole { rows.removeSubrange(count...) }
-        return whole
+        var lines: [AgendaLine] = []
+        guard AgendaLine.read(bytes, appendingTo: &lines) else { return false }
+        rows += lines.map { $0.row(in: bytes) }
+        return true
     }
 
     init(id: String, due: Int64?, created: Int64, contact: String, contactName: String, kind: ClientTask.Kind,
@@ -113,83 +106,3 @@ public struct AgendaKey: Comparable, Sendable {
     }
 }
 
-/// Reads agenda lines field by field. A string without a backslash becomes a String straight
-/// from its bytes; one with an escape goes through the JSON parser.
-struct AgendaLineReader {
-    let bytes: UnsafeBufferPointer<UInt8>
-    var at = 0
-
-    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
-
-    var atEnd: Bool { at >= bytes.count }
-
-    mutating func row() -> AgendaRow? {
-        guard take(UInt8(ascii: "[")), let id = string(), take(0x2C), let due = integerOrNull(), take(0x2C),
-              let created = integerOrNull() ?? nil, take(0x2C), let contact = string(), take(0x2C), let name = string(), take(0x2C),
-              let kindText = string(), let kind = ClientTask.Kind(rawValue: kindText), take(0x2C),
-              let stateText = string(), let state = ClientTask.State(rawValue: stateText), take(0x2C),
-              let assignee = stringOrNull(), take(0x2C), let text = string(), take(UInt8(ascii: "]")), take(0x0A)
-        else { return nil }
-        return AgendaRow(id: id, due: due, created: created, contact: contact, contactName: name, kind: kind, state: state,
-                         assignee: assignee, text: text)
-    }
-
-    private mutating func take(_ byte: UInt8) -> Bool {
-        guard at < bytes.count, bytes[at] == byte else { return false }
-        at += 1
-        return true
-    }
-
-    private mutating func takeNull() -> Bool {
-        guard at + 4 <= bytes.count, bytes[at] == 0x6E, bytes[at + 1] == 0x75, bytes[at + 2] == 0x6C, bytes[at + 3] == 0x6C else { return false }
-        at += 4
-        return true
-    }
-
-    /// .some(nil) for null, nil when neither.
-    private mutating func integerOrNull() -> Int64?? {
-        if takeNull() { return .some(nil) }
-        var negative = false
-        if at < bytes.count, bytes[at] == UInt8(ascii: "-") { negative = true; at += 1 }
-        let start = at
-        var value: Int64 = 0
-        while at < bytes.count, bytes[at] >= 0x30, bytes[at] <= 0x39, at - start < 18 {
-            value = value * 10 + Int64(bytes[at] - 0x30)
-            at += 1
-        }
-        guard at > start else { return nil }
-        return .some(negative ? -value : value)
-    }
-
-    private mutating func stringOrNull() -> String?? {
-        if takeNull() { return .some(nil) }
-        return string().map { .some($0) }
-    }
-
-    private mutating func string() -> String? {
-        guard take(0x22) else { return nil }
-        let start = at
-        while at < bytes.count {
-            let b = bytes[at]
-            if b == 0x22 {
-                at += 1
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<at - 1]), as: UTF8.self)
-            }
-            if b == 0x5C { return escapedString(from: start - 1) }
-            if b < 0x20 { return nil }
-            at += 1
-        }
-        return nil
-    }
-
-    private mutating func escapedString(from quote: Int) -> String? {
-        at = quote + 1
-        while at < bytes.count, bytes[at] != 0x22 {
-            at += bytes[at] == 0x5C ? 2 : 1
-        }
-        guard at < bytes.count else { return nil }
-        at += 1
-        guard case .string(let s)? = try? JSONParser.parse(UnsafeBufferPointer(rebasing: bytes[quote..<at])) else { return nil }
-        return s
-    }
-}

@@ -29,16 +29,34 @@ public enum TaskAgenda {
     /// The rows of every task, shard after shard, each shard's in agenda order: from the
     /// agenda where it has the shard's file, from the records (names looked up) where it has
     /// not. `starts`: where each shard's rows begin.
-    static func rows(in session: Session) throws(InboxError) -> (rows: [AgendaRow], starts: [Int]) {
+    static func rows(in session: Session) throws(InboxError) -> (rows: AgendaListing, starts: [Int]) {
         if let tx = session as? Transaction { try DerivedIndexes.settle(tx) }
-        var rows: [AgendaRow] = []
+        let shards = try Tasks.table.shardFiles(in: session)
+        var files: [[UInt8]?] = []
+        for shard in shards { files.append(try session.bytes(file(beside: shard))) }
+        // One buffer, and room for every line (each is over 64 bytes), made once: a listing
+        // of ten thousand rows spent more on growing and copying these than on reading.
+        let size = files.reduce(0) { $0 + ($1?.count ?? 0) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(size)
+        for file in files { if let file { bytes += file } }
+        var lines: [AgendaLine] = []
+        lines.reserveCapacity(size / 64)
         var starts: [Int] = []
-        for shard in try Tasks.table.shardFiles(in: session) {
-            starts.append(rows.count)
-            if let bytes = try session.bytes(file(beside: shard)), AgendaRow.decode(bytes, appendingTo: &rows) { continue }
-            rows += try derivedRows(fromShard: shard, in: session)
+        var offset = 0
+        for (shard, file) in zip(shards, files) {
+            starts.append(lines.count)
+            if let file {
+                offset += file.count
+                if AgendaLine.read(bytes, offset - file.count..<offset, appendingTo: &lines) { continue }
+            }
+            // Rows made here, after the files, are written as the agenda writes them, so
+            // they read back whole.
+            let made = AgendaRow.encode(try derivedRows(fromShard: shard, in: session))
+            bytes += made
+            _ = AgendaLine.read(bytes, bytes.count - made.count..<bytes.count, appendingTo: &lines)
         }
-        return (rows, starts)
+        return (AgendaListing(bytes: bytes, lines: lines), starts)
     }
 
     /// A shard's rows as its records and their contacts say.
@@ -69,6 +87,12 @@ public enum TaskAgenda {
         if !renamed.isEmpty { paths.formUnion(present.map { directory + "/" + $0 }) }
         for path in paths.sorted() {
             let shard = Tasks.table.directory + "/" + path.dropFirst(directory.count + 1)
+            // A task just created, in a file of a thousand rows: put in, not all rewritten.
+            if renamed.isEmpty, let tasks = byFile[path], tasks.count == 1, let bytes = try tx.bytes(path),
+               let inserted = try inserting(tasks[0], into: bytes, known: known, in: tx) {
+                tx.stage(path, inserted)
+                continue
+            }
             guard let bytes = try tx.bytes(path), var rows = AgendaRow.decode(bytes) else {
                 // Missing or unreadable: made again from its shard, which has every change already.
                 let rows = try derivedRows(fromShard: shard, in: tx)
@@ -144,26 +168,27 @@ public enum TaskAgenda {
 
 extension Tasks {
     /// `list`, from the agenda: the same tasks in the same order, as rows.
-    public static func agenda(_ filter: TaskFilter, now: Timestamp, in session: Session) throws(InboxError) -> [AgendaRow] {
+    public static func agenda(_ filter: TaskFilter, now: Timestamp, in session: Session) throws(InboxError) -> AgendaListing {
         let contact = try filter.contact.map { (id) throws(InboxError) in try Contacts.resolve(id, in: session).id }
-        let read = try TaskAgenda.rows(in: session)
-        var out = read.rows
-        let starts = read.starts
+        var (out, starts) = try TaskAgenda.rows(in: session)
         // Each shard's rows are in order (fsck checks it): when each shard ends before the
         // next begins (sequential ids, ten thousand tasks due on one day), the whole is.
         let inOrder = starts.indices.dropFirst().allSatisfy { i in
-            starts[i] == starts[i - 1] || starts[i] == out.count || out[starts[i] - 1].key < out[starts[i]].key
+            starts[i] == starts[i - 1] || starts[i] == out.count || out.key(starts[i] - 1) < out.key(starts[i])
         }
         if !inOrder {
-            let keys = out.map(\.key)
-            out = keys.indices.sorted { keys[$0] < keys[$1] }.map { out[$0] }
+            let keys = out.lines.indices.map(out.key)
+            out.lines = keys.indices.sorted { keys[$0] < keys[$1] }.map { out.lines[$0] }
         }
-        out.removeAll { row in
-            !((filter.states.map { $0.contains(row.state) } ?? (row.state != .done))
-              && (contact == nil || row.contact == contact) && (filter.assignee == nil || row.assignee == filter.assignee)
-              && (!filter.overdue || row.isOverdue(at: now)))
+        // Fields a filter compares are read only when it asks: a plain listing makes no string.
+        let bytes = out.bytes
+        out.lines.removeAll { line in
+            !((filter.states.map { $0.contains(line.state) } ?? (line.state != .done))
+              && (contact == nil || line.contact.text(in: bytes) == contact)
+              && (filter.assignee == nil || (!line.assignee.isNull && line.assignee.text(in: bytes) == filter.assignee))
+              && (!filter.overdue || line.isOverdue(at: now)))
         }
-        if let limit = filter.limit, limit < out.count { out.removeSubrange(limit...) }
+        if let limit = filter.limit, limit < out.count { out.lines.removeSubrange(limit...) }
         return out
     }
 }

@@ -51,31 +51,54 @@ struct TaskListCommand: InboxCommand {
     }
 
     func agendaListing(_ context: CommandContext) throws(InboxError) -> CommandOutput {
-        let rows = try context.read { (s) throws(InboxError) in try Tasks.agenda(filter, now: context.now, in: s) }
+        let listing = try context.read { (s) throws(InboxError) in try Tasks.agenda(filter, now: context.now, in: s) }
         var out = CommandOutput()
-        out.ids = rows.map(\.id)
-        out.lines = table(rows, now: context.now)
+        out.ids = listing.ids
+        guard listing.count > 0 else { return out }
+        // Cells go from the agenda's bytes to the table's: no string per row.
+        var due = DueText(now: context.now)
+        var table = PackedTable(header: Self.header, maxWidths: Self.maxWidths, rows: listing.count, bytes: listing.byteCount)
+        listing.forEachRow(now: context.now) { row in
+            table.add(row.id)
+            table.add(row.contactName)
+            table.add(row.kind.rawValue)
+            table.add(row.state.rawValue)
+            table.add(due.text(row.due, overdue: row.isOverdue))
+            if let assignee = row.assignee { table.add(assignee) } else { table.add("-") }
+            table.add(row.text)
+        }
+        out.lines = [.packedTable(table)]
         return out
     }
 
+    static let header = ["ID", "CONTACT", "KIND", "STATE", "DUE", "ASSIGNEE", "TEXT"]
+    static let maxWidths = [6: 50]
+
     func table(_ rows: [AgendaRow], now: Timestamp) -> [CommandOutput.Line] {
         guard !rows.isEmpty else { return [] }
-        // Ten thousand tasks often share a handful of due times: each is formatted once.
-        var dueText: [Int64: (String, String)] = [:]
-        func due(_ row: AgendaRow) -> String {
-            guard let seconds = row.due else { return "-" }
+        var due = DueText(now: now)
+        return [.table(TextTable(
+            header: Self.header,
+            rows: rows.map { r in [r.id, r.contactName, r.kind.rawValue, r.state.rawValue, due.text(r.due, overdue: r.isOverdue(at: now)), r.assignee ?? "-", r.text] },
+            maxWidths: Self.maxWidths))]
+    }
+
+    /// A row's due time as shown. Ten thousand tasks often share a handful of due times: each
+    /// is formatted once.
+    struct DueText {
+        let now: Timestamp
+        var known: [Int64: (plain: String, overdue: String)] = [:]
+
+        mutating func text(_ seconds: Int64?, overdue: Bool) -> String {
+            guard let seconds else { return "-" }
             let text: (plain: String, overdue: String)
-            if let known = dueText[seconds] { text = known } else {
+            if let found = known[seconds] { text = found } else {
                 let plain = Timestamp(seconds: seconds).localDescription
                 text = (plain, plain + " (overdue)")
-                dueText[seconds] = text
+                known[seconds] = text
             }
-            return row.isOverdue(at: now) ? text.overdue : text.plain
+            return overdue ? text.overdue : text.plain
         }
-        return [.table(TextTable(
-            header: ["ID", "CONTACT", "KIND", "STATE", "DUE", "ASSIGNEE", "TEXT"],
-            rows: rows.map { r in [r.id, r.contactName, r.kind.rawValue, r.state.rawValue, due(r), r.assignee ?? "-", r.text] },
-            maxWidths: [6: 50]))]
     }
 
     /// The listing in the order asked for: another order than the default needs every match
