@@ -201,6 +201,14 @@ public final class Transaction: Session {
         case removal
     }
 
+    /// Takes records parsed elsewhere from a file as stored (`ThreadReadAhead`), unless this
+    /// transaction has staged or parsed that file since: then the disk is not what it sees.
+    func adopt<R: StoredRecord>(_ records: [R], size: Int, for relative: String) {
+        guard staged[relative] == nil, !isParsed(relative) else { return }
+        sizes[relative] = size
+        parsed[relative] = records
+    }
+
     /// Replaces a whole file's content.
     public func stage(_ relative: String, _ content: [UInt8]) {
         dropSpill(relative)
