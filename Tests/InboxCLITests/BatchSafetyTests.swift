@@ -107,4 +107,19 @@ final class BatchSafetyTests: XCTestCase {
         XCTAssertEqual(second.count, 1 + 255 + 172, "cv2 keeps its message and all its reminders")
         inbox("fsck", in: repo)
     }
+
+    /// The conversation shards of the next 256 lines are indexed from disk while the lines
+    /// before them run; a line still sees a conversation as the lines before it left it.
+    func testAConversationClosedByAnEarlierLineTakesNoScheduleFromALaterOne() {
+        let repo = makeRepository()
+        inbox("contact", "add", "Ada Lovelace", "--email", "ada@example.com", in: repo)
+        inbox("contact", "add", "Grace Hopper", "--email", "grace@example.com", in: repo)
+        inbox("message", "receive", "--contact", "ct1", "--channel", "email", "Please find my W-2", in: repo)
+        inbox("message", "receive", "--contact", "ct2", "--channel", "email", "Here is my 1099", in: repo)
+        let script = "conversation close cv1\n"
+            + (2...299).map { "message schedule cv\($0 == 299 ? 1 : 2) \"Reminder \($0)\" --at 2030-01-01T09:00:00Z\n" }.joined()
+        let result = inbox("batch", in: repo, stdin: script, expect: 1)
+        XCTAssertTrue(result.stderr.contains("<stdin>:299: Error: cv1 is closed"), result.stderr)
+        XCTAssertEqual(inbox("-q", "message", "list", "--conversation", "cv2", in: repo).lines.count, 1, "nothing was written")
+    }
 }

@@ -201,12 +201,18 @@ public final class Transaction: Session {
         case removal
     }
 
-    /// Takes records parsed elsewhere from a file as stored (`ThreadReadAhead`), unless this
+    /// Takes records parsed elsewhere from a file as stored (`BatchReadAhead`), unless this
     /// transaction has staged or parsed that file since: then the disk is not what it sees.
     func adopt<R: StoredRecord>(_ records: [R], size: Int, for relative: String) {
         guard staged[relative] == nil, !isParsed(relative) else { return }
         sizes[relative] = size
         parsed[relative] = records
+    }
+
+    /// A line index built elsewhere from a file as stored, taken on the terms of `adopt` above.
+    func adopt(_ index: LineIndex, for relative: String) {
+        guard staged[relative] == nil, !isParsed(relative), lineIndexes[relative] == nil else { return }
+        lineIndexes[relative] = index
     }
 
     /// Replaces a whole file's content.

@@ -41,14 +41,15 @@ struct BatchCommand: InboxCommand {
         var kept: [String] = []
         var failed: [(line: Int, status: Int32)] = []
         try repository.batch { (tx) throws(InboxError) in
-            var ahead: ThreadReadAhead?
+            var ahead: BatchReadAhead?
+            var indexed = Set<String>()
             for (index, line) in lines.enumerated() {
                 if index % Self.stretch == 0 {
-                    // The first stretch's threads are parsed on both cores; each next one's
-                    // on the other core while this one's lines run on this one.
-                    if let ahead { ahead.finish(in: tx) } else { Messages.warm(conversations: Self.threads(lines.prefix(Self.stretch)), in: tx) }
+                    // The first stretch's threads are parsed on both cores; what each next one
+                    // reads, on the other core while this one's lines run on this one.
+                    if let ahead { indexed.formUnion(ahead.finish(in: tx)) } else { Messages.warm(conversations: Self.threads(lines.prefix(Self.stretch)), in: tx) }
                     let next = Self.threads(lines.dropFirst(index + Self.stretch).prefix(Self.stretch))
-                    ahead = next.isEmpty ? nil : ThreadReadAhead(conversations: next, in: tx)
+                    ahead = next.isEmpty ? nil : BatchReadAhead(conversations: next, indexed: indexed, in: tx)
                 }
                 // Only --keep-going goes back to before a failed line; otherwise a failure
                 // abandons the whole batch, and a savepoint per line would be wasted work.
