@@ -209,6 +209,10 @@ public final class Transaction: Session {
         parsed[relative] = records
     }
 
+    /// Lets go of the line indexes (whole shards' bytes) once a batch's lines have run: its
+    /// commit finds records by other means, and they held a third of its memory.
+    public func dropLineIndexes() { lineIndexes.removeAll() }
+
     /// A line index built elsewhere from a file as stored, taken on the terms of `adopt` above.
     func adopt(_ index: LineIndex, for relative: String) {
         guard staged[relative] == nil, !isParsed(relative), lineIndexes[relative] == nil else { return }

@@ -69,6 +69,7 @@ struct BatchCommand: InboxCommand {
                 tx.rollback(to: savepoint!)
                 failed.append((line.number, status))
             }
+            tx.dropLineIndexes()
         }
         var out = CommandOutput()
         out.forcedForm = .text
