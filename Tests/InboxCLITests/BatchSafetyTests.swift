@@ -86,4 +86,40 @@ final class BatchSafetyTests: XCTestCase {
         XCTAssertTrue(kept.stderr.contains("cv2.jsonl:2"), kept.stderr)
         XCTAssertEqual(inbox("-q", "message", "list", "--conversation", "cv1", in: repo).lines.count, 3, "lines 1 and 3 were kept")
     }
+
+    /// Threads of the next 256 lines are read from disk while the lines before them run; a
+    /// thread those lines changed must be read as they left it, not as the disk still has it.
+    func testAThreadChangedByEarlierLinesIsNotReadAheadFromDisk() {
+        let repo = makeRepository()
+        inbox("contact", "add", "Ada Lovelace", "--email", "ada@example.com", in: repo)
+        inbox("contact", "add", "Grace Hopper", "--email", "grace@example.com", in: repo)
+        inbox("message", "receive", "--contact", "ct1", "--channel", "email", "Please find my W-2", in: repo)
+        inbox("message", "receive", "--contact", "ct2", "--channel", "email", "Here is my 1099", in: repo)
+        // Line 1 adds to cv1 without naming it; cv1 is next named on line 257, past the
+        // threads parsed for the first 256 lines, so it is read ahead while line 1 runs.
+        let script = "message receive --contact ct1 --channel email \"And my 1098\"\n"
+            + (2...600).map { "message schedule cv\($0 <= 256 ? 2 : $0 % 2 + 1) \"Reminder \($0)\" --at 2030-01-01T09:00:00Z\n" }.joined()
+        let result = inbox("-q", "batch", in: repo, stdin: script)
+        XCTAssertEqual(result.lines.count, 600, result.stderr)
+        let first = inbox("-q", "message", "list", "--conversation", "cv1", in: repo).lines
+        let second = inbox("-q", "message", "list", "--conversation", "cv2", in: repo).lines
+        XCTAssertEqual(first.count, 2 + 172, "cv1 keeps both messages received and its 172 reminders")
+        XCTAssertEqual(second.count, 1 + 255 + 172, "cv2 keeps its message and all its reminders")
+        inbox("fsck", in: repo)
+    }
+
+    /// The conversation shards of the next 256 lines are indexed from disk while the lines
+    /// before them run; a line still sees a conversation as the lines before it left it.
+    func testAConversationClosedByAnEarlierLineTakesNoScheduleFromALaterOne() {
+        let repo = makeRepository()
+        inbox("contact", "add", "Ada Lovelace", "--email", "ada@example.com", in: repo)
+        inbox("contact", "add", "Grace Hopper", "--email", "grace@example.com", in: repo)
+        inbox("message", "receive", "--contact", "ct1", "--channel", "email", "Please find my W-2", in: repo)
+        inbox("message", "receive", "--contact", "ct2", "--channel", "email", "Here is my 1099", in: repo)
+        let script = "conversation close cv1\n"
+            + (2...299).map { "message schedule cv\($0 == 299 ? 1 : 2) \"Reminder \($0)\" --at 2030-01-01T09:00:00Z\n" }.joined()
+        let result = inbox("batch", in: repo, stdin: script, expect: 1)
+        XCTAssertTrue(result.stderr.contains("<stdin>:299: Error: cv1 is closed"), result.stderr)
+        XCTAssertEqual(inbox("-q", "message", "list", "--conversation", "cv2", in: repo).lines.count, 1, "nothing was written")
+    }
 }

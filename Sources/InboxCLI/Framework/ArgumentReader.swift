@@ -11,7 +11,7 @@ public enum Invocation {
 
 /// Reads argv: global options anywhere, then `NOUN [VERB]`, then the command's own arguments.
 /// Handles `--opt value`, `--opt=value`, `-q`, bundled short flags (`-qh`), `--` and `-`.
-public struct ArgumentReader {
+public struct ArgumentReader: Sendable {
     let table: CommandTable
 
     public init(table: CommandTable = .shared) { self.table = table }

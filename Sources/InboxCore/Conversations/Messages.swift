@@ -45,7 +45,12 @@ public enum Messages {
     /// add to them one at a time. A hint only: an id not given whole, or a thread that does not
     /// parse, is left for its line to find and report.
     public static func warm(conversations ids: [String], in tx: Transaction) {
-        tx.preloadIfSound(ids.compactMap { threadDirectories.shard(of: $0) == nil ? nil : file(forConversation: $0) }, as: Message.self)
+        tx.preloadIfSound(threadFiles(conversations: ids), as: Message.self)
+    }
+
+    /// The thread files of these conversations, for ids given whole.
+    static func threadFiles(conversations ids: [String]) -> [String] {
+        ids.compactMap { threadDirectories.shard(of: $0) == nil ? nil : file(forConversation: $0) }
     }
 
     /// Every thread file, in conversation order.

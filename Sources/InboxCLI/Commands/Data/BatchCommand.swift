@@ -10,8 +10,8 @@ struct BatchCommand: InboxCommand {
 
     var keepGoing: Bool
 
-    /// Lines whose threads are parsed together, on every core, before they run: 10,000
-    /// schedules into 10,000 threads parsed them one by one on one core.
+    /// Lines whose threads are parsed together, ahead of them: 10,000 schedules into 10,000
+    /// threads parsed them one by one on one core.
     static let stretch = 256
 
     /// The conversations these lines send or schedule into, as given.
@@ -41,8 +41,16 @@ struct BatchCommand: InboxCommand {
         var kept: [String] = []
         var failed: [(line: Int, status: Int32)] = []
         try repository.batch { (tx) throws(InboxError) in
+            var ahead: BatchReadAhead?
+            var indexed = Set<String>()
             for (index, line) in lines.enumerated() {
-                if index % Self.stretch == 0 { Messages.warm(conversations: Self.threads(lines.dropFirst(index).prefix(Self.stretch)), in: tx) }
+                if index % Self.stretch == 0 {
+                    // The first stretch's threads are parsed on both cores; what each next one
+                    // reads, on the other core while this one's lines run on this one.
+                    if let ahead { indexed.formUnion(ahead.finish(in: tx)) } else { Messages.warm(conversations: Self.threads(lines.prefix(Self.stretch)), in: tx) }
+                    let next = Self.threads(lines.dropFirst(index + Self.stretch).prefix(Self.stretch))
+                    ahead = next.isEmpty ? nil : BatchReadAhead(conversations: next, indexed: indexed, in: tx)
+                }
                 // Only --keep-going goes back to before a failed line; otherwise a failure
                 // abandons the whole batch, and a savepoint per line would be wasted work.
                 let savepoint = keepGoing ? tx.savepoint() : nil
@@ -61,6 +69,7 @@ struct BatchCommand: InboxCommand {
                 tx.rollback(to: savepoint!)
                 failed.append((line.number, status))
             }
+            tx.dropLineIndexes()
         }
         var out = CommandOutput()
         out.forcedForm = .text

@@ -14,26 +14,37 @@ enum BatchScript {
     static let input = "<stdin>"
 
     /// Splits on LF and CRLF: Swift reads "\r\n" as one Character, so splitting on "\n" alone
-    /// took a whole Windows-made file for one line. A CR anywhere else is refused.
+    /// took a whole Windows-made file for one line. A CR anywhere else is refused. The lines
+    /// are read on every core (10,000 lines took a fifth of a second on one); the first bad
+    /// line in file order is reported, as reading them in turn would.
     static func lines(_ bytes: [UInt8], defaults: GlobalOptions) throws(InboxError) -> [BatchLine] {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw InboxError.badData(path: input, line: 1, reason: "input is not valid UTF-8")
         }
-        var lines: [BatchLine] = []
+        let texts = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         let reader = ArgumentReader(table: .shared)
-        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
-            if line.unicodeScalars.contains("\r") {
-                throw InboxError.badData(path: input, line: index + 1, reason: "a carriage return inside the line (lines end with LF or CRLF)")
-            }
-            let words: [String]
-            do throws(InboxError) {
-                words = try ShellWords.split(String(line))
-            } catch {
-                throw InboxError.usage("\(input):\(index + 1): \(ErrorText.message(error))")
-            }
-            if !words.isEmpty { lines.append(BatchLine(number: index + 1, reading: reader.read(words, defaults: defaults))) }
+        let read = Parallel.map(Array(texts.enumerated())) { (index, line) in
+            Unchecked(value: Result { () throws(InboxError) in try self.line(line, number: index + 1, reader, defaults) })
+        }
+        var lines: [BatchLine] = []
+        for result in read {
+            if let line = try result.value.get() { lines.append(line) }
         }
         return lines
+    }
+
+    /// One line read, or nil for a blank one or a comment.
+    static func line(_ line: Substring, number: Int, _ reader: ArgumentReader, _ defaults: GlobalOptions) throws(InboxError) -> BatchLine? {
+        if line.unicodeScalars.contains("\r") {
+            throw InboxError.badData(path: input, line: number, reason: "a carriage return inside the line (lines end with LF or CRLF)")
+        }
+        let words: [String]
+        do throws(InboxError) {
+            words = try ShellWords.split(String(line))
+        } catch {
+            throw InboxError.usage("\(input):\(number): \(ErrorText.message(error))")
+        }
+        return words.isEmpty ? nil : BatchLine(number: number, reading: reader.read(words, defaults: defaults))
     }
 
     /// The global options given to `batch` that its lines take unless they give their own.
@@ -85,6 +96,12 @@ enum BatchScript {
         defer { free(resolved) }
         return String(cString: resolved)
     }
+}
+
+/// A line read on another core: what a line holds (a command type among them) is only ever
+/// read, never shared while being changed.
+struct Unchecked<Value>: @unchecked Sendable {
+    let value: Value
 }
 
 /// Holds a line's output until the batch is written: a batch that fails prints nothing for

@@ -1,0 +1,75 @@
+/// What a batch's coming lines will read, read on a thread of their own while the lines before
+/// them run: the lines run one at a time on one core, and the other now parses their threads
+/// (`Messages.warm` stopped the lines every 256 to parse them on both) and indexes the
+/// conversation and contact shards their lookups scan. A hint, as `warm` is: a file that cannot
+/// be read or parsed is left for its line to read and report, and one the batch has staged,
+/// parsed or indexed meanwhile is not taken (the disk no longer says what the batch sees).
+public final class BatchReadAhead {
+    struct Thread: Sendable {
+        let path: String
+        let size: Int
+        let records: [Message]
+    }
+
+    /// A shard's line index, handed over once its builder is done with it.
+    struct Shard: @unchecked Sendable {
+        let path: String
+        let index: LineIndex
+    }
+
+    private let work: BackgroundWork<(threads: [Thread], shards: [Shard])>
+
+    /// `indexed`: shards an earlier read-ahead indexed already.
+    public init(conversations ids: [String], indexed: Set<String>, in tx: Transaction) {
+        var seen = Set<String>()
+        let whole = ids.filter { Conversations.table.shardFile(of: $0) != nil && seen.insert($0).inserted }
+        let files = Messages.threadFiles(conversations: whole).filter { !tx.isParsed($0) }
+        let storePath = tx.repository.store.path
+        work = BackgroundWork {
+            // Its own descriptors: the store's directory cache belongs to the batch's thread.
+            guard !whole.isEmpty, let store = try? StoreDirectory(path: storePath) else { return ([], []) }
+            var threads: [Thread] = []
+            for file in files {
+                guard let bytes = try? store.read(file), let records = try? JSONLines.decode(bytes, path: file) as [Message] else { continue }
+                threads.append(Thread(path: file, size: bytes.count, records: records))
+            }
+            return (threads, Self.shards(of: whole, skipping: indexed, store))
+        }
+    }
+
+    /// The line indexes of these conversations' shards and of their contacts' shards.
+    static func shards(of conversations: [String], skipping indexed: Set<String>, _ store: StoreDirectory) -> [Shard] {
+        var done = indexed
+        var shards: [Shard] = []
+        func index(_ file: String) -> LineIndex? {
+            guard done.insert(file).inserted, let bytes = try? store.read(file), let index = try? LineIndex(bytes, path: file) else { return nil }
+            shards.append(Shard(path: file, index: index))
+            return index
+        }
+        var built: [String: LineIndex] = [:]
+        var contacts: [String] = []
+        for id in conversations {
+            guard let file = Conversations.table.shardFile(of: id) else { continue }
+            if built[file] == nil, let index = index(file) { built[file] = index }
+            guard let index = built[file], let line = index.byID[id],
+                  let conversation = (try? JSONLines.decode(Array(index.bytes[line.range]) + [0x0A], path: file) as [Conversation])?.first
+            else { continue }
+            contacts.append(conversation.contact)
+        }
+        for contact in contacts {
+            if let file = Contacts.table.shardFile(of: contact) { _ = index(file) }
+        }
+        return shards
+    }
+
+    /// Hands what was read to the batch's transaction, once the lines before have run, and
+    /// returns the shards it indexed.
+    public func finish(in tx: Transaction) -> Set<String> {
+        let (threads, shards) = work.wait()
+        for thread in threads { tx.adopt(thread.records, size: thread.size, for: thread.path) }
+        for shard in shards { tx.adopt(shard.index, for: shard.path) }
+        return Set(shards.map(\.path))
+    }
+
+    deinit { _ = work.wait() }  // a failed batch does not leave the thread reading
+}
