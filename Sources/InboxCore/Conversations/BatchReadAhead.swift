@@ -1,7 +1,8 @@
-/// What a batch's coming lines will read, read on a thread of their own while the lines before
-/// them run: the lines run one at a time on one core, and the other now parses their threads
-/// (`Messages.warm` stopped the lines every 256 to parse them on both) and indexes the
-/// conversation and contact shards their lookups scan. A hint, as `warm` is: a file that cannot
+/// What a batch's coming lines (or a flush's coming sends) will read, read on a thread of their
+/// own while the lines before them run: the lines run one at a time on one core, and the other
+/// now parses their threads (`Messages.warm` stopped the lines every 256 to parse them on both)
+/// and indexes the conversation and contact shards their lookups scan (a flush: parses the
+/// conversation shards it will change). A hint, as `warm` is: a file that cannot
 /// be read or parsed is left for its line to read and report, and one the batch has staged,
 /// parsed or indexed meanwhile is not taken (the disk no longer says what the batch sees).
 public final class BatchReadAhead {
@@ -17,23 +18,49 @@ public final class BatchReadAhead {
         let index: LineIndex
     }
 
-    private let work: BackgroundWork<(threads: [Thread], shards: [Shard])>
+    /// A conversation shard parsed whole.
+    struct Parsed: Sendable {
+        let path: String
+        let size: Int
+        let records: [Conversation]
+    }
 
-    /// `indexed`: shards an earlier read-ahead indexed already.
-    public init(conversations ids: [String], indexed: Set<String>, in tx: Transaction) {
+    /// What the coming work does with conversation shards: a batch's lines look conversations
+    /// and contacts up (line indexes of both, skipping shards an earlier read-ahead indexed); a
+    /// flush changes the conversations (the shards parsed whole, as `ShardedTable.put` wants).
+    public enum Shards: Sendable {
+        case indexed(skipping: Set<String>)
+        case parsed
+    }
+
+    private let work: BackgroundWork<(threads: [Thread], shards: [Shard], parsed: [Parsed])>
+
+    public init(conversations ids: [String], shards reading: Shards, in tx: Transaction) {
         var seen = Set<String>()
         let whole = ids.filter { Conversations.table.shardFile(of: $0) != nil && seen.insert($0).inserted }
         let files = Messages.threadFiles(conversations: whole).filter { !tx.isParsed($0) }
+        var shardSeen = Set<String>()
+        let shardFiles = whole.compactMap { Conversations.table.shardFile(of: $0) }.filter { shardSeen.insert($0).inserted && !tx.isParsed($0) }
         let storePath = tx.repository.store.path
         work = BackgroundWork {
             // Its own descriptors: the store's directory cache belongs to the batch's thread.
-            guard !whole.isEmpty, let store = try? StoreDirectory(path: storePath) else { return ([], []) }
+            guard !whole.isEmpty, let store = try? StoreDirectory(path: storePath) else { return ([], [], []) }
             var threads: [Thread] = []
             for file in files {
                 guard let bytes = try? store.read(file), let records = try? JSONLines.decode(bytes, path: file) as [Message] else { continue }
                 threads.append(Thread(path: file, size: bytes.count, records: records))
             }
-            return (threads, Self.shards(of: whole, skipping: indexed, store))
+            switch reading {
+            case .indexed(let indexed):
+                return (threads, Self.shards(of: whole, skipping: indexed, store), [])
+            case .parsed:
+                var parsed: [Parsed] = []
+                for file in shardFiles {
+                    guard let bytes = try? store.read(file), let records = try? JSONLines.decode(bytes, path: file) as [Conversation] else { continue }
+                    parsed.append(Parsed(path: file, size: bytes.count, records: records))
+                }
+                return (threads, [], parsed)
+            }
         }
     }
 
@@ -64,10 +91,12 @@ public final class BatchReadAhead {
 
     /// Hands what was read to the batch's transaction, once the lines before have run, and
     /// returns the shards it indexed.
+    @discardableResult
     public func finish(in tx: Transaction) -> Set<String> {
-        let (threads, shards) = work.wait()
+        let (threads, shards, parsed) = work.wait()
         for thread in threads { tx.adopt(thread.records, size: thread.size, for: thread.path) }
         for shard in shards { tx.adopt(shard.index, for: shard.path) }
+        for shard in parsed { tx.adopt(shard.records, size: shard.size, for: shard.path) }
         return Set(shards.map(\.path))
     }
 
