@@ -69,11 +69,7 @@ final class BatchSafetyTests: XCTestCase {
     /// damaged thread is still reported by the line that needs it, in its place, and with
     /// --keep-going only that line is undone.
     func testADamagedThreadIsReportedByItsOwnLineThoughThreadsAreReadAhead() throws {
-        let repo = makeRepository()
-        inbox("contact", "add", "Ada Lovelace", "--email", "ada@example.com", in: repo)
-        inbox("contact", "add", "Grace Hopper", "--email", "grace@example.com", in: repo)
-        inbox("message", "receive", "--contact", "ct1", "--channel", "email", "Please find my W-2", in: repo)
-        inbox("message", "receive", "--contact", "ct2", "--channel", "email", "Here is my 1099", in: repo)
+        let repo = repositoryWithTwoConversations()
         let thread = repo.file(".inbox/messages/0000/cv2.jsonl")
         let damaged = try String(contentsOfFile: thread, encoding: .utf8) + "{\"id\":\"ms9\",\n"
         try damaged.write(toFile: thread, atomically: false, encoding: .utf8)
@@ -87,14 +83,20 @@ final class BatchSafetyTests: XCTestCase {
         XCTAssertEqual(inbox("-q", "message", "list", "--conversation", "cv1", in: repo).lines.count, 3, "lines 1 and 3 were kept")
     }
 
-    /// Threads of the next 256 lines are read from disk while the lines before them run; a
-    /// thread those lines changed must be read as they left it, not as the disk still has it.
-    func testAThreadChangedByEarlierLinesIsNotReadAheadFromDisk() {
+    /// Ada's cv1 and Grace's cv2, each opened by a message from its client.
+    private func repositoryWithTwoConversations() -> TempDirectory {
         let repo = makeRepository()
         inbox("contact", "add", "Ada Lovelace", "--email", "ada@example.com", in: repo)
         inbox("contact", "add", "Grace Hopper", "--email", "grace@example.com", in: repo)
         inbox("message", "receive", "--contact", "ct1", "--channel", "email", "Please find my W-2", in: repo)
         inbox("message", "receive", "--contact", "ct2", "--channel", "email", "Here is my 1099", in: repo)
+        return repo
+    }
+
+    /// Threads of the next 256 lines are read from disk while the lines before them run; a
+    /// thread those lines changed must be read as they left it, not as the disk still has it.
+    func testAThreadChangedByEarlierLinesIsNotReadAheadFromDisk() {
+        let repo = repositoryWithTwoConversations()
         // Line 1 adds to cv1 without naming it; cv1 is next named on line 257, past the
         // threads parsed for the first 256 lines, so it is read ahead while line 1 runs.
         let script = "message receive --contact ct1 --channel email \"And my 1098\"\n"
@@ -111,11 +113,7 @@ final class BatchSafetyTests: XCTestCase {
     /// The conversation shards of the next 256 lines are indexed from disk while the lines
     /// before them run; a line still sees a conversation as the lines before it left it.
     func testAConversationClosedByAnEarlierLineTakesNoScheduleFromALaterOne() {
-        let repo = makeRepository()
-        inbox("contact", "add", "Ada Lovelace", "--email", "ada@example.com", in: repo)
-        inbox("contact", "add", "Grace Hopper", "--email", "grace@example.com", in: repo)
-        inbox("message", "receive", "--contact", "ct1", "--channel", "email", "Please find my W-2", in: repo)
-        inbox("message", "receive", "--contact", "ct2", "--channel", "email", "Here is my 1099", in: repo)
+        let repo = repositoryWithTwoConversations()
         let script = "conversation close cv1\n"
             + (2...299).map { "message schedule cv\($0 == 299 ? 1 : 2) \"Reminder \($0)\" --at 2030-01-01T09:00:00Z\n" }.joined()
         let result = inbox("batch", in: repo, stdin: script, expect: 1)

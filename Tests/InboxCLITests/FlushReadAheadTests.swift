@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 /// A flush without a hook sends its due messages 256 at a time; while it sends one stretch,
-/// another core reads the next stretch's threads and conversation shards (`BatchReadAhead`).
+/// another core reads the next stretch's threads and conversation shards (`ReadAhead`).
 final class FlushReadAheadTests: XCTestCase {
     /// 101 clients, each with a conversation (cv101 is in the second conversation shard), and
     /// 300 due messages: cv1's 200 and 56 of cv2's in the first stretch, cv2's last 4 and

@@ -52,7 +52,7 @@ public enum Flush {
                 let shardOf = Dictionary(due.map { ($0.conversation, Conversations.table.shardFile(of: $0.conversation) ?? "") }) { a, _ in a }
                 let order = due.indices.sorted { (shardOf[due[$0].conversation]!, $0) < (shardOf[due[$1].conversation]!, $1) }
                 var out: [(Int, Handled)] = []
-                var ahead: BatchReadAhead?
+                var ahead: ReadAhead?
                 for from in stride(from: 0, to: order.count, by: stretch) {
                     let part = order[from..<min(order.count, from + stretch)]
                     // What the other core read ahead while the stretch before was sent; what it
@@ -61,7 +61,7 @@ public enum Flush {
                     ahead?.finish(in: tx)
                     try preload(part.map { due[$0] }, in: tx)
                     let next = order[min(order.count, from + stretch)..<min(order.count, from + 2 * stretch)]
-                    ahead = next.isEmpty ? nil : BatchReadAhead(conversations: next.map { due[$0].conversation }, shards: .parsed, in: tx)
+                    ahead = next.isEmpty ? nil : ReadAhead(conversations: next.map { due[$0].conversation }, shards: .parsed, in: tx)
                     for i in part {
                         if let result = try start(due[i].message, now: now, hookInstalled: false, in: tx) { out.append((i, result)) }
                     }

@@ -201,7 +201,7 @@ public final class Transaction: Session {
         case removal
     }
 
-    /// Takes records parsed elsewhere from a file as stored (`BatchReadAhead`), unless this
+    /// Takes records parsed elsewhere from a file as stored (`ReadAhead`), unless this
     /// transaction has staged or parsed that file since: then the disk is not what it sees.
     func adopt<R: StoredRecord>(_ records: [R], size: Int, for relative: String) {
         guard staged[relative] == nil, !isParsed(relative) else { return }

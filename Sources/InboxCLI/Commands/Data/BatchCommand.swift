@@ -41,7 +41,7 @@ struct BatchCommand: InboxCommand {
         var kept: [String] = []
         var failed: [(line: Int, status: Int32)] = []
         try repository.batch { (tx) throws(InboxError) in
-            var ahead: BatchReadAhead?
+            var ahead: ReadAhead?
             var indexed = Set<String>()
             for (index, line) in lines.enumerated() {
                 if index % Self.stretch == 0 {
@@ -49,7 +49,7 @@ struct BatchCommand: InboxCommand {
                     // reads, on the other core while this one's lines run on this one.
                     if let ahead { indexed.formUnion(ahead.finish(in: tx)) } else { Messages.warm(conversations: Self.threads(lines.prefix(Self.stretch)), in: tx) }
                     let next = Self.threads(lines.dropFirst(index + Self.stretch).prefix(Self.stretch))
-                    ahead = next.isEmpty ? nil : BatchReadAhead(conversations: next, shards: .indexed(skipping: indexed), in: tx)
+                    ahead = next.isEmpty ? nil : ReadAhead(conversations: next, shards: .indexed(skipping: indexed), in: tx)
                 }
                 // Only --keep-going goes back to before a failed line; otherwise a failure
                 // abandons the whole batch, and a savepoint per line would be wasted work.

@@ -5,7 +5,7 @@
 /// conversation shards it will change). A hint, as `warm` is: a file that cannot
 /// be read or parsed is left for its line to read and report, and one the batch has staged,
 /// parsed or indexed meanwhile is not taken (the disk no longer says what the batch sees).
-public final class BatchReadAhead {
+public final class ReadAhead {
     struct Thread: Sendable {
         let path: String
         let size: Int
