@@ -39,8 +39,14 @@ public final class ReadAhead {
         var seen = Set<String>()
         let whole = ids.filter { Conversations.table.shardFile(of: $0) != nil && seen.insert($0).inserted }
         let files = Messages.threadFiles(conversations: whole).filter { !tx.isParsed($0) }
-        var shardSeen = Set<String>()
-        let shardFiles = whole.compactMap { Conversations.table.shardFile(of: $0) }.filter { shardSeen.insert($0).inserted && !tx.isParsed($0) }
+        // The shards to parse whole (a flush's); a batch's lines only look into theirs.
+        var seenShards = Set<String>()
+        let shardFiles: [String]
+        if case .parsed = reading {
+            shardFiles = whole.compactMap { Conversations.table.shardFile(of: $0) }.filter { seenShards.insert($0).inserted && !tx.isParsed($0) }
+        } else {
+            shardFiles = []
+        }
         let storePath = tx.repository.store.path
         work = BackgroundWork {
             // Its own descriptors: the store's directory cache belongs to the batch's thread.
