@@ -80,6 +80,42 @@ final class DurabilityTraceTests: XCTestCase {
         XCTAssertGreaterThan(journalUnlink ?? 0, renames.last!.offset)
     }
 
+    /// A journal that only replaced files goes without another fsync of `.inbox`: if a crash
+    /// loses its removal, it names temp files that are gone and recovery renames nothing.
+    func testAJournalThatOnlyReplacedFilesIsRemovedWithoutAnotherFsync() throws {
+        let repo = makeRepository()
+        let calls = try trace(["contact", "add", "Ada Lovelace", "--email", "ada@example.com"], in: repo)
+        let store = repo.file(".inbox")
+        let journalGone = try XCTUnwrap(calls.lastIndex { $0.name.hasPrefix("unlink") && $0.paths.first == store + "/journal" })
+        XCTAssertEqual(calls[(journalGone + 1)...].filter { $0.name == "fsync" || $0.name == "syncfs" }.map(\.text), [],
+                       "nothing is synced after the journal's removal")
+        // Every directory a file was renamed into was fsynced before the journal went.
+        let before = calls[..<journalGone]
+        for rename in before where rename.name.hasPrefix("rename") && (rename.paths.last ?? "") != store + "/journal" {
+            let directory = parent(rename.paths.last ?? "")
+            XCTAssertTrue(before.contains { $0.name == "fsync" && $0.text.contains("<\(directory)>") }, "\(directory) synced before the journal's removal")
+        }
+        XCTAssertEqual(Inbox.run(["fsck"], in: repo.path).status, 0)
+    }
+
+    /// A journal that removed a file is removed durably: replayed after a crash it would remove
+    /// the file again, and a later command may have made it again.
+    func testAJournalThatRemovedAFileIsRemovedDurably() throws {
+        let repo = makeRepository()
+        XCTAssertEqual(Inbox.run(["contact", "add", "Ada Lovelace", "--email", "ada@example.com"], in: repo.path).status, 0)
+        XCTAssertEqual(Inbox.run(["--now", "2026-06-01T09:15:00Z", "message", "receive", "--contact", "ct1", "--channel", "email", "My W-2"], in: repo.path).status, 0)
+        let hourFile = repo.file(".inbox/index/activity/2026-06-01T09.jsonl")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: hourFile))
+        // The reply an hour later moves the conversation's row out of the 09 file, which is left empty and removed.
+        let calls = try trace(["--now", "2026-06-01T10:15:00Z", "message", "send", "cv1", "Thanks, got it"], in: repo)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: hourFile))
+        let store = repo.file(".inbox")
+        let journalGone = try XCTUnwrap(calls.lastIndex { $0.name.hasPrefix("unlink") && $0.paths.first == store + "/journal" })
+        XCTAssertTrue(calls[(journalGone + 1)...].contains { $0.name == "fsync" && $0.text.contains("<\(store)>") },
+                      "the store directory is fsynced after the journal's removal:\n" + calls.map(\.text).joined(separator: "\n"))
+        XCTAssertEqual(Inbox.run(["fsck"], in: repo.path).status, 0)
+    }
+
     /// A change of thousands of files (here 70 new threads and what follows them) makes its
     /// temp files durable with one syncfs, before the journal that names them: on a file system
     /// without a journal, an fsync each would flush the disk's cache once per file.

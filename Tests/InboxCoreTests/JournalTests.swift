@@ -74,6 +74,20 @@ final class JournalTests: XCTestCase {
         XCTAssertEqual(file("contacts/0000.jsonl"), "new-contacts\n")
     }
 
+    func testAJournalLeftAfterItsCommitFinishedChangesNothing() throws {
+        // A commit that only replaced files does not fsync its journal's removal, so a crash
+        // may bring the journal back after every rename is durable; later commands have
+        // changed a target since. Its temp files are gone: recovery renames nothing.
+        makeTempDirectory()
+        write("users.jsonl", "users-changed-since\n")
+        write("journal", #"{"replace":"users.jsonl","with":"tmp/users.jsonl.tmp.99.0"}"# + "\n" +
+              #"{"replace":"contacts/0000.jsonl","with":"tmp/0000.jsonl.tmp.99.1"}"# + "\n")
+        try repo.write { (_) throws(InboxError) in }
+        XCTAssertEqual(file("users.jsonl"), "users-changed-since\n")
+        XCTAssertNil(file("contacts/0000.jsonl"))
+        XCTAssertNil(file("journal"))
+    }
+
     func testTempFilesWithoutAJournalWereNeverDecidedAndAreDiscarded() throws {
         makeTempDirectory()
         write("tmp/users.jsonl.tmp.99.0", "half-written")
