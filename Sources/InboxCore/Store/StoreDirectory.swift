@@ -358,7 +358,8 @@ public final class StoreDirectory {
             defer { for descriptor in held { close(descriptor) } }
             return batch.map { move in
                 guard let move else { return 0 }
-                // None (a new file, or not one we could open) is a plain rename.
+                // O_PATH opens nothing for I/O, so a FIFO or device planted at the target
+                // cannot block it. None (a new file, or one we could not open): a plain rename.
                 let old = openat(move.to.0, move.to.1, O_PATH | O_NOFOLLOW | O_CLOEXEC)
                 if old >= 0 { held.append(old) }
                 return renameat(move.from.0, move.from.1, move.to.0, move.to.1) == 0 ? 0 : errno
