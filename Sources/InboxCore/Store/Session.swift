@@ -22,6 +22,17 @@ public class Session {
         try repository.store.read(relative)
     }
 
+    /// The line of `relative` that holds record `id`, found without reading the whole file
+    /// (`StoreDirectory.sortedLine`); unsure when this session reads that file from elsewhere
+    /// (a journal's temp file, a staged change).
+    func sortedLine(_ relative: String, id: String, key: (String) -> Int?) -> StoreDirectory.SortedLookup {
+        guard readsFromDisk(relative) else { return .unsure }
+        return repository.store.sortedLine(relative, id: id, key: key)
+    }
+
+    /// Whether `bytes(relative)` is the file as it is on disk.
+    func readsFromDisk(_ relative: String) -> Bool { true }
+
     /// The names in `.inbox/RELATIVE`, leaving out hidden names (temp files start with a dot).
     public func list(_ relative: String) throws(InboxError) -> [String] {
         try storedNames(relative)
@@ -151,6 +162,8 @@ public final class Snapshot: Session {
         self.overlay = overlay
         super.init(repository: repository)
     }
+
+    override func readsFromDisk(_ relative: String) -> Bool { overlay[relative] == nil }
 
     public override func bytes(_ relative: String) throws(InboxError) -> [UInt8]? {
         if let temp = overlay[relative] {
@@ -406,6 +419,8 @@ public final class Transaction: Session {
             heldBytes += heldSizes[path]!
         }
     }
+
+    override func readsFromDisk(_ relative: String) -> Bool { staged[relative] == nil }
 
     public override func bytes(_ relative: String) throws(InboxError) -> [UInt8]? {
         switch staged[relative] {

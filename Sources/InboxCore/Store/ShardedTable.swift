@@ -64,7 +64,21 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
         if session.isParsed(file) { return try parsedRecords(withIDs: ids, in: session.records(file, as: R.self)) }
         let path = session.displayPath(file)
         guard let index = try session.lineIndex(file) else {
-            guard let bytes = try session.bytes(file) else { return [] }
+            // One id, the first time its shard is asked for: a few pages of the shard. A line
+            // that does not parse is looked at again below, which reports it with its number.
+            var small: [UInt8]?
+            if ids.count == 1, let id = ids.first {
+                switch session.sortedLine(file, id: id, key: self.ids.key(of:)) {
+                case .line(let line):
+                    if let record = try? JSONLines.decode(line + [0x0A], path: path, as: R.self).first, record.id == id { return [record] }
+                case .whole(let bytes):
+                    small = bytes
+                case .unsure:
+                    break
+                }
+            }
+            if small == nil { small = try session.bytes(file) }
+            guard let bytes = small else { return [] }
             var out: [R] = []
             try JSONLines.forEachLine(bytes, path: path) { (line, number) throws(InboxError) in
                 if let id = JSONLines.leadingID(line), !ids.contains(id) { return }
