@@ -77,4 +77,20 @@ final class ShardLookupTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains(shard + ":517: "), result.stderr)
         XCTAssertEqual(try String(contentsOfFile: repo.file(".inbox/sequences.jsonl"), encoding: .utf8), before, "nothing written")
     }
+    /// A commit decided but not finished (its journal names a temp file for the shard): a
+    /// reader takes the temp file, as a whole read would, not the old shard still on disk.
+    func testAReaderDuringAnUnfinishedCommitSeesTheNewShard() throws {
+        let repo = makeRepository()
+        seedContacts(repo, count: 999)
+        let shard = try String(contentsOfFile: repo.file(".inbox/contacts/0000.jsonl"), encoding: .utf8)
+        let renamed = shard.replacingOccurrences(of: #""last_name":"Number 517""#, with: #""last_name":"Renamed 517""#)
+        XCTAssertNotEqual(renamed, shard)
+        try FileManager.default.createDirectory(atPath: repo.file(".inbox/tmp"), withIntermediateDirectories: true)
+        try Data(renamed.utf8).write(to: URL(fileURLWithPath: repo.file(".inbox/tmp/0000.jsonl.tmp.1.0")))
+        try Data((#"{"replace":"contacts/0000.jsonl","with":"tmp/0000.jsonl.tmp.1.0"}"# + "\n").utf8)
+            .write(to: URL(fileURLWithPath: repo.file(".inbox/journal")))
+        let shown = inbox("contact", "show", "ct517", in: repo)
+        XCTAssertTrue(shown.stdout.contains("Renamed 517"), shown.stdout)
+        XCTAssertFalse(shown.stdout.contains("Number 517"), shown.stdout)
+    }
 }
