@@ -66,19 +66,19 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
         guard let index = try session.lineIndex(file) else {
             // One id, the first time its shard is asked for: a few pages of the shard. A line
             // that does not parse is looked at again below, which reports it with its number.
-            var small: [UInt8]?
+            var whole: [UInt8]?
             if ids.count == 1, let id = ids.first {
                 switch session.sortedLine(file, id: id, key: self.ids.key(of:)) {
                 case .line(let line):
                     if let record = try? JSONLines.decode(line + [0x0A], path: path, as: R.self).first, record.id == id { return [record] }
                 case .whole(let bytes):
-                    small = bytes
+                    whole = bytes
                 case .unsure:
                     break
                 }
             }
-            if small == nil { small = try session.bytes(file) }
-            guard let bytes = small else { return [] }
+            if whole == nil { whole = try session.bytes(file) }
+            guard let bytes = whole else { return [] }
             var out: [R] = []
             try JSONLines.forEachLine(bytes, path: path) { (line, number) throws(InboxError) in
                 if let id = JSONLines.leadingID(line), !ids.contains(id) { return }
