@@ -210,8 +210,8 @@ enum Journal {
                 }
             }
             // The journal goes only once every rename is durable; until then recovery needs it.
-            // When it only replaced files its removal is not fsynced (one of the ten fsyncs of a
-            // task create): if a crash loses the removal, the journal names temp files that are
+            // When it only replaced files its removal is not fsynced (a task create's tenth
+            // fsync, saved): if a crash loses the removal, the journal names temp files that are
             // gone and `recover` renames nothing. A removal would be done again, and the file
             // may have been made again since, so a journal that removed files is removed durably.
             if finished {

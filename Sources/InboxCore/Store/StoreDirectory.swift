@@ -199,7 +199,7 @@ public final class StoreDirectory {
     /// reads the file whole, which finds a hand-edited line and reports damage with its line
     /// number.
     func sortedLine(_ relative: String, id wanted: String, key: (String) -> Int?) -> SortedLookup {
-        let page = 4096
+        let page = StoreDirectory.page
         guard let target = key(wanted), let (dir, name) = try? split(relative) else { return .unsure }
         let descriptor = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { return .unsure }
@@ -238,7 +238,7 @@ public final class StoreDirectory {
             let start = mid + newline
             if start >= high { high = mid; continue }
             guard let (id, found) = leading(chunk, at: newline + 1) else { return .unsure }
-            if found == target { return id == wanted ? line(at: start, read).map { .line($0) } ?? .unsure : .unsure }
+            if found == target { return id == wanted ? StoreDirectory.line(at: start, read).map { .line($0) } ?? .unsure : .unsure }
             if found < target { low = start } else { high = start }
         }
         // The last pages, and the end of the line that starts last in them.
@@ -254,12 +254,15 @@ public final class StoreDirectory {
         return .unsure
     }
 
+    /// What `sortedLine` reads at a time.
+    private static let page = 4096
+
     /// The line starting at `offset`, read a page at a time; nil when a read fails or no
     /// newline ends it (the last line of a damaged file).
-    private func line(at offset: Int, _ read: (Int, Int) -> [UInt8]?) -> [UInt8]? {
+    private static func line(at offset: Int, _ read: (Int, Int) -> [UInt8]?) -> [UInt8]? {
         var bytes: [UInt8] = []
         while true {
-            guard let chunk = read(offset + bytes.count, 4096), !chunk.isEmpty else { return nil }
+            guard let chunk = read(offset + bytes.count, page), !chunk.isEmpty else { return nil }
             if let newline = chunk.firstIndex(of: 0x0A) { return bytes + chunk[..<newline] }
             bytes += chunk
         }
