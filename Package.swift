@@ -14,7 +14,7 @@ let package = Package(
         // relocations and copy the pages they touch on every start, about 0.5 ms of a 5 ms
         // write command. Libraries, stack and heap are still placed at random.
         .executableTarget(name: "inbox", dependencies: ["InboxCLI"],
-                          linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie"])]),
+                          linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-no-pie"])]),
         // Tests drive processes from Dispatch queues; Swift 5 mode keeps that code plain.
         .testTarget(name: "InboxCoreTests", dependencies: ["InboxCore"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "InboxCLITests", dependencies: ["InboxCLI", "InboxCore"], swiftSettings: [.swiftLanguageMode(.v5)]),

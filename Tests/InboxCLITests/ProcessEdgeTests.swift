@@ -64,17 +64,3 @@ extension ProcessEdgeTests {
         XCTAssertEqual(inbox("contact", "list", "-q", in: repo).stdout, "")
     }
 }
-
-extension ProcessEdgeTests {
-    /// Start-up: the executable is linked position-dependent (ELF type EXEC, no relative
-    /// relocations), so the loader has nothing of ours to relocate on each of the thousands of
-    /// runs a script or a batch of one-liners makes. A PIE (type DYN) carried ~30,000.
-    func testTheExecutableIsLinkedPositionDependent() throws {
-        let handle = try XCTUnwrap(FileHandle(forReadingAtPath: Inbox.binary), Inbox.binary)
-        defer { try? handle.close() }
-        let header = try XCTUnwrap(try handle.read(upToCount: 18))
-        XCTAssertEqual(Array(header.prefix(4)), [0x7F, 0x45, 0x4C, 0x46], "\(Inbox.binary) is not an ELF file")
-        let type = UInt16(header[16]) | UInt16(header[17]) << 8
-        XCTAssertEqual(type, 2, "\(Inbox.binary) has ELF type \(type) (3 is a position-independent executable); Package.swift links it with -no-pie")
-    }
-}

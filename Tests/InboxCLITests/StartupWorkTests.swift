@@ -1,0 +1,38 @@
+import Foundation
+import XCTest
+
+/// What every run of the binary pays before its command does its work: a script or a cron job
+/// runs thousands of one-line commands, each a new process.
+final class StartupWorkTests: XCTestCase {
+    /// Linked position-dependent (ELF type EXEC, no relative relocations), so the loader has
+    /// nothing of ours to relocate at each start. As a PIE (type DYN) it carried ~30,000.
+    func testTheExecutableIsLinkedPositionDependent() throws {
+        let handle = try XCTUnwrap(FileHandle(forReadingAtPath: Inbox.binary), Inbox.binary)
+        defer { try? handle.close() }
+        let header = try XCTUnwrap(try handle.read(upToCount: 18))
+        XCTAssertEqual(Array(header.prefix(4)), [0x7F, 0x45, 0x4C, 0x46], "\(Inbox.binary) is not an ELF file")
+        let type = UInt16(header[16]) | UInt16(header[17]) << 8
+        XCTAssertEqual(type, 2, "\(Inbox.binary) has ELF type \(type) (3 is a position-independent executable); Package.swift links it with -no-pie")
+    }
+
+    /// The Swift runtime is linked in (`-static-stdlib` in Package.swift), in every build. A
+    /// position-dependent executable that loads libswiftCore.so instead makes the loader warn
+    /// on stderr ("direct reference to protected function ... may break pointer equality")
+    /// in the middle of a command's own messages.
+    func testTheSwiftRuntimeIsLinkedIn() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", #"readelf -d "$0" | grep NEEDED"#, Inbox.binary]
+        let result = Inbox.capture(process, stdin: nil)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("libc.so"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("libswift"), result.stdout)
+
+        // A usage error's suggestion goes through the runtime's character tables (where the
+        // warnings appeared): stderr holds the error and nothing before it.
+        let repo = makeRepository()
+        let unknown = Inbox.run(["contact", "add", "Ada", "--fisrt-name", "A"], in: repo.path)
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.stderr.hasPrefix("Error: unknown option '--fisrt-name'"), unknown.stderr)
+    }
+}
