@@ -35,4 +35,32 @@ final class StartupWorkTests: XCTestCase {
         XCTAssertEqual(unknown.status, 64)
         XCTAssertTrue(unknown.stderr.hasPrefix("Error: unknown option '--fisrt-name'"), unknown.stderr)
     }
+
+    /// A record schema makes no key path object for a stored property: `Field.field` and
+    /// `FieldSlot` are inlined into the declaration, where the property's offset folds to a
+    /// constant. Only fields reached through a subscript or a computed property make one: a
+    /// contact's handles (`\.handles[channel]`, in `Contact` and `ContactRow`) and an
+    /// attachment's `path`. Read off the optimized binary README's test command builds (a
+    /// debug build inlines nothing and makes them all).
+    func testRecordSchemasMakeKeyPathsOnlyForComputedFields() throws {
+        guard !Inbox.binary.contains("/debug/") else { throw XCTSkip("a debug build makes every key path; run the tests with -c release") }
+        // Each function (by mangled name) that calls swift_getKeyPath, for the schemas' static
+        // initializers and the closures declared in them.
+        let script = #"objdump -d --no-show-raw-insn "$0" | awk '/^[0-9a-f]+ <.*>:$/ { f = $2 } /call.*<swift_getKeyPath/ { print f }' | grep '6schema' | sort -u"#
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script, Inbox.binary]
+        let result = Inbox.capture(process, stdin: nil)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        // `<$s9InboxCore7ContactV6schema_WZ>:` → Contact (the first type named in the symbol).
+        let owners = Set(result.lines.compactMap { line -> String? in
+            guard let range = line.range(of: "InboxCore") else { return nil }
+            let rest = line[range.upperBound...]
+            let digits = rest.prefix { $0.isNumber }
+            guard let length = Int(digits) else { return nil }
+            return String(rest.dropFirst(digits.count).prefix(length))
+        })
+        XCTAssertFalse(result.lines.isEmpty, "no schema makes a key path: the handles fields should (is objdump reading \(Inbox.binary)?)")
+        XCTAssertEqual(owners, ["Contact", "ContactRow", "Attachment"], result.stdout)
+    }
 }
