@@ -11,14 +11,14 @@ public enum CompletionKind: Sendable, Equatable {
 
     /// The cases of the enum an option is parsed as (`ParsedArguments.choice`).
     public static func cases<Choice: CaseIterable & RawRepresentable>(_ type: Choice.Type) -> CompletionKind where Choice.RawValue == String {
-        .choices(Choice.allCases.map(\.rawValue))
+        .choices(Choice.allCases.map { $0.rawValue })
     }
 
     /// `OrAll`'s cases, "all" last, named without making its array of cases: every command
     /// before the one run has its spec read (`CommandTable.command`), and making that array
     /// of a generic type cost `task create` more than the rest of its parsing.
     public static func cases<Choice>(_ type: ParsedArguments.OrAll<Choice>.Type) -> CompletionKind {
-        .choices(Choice.allCases.map(\.rawValue) + ["all"])
+        .choices(Choice.allCases.map { $0.rawValue } + ["all"])
     }
 }
 

@@ -9,7 +9,7 @@ protocol ListOrder: RawRepresentable, CaseIterable where RawValue == String {
 }
 
 extension ListOrder {
-    static var names: [String] { allCases.map(\.rawValue) }
+    static var names: [String] { allCases.map { $0.rawValue } }
 
     static func sortOption(_ help: String) -> OptionSpec {
         OptionSpec("sort", value: "KEY", completion: .cases(Self.self), help)
@@ -74,5 +74,5 @@ enum LogOrder: String, ListOrder {
 func stable<T>(_ items: [T], by before: (T, T) -> Bool) -> [T] {
     items.enumerated().sorted { a, b in
         before(a.element, b.element) || (!before(b.element, a.element) && a.offset < b.offset)
-    }.map(\.element)
+    }.map { $0.element }
 }

@@ -71,7 +71,7 @@ public struct ParsedArguments: Sendable {
 
     /// "a, b or c": an enum's cases as a message lists them.
     public static func alternatives<Choice: CaseIterable & RawRepresentable>(_ type: Choice.Type) -> String where Choice.RawValue == String {
-        let names = Choice.allCases.map(\.rawValue)
+        let names = Choice.allCases.map { $0.rawValue }
         return names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 

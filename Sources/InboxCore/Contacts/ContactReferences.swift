@@ -87,7 +87,7 @@ enum ContactMove {
             if staying.isEmpty { tx.remove(source) } else { tx.stage(source, records: staying) }
         }
         let base = source == target ? staying : try tx.records(target, as: R.self)
-        tx.stage(target, records: (base + moving).map { (order($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1))
+        tx.stage(target, records: (base + moving).map { (order($0), $0) }.sorted { $0.0 < $1.0 }.map { $0.1 })
     }
 }
 

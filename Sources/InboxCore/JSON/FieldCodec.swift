@@ -145,7 +145,7 @@ extension FieldCodec where Value: RawRepresentable & CaseIterable & Hashable & S
     /// One of the enum's raw values; the error lists the allowed ones (all cases, or `among`,
     /// in case order).
     public static func choice(among allowed: Set<Value>? = nil) -> FieldCodec {
-        let names = Value.allCases.filter { allowed?.contains($0) ?? true }.map(\.rawValue)
+        let names = Value.allCases.filter { allowed?.contains($0) ?? true }.map { $0.rawValue }
         return FieldCodec(decode: { value, key, nullable throws(JSONParseError) in
             guard case .string(let name) = value else { throw wrongType(key, "a string", nullable, value) }
             guard let v = Value(rawValue: name), allowed?.contains(v) ?? true else {

@@ -23,7 +23,7 @@ public struct RecordView<Record> {
         self.columns = columns
     }
 
-    public var keys: [String] { (columns ?? stored).map(\.key) }
+    public var keys: [String] { (columns ?? stored).map { $0.key } }
 
     private var stored: [Column] {
         schema.fields.map { field in Column(key: field.key) { record, _, bytes in field.write(record, bytes) } }

@@ -25,7 +25,7 @@ extension IDSpace {
             }
         }
         if found.count == 1 { return found[0] }
-        if found.count > 1 { throw InboxError.ambiguousID(input: input, candidates: found.map(\.id)) }
+        if found.count > 1 { throw InboxError.ambiguousID(input: input, candidates: found.map { $0.id }) }
         throw InboxError.notFound("no \(noun) '\(input)'")
     }
 

@@ -123,7 +123,7 @@ public struct ShardedTable<R: IdentifiedRecord>: Sendable {
     /// the records when the lines start with their ids, as the store writes them.
     public func idsInShard(_ shard: String, _ session: Session) throws(InboxError) -> [String] {
         let file = directory + "/" + shard + ".jsonl"
-        if session is Transaction || session.isParsed(file) { return try session.records(file, as: R.self).map(\.id) }
+        if session is Transaction || session.isParsed(file) { return try session.records(file, as: R.self).map { $0.id } }
         guard let bytes = try session.bytes(file) else { return [] }
         var out: [String] = []
         let path = session.displayPath(file)
