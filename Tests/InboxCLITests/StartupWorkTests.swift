@@ -20,10 +20,7 @@ final class StartupWorkTests: XCTestCase {
     /// on stderr ("direct reference to protected function ... may break pointer equality")
     /// in the middle of a command's own messages.
     func testTheSwiftRuntimeIsLinkedIn() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", #"readelf -d "$0" | grep NEEDED"#, Inbox.binary]
-        let result = Inbox.capture(process, stdin: nil)
+        let result = onBinary(#"readelf -d "$0" | grep NEEDED"#)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("libc.so"), result.stdout)
         XCTAssertFalse(result.stdout.contains("libswift"), result.stdout)
@@ -51,10 +48,7 @@ final class StartupWorkTests: XCTestCase {
         guard !Inbox.binary.contains("/debug/") else { throw XCTSkip("a debug build makes every key path; run the tests with -c release") }
         // Each function of ours (by mangled name) that calls swift_getKeyPath.
         let script = #"objdump -d --no-show-raw-insn "$0" | awk '/^[0-9a-f]+ <.*>:$/ { f = $2 } /call.*<swift_getKeyPath/ { print f }' | grep -E '^<\$s(9InboxCore|8InboxCLI)' | sort -u"#
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script, Inbox.binary]
-        let result = Inbox.capture(process, stdin: nil)
+        let result = onBinary(script)
         XCTAssertEqual(result.status, 0, result.stderr)
         let allowed = ["$s9InboxCore7ContactV6schema", "$s9InboxCore10ContactRowV6schema",
                        "$s9InboxCore10AttachmentV6schema", "$s9InboxCore0A6ReportV3add"]
@@ -62,5 +56,13 @@ final class StartupWorkTests: XCTestCase {
         XCTAssertFalse(callers.isEmpty, "nothing calls swift_getKeyPath: the handles fields should (is objdump reading \(Inbox.binary)?)")
         let unexpected = callers.filter { caller in !allowed.contains { caller.hasPrefix($0) } }
         XCTAssertEqual(unexpected, [], "these make key path objects at run time: \(unexpected.joined(separator: ", "))")
+    }
+
+    /// Runs a shell script with the binary under test as `$0`.
+    private func onBinary(_ script: String) -> InboxResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script, Inbox.binary]
+        return Inbox.capture(process, stdin: nil)
     }
 }
